@@ -1,0 +1,163 @@
+import type { IIoK8sApimachineryPkgApisMetaV1ObjectMeta as ObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
+import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
+import { type ConfiguredPool, type StackConfig, workerPools } from "../config/schema";
+import { hfTokenSecretName } from "./hfTokenSecret";
+import { AWAIT, minutesToSeconds, stackMeta } from "./metadata";
+import { HF_HOME, VLLM_CACHE } from "./paths";
+import { PVC_NAMES } from "./storage";
+
+/** The parts of the Dynamo operator's DynamoGraphDeployment (nvidia.com/v1alpha1) that the recipe uses. */
+export interface DynamoGraphDeployment {
+  apiVersion: "nvidia.com/v1alpha1";
+  kind: "DynamoGraphDeployment";
+  metadata: ObjectMeta;
+  spec: {
+    pvcs: { name: string; create: boolean }[];
+    services: Record<string, DynamoService>;
+  };
+}
+
+export interface DynamoService {
+  componentType: "frontend" | "worker";
+  subComponentType?: "prefill" | "decode";
+  replicas: number;
+  envFromSecret?: string;
+  envs?: IEnvVar[];
+  volumeMounts?: { name: string; mountPoint: string; useAsCompilationCache?: boolean }[];
+  resources: {
+    requests: { cpu?: string; gpu?: string };
+    limits: { cpu?: string; gpu?: string; custom?: Record<string, string> };
+  };
+  extraPodMetadata?: { annotations: Record<string, string> };
+  extraPodSpec: {
+    mainContainer: { image: string; workingDir: string; command: string[]; args: string[]; env?: IEnvVar[] };
+  };
+}
+
+export const SERVICE_NAMES = {
+  frontend: "Frontend",
+  prefill: "VllmPrefillWorker",
+  decode: "VllmDecodeWorker",
+} as const;
+
+export const FRONTEND_PORT = 8000;
+
+const KV_TRANSFER_CONFIG = { kv_connector: "NixlConnector", kv_role: "kv_both" };
+const KV_EVENTS_CONFIG = {
+  publisher: "zmq",
+  topic: "kv-events",
+  endpoint: "tcp://*:20080",
+  enable_kv_cache_events: true,
+};
+const PROMETHEUS_ANNOTATIONS = {
+  "prometheus.io/scrape": "true",
+  "prometheus.io/port": "9400",
+  "prometheus.io/path": "/metrics",
+};
+
+/** The operator names the frontend's Service `<graph>-frontend`. */
+export function frontendServiceName(config: StackConfig): string {
+  return `${config.graph.name}-frontend`;
+}
+
+export function frontendUrl(config: StackConfig): string {
+  return `http://${frontendServiceName(config)}.${config.namespace}.svc:${FRONTEND_PORT}`;
+}
+
+/** "0.90" as the recipe writes it, without losing precision such as 0.925. */
+function fraction(value: number): string {
+  return Number.isInteger(value * 100) ? value.toFixed(2) : String(value);
+}
+
+function frontendService(config: StackConfig): DynamoService {
+  const { routerMode, replicas, cpu } = config.frontend;
+  const routerArgs = routerMode === "round-robin" ? [] : ["--router-mode", routerMode];
+  return {
+    componentType: "frontend",
+    replicas,
+    envs: [{ name: "HF_HOME", value: HF_HOME }],
+    resources: { requests: { cpu }, limits: { cpu } },
+    extraPodSpec: {
+      mainContainer: {
+        image: config.graph.image,
+        workingDir: "/workspace",
+        command: ["python3", "-m", "dynamo.frontend"],
+        args: [...routerArgs, "--router-reset-states"],
+      },
+    },
+  };
+}
+
+export function workerArgs(config: StackConfig, pool: ConfiguredPool): string[] {
+  const { workers, model } = config;
+  const disaggregated = workerPools(config).length > 1;
+  const args = [
+    "--model", model.name,
+    "--revision", model.revision,
+    "--tensor-parallel-size", String(workers.tensorParallelSize),
+    "--no-enable-log-requests",
+    "--gpu-memory-utilization", fraction(workers.gpuMemoryUtilization),
+    "--async-scheduling",
+    "--block-size", String(workers.blockSize),
+    "--max-model-len", String(workers.maxModelLen),
+    "--hf-overrides", workers.hfOverrides,
+  ];
+  if (disaggregated) {
+    args.push("--disaggregation-mode", pool.role, "--kv-transfer-config", JSON.stringify(KV_TRANSFER_CONFIG));
+    // Decode workers receive their KV cache from prefill over NIXL; a local prefix cache would only hold memory.
+    if (pool.role === "decode") args.push("--no-enable-prefix-caching");
+  }
+  if (pool.kvEvents) args.push("--kv-events-config", JSON.stringify(KV_EVENTS_CONFIG));
+  return args;
+}
+
+function workerService(config: StackConfig, pool: ConfiguredPool): DynamoService {
+  const { workers } = config;
+  const gpus = String(workers.tensorParallelSize);
+  const custom = workers.rdma.enabled ? { custom: { [workers.rdma.resourceName]: String(workers.rdma.perWorker) } } : {};
+  return {
+    componentType: "worker",
+    subComponentType: pool.role,
+    replicas: pool.replicas,
+    envFromSecret: hfTokenSecretName(config),
+    volumeMounts: [
+      { name: PVC_NAMES.modelCache, mountPoint: HF_HOME },
+      { name: PVC_NAMES.compilationCache, mountPoint: VLLM_CACHE, useAsCompilationCache: true },
+    ],
+    resources: { requests: { gpu: gpus }, limits: { gpu: gpus, ...custom } },
+    ...(pool.role === "prefill" && { extraPodMetadata: { annotations: PROMETHEUS_ANNOTATIONS } }),
+    extraPodSpec: {
+      mainContainer: {
+        image: config.graph.image,
+        workingDir: "/workspace",
+        command: ["python3", "-m", "dynamo.vllm"],
+        args: workerArgs(config, pool),
+        env: [
+          { name: "DYN_HEALTH_CHECK_ENABLED", value: "false" },
+          { name: "HF_HOME", value: HF_HOME },
+        ],
+      },
+    },
+  };
+}
+
+export function buildDynamoGraph(config: StackConfig): DynamoGraphDeployment {
+  const services: Record<string, DynamoService> = { [SERVICE_NAMES.frontend]: frontendService(config) };
+  for (const pool of workerPools(config)) services[SERVICE_NAMES[pool.role]] = workerService(config, pool);
+  return {
+    apiVersion: "nvidia.com/v1alpha1",
+    kind: "DynamoGraphDeployment",
+    metadata: stackMeta(config, config.graph.name, {
+      // The operator reports both; `pulumi up` returns only when the graph serves.
+      [AWAIT.waitFor]: JSON.stringify(["condition=Ready", "jsonpath={.status.state}=successful"]),
+      [AWAIT.timeoutSeconds]: minutesToSeconds(config.graph.readyTimeoutMinutes),
+    }),
+    spec: {
+      pvcs: [
+        { name: PVC_NAMES.modelCache, create: false },
+        { name: PVC_NAMES.compilationCache, create: false },
+      ],
+      services,
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { Command } from "commander";
+import { renderStack, multiDocumentYaml, writeManifests } from "./render";
+import { stackFilePath } from "./stackFiles";
+import { isUserError } from "./userError";
+
+/** Runs a command; a user's mistake ends it with its message and exit code 1, a bug with its stack. */
+async function run(command: () => void | Promise<void>): Promise<void> {
+  try {
+    await command();
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+const program = new Command()
+  .name("dynamo-bench")
+  .description("Render, run and compare NVIDIA Dynamo's Qwen3-32B agg vs disagg benchmark")
+  .showHelpAfterError();
+
+program
+  .command("render")
+  .description("print every Kubernetes object that `pulumi up -s <stack>` applies, with no cluster and no Pulumi CLI")
+  .option("--stack <name>", "the stack whose Pulumi.<name>.yaml to render (agg, disagg)")
+  .option("--config-file <path>", "render this stack file instead")
+  .option("--out <dir>", "write one file per object into this directory instead of printing")
+  .action((options: { stack?: string; configFile?: string; out?: string }) =>
+    run(() => {
+      const rendered = renderStack(stackFilePath(options));
+      for (const warning of rendered.warnings) process.stderr.write(`warning: ${warning}\n`);
+      if (options.out) {
+        const files = writeManifests(rendered, options.out);
+        process.stderr.write(`wrote ${files.length} manifests to ${options.out}\n`);
+      } else {
+        process.stdout.write(multiDocumentYaml(rendered));
+      }
+    }),
+  );
+
+void program.parseAsync();

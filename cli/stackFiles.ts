@@ -1,0 +1,30 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+import { UserError } from "./userError";
+
+/** The repository root, where Pulumi.yaml and the stack files live. */
+export const PROJECT_ROOT = resolve(__dirname, "..");
+
+const stackName = z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: "a stack name has letters, digits, '_', '.' and '-' only" });
+
+export function availableStacks(): string[] {
+  return readdirSync(PROJECT_ROOT)
+    .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+    .filter((name): name is string => name !== undefined)
+    .sort();
+}
+
+/** The stack file for `--stack NAME`, or the `--config-file` given instead. */
+export function stackFilePath(options: { stack?: string; configFile?: string }): string {
+  if (options.configFile) return resolve(options.configFile);
+  const parsed = stackName.safeParse(options.stack);
+  if (!parsed.success) {
+    throw new UserError(`--stack: ${options.stack === undefined ? "give --stack or --config-file" : parsed.error.issues[0].message}`);
+  }
+  const path = join(PROJECT_ROOT, `Pulumi.${parsed.data}.yaml`);
+  if (!existsSync(path)) {
+    throw new UserError(`--stack: there is no Pulumi.${parsed.data}.yaml; the stacks here are: ${availableStacks().join(", ")}`);
+  }
+  return path;
+}
