@@ -187,7 +187,7 @@ function stackSchema(variant: Variant) {
     onDestroy: onDestroySchema.prefault({}),
   }).superRefine((config, ctx) => {
     const pools = workerPools(config);
-    const gpus = pools.reduce((sum, pool) => sum + pool.replicas * config.workers.tensorParallelSize, 0);
+    const gpus = totalGpus(config);
     if (gpus > config.cluster.gpus) {
       const breakdown = pools
         .map((pool) => `${pool.role} ${pool.replicas} × TP ${config.workers.tensorParallelSize}`)
@@ -243,7 +243,8 @@ export function workerPools(config: Pick<StackConfig, "workers">): ConfiguredPoo
   return prefill ? [{ role: "prefill", ...prefill }, decodePool] : [decodePool];
 }
 
-export function totalGpus(config: StackConfig): number {
+/** GPUs the workers request: replicas × tensor parallel size, over every pool. */
+export function totalGpus(config: Pick<StackConfig, "workers">): number {
   return workerPools(config).reduce((sum, pool) => sum + pool.replicas * config.workers.tensorParallelSize, 0);
 }
 
