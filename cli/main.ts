@@ -1,14 +1,16 @@
 import { Command } from "commander";
 import { renderStack, multiDocumentYaml, writeManifests } from "./render";
 import { stackFilePath } from "./stackFiles";
-import { isUserError } from "./userError";
+import { summarizeCommand, type SummarizeOptions } from "./summarize";
+import { RECIPE_GOODPUT } from "../summary/goodput";
+import { UserError } from "../userError";
 
 /** Runs a command; a user's mistake ends it with its message and exit code 1, a bug with its stack. */
 async function run(command: () => void | Promise<void>): Promise<void> {
   try {
     await command();
   } catch (error) {
-    if (!isUserError(error)) throw error;
+    if (!(error instanceof UserError)) throw error;
     process.stderr.write(`error: ${error.message}\n`);
     process.exitCode = 1;
   }
@@ -37,5 +39,14 @@ program
       }
     }),
   );
+
+program
+  .command("summarize")
+  .description("summarize one aiperf run: requests, duration, TTFT, ITL, latency, ISL, OSL and goodput")
+  .argument("<artifact-dir>", "the directory aiperf wrote (--artifact-dir), or a local results directory")
+  .option("--json", "print the summary as JSON")
+  .option("--goodput <slos>", "the SLOs a good request meets, in aiperf's --goodput syntax", RECIPE_GOODPUT)
+  .option("--write", "also write summary.json and summary.md into the directory")
+  .action((dir: string, options: SummarizeOptions) => run(() => summarizeCommand(dir, options)));
 
 void program.parseAsync();

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { UserError } from "./userError";
+import { UserError } from "../userError";
 
 /** The repository root, where Pulumi.yaml and the stack files live. */
 export const PROJECT_ROOT = resolve(__dirname, "..");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { UserError } from "../userError";
 
 /** The Pulumi project name, and so the namespace of every config key (`dynamo-bench:<key>`). */
 export const PROJECT = "dynamo-bench";
@@ -249,13 +250,12 @@ export function totalGpus(config: Pick<StackConfig, "workers">): number {
 }
 
 /** A config a user must fix; its message names every field at fault. */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   constructor(
     readonly source: string,
     readonly problems: string[],
   ) {
     super(`Invalid config in ${source}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "ConfigError";
   }
 }
 

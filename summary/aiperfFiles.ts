@@ -1,0 +1,94 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { forEachLine } from "./jsonLines";
+import { z } from "zod";
+import { UserError } from "../userError";
+
+/** The files aiperf writes into its --artifact-dir. */
+export const AGGREGATE_FILE = "profile_export_aiperf.json";
+export const RECORDS_FILE = "profile_export.jsonl";
+
+const metricValue = z.object({ value: z.union([z.number(), z.array(z.number())]), unit: z.string() });
+
+/** One line of profile_export.jsonl: the fields a summary needs, whatever else aiperf adds. */
+export const requestRecord = z.object({
+  metadata: z.object({
+    request_start_ns: z.number(),
+    request_end_ns: z.number().nullish(),
+    benchmark_phase: z.string().optional(),
+  }),
+  metrics: z.record(z.string(), metricValue).nullish(),
+  error: z.object({ code: z.number().nullish(), type: z.string().nullish(), message: z.string().nullish() }).nullish(),
+});
+export type RequestRecord = z.infer<typeof requestRecord>;
+
+const aggregateMetric = z.object({
+  unit: z.string(),
+  avg: z.number().nullish(),
+  min: z.number().nullish(),
+  max: z.number().nullish(),
+  std: z.number().nullish(),
+  p1: z.number().nullish(),
+  p5: z.number().nullish(),
+  p10: z.number().nullish(),
+  p25: z.number().nullish(),
+  p50: z.number().nullish(),
+  p75: z.number().nullish(),
+  p90: z.number().nullish(),
+  p95: z.number().nullish(),
+  p99: z.number().nullish(),
+});
+export type AggregateMetric = z.infer<typeof aggregateMetric>;
+
+/** profile_export_aiperf.json: every metric tag at the top level, beside run information. */
+const aggregateFile = z.looseObject({ aiperf_version: z.string().optional() });
+
+export interface Aggregate {
+  metric(tag: string): AggregateMetric | undefined;
+}
+
+export class AiperfFileError extends UserError {}
+
+export function readAggregate(dir: string): Aggregate | undefined {
+  const path = join(dir, AGGREGATE_FILE);
+  if (!existsSync(path)) return undefined;
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = aggregateFile.parse(JSON.parse(readFileSync(path, "utf8")));
+  } catch (error) {
+    throw new AiperfFileError(`${path} is not aiperf's aggregate JSON: ${(error as Error).message.split("\n")[0]}`);
+  }
+  return {
+    metric(tag) {
+      const entry = aggregateMetric.safeParse(parsed[tag]);
+      return entry.success ? entry.data : undefined;
+    },
+  };
+}
+
+export interface RecordsRead {
+  /** Valid lines, in file order. */
+  records: number;
+  /** Truncated or invalid lines, skipped. */
+  skippedLines: number[];
+}
+
+/** Streams profile_export.jsonl, so memory does not grow with the file. */
+export async function forEachRecord(dir: string, visit: (record: RequestRecord) => void): Promise<RecordsRead | undefined> {
+  const path = join(dir, RECORDS_FILE);
+  if (!existsSync(path)) return undefined;
+  const read: RecordsRead = { records: 0, skippedLines: [] };
+  await forEachLine(path, (line, lineNumber) => {
+    if (line.trim() === "") return;
+    let record: RequestRecord;
+    try {
+      record = requestRecord.parse(JSON.parse(line));
+    } catch {
+      read.skippedLines.push(lineNumber);
+      return;
+    }
+    read.records++;
+    visit(record);
+  });
+  return read;
+}

@@ -1,0 +1,53 @@
+import { SUMMARY_METRICS, type RunSummary, type SummaryMetric, type SummaryProvenance } from "./runSummary";
+import { formatCount, formatPercent, formatValue } from "./numbers";
+import { markdownTable, textTable, type Table } from "./table";
+
+export const METRIC_NAMES: Record<SummaryMetric, string> = {
+  time_to_first_token: "Time to first token",
+  inter_token_latency: "Inter-token latency",
+  request_latency: "Request latency",
+  input_sequence_length: "Input sequence length",
+  output_sequence_length: "Output sequence length",
+};
+
+const COLUMNS = ["avg", "p50", "p90", "p99"] as const;
+
+function metricsTable(summary: RunSummary): Table {
+  return {
+    header: ["metric", "unit", ...COLUMNS],
+    align: ["left", "left", ...COLUMNS.map(() => "right" as const)],
+    rows: SUMMARY_METRICS.map((metric) => {
+      const stats = summary.metrics[metric];
+      return [METRIC_NAMES[metric], stats?.unit ?? "", ...COLUMNS.map((column) => formatValue(stats?.[column]))];
+    }),
+  };
+}
+
+function goodputLine(summary: RunSummary): string {
+  const { goodRequests, fraction, slos } = summary.goodput;
+  const conditions = Object.entries(slos).map(([metric, threshold]) => `${metric} ≤ ${threshold}`).join(" and ");
+  return `Goodput: ${formatCount(goodRequests)} of ${formatCount(summary.requests.total)} requests (${formatPercent(fraction)}) meet ${conditions}`;
+}
+
+function headlines(summary: RunSummary, provenance: SummaryProvenance): string[] {
+  const { total, succeeded, failed } = summary.requests;
+  const lines = [
+    `Requests: ${formatCount(total)} total, ${formatCount(succeeded)} succeeded, ${formatCount(failed)} failed`,
+    `Duration: ${formatValue(summary.durationSeconds)} s (first request start to last request end)`,
+  ];
+  const skipped = provenance.skippedLineNumbers;
+  if (skipped.length > 0) {
+    const shown = skipped.slice(0, 5).map(formatCount).join(", ") + (skipped.length > 5 ? ", …" : "");
+    lines.push(`Skipped ${formatCount(skipped.length)} truncated or invalid line(s) of profile_export.jsonl: ${shown}`);
+  }
+  lines.push(`Metrics from ${provenance.metricsFrom}.`);
+  return lines;
+}
+
+export function summaryText(summary: RunSummary, provenance: SummaryProvenance): string {
+  return [...headlines(summary, provenance), "", textTable(metricsTable(summary)), "", goodputLine(summary)].join("\n") + "\n";
+}
+
+export function summaryMarkdown(title: string, summary: RunSummary, provenance: SummaryProvenance): string {
+  return [`## ${title}`, "", ...headlines(summary, provenance).map((line) => `- ${line}`), "", markdownTable(metricsTable(summary)), "", goodputLine(summary)].join("\n") + "\n";
+}

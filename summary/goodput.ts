@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { UserError } from "../userError";
+
+/** aiperf's --goodput syntax: space-separated `metric:threshold` pairs, thresholds in the metric's unit. */
+const sloPair = z.string().regex(/^[a-z_]+:[0-9]+(\.[0-9]+)?$/, { error: 'each SLO is written "metric:threshold", such as "time_to_first_token:1000"' });
+
+export type Slos = Record<string, number>;
+
+export const RECIPE_GOODPUT = "time_to_first_token:1000 inter_token_latency:30";
+
+export function parseGoodput(text: string): Slos {
+  const pairs = text.trim().split(/\s+/).filter(Boolean);
+  if (pairs.length === 0) throw new GoodputError("--goodput: give at least one SLO, such as \"time_to_first_token:1000\"");
+  const slos: Slos = {};
+  for (const pair of pairs) {
+    const parsed = sloPair.safeParse(pair);
+    if (!parsed.success) throw new GoodputError(`--goodput: "${pair}": ${parsed.error.issues[0].message}`);
+    const [metric, threshold] = pair.split(":");
+    slos[metric] = Number(threshold);
+  }
+  return slos;
+}
+
+export function formatGoodput(slos: Slos): string {
+  return Object.entries(slos).map(([metric, threshold]) => `${metric}:${threshold}`).join(" ");
+}
+
+export class GoodputError extends UserError {}

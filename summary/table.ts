@@ -1,0 +1,25 @@
+export type Align = "left" | "right";
+
+export interface Table {
+  header: string[];
+  align: Align[];
+  rows: string[][];
+}
+
+/** A table as aligned plain text, for a terminal. */
+export function textTable({ header, align, rows }: Table): string {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (align[column] === "right" ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
+}
+
+/** A table in GitHub-flavoured Markdown, for a pull request. */
+export function markdownTable({ header, align, rows }: Table): string {
+  const line = (cells: string[]) => `| ${cells.map((cell) => cell.replace(/\|/g, "\\|")).join(" | ")} |`;
+  const rule = align.map((side) => (side === "right" ? "---:" : "---"));
+  return [line(header), `|${rule.map((r) => ` ${r} `).join("|")}|`, ...rows.map(line)].join("\n");
+}

@@ -1,0 +1,41 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { forEachLine } from "../summary/jsonLines";
+
+function file(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-lines-")), "lines.jsonl");
+  writeFileSync(path, text);
+  return path;
+}
+
+async function linesOf(path: string): Promise<[string, number][]> {
+  const seen: [string, number][] = [];
+  await forEachLine(path, (line, number) => seen.push([line, number]));
+  return seen;
+}
+
+test("every line arrives whole and numbered, across 4 MiB chunk boundaries", async () => {
+  const lines = Array.from({ length: 3_000 }, (_, i) => JSON.stringify({ i, pad: "x".repeat(3_000 + (i % 7)) }));
+  const seen = await linesOf(file(lines.join("\n") + "\n"));
+  assert.equal(seen.length, 3_000);
+  seen.forEach(([line, number], index) => {
+    assert.equal(number, index + 1);
+    assert.equal(line, lines[index]);
+  });
+});
+
+test("a last line without a newline is still read, as a truncated record would be", async () => {
+  assert.deepEqual(await linesOf(file('{"a":1}\n{"b":')), [['{"a":1}', 1], ['{"b":', 2]]);
+});
+
+test("array values are emptied, scalar values and other arrays are kept", async () => {
+  const line = '{"metrics":{"inter_chunk_latency":{"value": [1.5,2.5,3.5],"unit":"ms"},"time_to_first_token":{"value":12.5,"unit":"ms"}},"tags":[1,2]}';
+  const [[read]] = await linesOf(file(`${line}\n`));
+  assert.deepEqual(JSON.parse(read), {
+    metrics: { inter_chunk_latency: { value: [], unit: "ms" }, time_to_first_token: { value: 12.5, unit: "ms" } },
+    tags: [1, 2],
+  });
+});
