@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
 import { hfTokenFromPulumi, stackConfigFromPulumi } from "./config/pulumiConfig";
 import { ConfigError, configWarnings, type StackConfig } from "./config/schema";
 import { buildStackObjects } from "./builders/stackObjects";
@@ -7,7 +8,10 @@ import { HF_TOKEN_KEY } from "./builders/hfTokenSecret";
 import { SharedStorage } from "./components/sharedStorage";
 import { ModelDownload } from "./components/modelDownload";
 import { DynamoGraph } from "./components/dynamoGraph";
-import { stackSummary } from "./outputs";
+import { Benchmark } from "./components/benchmark";
+import { buildBenchmarkJob } from "./builders/benchmarkJob";
+import { benchmarkFingerprint, RENDER_RUN_ID, type BenchmarkRunRef } from "./builders/benchmarkRun";
+import { benchmarkOutputs, stackSummary } from "./outputs";
 
 function loadConfig(): StackConfig {
   try {
@@ -22,7 +26,8 @@ function loadConfig(): StackConfig {
 const config = loadConfig();
 for (const warning of configWarnings(config)) pulumi.log.warn(warning);
 
-const objects = buildStackObjects(config);
+const stack = pulumi.getStack();
+const objects = buildStackObjects(config, { stack, runId: RENDER_RUN_ID });
 const cluster = new k8s.Provider("cluster", { context: config.kubeContext });
 
 const storage = new SharedStorage("storage", {
@@ -52,6 +57,21 @@ const dynamoGraph = new DynamoGraph(
   { providers: [cluster], dependsOn: [modelDownload] },
 );
 
+function runBenchmark(measured: NonNullable<typeof objects.benchmark>) {
+  // A new id, and so a new artifact directory, whenever runKey or anything the run measures changes.
+  const runId = new random.RandomId("benchmark-run", {
+    byteLength: 4,
+    keepers: { runKey: config.benchmark.runKey, measured: benchmarkFingerprint([objects.dynamoGraph, measured.job]) },
+  });
+  const run = runId.hex.apply((id): BenchmarkRunRef => ({ stack, runId: id }));
+  const benchmark = new Benchmark(
+    "benchmark",
+    { scripts: measured.scripts, job: run.apply((ref) => buildBenchmarkJob(config, ref)) },
+    { providers: [cluster], dependsOn: [dynamoGraph] },
+  );
+  return run.apply((ref) => benchmarkOutputs(config, ref, benchmark.job.metadata.name));
+}
+
 const summary = stackSummary(config);
 export const namespace = summary.namespace;
 export const graphName = dynamoGraph.graph.metadata.name;
@@ -60,3 +80,4 @@ export const frontendUrl = summary.frontendUrl;
 export const portForwardCommand = summary.portForwardCommand;
 export const pvcNames = storage.claimNames;
 export const totalGpus = summary.totalGpus;
+export const benchmark = objects.benchmark ? runBenchmark(objects.benchmark) : undefined;

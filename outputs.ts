@@ -1,6 +1,7 @@
 import { totalGpus, type StackConfig } from "./config/schema";
 import { FRONTEND_PORT, frontendServiceName, frontendUrl } from "./builders/dynamoGraph";
 import { PVC_NAMES } from "./builders/storage";
+import { artifactPath, artifactRetrievalCommand, localResultsPath, type BenchmarkRunRef } from "./builders/benchmarkRun";
 
 /** What a user needs after `pulumi up`, derived from the config alone so render and tests see the same. */
 export function stackSummary(config: StackConfig) {
@@ -13,5 +14,17 @@ export function stackSummary(config: StackConfig) {
     portForwardCommand: `kubectl port-forward${context} -n ${config.namespace} svc/${frontendServiceName(config)} ${FRONTEND_PORT}:${FRONTEND_PORT}`,
     pvcNames: Object.values(PVC_NAMES),
     totalGpus: totalGpus(config),
+  };
+}
+
+/** Where one benchmark run's results are, in the cluster and on the user's machine. */
+export function benchmarkOutputs<JobName>(config: StackConfig, run: BenchmarkRunRef, jobName: JobName) {
+  return {
+    runId: run.runId,
+    jobName,
+    artifactPvc: PVC_NAMES.perfCache,
+    artifactPath: artifactPath(run),
+    localResultsPath: localResultsPath(run),
+    retrievalCommand: artifactRetrievalCommand(config, run),
   };
 }

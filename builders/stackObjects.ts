@@ -1,3 +1,4 @@
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { ISecret } from "kubernetes-models/v1/Secret";
 import type { IJob } from "kubernetes-models/batch/v1/Job";
 import type { StackConfig } from "../config/schema";
@@ -5,6 +6,9 @@ import { buildDynamoGraph, type DynamoGraphDeployment } from "./dynamoGraph";
 import { buildHfTokenSecret } from "./hfTokenSecret";
 import { buildModelDownloadJob } from "./modelDownloadJob";
 import { buildPersistentVolumeClaims, type PersistentVolumeClaims } from "./storage";
+import { buildBenchmarkScripts } from "./benchmarkScripts";
+import { buildBenchmarkJob } from "./benchmarkJob";
+import type { BenchmarkRunRef } from "./benchmarkRun";
 
 /** Every Kubernetes object of one stack, as plain data: `pulumi up`, `render` and the tests all start here. */
 export interface StackObjects {
@@ -12,6 +16,8 @@ export interface StackObjects {
   hfTokenSecret?: ISecret;
   modelDownloadJob: IJob;
   dynamoGraph: DynamoGraphDeployment;
+  /** The benchmark, when config.benchmark.enabled. */
+  benchmark?: { scripts: IConfigMap; job: IJob };
 }
 
 export interface KubernetesObject {
@@ -20,21 +26,25 @@ export interface KubernetesObject {
   metadata?: { name?: string; namespace?: string };
 }
 
-export function buildStackObjects(config: StackConfig): StackObjects {
+export function buildStackObjects(config: StackConfig, run: BenchmarkRunRef): StackObjects {
   return {
     persistentVolumeClaims: buildPersistentVolumeClaims(config),
     hfTokenSecret: buildHfTokenSecret(config),
     modelDownloadJob: buildModelDownloadJob(config),
     dynamoGraph: buildDynamoGraph(config),
+    benchmark: config.benchmark.enabled
+      ? { scripts: buildBenchmarkScripts(config), job: buildBenchmarkJob(config, run) }
+      : undefined,
   };
 }
 
-/** The objects in the order `pulumi up` creates them. */
+/** The objects in the order `pulumi up` creates them: storage, download, graph, benchmark. */
 export function objectsInApplyOrder(objects: StackObjects): KubernetesObject[] {
   return [
     ...Object.values(objects.persistentVolumeClaims),
     ...(objects.hfTokenSecret ? [objects.hfTokenSecret] : []),
     objects.modelDownloadJob,
     objects.dynamoGraph,
+    ...(objects.benchmark ? [objects.benchmark.scripts, objects.benchmark.job] : []),
   ];
 }

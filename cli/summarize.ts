@@ -1,11 +1,7 @@
-import { writeFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
 import { parseGoodput } from "../summary/goodput";
 import { summarizeRun } from "../summary/runSummary";
-import { summaryMarkdown, summaryText } from "../summary/formatSummary";
-
-export const SUMMARY_JSON = "summary.json";
-export const SUMMARY_MARKDOWN = "summary.md";
+import { summaryText } from "../summary/formatSummary";
+import { summaryFiles, writeSummaryFiles, SUMMARY_JSON } from "../summary/summaryFiles";
 
 export interface SummarizeOptions {
   json?: boolean;
@@ -20,10 +16,7 @@ export async function summarizeCommand(dir: string, options: SummarizeOptions): 
   if (skipped > 0 && options.json) {
     process.stderr.write(`warning: skipped ${skipped} truncated or invalid line(s) of profile_export.jsonl\n`);
   }
-  const json = `${JSON.stringify(summary, null, 2)}\n`;
-  if (options.write) {
-    writeFileSync(join(dir, SUMMARY_JSON), json);
-    writeFileSync(join(dir, SUMMARY_MARKDOWN), summaryMarkdown(`aiperf run ${basename(resolve(dir))}`, summary, provenance));
-  }
-  process.stdout.write(options.json ? json : summaryText(summary, provenance));
+  const files = summaryFiles(dir, summary, provenance);
+  if (options.write) writeSummaryFiles(dir, files);
+  process.stdout.write(options.json ? files[SUMMARY_JSON] : summaryText(summary, provenance));
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UserError } from "../userError";
+import { parseGoodput, RECIPE_GOODPUT } from "../summary/goodput";
 
 /** The Pulumi project name, and so the namespace of every config key (`dynamo-bench:<key>`). */
 export const PROJECT = "dynamo-bench";
@@ -162,6 +163,53 @@ const graphSchema = (defaults: VariantDefaults) =>
     readyTimeoutMinutes: wholeNumber(1).default(45),
   });
 
+const MOONCAKE_CONVERSATION_TRACE =
+  "https://raw.githubusercontent.com/kvcache-ai/Mooncake/3cca71daccf2a7afb8fe3f0295358f70e3a69fdb/FAST25-release/traces/conversation_trace.jsonl";
+
+const goodputText = z.string().refine(
+  (text) => {
+    try {
+      parseGoodput(text);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be aiperf --goodput SLOs: "metric:threshold" pairs, such as "time_to_first_token:1000 inter_token_latency:30"' },
+);
+
+const benchmarkSchema = strict({
+  /** Off: deploy the graph without running the benchmark. */
+  enabled: z.boolean().default(true),
+  /** Change it (any new value) to run the benchmark again; each run writes to a new directory. */
+  runKey: z.string().min(1).default("1"),
+  image: z.string().min(1).default("python:3.11"),
+  aiperfVersion: z
+    .string()
+    .regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, { error: 'must be an exact version such as "0.13.0", never a range or "latest"' })
+    .default("0.13.0"),
+  /** Runs the summarizer beside aiperf. */
+  summaryImage: z.string().min(1).default("node:20-bookworm-slim"),
+  traceUrl: z.url({ error: "must be a URL" }).default(MOONCAKE_CONVERSATION_TRACE),
+  traceSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, { error: "must be a sha256 digest: 64 lower-case hex characters" })
+    .default("b8cbb061a85206d729d91cdc2981f43c9e0d99209dce588d3af5f7934408b9df"),
+  goodput: goodputText.default(RECIPE_GOODPUT),
+  /** Replay only the first N ms of the trace (aiperf --fixed-schedule-end-offset), for a smoke run. */
+  fixedScheduleEndOffsetMs: wholeNumber(1).optional(),
+  /** How long the Job waits for the model to be listed at the frontend. */
+  readyTimeoutMinutes: wholeNumber(1).default(30),
+  /** A retried replay is a different experiment, so none by default. */
+  backoffLimit: wholeNumber(0).default(0),
+  /** The trace lasts 59 minutes, and a killed aiperf writes no summary. */
+  activeDeadlineMinutes: wholeNumber(1).default(180),
+  /** Off: `pulumi up` returns once the Job is created. */
+  wait: z.boolean().default(true),
+  /** How long `pulumi up` waits for the Job: beyond the run. */
+  waitTimeoutMinutes: wholeNumber(1).default(240),
+});
+
 const onDestroySchema = strict({
   /** Delete the model-cache and compilation-cache PVCs on destroy. */
   deleteModelCache: z.boolean().default(false),
@@ -185,6 +233,7 @@ function stackSchema(variant: Variant) {
     frontend: frontendSchema(defaults.routerMode).prefault({}),
     workers: workersSchema(defaults).prefault({}),
     cluster: clusterSchema.prefault({}),
+    benchmark: benchmarkSchema.prefault({}),
     onDestroy: onDestroySchema.prefault({}),
   }).superRefine((config, ctx) => {
     const pools = workerPools(config);
@@ -219,6 +268,14 @@ function stackSchema(variant: Variant) {
         code: "custom",
         path: ["workers", routed.role, "kvEvents"],
         message: `the KV router (frontend.routerMode: kv) needs KV events from the ${routed.role} workers it routes to; set it to true`,
+      });
+    }
+    const { benchmark } = config;
+    if (benchmark.enabled && benchmark.wait && benchmark.waitTimeoutMinutes <= benchmark.activeDeadlineMinutes) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["benchmark", "waitTimeoutMinutes"],
+        message: `must exceed benchmark.activeDeadlineMinutes (${benchmark.activeDeadlineMinutes}), or \`pulumi up\` gives up before the run ends`,
       });
     }
     if (config.hfToken !== undefined && config.hfTokenSecretName !== undefined) {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { forEachLine } from "./jsonLines";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { UserError } from "../userError";
 
 /** The files aiperf writes into its --artifact-dir. */
@@ -9,39 +9,40 @@ export const AGGREGATE_FILE = "profile_export_aiperf.json";
 export const RECORDS_FILE = "profile_export.jsonl";
 
 const metricValue = z.object({ value: z.union([z.number(), z.array(z.number())]), unit: z.string() });
+const nullishNumber = z.nullish(z.number());
 
 /** One line of profile_export.jsonl: the fields a summary needs, whatever else aiperf adds. */
 export const requestRecord = z.object({
   metadata: z.object({
     request_start_ns: z.number(),
-    request_end_ns: z.number().nullish(),
-    benchmark_phase: z.string().optional(),
+    request_end_ns: nullishNumber,
+    benchmark_phase: z.optional(z.string()),
   }),
-  metrics: z.record(z.string(), metricValue).nullish(),
-  error: z.object({ code: z.number().nullish(), type: z.string().nullish(), message: z.string().nullish() }).nullish(),
+  metrics: z.nullish(z.record(z.string(), metricValue)),
+  error: z.nullish(z.object({ code: nullishNumber, type: z.nullish(z.string()), message: z.nullish(z.string()) })),
 });
 export type RequestRecord = z.infer<typeof requestRecord>;
 
 const aggregateMetric = z.object({
   unit: z.string(),
-  avg: z.number().nullish(),
-  min: z.number().nullish(),
-  max: z.number().nullish(),
-  std: z.number().nullish(),
-  p1: z.number().nullish(),
-  p5: z.number().nullish(),
-  p10: z.number().nullish(),
-  p25: z.number().nullish(),
-  p50: z.number().nullish(),
-  p75: z.number().nullish(),
-  p90: z.number().nullish(),
-  p95: z.number().nullish(),
-  p99: z.number().nullish(),
+  avg: nullishNumber,
+  min: nullishNumber,
+  max: nullishNumber,
+  std: nullishNumber,
+  p1: nullishNumber,
+  p5: nullishNumber,
+  p10: nullishNumber,
+  p25: nullishNumber,
+  p50: nullishNumber,
+  p75: nullishNumber,
+  p90: nullishNumber,
+  p95: nullishNumber,
+  p99: nullishNumber,
 });
 export type AggregateMetric = z.infer<typeof aggregateMetric>;
 
 /** profile_export_aiperf.json: every metric tag at the top level, beside run information. */
-const aggregateFile = z.looseObject({ aiperf_version: z.string().optional() });
+const aggregateFile = z.looseObject({ aiperf_version: z.optional(z.string()) });
 
 export interface Aggregate {
   metric(tag: string): AggregateMetric | undefined;

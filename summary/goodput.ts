@@ -1,8 +1,10 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { UserError } from "../userError";
 
 /** aiperf's --goodput syntax: space-separated `metric:threshold` pairs, thresholds in the metric's unit. */
-const sloPair = z.string().regex(/^[a-z_]+:[0-9]+(\.[0-9]+)?$/, { error: 'each SLO is written "metric:threshold", such as "time_to_first_token:1000"' });
+const sloPair = z.string().check(
+  z.regex(/^[a-z_]+:[0-9]+(\.[0-9]+)?$/, { error: 'each SLO is written "metric:threshold", such as "time_to_first_token:1000"' }),
+);
 
 export type Slos = Record<string, number>;
 

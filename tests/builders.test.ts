@@ -8,6 +8,8 @@ import { buildStackObjects, objectsInApplyOrder } from "../builders/stackObjects
 import { REDACTED_TOKEN } from "../builders/hfTokenSecret";
 import { stackSummary } from "../outputs";
 
+const RUN = { stack: "test", runId: "0a1b2c3d" };
+
 const agg = stackConfigFromFile(join(PROJECT_ROOT, "Pulumi.agg.yaml"));
 const disagg = stackConfigFromFile(join(PROJECT_ROOT, "Pulumi.disagg.yaml"));
 
@@ -30,7 +32,7 @@ const COMMON_WORKER_ARGS = [
 ];
 
 function graphOf(config: StackConfig) {
-  return buildStackObjects(config).dynamoGraph;
+  return buildStackObjects(config, RUN).dynamoGraph;
 }
 
 function withConfig(base: StackConfig, overrides: Record<string, unknown>): StackConfig {
@@ -39,7 +41,7 @@ function withConfig(base: StackConfig, overrides: Record<string, unknown>): Stac
 
 describe("storage", () => {
   test("three claims with the recipe's names and sizes, ReadWriteMany, on the default class", () => {
-    const claims = buildStackObjects(agg).persistentVolumeClaims;
+    const claims = buildStackObjects(agg, RUN).persistentVolumeClaims;
     const summary = Object.values(claims).map((c) => [c.metadata?.name, c.spec?.resources?.requests?.storage, c.spec?.accessModes]);
     assert.deepEqual(summary, [
       ["model-cache", "100Gi", ["ReadWriteMany"]],
@@ -55,7 +57,7 @@ describe("storage", () => {
 
   test("a configured storage class and access mode reach every claim", () => {
     const config = withConfig(agg, { storage: { storageClassName: "cephfs", accessMode: "ReadWriteOnce", perfCacheSize: "1Ti" } });
-    const claims = buildStackObjects(config).persistentVolumeClaims;
+    const claims = buildStackObjects(config, RUN).persistentVolumeClaims;
     for (const claim of Object.values(claims)) {
       assert.equal(claim.spec?.storageClassName, "cephfs");
       assert.deepEqual(claim.spec?.accessModes, ["ReadWriteOnce"]);
@@ -64,12 +66,12 @@ describe("storage", () => {
   });
 
   test("both stacks build byte-identical claims, since both apply them", () => {
-    assert.deepEqual(buildStackObjects(agg).persistentVolumeClaims, buildStackObjects(disagg).persistentVolumeClaims);
+    assert.deepEqual(buildStackObjects(agg, RUN).persistentVolumeClaims, buildStackObjects(disagg, RUN).persistentVolumeClaims);
   });
 });
 
 describe("model download Job", () => {
-  const job = buildStackObjects(agg).modelDownloadJob;
+  const job = buildStackObjects(agg, RUN).modelDownloadJob;
   const container = job.spec!.template.spec!.containers[0];
 
   test("runs the pinned tools in python:3.10-slim with the recipe's environment", () => {
@@ -103,19 +105,19 @@ describe("model download Job", () => {
 
   test("`pulumi up` waits two hours for 64 GB, not the provider's 10 minutes", () => {
     assert.equal(job.metadata?.annotations?.["pulumi.com/timeoutSeconds"], "7200");
-    const slower = buildStackObjects(withConfig(agg, { modelDownload: { timeoutMinutes: 300 } })).modelDownloadJob;
+    const slower = buildStackObjects(withConfig(agg, { modelDownload: { timeoutMinutes: 300 } }), RUN).modelDownloadJob;
     assert.equal(slower.metadata?.annotations?.["pulumi.com/timeoutSeconds"], "18000");
   });
 
   test("each stack owns a Job of its own name, so both can exist in one namespace", () => {
     assert.equal(job.metadata?.name, "agg-8xtp2-model-download");
-    assert.equal(buildStackObjects(disagg).modelDownloadJob.metadata?.name, "disagg-router-6p-2d-model-download");
+    assert.equal(buildStackObjects(disagg, RUN).modelDownloadJob.metadata?.name, "disagg-router-6p-2d-model-download");
   });
 });
 
 describe("HF token Secret", () => {
   test("without a token in config the stack uses the recipe's existing hf-token-secret and creates none", () => {
-    const objects = buildStackObjects(disagg);
+    const objects = buildStackObjects(disagg, RUN);
     assert.equal(objects.hfTokenSecret, undefined);
     for (const service of Object.values(objects.dynamoGraph.spec.services).filter((s) => s.componentType === "worker")) {
       assert.equal(service.envFromSecret, "hf-token-secret");
@@ -123,7 +125,7 @@ describe("HF token Secret", () => {
   });
 
   test("with a token the stack creates its own Secret, redacted, and every pod reads it", () => {
-    const objects = buildStackObjects(withConfig(disagg, { hfToken: SECRET_SET }));
+    const objects = buildStackObjects(withConfig(disagg, { hfToken: SECRET_SET }), RUN);
     assert.equal(objects.hfTokenSecret?.metadata?.name, "disagg-router-6p-2d-hf-token");
     assert.deepEqual(objects.hfTokenSecret?.stringData, { HF_TOKEN: REDACTED_TOKEN });
     assert.deepEqual(objects.modelDownloadJob.spec!.template.spec!.containers[0].envFrom, [
@@ -133,7 +135,7 @@ describe("HF token Secret", () => {
   });
 
   test("an existing Secret can be named instead", () => {
-    const objects = buildStackObjects(withConfig(agg, { hfTokenSecretName: "team-hf" }));
+    const objects = buildStackObjects(withConfig(agg, { hfTokenSecretName: "team-hf" }), RUN);
     assert.equal(objects.hfTokenSecret, undefined);
     assert.equal(objects.dynamoGraph.spec.services.VllmDecodeWorker.envFromSecret, "team-hf");
   });
@@ -266,9 +268,11 @@ describe("overrides", () => {
 });
 
 describe("the objects as a whole", () => {
-  test("are applied storage first, then the download, then the graph", () => {
-    const kinds = objectsInApplyOrder(buildStackObjects(withConfig(agg, { hfToken: SECRET_SET }))).map((o) => o.kind);
-    assert.deepEqual(kinds, ["PersistentVolumeClaim", "PersistentVolumeClaim", "PersistentVolumeClaim", "Secret", "Job", "DynamoGraphDeployment"]);
+  test("are applied storage first, then the download, then the graph, then the benchmark", () => {
+    const kinds = objectsInApplyOrder(buildStackObjects(withConfig(agg, { hfToken: SECRET_SET }), RUN)).map((o) => o.kind);
+    assert.deepEqual(kinds, [
+      "PersistentVolumeClaim", "PersistentVolumeClaim", "PersistentVolumeClaim", "Secret", "Job", "DynamoGraphDeployment", "ConfigMap", "Job",
+    ]);
   });
 
   test("write every quantity as a string, as Pulumi's Kubernetes types require", () => {
@@ -280,7 +284,7 @@ describe("the objects as a whole", () => {
       return key === "resources" && typeof value !== "string" ? [path] : [];
     };
     for (const config of [agg, disagg]) {
-      assert.deepEqual(numbersUnder(buildStackObjects(config), "objects", ""), []);
+      assert.deepEqual(numbersUnder(buildStackObjects(config, RUN), "objects", ""), []);
     }
   });
 

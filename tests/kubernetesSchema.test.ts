@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { Secret } from "kubernetes-models/v1/Secret";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Container } from "kubernetes-models/v1/Container";
 import { EnvVar } from "kubernetes-models/v1/EnvVar";
 import { Job } from "kubernetes-models/batch/v1/Job";
@@ -22,7 +23,7 @@ const configs = {
 
 describe("the core objects are valid against the Kubernetes schema", () => {
   for (const [name, config] of Object.entries(configs)) {
-    const objects = buildStackObjects(config);
+    const objects = buildStackObjects(config, { stack: "agg", runId: "0a1b2c3d" });
 
     test(`${name}: the three PersistentVolumeClaims`, () => {
       for (const claim of Object.values(objects.persistentVolumeClaims)) new PersistentVolumeClaim(claim).validate();
@@ -37,6 +38,11 @@ describe("the core objects are valid against the Kubernetes schema", () => {
       if (objects.hfTokenSecret) new Secret(objects.hfTokenSecret).validate();
     });
 
+    test(`${name}: the benchmark's scripts ConfigMap and Job`, () => {
+      new ConfigMap(objects.benchmark!.scripts).validate();
+      new Job(objects.benchmark!.job).validate();
+    });
+
     test(`${name}: the graph's main containers and environment, which are core Container and EnvVar types`, () => {
       for (const [serviceName, service] of Object.entries(objects.dynamoGraph.spec.services)) {
         new Container({ name: serviceName.toLowerCase(), ...service.extraPodSpec.mainContainer }).validate();
@@ -47,7 +53,7 @@ describe("the core objects are valid against the Kubernetes schema", () => {
 });
 
 test("the validator rejects what the API server would", () => {
-  const job = buildStackObjects(configs.agg).modelDownloadJob;
+  const job = buildStackObjects(configs.agg, { stack: "agg", runId: "0a1b2c3d" }).modelDownloadJob;
   const broken = { ...job, spec: { ...job.spec!, backoffLimit: "three" as unknown as number } };
   assert.throws(() => new Job(broken).validate(), /backoffLimit/);
 });

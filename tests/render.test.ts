@@ -9,6 +9,7 @@ import { stackConfigFromFile } from "../config/stackFile";
 import { PROJECT_ROOT } from "../cli/stackFiles";
 import { buildStackObjects, objectsInApplyOrder } from "../builders/stackObjects";
 import { REDACTED_TOKEN } from "../builders/hfTokenSecret";
+import { RENDER_RUN_ID } from "../builders/benchmarkRun";
 import { runCli, STACK_TRACE } from "./support/cli";
 
 function tempDir(): string {
@@ -28,7 +29,8 @@ describe("render --stack", () => {
       assert.equal(result.status, 0, result.stderr);
       assert.equal(result.stderr, "");
       const documents = yaml.loadAll(result.stdout);
-      const expected = objectsInApplyOrder(buildStackObjects(stackConfigFromFile(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`))));
+      const config = stackConfigFromFile(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`));
+      const expected = objectsInApplyOrder(buildStackObjects(config, { stack, runId: RENDER_RUN_ID }));
       assert.deepEqual(documents, JSON.parse(JSON.stringify(expected)));
     });
   }
@@ -79,7 +81,7 @@ describe("render --config-file", () => {
     const result = runCli(["render", "--config-file", path]);
     assert.equal(result.status, 0);
     assert.match(result.stderr, /^warning: .*Multi-Attach/m);
-    assert.equal(yaml.loadAll(result.stdout).length, 5);
+    assert.equal(yaml.loadAll(result.stdout).length, 7);
   });
 });
 
@@ -89,7 +91,9 @@ describe("render --out", () => {
     assert.equal(runCli(["render", "--stack", "disagg", "--out", dir]).status, 0);
     const files = readdirSync(dir).sort();
     assert.deepEqual(files, [
+      "configmap-disagg-router-6p-2d-benchmark-scripts.yaml",
       "dynamographdeployment-disagg-router-6p-2d.yaml",
+      "job-disagg-router-6p-2d-benchmark-run-id.yaml",
       "job-disagg-router-6p-2d-model-download.yaml",
       "persistentvolumeclaim-compilation-cache.yaml",
       "persistentvolumeclaim-model-cache.yaml",

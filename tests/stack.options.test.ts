@@ -33,7 +33,7 @@ test("the token appears in no other resource and in no output", () => {
 });
 
 test("the download waits for the Secret it reads", () => {
-  assert.ok(only(run, TYPES.job).dependencies.includes(only(run, TYPES.secret).urn));
+  assert.ok(named(run, TYPES.job, "agg-8xtp2-model-download").dependencies.includes(only(run, TYPES.secret).urn));
 });
 
 test("onDestroy.deleteModelCache lets destroy delete both model caches, and still keeps the results", () => {

@@ -35,6 +35,9 @@ export interface ProgramRun {
 export const SECRET_ENVELOPE_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
 
+/** The run id the mocked RandomId draws. */
+export const MOCK_RUN_ID = "0a1b2c3d";
+
 function urnOf(parentUrn: string, type: string, name: string, stack: string): string {
   const parentType = parentUrn ? `${parentUrn.split("::")[2]}$` : "";
   return `urn:pulumi:${stack}::${pulumi.getProject()}::${parentType}${type}::${name}`;
@@ -57,7 +60,10 @@ export async function runProgram(
 
   const resources: RegisteredResource[] = [];
   const mocks: pulumi.runtime.Mocks = {
-    newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+    newResource: (args) => ({
+      id: `${args.name}-id`,
+      state: args.type === "random:index/randomId:RandomId" ? { ...args.inputs, hex: MOCK_RUN_ID } : args.inputs,
+    }),
     call: (args) => args.inputs,
   };
   const registerResource = MockMonitor.prototype.registerResource;

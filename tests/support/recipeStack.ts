@@ -4,22 +4,25 @@ import { join } from "node:path";
 import { stackConfigFromFile } from "../../config/stackFile";
 import { PROJECT_ROOT } from "../../cli/stackFiles";
 import { buildStackObjects } from "../../builders/stackObjects";
-import { stackSummary } from "../../outputs";
-import { runProgram, type ProgramRun } from "./pulumiProgram";
+import { benchmarkOutputs, stackSummary } from "../../outputs";
+import { MOCK_RUN_ID, runProgram, type ProgramRun } from "./pulumiProgram";
 import { named, ofType, only, plain, providerOf, TYPES } from "./resourceGraph";
 
 /** The tests every recipe stack passes, run on its real Pulumi.<stack>.yaml under Pulumi's mocks. */
 export function describeRecipeStack(stack: "agg" | "disagg"): void {
   const config = stackConfigFromFile(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`));
-  const objects = buildStackObjects(config);
+  const objects = buildStackObjects(config, { stack, runId: MOCK_RUN_ID });
   let run: ProgramRun;
   before(async () => {
     run = await runProgram(stack);
     assert.equal(run.error, undefined);
   });
+  const jobs = () => ofType(run, TYPES.job);
+  const downloadJob = () => jobs().find((job) => job.inputs.metadata.name.endsWith("-model-download"))!;
+  const benchmarkJob = () => jobs().find((job) => job.inputs.metadata.name.includes("-benchmark-"))!;
 
   describe(`pulumi up -s ${stack}`, () => {
-    test("registers the storage, the download and the graph, and nothing else", () => {
+    test("registers the storage, the download, the graph and the benchmark, and nothing else", () => {
       const counts: Record<string, number> = {};
       for (const resource of run.resources) counts[resource.type] = (counts[resource.type] ?? 0) + 1;
       assert.deepEqual(counts, {
@@ -27,9 +30,12 @@ export function describeRecipeStack(stack: "agg" | "disagg"): void {
         [TYPES.provider]: 2,
         [TYPES.pvc]: 3,
         [TYPES.modelDownload]: 1,
-        [TYPES.job]: 1,
+        [TYPES.job]: 2,
         [TYPES.dynamoGraph]: 1,
         [TYPES.graph]: 1,
+        [TYPES.randomId]: 1,
+        [TYPES.benchmark]: 1,
+        [TYPES.configMap]: 1,
       });
       assert.deepEqual(run.warnings, []);
     });
@@ -38,8 +44,10 @@ export function describeRecipeStack(stack: "agg" | "disagg"): void {
       for (const claim of Object.values(objects.persistentVolumeClaims)) {
         assert.deepEqual(named(run, TYPES.pvc, claim.metadata!.name!).inputs, plain(claim));
       }
-      assert.deepEqual(only(run, TYPES.job).inputs, plain(objects.modelDownloadJob));
+      assert.deepEqual(downloadJob().inputs, plain(objects.modelDownloadJob));
       assert.deepEqual(only(run, TYPES.graph).inputs, plain(objects.dynamoGraph));
+      assert.deepEqual(only(run, TYPES.configMap).inputs, plain(objects.benchmark!.scripts));
+      assert.deepEqual(benchmarkJob().inputs, plain(objects.benchmark!.job), "the Job named with the run id that was drawn");
     });
 
     test("the caches go through a provider that adopts existing claims, and destroy keeps them", () => {
@@ -55,24 +63,36 @@ export function describeRecipeStack(stack: "agg" | "disagg"): void {
     });
 
     test("the download starts after the caches exist, and the graph after the download", () => {
-      const job = only(run, TYPES.job);
+      const job = downloadJob();
       for (const claim of ofType(run, TYPES.pvc)) assert.ok(job.dependencies.includes(claim.urn), `the Job waits for ${claim.name}`);
       const graph = only(run, TYPES.graph);
       assert.ok(graph.dependencies.includes(job.urn), "the graph waits for the download Job");
     });
 
     test("the stack's own objects go through the plain cluster provider and are deleted on destroy", () => {
-      for (const resource of [only(run, TYPES.job), only(run, TYPES.graph)]) {
+      for (const resource of [downloadJob(), only(run, TYPES.graph), benchmarkJob(), only(run, TYPES.configMap)]) {
         const provider = providerOf(run, resource);
         assert.equal(provider.name, "cluster");
         assert.equal(provider.inputs.upsertExistingObjects, undefined);
         assert.notEqual(resource.retainOnDelete, true);
       }
-      assert.equal(only(run, TYPES.job).deleteBeforeReplace, true, "a replaced Job keeps its name, so the old one goes first");
+      assert.equal(downloadJob().deleteBeforeReplace, true, "a replaced Job keeps its name, so the old one goes first");
     });
 
-    test("outputs the namespace, graph, frontend URL, port-forward command, claims and GPUs", () => {
-      assert.deepEqual(run.outputs, stackSummary(config));
+    test("the benchmark starts once the graph is Ready, with a run id drawn anew when the run key changes", () => {
+      const scripts = only(run, TYPES.configMap);
+      assert.ok(scripts.dependencies.includes(only(run, TYPES.graph).urn), "the scripts wait for the graph");
+      assert.ok(benchmarkJob().dependencies.includes(scripts.urn), "the Job waits for its scripts");
+      const runId = only(run, TYPES.randomId);
+      assert.equal(runId.inputs.keepers.runKey, config.benchmark.runKey);
+      assert.match(runId.inputs.keepers.measured, /^[0-9a-f]{16}$/);
+    });
+
+    test("outputs the namespace, graph, frontend URL, port-forward command, claims, GPUs and the run's places", () => {
+      const { benchmark, ...rest } = run.outputs;
+      assert.deepEqual(rest, stackSummary(config));
+      assert.deepEqual(benchmark, benchmarkOutputs(config, { stack, runId: MOCK_RUN_ID }, benchmarkJob().inputs.metadata.name));
+      assert.equal((benchmark as any).artifactPath, `artifacts/${stack}/${MOCK_RUN_ID}`);
       assert.equal(run.outputs.frontendUrl, `http://${config.graph.name}-frontend.dynamo-bench.svc:8000`);
       assert.equal(run.outputs.totalGpus, 16);
     });

@@ -1,0 +1,88 @@
+import type { IJob } from "kubernetes-models/batch/v1/Job";
+import type { StackConfig } from "../config/schema";
+import { AWAIT, minutesToSeconds, stackMeta } from "./metadata";
+import { HF_HOME } from "./paths";
+import { PVC_NAMES } from "./storage";
+import { frontendUrl } from "./dynamoGraph";
+import { benchmarkScriptsName, SCRIPTS_MOUNT } from "./benchmarkScripts";
+import { artifactPath, benchmarkJobName, PERF_CACHE_MOUNT, TRACE_PATH, type BenchmarkRunRef } from "./benchmarkRun";
+
+/** The summary container's command: report whatever aiperf left, then fail the Job if aiperf failed. */
+const SUMMARY_COMMAND = [
+  `node ${SCRIPTS_MOUNT}/summarize.js "$ARTIFACT_DIR" "$GOODPUT" || echo "no summary; the artifacts are in $ARTIFACT_DIR"`,
+  'exit "$(cat "$ARTIFACT_DIR/aiperf-exit-code" 2>/dev/null || echo 1)"',
+].join("\n");
+
+const AIPERF_COMMAND = `pip install --no-cache-dir "aiperf==$AIPERF_VERSION" && exec python3 ${SCRIPTS_MOUNT}/benchmark.py`;
+
+export function buildBenchmarkJob(config: StackConfig, run: BenchmarkRunRef): IJob {
+  const { benchmark, model } = config;
+  const name = benchmarkJobName(config, run);
+  const artifactDir = `${PERF_CACHE_MOUNT}/${artifactPath(run)}`;
+  const awaitAnnotations: Record<string, string> = benchmark.wait
+    ? { [AWAIT.timeoutSeconds]: minutesToSeconds(benchmark.waitTimeoutMinutes) }
+    : { [AWAIT.skipAwait]: "true" };
+  const perfCacheMount = { name: PVC_NAMES.perfCache, mountPath: PERF_CACHE_MOUNT };
+  const scriptsMount = { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true };
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: stackMeta(config, name, awaitAnnotations),
+    spec: {
+      backoffLimit: benchmark.backoffLimit,
+      activeDeadlineSeconds: benchmark.activeDeadlineMinutes * 60,
+      template: {
+        metadata: { labels: { "app.kubernetes.io/name": name, "dynamo-bench/run-id": run.runId } },
+        spec: {
+          restartPolicy: "Never",
+          // Init containers run in order: aiperf replays the trace, then the summary container reports it.
+          initContainers: [
+            {
+              name: "aiperf",
+              image: benchmark.image,
+              command: ["sh", "-c", AIPERF_COMMAND],
+              env: [
+                { name: "AIPERF_VERSION", value: benchmark.aiperfVersion },
+                { name: "MODEL_NAME", value: model.name },
+                { name: "TOKENIZER_REVISION", value: model.revision },
+                { name: "FRONTEND_URL", value: frontendUrl(config) },
+                { name: "READY_TIMEOUT_SECONDS", value: minutesToSeconds(benchmark.readyTimeoutMinutes) },
+                { name: "TRACE_URL", value: benchmark.traceUrl },
+                { name: "TRACE_SHA256", value: benchmark.traceSha256 },
+                { name: "TRACE_PATH", value: TRACE_PATH },
+                { name: "ARTIFACT_DIR", value: artifactDir },
+                { name: "GOODPUT", value: benchmark.goodput },
+                ...(benchmark.fixedScheduleEndOffsetMs !== undefined
+                  ? [{ name: "FIXED_SCHEDULE_END_OFFSET_MS", value: String(benchmark.fixedScheduleEndOffsetMs) }]
+                  : []),
+                { name: "HF_HOME", value: HF_HOME },
+                // The tokenizer comes from the downloaded model, never from the hub.
+                { name: "HF_HUB_OFFLINE", value: "1" },
+              ],
+              resources: { requests: { cpu: "8", memory: "16Gi" }, limits: { cpu: "16", memory: "32Gi" } },
+              volumeMounts: [perfCacheMount, { name: PVC_NAMES.modelCache, mountPath: HF_HOME, readOnly: true }, scriptsMount],
+            },
+          ],
+          containers: [
+            {
+              name: "summary",
+              image: benchmark.summaryImage,
+              command: ["sh", "-c", SUMMARY_COMMAND],
+              env: [
+                { name: "ARTIFACT_DIR", value: artifactDir },
+                { name: "GOODPUT", value: benchmark.goodput },
+              ],
+              resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } },
+              volumeMounts: [perfCacheMount, scriptsMount],
+            },
+          ],
+          volumes: [
+            { name: PVC_NAMES.perfCache, persistentVolumeClaim: { claimName: PVC_NAMES.perfCache } },
+            { name: PVC_NAMES.modelCache, persistentVolumeClaim: { claimName: PVC_NAMES.modelCache, readOnly: true } },
+            { name: "scripts", configMap: { name: benchmarkScriptsName(config) } },
+          ],
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { StackConfig } from "../config/schema";
+import { stackMeta } from "./metadata";
+import { summaryBundle } from "./summaryBundle";
+
+export const BENCHMARK_SCRIPT = join(__dirname, "scripts", "benchmark.py");
+export const SCRIPTS_MOUNT = "/dynamo-bench";
+
+export function benchmarkScriptsName(config: StackConfig): string {
+  return `${config.graph.name}-benchmark-scripts`;
+}
+
+/** The benchmark Job's two programs: the Python entrypoint beside aiperf, and the bundled summarizer. */
+export function buildBenchmarkScripts(config: StackConfig): IConfigMap {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: stackMeta(config, benchmarkScriptsName(config)),
+    data: {
+      "benchmark.py": readFileSync(BENCHMARK_SCRIPT, "utf8"),
+      "summarize.js": summaryBundle(),
+    },
+  };
+}

@@ -1,0 +1,230 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseStackConfig } from "../config/schema";
+import { buildStackObjects } from "../builders/stackObjects";
+import { filesFromLog } from "../summary/summaryFiles";
+import { FIVE_REQUESTS, recordLine } from "./support/aiperfArtifacts";
+
+const MODEL = "Qwen/Qwen3-32B";
+const TRACE = '{"timestamp": 0, "input_length": 655, "output_length": 52, "hash_ids": [46, 47]}\n';
+const TRACE_SHA256 = createHash("sha256").update(TRACE).digest("hex");
+
+/** An OpenAI-compatible frontend that lists the model only after a delay, and serves the trace. */
+class StubFrontend {
+  private server!: Server;
+  private readyAt = 0;
+  modelRequests = 0;
+  traceRequests = 0;
+  url = "";
+
+  async start(): Promise<void> {
+    this.server = createServer((request, response) => {
+      if (request.url === "/v1/models") {
+        this.modelRequests++;
+        const data = Date.now() >= this.readyAt ? [{ id: MODEL, object: "model" }] : [];
+        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data }));
+      } else if (request.url === "/trace.jsonl") {
+        this.traceRequests++;
+        response.writeHead(200).end(TRACE);
+      } else {
+        response.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  listModelAfter(milliseconds: number): void {
+    this.readyAt = Date.now() + milliseconds;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** A fake aiperf that records its arguments and writes a run's records into --artifact-dir. */
+function fakeAiperf(bin: string, argsLog: string, records: string, exitCode = 0): void {
+  const path = join(bin, "aiperf");
+  writeFileSync(
+    path,
+    `#!/usr/bin/env python3
+import json, os, sys
+args = sys.argv[1:]
+with open(${JSON.stringify(argsLog)}, "w") as f:
+    json.dump(args, f)
+out = args[args.index("--artifact-dir") + 1]
+with open(os.path.join(out, "profile_export.jsonl"), "w") as f:
+    f.write(${JSON.stringify(records)})
+sys.exit(${exitCode})
+`,
+  );
+  chmodSync(path, 0o755);
+}
+
+interface Sandbox {
+  root: string;
+  bin: string;
+  argsLog: string;
+  perfCache: string;
+}
+
+function sandbox(exitCode = 0): Sandbox {
+  const root = mkdtempSync(join(tmpdir(), "dynamo-bench-benchmark-"));
+  const bin = join(root, "bin");
+  mkdirSync(bin);
+  const argsLog = join(root, "aiperf-args.json");
+  fakeAiperf(bin, argsLog, FIVE_REQUESTS.map(recordLine).join("\n") + "\n", exitCode);
+  return { root, bin, argsLog, perfCache: join(root, "perf-cache") };
+}
+
+const config = parseStackConfig({ variant: "disagg", benchmark: { fixedScheduleEndOffsetMs: 60_000 } }, "test");
+const objects = buildStackObjects(config, { stack: "disagg", runId: "0a1b2c3d" });
+const job = objects.benchmark!.job;
+const podSpec = job.spec!.template.spec!;
+
+/** The Job's own environment for a container, pointed at the sandbox and the stub instead of the cluster. */
+function containerEnv(containerEnvVars: { name: string; value?: string }[], box: Sandbox, overrides: Record<string, string>) {
+  const env: Record<string, string> = { PATH: `${box.bin}:${process.env.PATH}`, READY_POLL_SECONDS: "0.1" };
+  for (const variable of containerEnvVars) {
+    env[variable.name] = variable.value!.replace("/perf-cache", box.perfCache);
+  }
+  return { ...env, ...overrides };
+}
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(file: string, args: string[], env: Record<string, string>): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(file, args, { env, timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe("the benchmark Job's entrypoint, run for real against a stub frontend", () => {
+  const frontend = new StubFrontend();
+  const scriptsDir = mkdtempSync(join(tmpdir(), "dynamo-bench-scripts-"));
+  for (const [name, text] of Object.entries(objects.benchmark!.scripts.data!)) writeFileSync(join(scriptsDir, name), text);
+
+  before(() => frontend.start());
+  after(() => frontend.stop());
+
+  function runEntrypoint(box: Sandbox, overrides: Record<string, string> = {}): Promise<Result> {
+    const env = containerEnv(podSpec.initContainers![0].env as { name: string; value: string }[], box, {
+      FRONTEND_URL: frontend.url,
+      TRACE_URL: `${frontend.url}/trace.jsonl`,
+      TRACE_SHA256,
+      ...overrides,
+    });
+    return run("python3", [join(scriptsDir, "benchmark.py")], env);
+  }
+
+  function runSummaryContainer(box: Sandbox): Promise<Result> {
+    const container = podSpec.containers[0];
+    const env = containerEnv(container.env as { name: string; value: string }[], box, {});
+    const command = container.command![2].replaceAll("/dynamo-bench/", `${scriptsDir}/`);
+    return run("sh", ["-c", command], env);
+  }
+
+  test("waits for the model with a timestamped line per retry, then runs aiperf with exactly the recipe's arguments", async () => {
+    const box = sandbox();
+    frontend.listModelAfter(600);
+    const result = await runEntrypoint(box);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const waits = result.stdout.split("\n").filter((line) => line.includes(`waiting for ${MODEL}`));
+    assert.ok(waits.length >= 2, `expected retries, got:\n${result.stdout}`);
+    for (const line of waits) assert.match(line, /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\] waiting for Qwen\/Qwen3-32B at .*\/v1\/models \(attempt \d+: not listed yet\)/);
+    const artifactDir = join(box.perfCache, "artifacts", "disagg", "0a1b2c3d");
+    assert.deepEqual(JSON.parse(readFileSync(box.argsLog, "utf8")), [
+      "profile",
+      "-m", MODEL,
+      "--input-file", join(box.perfCache, "traces", "conversation_trace.jsonl"),
+      "--custom-dataset-type", "mooncake_trace",
+      "--fixed-schedule",
+      "--url", frontend.url,
+      "--streaming",
+      "--artifact-dir", artifactDir,
+      "--goodput", "time_to_first_token:1000 inter_token_latency:30",
+      "--tokenizer-revision", "9216db5781bf21249d130ec9da846c4624c16137",
+      "--fixed-schedule-end-offset", "60000",
+    ]);
+    assert.equal(readFileSync(join(artifactDir, "aiperf-exit-code"), "utf8").trim(), "0");
+  });
+
+  test("keeps the verified trace on the perf cache and reuses it on the next run", async () => {
+    const box = sandbox();
+    frontend.listModelAfter(0);
+    const downloadsBefore = frontend.traceRequests;
+    assert.equal((await runEntrypoint(box)).code, 0);
+    assert.equal(readFileSync(join(box.perfCache, "traces", "conversation_trace.jsonl"), "utf8"), TRACE);
+    const second = await runEntrypoint(box, { ARTIFACT_DIR: join(box.perfCache, "artifacts", "disagg", "second-run") });
+    assert.equal(second.code, 0, second.stdout);
+    assert.match(second.stdout, /reusing the verified trace/);
+    assert.equal(frontend.traceRequests - downloadsBefore, 1, "one download for both runs");
+  });
+
+  test("a trace whose sha256 differs fails with a clear message, and is not kept", async () => {
+    const box = sandbox();
+    frontend.listModelAfter(0);
+    const wrong = "0".repeat(64);
+    const result = await runEntrypoint(box, { TRACE_SHA256: wrong });
+    assert.equal(result.code, 4);
+    assert.match(result.stdout, new RegExp(`error: the trace from .* has sha256 ${TRACE_SHA256}, but ${wrong} was expected`));
+    assert.ok(!existsSync(join(box.perfCache, "traces", "conversation_trace.jsonl")));
+    assert.ok(!existsSync(box.argsLog), "aiperf never ran");
+  });
+
+  test("the wait is bounded: a model never listed fails the Job", async () => {
+    const box = sandbox();
+    frontend.listModelAfter(60_000);
+    const result = await runEntrypoint(box, { READY_TIMEOUT_SECONDS: "1" });
+    assert.equal(result.code, 3);
+    assert.match(result.stdout, /error: Qwen\/Qwen3-32B was not listed at .* within 1 s/);
+  });
+
+  test("never writes into an earlier run's directory", async () => {
+    const box = sandbox();
+    frontend.listModelAfter(0);
+    assert.equal((await runEntrypoint(box)).code, 0);
+    const again = await runEntrypoint(box);
+    assert.equal(again.code, 5);
+    assert.match(again.stdout, /already holds a run; every run writes to a new directory/);
+  });
+
+  test("the summary container writes summary.json and summary.md beside the artifacts and prints them", async () => {
+    const box = sandbox();
+    frontend.listModelAfter(0);
+    assert.equal((await runEntrypoint(box)).code, 0);
+    const result = await runSummaryContainer(box);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const artifactDir = join(box.perfCache, "artifacts", "disagg", "0a1b2c3d");
+    const written = JSON.parse(readFileSync(join(artifactDir, "summary.json"), "utf8"));
+    assert.deepEqual(written.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0 });
+    assert.equal(written.goodput.goodRequests, 3);
+    const printed = filesFromLog(result.stdout);
+    assert.deepEqual(JSON.parse(printed["summary.json"]!), written);
+    assert.equal(printed["summary.md"], readFileSync(join(artifactDir, "summary.md"), "utf8"));
+    assert.match(result.stdout, /Goodput: 3 of 6 requests/);
+  });
+
+  test("a failed aiperf still gets its partial run summarized, and fails the Job with aiperf's code", async () => {
+    const box = sandbox(7);
+    frontend.listModelAfter(0);
+    assert.equal((await runEntrypoint(box)).code, 0);
+    const result = await runSummaryContainer(box);
+    assert.equal(result.code, 7);
+    assert.ok(existsSync(join(box.perfCache, "artifacts", "disagg", "0a1b2c3d", "summary.json")));
+  });
+});
