@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { renderStack, multiDocumentYaml, writeManifests } from "./render";
 import { stackFilePath } from "./stackFiles";
 import { summarizeCommand, type SummarizeOptions } from "./summarize";
+import { compareCommand, type CompareOptions } from "./compare";
 import { RECIPE_GOODPUT } from "../summary/goodput";
 import { UserError } from "../userError";
 
@@ -48,5 +49,16 @@ program
   .option("--goodput <slos>", "the SLOs a good request meets, in aiperf's --goodput syntax", RECIPE_GOODPUT)
   .option("--write", "also write summary.json and summary.md into the directory")
   .action((dir: string, options: SummarizeOptions) => run(() => summarizeCommand(dir, options)));
+
+program
+  .command("compare")
+  .description("compare two runs side by side: TTFT, ITL and request latency (avg, p50, p90, p99) and goodput")
+  .argument("<baseline-dir>", "an aiperf artifact directory or a local results directory")
+  .argument("<candidate-dir>", "an aiperf artifact directory or a local results directory")
+  .option("--markdown", "print the table as Markdown, for a pull request")
+  .option("--json", "print the comparison as JSON")
+  .option("--out <report.html>", "also write a self-contained HTML report with charts")
+  .option("--goodput <slos>", "the SLOs for runs summarized from artifacts", RECIPE_GOODPUT)
+  .action((baseline: string, candidate: string, options: CompareOptions) => run(() => compareCommand(baseline, candidate, options)));
 
 void program.parseAsync();
