@@ -12,6 +12,7 @@ import { Benchmark } from "./components/benchmark";
 import { buildBenchmarkJob } from "./builders/benchmarkJob";
 import { benchmarkFingerprint, RENDER_RUN_ID, type BenchmarkRunRef } from "./builders/benchmarkRun";
 import { benchmarkOutputs, stackSummary } from "./outputs";
+import { benchmarkSummaryHook } from "./postRun/hook";
 
 function loadConfig(): StackConfig {
   try {
@@ -66,7 +67,11 @@ function runBenchmark(measured: NonNullable<typeof objects.benchmark>) {
   const run = runId.hex.apply((id): BenchmarkRunRef => ({ stack, runId: id }));
   const benchmark = new Benchmark(
     "benchmark",
-    { scripts: measured.scripts, job: run.apply((ref) => buildBenchmarkJob(config, ref)) },
+    {
+      scripts: measured.scripts,
+      job: run.apply((ref) => buildBenchmarkJob(config, ref)),
+      jobHooks: { afterCreate: [benchmarkSummaryHook(config, stack)] },
+    },
     { providers: [cluster], dependsOn: [dynamoGraph] },
   );
   return run.apply((ref) => benchmarkOutputs(config, ref, benchmark.job.metadata.name));

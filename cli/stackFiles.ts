@@ -1,10 +1,10 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { PROJECT_ROOT } from "../projectRoot";
 import { z } from "zod";
 import { UserError } from "../userError";
 
-/** The repository root, where Pulumi.yaml and the stack files live. */
-export const PROJECT_ROOT = resolve(__dirname, "..");
+export { PROJECT_ROOT };
 
 const stackName = z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: "a stack name has letters, digits, '_', '.' and '-' only" });
 

@@ -20,10 +20,19 @@ export interface RegisteredResource {
   deleteBeforeReplace: boolean;
   /** Inputs as the engine sees them; secrets stay wrapped in Pulumi's secret envelope. */
   inputs: Record<string, any>;
+  /** Names of the resource hooks bound to run after the resource is created. */
+  afterCreateHooks: string[];
+}
+
+export interface RegisteredHook {
+  name: string;
+  ignoreErrors: boolean;
+  onDryRun: boolean;
 }
 
 export interface ProgramRun {
   resources: RegisteredResource[];
+  hooks: RegisteredHook[];
   outputs: Record<string, unknown>;
   /** What the program threw while loading, as `pulumi preview` would report it. */
   error?: Error;
@@ -78,8 +87,15 @@ export async function runProgram(
       retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : undefined,
       deleteBeforeReplace: req.getDeletebeforereplace(),
       inputs: req.getObject()?.toJavaScript() ?? {},
+      afterCreateHooks: req.getHooks()?.getAfterCreateList() ?? [],
     });
     return registerResource.call(this, req, callback);
+  };
+  // The engine keeps hooks; the mock monitor has no such call, so record them here.
+  const hooks: RegisteredHook[] = [];
+  (MockMonitor.prototype as any).registerResourceHook = (req: any, callback: (err: any, res: any) => void) => {
+    hooks.push({ name: req.getName(), ignoreErrors: req.getIgnoreErrors(), onDryRun: req.getOnDryRun() });
+    callback(null, {});
   };
   await pulumi.runtime.setMocks(mocks, "dynamo-bench", stack, options.preview ?? false);
 
@@ -92,7 +108,7 @@ export async function runProgram(
     program = require("../../index");
   } catch (error) {
     await pulumi.runtime.disconnect();
-    return { resources, outputs: {}, error: error as Error, warnings };
+    return { resources, hooks, outputs: {}, error: error as Error, warnings };
   }
   await pulumi.runtime.disconnect();
   const outputs: Record<string, unknown> = {};
@@ -100,5 +116,5 @@ export async function runProgram(
     const output: pulumi.Output<unknown> = pulumi.output(value) as pulumi.Output<unknown>;
     outputs[name] = await new Promise((resolve) => output.apply(resolve));
   }
-  return { resources, outputs, warnings };
+  return { resources, hooks, outputs, warnings };
 }

@@ -79,10 +79,12 @@ export function describeRecipeStack(stack: "agg" | "disagg"): void {
       assert.equal(downloadJob().deleteBeforeReplace, true, "a replaced Job keeps its name, so the old one goes first");
     });
 
-    test("the benchmark starts once the graph is Ready, with a run id drawn anew when the run key changes", () => {
+    test("the benchmark starts once the graph is Ready, is summarized after it completes, and draws a new run id when the run key changes", () => {
       const scripts = only(run, TYPES.configMap);
       assert.ok(scripts.dependencies.includes(only(run, TYPES.graph).urn), "the scripts wait for the graph");
       assert.ok(benchmarkJob().dependencies.includes(scripts.urn), "the Job waits for its scripts");
+      assert.deepEqual(run.hooks, [{ name: "collect-benchmark-summary", ignoreErrors: true, onDryRun: false }]);
+      assert.deepEqual(benchmarkJob().afterCreateHooks, ["collect-benchmark-summary"], "the summary is fetched once the Job completes");
       const runId = only(run, TYPES.randomId);
       assert.equal(runId.inputs.keepers.runKey, config.benchmark.runKey);
       assert.match(runId.inputs.keepers.measured, /^[0-9a-f]{16}$/);
