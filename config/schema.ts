@@ -95,17 +95,24 @@ export type WorkerPool = z.infer<ReturnType<typeof workerPoolSchema>>;
 const RECIPE_HF_OVERRIDES =
   '{"rope_scaling":{"rope_type":"yarn","factor":4.0,"original_max_position_embeddings":32768},"max_position_embeddings":131072}';
 
-const jsonObjectText = z.string().refine(
-  (text) => {
-    try {
-      const value: unknown = JSON.parse(text);
-      return typeof value === "object" && value !== null && !Array.isArray(value);
-    } catch {
-      return false;
-    }
-  },
-  { error: "must be a JSON object, written as text" },
-);
+/** Text that `accepts` approves; a parser that throws counts as a no. */
+function textThat(accepts: (text: string) => boolean, error: string) {
+  return z.string().refine(
+    (text) => {
+      try {
+        return accepts(text);
+      } catch {
+        return false;
+      }
+    },
+    { error },
+  );
+}
+
+const jsonObjectText = textThat((text) => {
+  const value: unknown = JSON.parse(text);
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}, "must be a JSON object, written as text");
 
 const rdmaSchema = strict({
   /** Off for clusters without InfiniBand. */
@@ -166,16 +173,9 @@ const graphSchema = (defaults: VariantDefaults) =>
 const MOONCAKE_CONVERSATION_TRACE =
   "https://raw.githubusercontent.com/kvcache-ai/Mooncake/3cca71daccf2a7afb8fe3f0295358f70e3a69fdb/FAST25-release/traces/conversation_trace.jsonl";
 
-const goodputText = z.string().refine(
-  (text) => {
-    try {
-      parseGoodput(text);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { error: 'must be aiperf --goodput SLOs: "metric:threshold" pairs, such as "time_to_first_token:1000 inter_token_latency:30"' },
+const goodputText = textThat(
+  (text) => Object.keys(parseGoodput(text)).length > 0,
+  'must be aiperf --goodput SLOs: "metric:threshold" pairs, such as "time_to_first_token:1000 inter_token_latency:30"',
 );
 
 const benchmarkSchema = strict({
