@@ -1,10 +1,18 @@
 import { Command } from "commander";
-import { renderStack, multiDocumentYaml, writeManifests } from "./render";
-import { stackFilePath } from "./stackFiles";
-import { summarizeCommand, type SummarizeOptions } from "./summarize";
-import { compareCommand, type CompareOptions } from "./compare";
 import { RECIPE_GOODPUT } from "../summary/goodput";
 import { UserError } from "../userError";
+import type { SummarizeOptions } from "./summarize";
+import type { CompareOptions } from "./compare";
+import type { TraceStatsOptions } from "./trace";
+
+// Each command loads its modules when it runs, so that no command pays for another's (ECharts, esbuild…).
+const commands = {
+  render: () => require("./render") as typeof import("./render"),
+  stackFiles: () => require("./stackFiles") as typeof import("./stackFiles"),
+  summarize: () => require("./summarize") as typeof import("./summarize"),
+  compare: () => require("./compare") as typeof import("./compare"),
+  trace: () => require("./trace") as typeof import("./trace"),
+};
 
 /** Runs a command; a user's mistake ends it with its message and exit code 1, a bug with its stack. */
 async function run(command: () => void | Promise<void>): Promise<void> {
@@ -30,7 +38,8 @@ program
   .option("--out <dir>", "write one file per object into this directory instead of printing")
   .action((options: { stack?: string; configFile?: string; out?: string }) =>
     run(() => {
-      const rendered = renderStack(stackFilePath(options));
+      const { renderStack, multiDocumentYaml, writeManifests } = commands.render();
+      const rendered = renderStack(commands.stackFiles().stackFilePath(options));
       for (const warning of rendered.warnings) process.stderr.write(`warning: ${warning}\n`);
       if (options.out) {
         const files = writeManifests(rendered, options.out);
@@ -48,7 +57,7 @@ program
   .option("--json", "print the summary as JSON")
   .option("--goodput <slos>", "the SLOs a good request meets, in aiperf's --goodput syntax", RECIPE_GOODPUT)
   .option("--write", "also write summary.json and summary.md into the directory")
-  .action((dir: string, options: SummarizeOptions) => run(() => summarizeCommand(dir, options)));
+  .action((dir: string, options: SummarizeOptions) => run(() => commands.summarize().summarizeCommand(dir, options)));
 
 program
   .command("compare")
@@ -59,6 +68,17 @@ program
   .option("--json", "print the comparison as JSON")
   .option("--out <report.html>", "also write a self-contained HTML report with charts")
   .option("--goodput <slos>", "the SLOs for runs summarized from artifacts", RECIPE_GOODPUT)
-  .action((baseline: string, candidate: string, options: CompareOptions) => run(() => compareCommand(baseline, candidate, options)));
+  .action((baseline: string, candidate: string, options: CompareOptions) =>
+    run(() => commands.compare().compareCommand(baseline, candidate, options)),
+  );
+
+const trace = program.command("trace").description("look at a Mooncake-format trace before spending GPUs on it");
+trace
+  .command("stats")
+  .description("requests, rate, input and output lengths, and how much of the trace's prefix blocks repeat")
+  .argument("<file>", "a Mooncake-format trace: one JSON object per line")
+  .option("--json", "print the figures as JSON")
+  .option("--skip-invalid", "skip invalid lines and count them, instead of stopping at the first")
+  .action((file: string, options: TraceStatsOptions) => run(() => commands.trace().traceStatsCommand(file, options)));
 
 void program.parseAsync();

@@ -90,6 +90,6 @@ export async function forEachRecord(dir: string, visit: (record: RequestRecord) 
     }
     read.records++;
     visit(record);
-  });
+  }, { dropValueArrays: true });
   return read;
 }

@@ -32,8 +32,16 @@ function withoutValueArrays(buffer: Buffer, start: number, end: number): string 
 /**
  * Calls `visit` with each line of a JSON Lines file (1-based numbers), reading it in chunks so
  * that memory stays flat however large the file is. A last line without a newline is still visited.
+ * With `dropValueArrays`, array-valued `"value"`s arrive emptied (see withoutValueArrays).
  */
-export async function forEachLine(path: string, visit: (line: string, lineNumber: number) => void): Promise<void> {
+export async function forEachLine(
+  path: string,
+  visit: (line: string, lineNumber: number) => void,
+  options: { dropValueArrays?: boolean } = {},
+): Promise<void> {
+  const text = options.dropValueArrays
+    ? withoutValueArrays
+    : (buffer: Buffer, start: number, end: number) => buffer.toString("utf8", start, end);
   let carry: Buffer = Buffer.alloc(0);
   let lineNumber = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: 4 * 2 ** 20 })) {
@@ -41,11 +49,11 @@ export async function forEachLine(path: string, visit: (line: string, lineNumber
     let start = 0;
     let newline = buffer.indexOf(NEWLINE, start);
     while (newline !== -1) {
-      visit(withoutValueArrays(buffer, start, newline), ++lineNumber);
+      visit(text(buffer, start, newline), ++lineNumber);
       start = newline + 1;
       newline = buffer.indexOf(NEWLINE, start);
     }
     carry = buffer.subarray(start);
   }
-  if (carry.length > 0) visit(withoutValueArrays(carry, 0, carry.length), ++lineNumber);
+  if (carry.length > 0) visit(text(carry, 0, carry.length), ++lineNumber);
 }

@@ -11,9 +11,9 @@ function file(text: string): string {
   return path;
 }
 
-async function linesOf(path: string): Promise<[string, number][]> {
+async function linesOf(path: string, dropValueArrays = false): Promise<[string, number][]> {
   const seen: [string, number][] = [];
-  await forEachLine(path, (line, number) => seen.push([line, number]));
+  await forEachLine(path, (line, number) => seen.push([line, number]), { dropValueArrays });
   return seen;
 }
 
@@ -31,9 +31,11 @@ test("a last line without a newline is still read, as a truncated record would b
   assert.deepEqual(await linesOf(file('{"a":1}\n{"b":')), [['{"a":1}', 1], ['{"b":', 2]]);
 });
 
-test("array values are emptied, scalar values and other arrays are kept", async () => {
+test("with dropValueArrays, array values are emptied, scalar values and other arrays are kept", async () => {
   const line = '{"metrics":{"inter_chunk_latency":{"value": [1.5,2.5,3.5],"unit":"ms"},"time_to_first_token":{"value":12.5,"unit":"ms"}},"tags":[1,2]}';
-  const [[read]] = await linesOf(file(`${line}\n`));
+  const [[unchanged]] = await linesOf(file(`${line}\n`));
+  assert.equal(unchanged, line);
+  const [[read]] = await linesOf(file(`${line}\n`), true);
   assert.deepEqual(JSON.parse(read), {
     metrics: { inter_chunk_latency: { value: [], unit: "ms" }, time_to_first_token: { value: 12.5, unit: "ms" } },
     tags: [1, 2],

@@ -1,0 +1,23 @@
+import { formatCount, formatPercent, formatValue } from "../summary/numbers";
+import { textTable } from "../summary/table";
+import type { TraceStats } from "./traceStats";
+
+export function traceStatsText(stats: TraceStats): string {
+  const range = ({ avg, min, max }: { avg: number; min: number; max: number }) =>
+    `${formatValue(avg)} / ${formatCount(min)} / ${formatCount(max)}`;
+  const { blocks } = stats;
+  const rows = [
+    ["requests", formatCount(stats.requests)],
+    ["duration", `${formatValue(stats.durationSeconds, 3)} s`],
+    ["request rate", `${formatValue(stats.requestRate, 3)} req/s`],
+    ["input tokens per second", formatValue(stats.inputTokensPerSecond, 1)],
+    ["input length avg / min / max", range(stats.inputLength)],
+    ["output length avg / min / max", range(stats.outputLength)],
+    ["unique blocks", formatCount(blocks.unique)],
+    ["reused blocks", `${formatCount(blocks.reused)} (${formatPercent(blocks.reusedFraction, 1)} of unique)`],
+    ["block references", formatCount(blocks.references)],
+    ["repeats", formatCount(blocks.repeats)],
+    ["cache efficiency", `${formatPercent(blocks.cacheEfficiency)} (the hit rate of one unbounded prefix cache)`],
+  ];
+  return `${textTable({ header: ["figure", "value"], align: ["left", "left"], rows })}\n`;
+}

@@ -1,0 +1,69 @@
+import { existsSync, statSync } from "node:fs";
+import * as z from "zod/mini";
+import { forEachLine } from "../summary/jsonLines";
+import { UserError } from "../userError";
+
+const count = z.int().check(z.nonnegative());
+
+/** One request of a Mooncake trace: when it arrives, its token counts, and its prefix blocks. */
+export const traceRequest = z.object({
+  /** ms since the trace's start. */
+  timestamp: z.number().check(z.nonnegative()),
+  input_length: count,
+  output_length: count,
+  /** Remapped prefix-block ids, one per 512-token block: equal ids are a reusable KV-cache block. */
+  hash_ids: z.array(count),
+});
+export type TraceRequest = z.infer<typeof traceRequest>;
+
+export class TraceError extends UserError {}
+
+export interface TraceReadOptions {
+  /** Skip and count invalid lines instead of stopping at the first. */
+  skipInvalid?: boolean;
+}
+
+export interface TraceRead {
+  requests: number;
+  skippedLines: number[];
+}
+
+function problem(line: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return "not JSON";
+  }
+  const parsed = traceRequest.safeParse(value);
+  if (parsed.success) return "";
+  const issue = parsed.error.issues[0];
+  return `${issue.path.join(".") || "the line"}: ${issue.message}`;
+}
+
+/** Streams a trace line by line; an invalid line stops it with its number, unless skipInvalid. */
+export async function forEachTraceRequest(
+  path: string,
+  visit: (request: TraceRequest) => void,
+  options: TraceReadOptions = {},
+): Promise<TraceRead> {
+  if (!existsSync(path) || !statSync(path).isFile()) throw new TraceError(`${path}: no such file`);
+  const read: TraceRead = { requests: 0, skippedLines: [] };
+  await forEachLine(path, (line, lineNumber) => {
+    if (line.trim() === "") return;
+    let request: TraceRequest;
+    try {
+      request = traceRequest.parse(JSON.parse(line));
+    } catch {
+      if (!options.skipInvalid) {
+        throw new TraceError(`${path}, line ${lineNumber}: ${problem(line)} (use --skip-invalid to skip such lines)`);
+      }
+      read.skippedLines.push(lineNumber);
+      return;
+    }
+    read.requests++;
+    visit(request);
+  });
+  if (read.requests === 0) throw new TraceError(`${path}: the trace has no requests`);
+  return read;
+}
