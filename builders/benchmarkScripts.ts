@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { PROJECT_ROOT } from "../projectRoot";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { StackConfig } from "../config/schema";
 import { stackMeta } from "./metadata";
 import { summaryBundle } from "./summaryBundle";
 
-export const BENCHMARK_SCRIPT = join(__dirname, "scripts", "benchmark.py");
+export const BENCHMARK_SCRIPT = join(PROJECT_ROOT, "builders", "scripts", "benchmark.py");
 export const SCRIPTS_MOUNT = "/dynamo-bench";
 
 export function benchmarkScriptsName(config: StackConfig): string {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { PROJECT_ROOT } from "../projectRoot";
 import type { IJob } from "kubernetes-models/batch/v1/Job";
 import type { StackConfig } from "../config/schema";
 import { hfTokenSecretName } from "./hfTokenSecret";
@@ -7,7 +8,7 @@ import { AWAIT, minutesToSeconds, stackMeta } from "./metadata";
 import { HF_HOME } from "./paths";
 import { PVC_NAMES } from "./storage";
 
-export const MODEL_DOWNLOAD_SCRIPT = join(__dirname, "scripts", "model-download.sh");
+export const MODEL_DOWNLOAD_SCRIPT = join(PROJECT_ROOT, "builders", "scripts", "model-download.sh");
 
 export function modelDownloadJobName(config: StackConfig): string {
   return `${config.graph.name}-model-download`;

@@ -1,7 +1,8 @@
 import { join } from "node:path";
+import { PROJECT_ROOT } from "../projectRoot";
 import { buildSync } from "esbuild";
 
-const ENTRY = join(__dirname, "..", "summary", "inClusterEntry.ts");
+const ENTRY = join(PROJECT_ROOT, "summary", "inClusterEntry.ts");
 let bundle: string | undefined;
 
 /**

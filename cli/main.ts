@@ -4,6 +4,7 @@ import { UserError } from "../userError";
 import type { SummarizeOptions } from "./summarize";
 import type { CompareOptions } from "./compare";
 import type { TraceStatsOptions } from "./trace";
+import type { SimulateOptions } from "./simulate";
 
 // Each command loads its modules when it runs, so that no command pays for another's (ECharts, esbuild…).
 const commands = {
@@ -12,6 +13,7 @@ const commands = {
   summarize: () => require("./summarize") as typeof import("./summarize"),
   compare: () => require("./compare") as typeof import("./compare"),
   trace: () => require("./trace") as typeof import("./trace"),
+  simulate: () => require("./simulate") as typeof import("./simulate"),
 };
 
 /** Runs a command; a user's mistake ends it with its message and exit code 1, a bug with its stack. */
@@ -80,5 +82,22 @@ trace
   .option("--json", "print the figures as JSON")
   .option("--skip-invalid", "skip invalid lines and count them, instead of stopping at the first")
   .action((file: string, options: TraceStatsOptions) => run(() => commands.trace().traceStatsCommand(file, options)));
+
+program
+  .command("simulate")
+  .description("replay a trace through a model of the stack's workers and their prefix caches: what routing can reuse")
+  .option("--trace <file>", "a Mooncake-format trace")
+  .option("--stack <name>", "the stack whose Pulumi.<name>.yaml gives the workers, policy and cache capacity")
+  .option("--config-file <path>", "use this stack file instead")
+  .option("--policy <policy>", "round-robin, random, kv, or all three side by side (default: the stack's)")
+  .option("--workers <n>", "how many workers requests are routed to (default: the stack's)")
+  .option("--capacity-tokens <n>", "prefix-cache capacity per worker (default: from GPU memory, TP and the model)")
+  .option("--overlap-weight <w>", "the KV router's weight on blocks to prefill", "1")
+  .option("--seed <n>", "seed of the random policy", "1")
+  .option("--sweep-capacity", "hit rate against capacity, 10^4 to 10^9 tokens per worker")
+  .option("--chart <file.svg>", "with --sweep-capacity, also draw it as an SVG chart")
+  .option("--json", "print JSON")
+  .option("--skip-invalid", "skip invalid trace lines instead of stopping")
+  .action((options: SimulateOptions) => run(() => commands.simulate().simulateCommand(options)));
 
 void program.parseAsync();

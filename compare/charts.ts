@@ -1,8 +1,6 @@
-import * as echarts from "echarts";
 import type { MetricSummary } from "../summary/runSummary";
+import { svgChart } from "../charts/svgChart";
 
-const WIDTH = 760;
-const HEIGHT = 360;
 const QUANTILES: [keyof MetricSummary, number][] = [
   ["min", 0], ["p1", 0.01], ["p5", 0.05], ["p10", 0.1], ["p25", 0.25], ["p50", 0.5],
   ["p75", 0.75], ["p90", 0.9], ["p95", 0.95], ["p99", 0.99], ["max", 1],
@@ -11,14 +9,6 @@ const QUANTILES: [keyof MetricSummary, number][] = [
 export interface ChartSeries {
   name: string;
   metric: MetricSummary | null;
-}
-
-function render(option: echarts.EChartsOption): string {
-  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: WIDTH, height: HEIGHT });
-  chart.setOption({ animation: false, ...option });
-  const svg = chart.renderToSVGString();
-  chart.dispose();
-  return svg;
 }
 
 /** The points (value, cumulative fraction) that a run's percentiles pin its CDF to. */
@@ -32,7 +22,7 @@ export function cdfPoints(metric: MetricSummary | null): [number, number][] {
 
 /** A CDF per run, through its min, percentiles and max, as SVG. */
 export function cdfChart(title: string, unit: string, series: ChartSeries[]): string {
-  return render({
+  return svgChart({
     title: { text: title, left: "center" },
     legend: { bottom: 0 },
     grid: { left: 70, right: 30, top: 50, bottom: 70 },
@@ -45,7 +35,7 @@ export function cdfChart(title: string, unit: string, series: ChartSeries[]): st
 /** Grouped bars of p50, p90 and p99 per run, as SVG. */
 export function percentileBars(title: string, unit: string, series: ChartSeries[]): string {
   const statistics = ["p50", "p90", "p99"] as const;
-  return render({
+  return svgChart({
     title: { text: title, left: "center" },
     legend: { bottom: 0 },
     grid: { left: 70, right: 30, top: 50, bottom: 60 },

@@ -58,12 +58,20 @@ const storageSchema = strict({
   perfCacheSize: storageQuantity.default("50Gi"),
 });
 
+const positive = z.number().gt(0, { error: "must be a number > 0" });
+
 const modelSchema = strict({
   name: z.string().min(1).default("Qwen/Qwen3-32B"),
   revision: z
     .string()
     .regex(/^[0-9a-f]{40}$/, { error: "must be a 40-character commit hash: a branch or tag can move under you" })
     .default("9216db5781bf21249d130ec9da846c4624c16137"),
+  /** The facts that size the KV cache, for `simulate`: Qwen3-32B in bf16. */
+  layers: wholeNumber(1).default(64),
+  kvHeads: wholeNumber(1).default(8),
+  headDim: wholeNumber(1).default(128),
+  kvBytesPerElement: wholeNumber(1).default(2),
+  weightsGB: positive.default(65.6),
 });
 
 const modelDownloadSchema = strict({
@@ -161,6 +169,8 @@ const workersSchema = (defaults: VariantDefaults) =>
 const clusterSchema = strict({
   gpus: wholeNumber(1).default(16),
   gpusPerNode: wholeNumber(1).default(8),
+  /** Memory of one GPU, for `simulate`: H200. */
+  gpuMemoryGB: positive.default(141),
 });
 
 const graphSchema = (defaults: VariantDefaults) =>

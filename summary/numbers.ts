@@ -1,8 +1,18 @@
-const counts = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-const decimals = (digits: number) =>
-  new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+// Formatters are made on first use: building Intl formats costs milliseconds that --json never needs.
+let counts: Intl.NumberFormat | undefined;
+const decimalFormats = new Map<number, Intl.NumberFormat>();
+
+function decimals(digits: number): Intl.NumberFormat {
+  let format = decimalFormats.get(digits);
+  if (!format) {
+    format = new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    decimalFormats.set(digits, format);
+  }
+  return format;
+}
 
 export function formatCount(value: number): string {
+  counts ??= new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
   return counts.format(value);
 }
 

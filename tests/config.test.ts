@@ -78,7 +78,16 @@ describe("defaults", () => {
 
   test("model and download: Qwen/Qwen3-32B at a pinned revision, with pinned tools", () => {
     const config = parseStackConfig({ variant: "disagg" }, "test");
-    assert.deepEqual(config.model, { name: "Qwen/Qwen3-32B", revision: "9216db5781bf21249d130ec9da846c4624c16137" });
+    assert.deepEqual(config.model, {
+      name: "Qwen/Qwen3-32B",
+      revision: "9216db5781bf21249d130ec9da846c4624c16137",
+      layers: 64,
+      kvHeads: 8,
+      headDim: 128,
+      kvBytesPerElement: 2,
+      weightsGB: 65.6,
+    });
+    assert.equal(config.cluster.gpuMemoryGB, 141, "H200");
     assert.deepEqual(config.modelDownload, {
       image: "python:3.10-slim",
       huggingfaceHubVersion: "1.11.0",

@@ -10,6 +10,8 @@ export class BlockTally {
   private readonly sparse = new Map<number, { requests: number; last: number }>();
   unique = 0;
   references = 0;
+  /** Blocks that appear in more than one request. */
+  reused = 0;
 
   /** Counts one request's blocks; a block listed twice in one request counts once for "reused". */
   addRequest(requestIndex: number, ids: readonly number[]): void {
@@ -20,18 +22,11 @@ export class BlockTally {
     }
   }
 
-  /** Blocks that appear in more than one request. */
-  reused(): number {
-    let reused = 0;
-    for (const requests of this.requestsWith) if (requests > 1) reused++;
-    for (const { requests } of this.sparse.values()) if (requests > 1) reused++;
-    return reused;
-  }
-
   private addDense(requestIndex: number, id: number): void {
     if (id >= this.requestsWith.length) this.grow(id);
     if (this.lastRequest[id] === requestIndex) return;
     if (this.requestsWith[id] === 0) this.unique++;
+    else if (this.requestsWith[id] === 1) this.reused++;
     this.requestsWith[id]++;
     this.lastRequest[id] = requestIndex;
   }
@@ -42,6 +37,7 @@ export class BlockTally {
       this.sparse.set(id, { requests: 1, last: requestIndex });
       this.unique++;
     } else if (entry.last !== requestIndex) {
+      if (entry.requests === 1) this.reused++;
       entry.requests++;
       entry.last = requestIndex;
     }

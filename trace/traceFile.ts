@@ -12,7 +12,10 @@ export const traceRequest = z.object({
   input_length: count,
   output_length: count,
   /** Remapped prefix-block ids, one per 512-token block: equal ids are a reusable KV-cache block. */
-  hash_ids: z.array(count),
+  // One check over the array rather than a schema per id: a 120k-request trace holds millions of ids.
+  hash_ids: z.array(z.number()).check(
+    z.refine((ids) => ids.every((id) => Number.isInteger(id) && id >= 0), { error: "every id must be a whole number ≥ 0" }),
+  ),
 });
 export type TraceRequest = z.infer<typeof traceRequest>;
 

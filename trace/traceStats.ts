@@ -64,7 +64,7 @@ export async function traceStats(path: string, options: TraceReadOptions = {}): 
   );
   const durationSeconds = (last - first!) / 1000;
   const unique = blocks.unique;
-  const reused = blocks.reused();
+  const reused = blocks.reused;
   const repeats = blocks.references - unique;
   return {
     stats: {

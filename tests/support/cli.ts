@@ -10,7 +10,7 @@ export interface CliResult {
 
 /** Runs the CLI in a process of its own, as `npm run cli -- <args>` does. */
 export function runCli(args: string[], cwd = PROJECT_ROOT): CliResult {
-  const result = spawnSync(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "cli", "main.ts"), ...args], {
+  const result = spawnSync(process.execPath, [join(PROJECT_ROOT, "cli", "launch.js"), ...args], {
     cwd,
     encoding: "utf8",
   });

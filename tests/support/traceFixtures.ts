@@ -15,31 +15,32 @@ export function random(seed: number): () => number {
 
 /**
  * A conversation-like trace in Mooncake's format: sessions whose turns extend their own history,
- * on top of a few shared system prompts, arriving about every 300 ms. Deterministic for a seed.
+ * on top of a few shared system prompts, arriving about every 300 ms. Block ids follow prefixes,
+ * as Mooncake's do: a block id stands for its whole prefix, so a repeated id repeats its prefix.
+ * Deterministic for a seed.
  */
-export function* conversationTrace(requests: number, seed = 7): Generator<TraceRequest> {
+export function* conversationTrace(requests: number, { seed = 7, firstBlockId = 0 } = {}): Generator<TraceRequest> {
   const next = random(seed);
-  let nextBlock = 0;
+  let nextBlock = firstBlockId;
   const systemPrompts = Array.from({ length: 8 }, () => Array.from({ length: 1 + Math.floor(next() * 4) }, () => nextBlock++));
   const sessions: number[][] = [];
   let timestamp = 0;
   for (let i = 0; i < requests; i++) {
-    let history: number[];
-    if (sessions.length === 0 || next() < 0.3) {
-      history = [...systemPrompts[Math.floor(next() * next() * systemPrompts.length)]];
-      sessions.push(history);
-      if (sessions.length > 200) sessions.shift();
-    } else {
-      history = sessions[Math.floor(next() * sessions.length)];
+    let pick = Math.floor(next() * sessions.length);
+    if (sessions.length === 0 || next() < 0.5 || sessions[pick].length > 96) {
+      const fresh = [...systemPrompts[Math.floor(next() * next() * systemPrompts.length)]];
+      if (sessions.length >= 200) sessions.splice(pick, 1);
+      sessions.push(fresh);
+      pick = sessions.length - 1;
     }
-    const added = 1 + Math.floor(next() * 8);
+    const history = sessions[pick];
+    const added = 1 + Math.floor(next() * 16);
     for (let b = 0; b < added; b++) history.push(nextBlock++);
-    const hashIds = history.slice(-60);
     yield {
       timestamp: Math.round(timestamp),
-      input_length: hashIds.length * 512 - Math.floor(next() * 512),
+      input_length: history.length * 512 - Math.floor(next() * 512),
       output_length: 1 + Math.floor(next() * 600),
-      hash_ids: hashIds,
+      hash_ids: [...history],
     };
     timestamp += next() * 600;
   }

@@ -1,0 +1,10 @@
+import * as echarts from "echarts";
+
+/** An ECharts option rendered to an SVG string on the server: no browser, no DOM. */
+export function svgChart(option: echarts.EChartsOption, size = { width: 760, height: 360 }): string {
+  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, ...size });
+  chart.setOption({ animation: false, ...option });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return svg;
+}

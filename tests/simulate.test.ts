@@ -1,0 +1,146 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseStackConfig } from "../config/schema";
+import { kvBytesPerToken, workerCapacityTokens } from "../sim/capacity";
+import { PrefixCache } from "../sim/prefixCache";
+import { DEFAULT_TIME_MODEL, simulateWorkers, type SimulationOptions } from "../sim/simulate";
+import { capacitySweep, loadTrace, simulateTrace, SWEEP_CAPACITIES } from "../sim/traceSimulation";
+import { POLICIES } from "../sim/routing";
+import { conversationTrace, traceFile } from "./support/traceFixtures";
+import { runCli, STACK_TRACE } from "./support/cli";
+
+const tracePath = traceFile([...conversationTrace(2_000)]);
+const options = (overrides: Partial<SimulationOptions>): SimulationOptions => ({
+  policy: "round-robin",
+  workers: 1,
+  capacityTokens: 1e12,
+  overlapWeight: 1,
+  seed: 1,
+  timeModel: DEFAULT_TIME_MODEL,
+  ...overrides,
+});
+
+describe("cache capacity from the stack's config", () => {
+  test("Qwen3-32B in bf16 holds 256 KiB of KV cache per token", () => {
+    assert.equal(kvBytesPerToken(parseStackConfig({ variant: "agg" }, "test")), 256 * 1024);
+  });
+
+  test("an H200 TP2 worker at 0.9 holds (2 × 141 GB × 0.9 − 65.6 GB) / 256 KiB tokens", () => {
+    assert.equal(workerCapacityTokens(parseStackConfig({ variant: "agg" }, "test")), Math.floor((2 * 141e9 * 0.9 - 65.6e9) / 262_144));
+    const h100 = parseStackConfig({ variant: "agg", cluster: { gpuMemoryGB: 80 } }, "test");
+    assert.equal(workerCapacityTokens(h100), Math.floor((2 * 80e9 * 0.9 - 65.6e9) / 262_144));
+  });
+});
+
+describe("a worker's prefix cache", () => {
+  test("hits the longest cached run of blocks from the first, and evicts the least recently used", () => {
+    const cache = new PrefixCache(3);
+    cache.insert([1, 2, 3]);
+    assert.equal(cache.matchPrefix([1, 2, 9]), 2);
+    assert.equal(cache.matchPrefix([2, 3]), 2);
+    assert.equal(cache.matchPrefix([9, 1]), 0, "a hit must start at the first block");
+    cache.insert([1, 4]); // 2 and 3 are now the oldest; 2 goes
+    assert.equal(cache.matchPrefix([2]), 0);
+    assert.equal(cache.matchPrefix([3, 1, 4]), 3);
+  });
+});
+
+describe("the simulation's properties", () => {
+  test("one worker with an unbounded cache gets exactly the bound", async () => {
+    const trace = await loadTrace(tracePath);
+    assert.ok(trace.bound > 0.2, `the generated trace shares prefixes (bound ${trace.bound})`);
+    assert.equal(simulateTrace(trace, options({})).hitRate, trace.bound);
+  });
+
+  test("no policy, worker count or capacity beats the bound", async () => {
+    const trace = await loadTrace(tracePath);
+    for (const policy of POLICIES) {
+      for (const workers of [1, 2, 6, 8]) {
+        for (const capacityTokens of [0, 1e5, 1e6, 1e12]) {
+          const { hitRate } = simulateTrace(trace, options({ policy, workers, capacityTokens }));
+          assert.ok(hitRate <= trace.bound + 1e-12, `${policy} ${workers}×${capacityTokens}: ${hitRate} > ${trace.bound}`);
+        }
+      }
+    }
+  });
+
+  test("a larger cache never lowers a single worker's hit rate", async () => {
+    const trace = await loadTrace(tracePath);
+    const capacities = [0, 512, 5_000, 20_000, 100_000, 400_000, 1e6, 4e6, 1e7, 1e9];
+    const rates = capacities.map((capacityTokens) => simulateTrace(trace, options({ capacityTokens })).hitRate);
+    for (let i = 1; i < rates.length; i++) assert.ok(rates[i] >= rates[i - 1], `${capacities[i]}: ${rates[i]} < ${rates[i - 1]}`);
+    const sweep = capacitySweep(trace, options({}));
+    for (let i = 1; i < sweep.length; i++) assert.ok(sweep[i].hitRate >= sweep[i - 1].hitRate);
+  });
+
+  test("on a trace with shared prefixes, KV-aware routing beats round-robin and random", async () => {
+    const trace = await loadTrace(tracePath);
+    const at = (policy: SimulationOptions["policy"]) => simulateTrace(trace, options({ policy, workers: 6, capacityTokens: 200_000 }));
+    const kv = at("kv");
+    assert.ok(kv.hitRate > at("round-robin").hitRate + 0.05, `kv ${kv.hitRate} vs round-robin ${at("round-robin").hitRate}`);
+    assert.ok(kv.hitRate > at("random").hitRate + 0.05);
+    assert.ok(kv.prefillTokens.computed < at("round-robin").prefillTokens.computed);
+  });
+
+  test("round-robin spreads requests evenly; ties in KV routing go to the lowest worker", () => {
+    const requests = [...conversationTrace(60)];
+    const even = simulateWorkers(requests, options({ workers: 6 }));
+    assert.deepEqual(even.load.requests, { max: 10, mean: 10 });
+    const same = Array.from({ length: 3 }, (_, i) => ({ timestamp: i * 1e9, input_length: 512, output_length: 1, hash_ids: [7] }));
+    const kv = simulateWorkers(same, options({ policy: "kv", workers: 4 }));
+    assert.deepEqual(kv.load.requests, { max: 3, mean: 0.75 }, "all three on worker 0: no load ties it elsewhere");
+  });
+
+  test("one simulation is deterministic", async () => {
+    const trace = await loadTrace(tracePath);
+    assert.deepEqual(simulateTrace(trace, options({ policy: "random", workers: 6 })), simulateTrace(trace, options({ policy: "random", workers: 6 })));
+  });
+});
+
+describe("simulate, as users run it", () => {
+  test("each stack brings its workers, policy and capacity: agg 8 round-robin, disagg 6 prefill workers with kv", () => {
+    const agg = JSON.parse(runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--json"]).stdout);
+    assert.deepEqual([agg.policy, agg.workers, agg.capacityTokensPerWorker], ["round-robin", 8, 717_926]);
+    const disagg = JSON.parse(runCli(["simulate", "--trace", tracePath, "--stack", "disagg", "--json"]).stdout);
+    assert.deepEqual([disagg.policy, disagg.workers], ["kv", 6]);
+    assert.deepEqual(Object.keys(disagg), ["policy", "workers", "capacityTokensPerWorker", "hitRate", "bound", "prefillTokens", "load", "cachedTokensPerWorker"]);
+  });
+
+  test("--policy all shows the three policies side by side", () => {
+    const result = runCli(["simulate", "--trace", tracePath, "--stack", "disagg", "--policy", "all", "--workers", "3", "--capacity-tokens", "100000"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^policy\s+round-robin\s+random\s+kv$/m);
+    assert.match(result.stdout, /^workers\s+3\s+3\s+3$/m);
+    assert.match(result.stdout, /^cache capacity per worker \(tokens\)\s+100,000\s+100,000\s+100,000$/m);
+  });
+
+  test("--sweep-capacity gives the hit rate from 10^4 to 10^9 tokens, as a table and an SVG chart", () => {
+    const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-sweep-")), "sweep.svg");
+    const result = runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--workers", "1", "--sweep-capacity", "--chart", chart]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^\s+10,000\s+[\d.]+%\s+[\d.]+%$/m);
+    assert.match(result.stdout, /^\s+1,000,000,000\s+[\d.]+%\s+100\.0%$/m);
+    assert.equal(SWEEP_CAPACITIES[0], 1e4);
+    assert.equal(SWEEP_CAPACITIES.at(-1), 1e9);
+    assert.match(readFileSync(chart, "utf8"), /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  });
+
+  test("bad options are named, with no stack trace", () => {
+    for (const [args, message] of [
+      [["--workers", "0"], /--workers: must be a whole number ≥ 1/],
+      [["--workers", "two"], /--workers: must be a whole number ≥ 1/],
+      [["--policy", "least-loaded"], /--policy: must be one of round-robin, random, kv, all/],
+      [["--capacity-tokens", "-5"], /--capacity-tokens: must be a whole number ≥ 0/],
+    ] as const) {
+      const result = runCli(["simulate", "--trace", tracePath, "--stack", "agg", ...args]);
+      assert.equal(result.status, 1, args.join(" "));
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, STACK_TRACE);
+    }
+    assert.match(runCli(["simulate", "--stack", "agg"]).stderr, /--trace: give the trace file/);
+  });
+});
