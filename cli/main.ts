@@ -14,6 +14,7 @@ const commands = {
   compare: () => require("./compare") as typeof import("./compare"),
   trace: () => require("./trace") as typeof import("./trace"),
   simulate: () => require("./simulate") as typeof import("./simulate"),
+  diffManifests: () => require("./diffManifests") as typeof import("./diffManifests"),
 };
 
 /** Runs a command; a user's mistake ends it with its message and exit code 1, a bug with its stack. */
@@ -38,11 +39,26 @@ program
   .option("--stack <name>", "the stack whose Pulumi.<name>.yaml to render (agg, disagg)")
   .option("--config-file <path>", "render this stack file instead")
   .option("--out <dir>", "write one file per object into this directory instead of printing")
-  .action((options: { stack?: string; configFile?: string; out?: string }) =>
+  .option("--check", "exit 1 with a unified diff when manifests/<stack> (or --out) is not what render writes")
+  .action((options: { stack?: string; configFile?: string; out?: string; check?: boolean }) =>
     run(() => {
-      const { renderStack, multiDocumentYaml, writeManifests } = commands.render();
-      const rendered = renderStack(commands.stackFiles().stackFilePath(options));
+      const { renderStack, multiDocumentYaml, writeManifests, staleManifests } = commands.render();
+      const { stackFilePath, committedManifestsDir } = commands.stackFiles();
+      const rendered = renderStack(stackFilePath(options));
       for (const warning of rendered.warnings) process.stderr.write(`warning: ${warning}\n`);
+      if (options.check) {
+        const dir = options.out ?? committedManifestsDir(options);
+        const patches = staleManifests(rendered, dir);
+        if (patches.length === 0) {
+          process.stderr.write(`${dir} is up to date\n`);
+          return;
+        }
+        process.stdout.write(patches.join(""));
+        throw new UserError(
+          `${dir} is stale: ${patches.length} file(s) differ from what render writes. ` +
+            `Refresh them with: npm run cli -- render ${options.stack ? `--stack ${options.stack}` : `--config-file ${options.configFile}`} --out ${dir}`,
+        );
+      }
       if (options.out) {
         const files = writeManifests(rendered, options.out);
         process.stderr.write(`wrote ${files.length} manifests to ${options.out}\n`);
@@ -99,5 +115,16 @@ program
   .option("--json", "print JSON")
   .option("--skip-invalid", "skip invalid trace lines instead of stopping")
   .action((options: SimulateOptions) => run(() => commands.simulate().simulateCommand(options)));
+
+program
+  .command("diff-manifests")
+  .description("what changes between two renders (render --out), object by object and field by field")
+  .argument("<base-dir>", "the base render: manifests/ with a folder per stack, or one stack's folder")
+  .argument("<head-dir>", "the head render, laid out the same way")
+  .option("--markdown", "print a compact Markdown summary, for a pull request comment")
+  .option("--json", "print the changes as JSON")
+  .action((base: string, head: string, options: { markdown?: boolean; json?: boolean }) =>
+    run(() => commands.diffManifests().diffManifestsCommand(base, head, options)),
+  );
 
 void program.parseAsync();

@@ -1,5 +1,6 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { createTwoFilesPatch } from "diff";
 import { stackConfigFromFile } from "../config/stackFile";
 import { configWarnings } from "../config/schema";
 import { buildStackObjects, objectsInApplyOrder, type KubernetesObject } from "../builders/stackObjects";
@@ -64,4 +65,24 @@ export function writeManifests(rendered: RenderedStack, dir: string): string[] {
     writeFileSync(join(dir, manifest.fileName), manifestFileText(rendered, manifest));
   }
   return [...current];
+}
+
+/**
+ * How `dir` differs from what render writes: a unified diff per file that is stale, missing or
+ * left over (only files render wrote count as left over). Empty when the directory is up to date.
+ */
+export function staleManifests(rendered: RenderedStack, dir: string): string[] {
+  const patches: string[] = [];
+  const expected = new Map(rendered.manifests.map((manifest) => [manifest.fileName, manifestFileText(rendered, manifest)]));
+  const present = existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith(".yaml")) : [];
+  for (const file of new Set([...expected.keys(), ...present])) {
+    const path = join(dir, file);
+    const committed = existsSync(path) ? readFileSync(path, "utf8") : "";
+    if (!expected.has(file) && !committed.startsWith(GENERATED_MARK)) continue;
+    const current = expected.get(file) ?? "";
+    if (committed !== current) {
+      patches.push(createTwoFilesPatch(committed ? path : "/dev/null", current ? path : "/dev/null", committed, current, "committed", "rendered"));
+    }
+  }
+  return patches;
 }

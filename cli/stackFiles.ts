@@ -28,3 +28,9 @@ export function stackFilePath(options: { stack?: string; configFile?: string }):
   }
   return path;
 }
+
+/** Where the reviewed manifests of a stack are committed: manifests/<stack>/. */
+export function committedManifestsDir(options: { stack?: string; configFile?: string }): string {
+  if (!options.stack) throw new UserError("--check: give --stack, or --out with the directory to check");
+  return join(PROJECT_ROOT, "manifests", options.stack);
+}
