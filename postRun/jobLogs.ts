@@ -14,9 +14,8 @@ export function kubernetesJobLogs(kubeContext?: string): JobLogReader {
       if (kubeContext) kubeConfig.setCurrentContext(kubeContext);
       const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
       const pods = await core.listNamespacedPod({ namespace, labelSelector: `job-name=${jobName}` });
-      const newest = pods.items
-        .filter((pod) => pod.metadata?.name)
-        .sort((a, b) => String(b.metadata?.creationTimestamp ?? "").localeCompare(String(a.metadata?.creationTimestamp ?? "")))[0];
+      const createdAt = (pod: (typeof pods.items)[number]) => new Date(pod.metadata?.creationTimestamp ?? 0).getTime();
+      const newest = pods.items.filter((pod) => pod.metadata?.name).sort((a, b) => createdAt(b) - createdAt(a))[0];
       if (!newest) throw new Error(`no pod of Job ${jobName} in namespace ${namespace}`);
       return core.readNamespacedPodLog({ namespace, name: newest.metadata!.name!, container });
     },

@@ -119,7 +119,8 @@ describe("the Job log reader, against a stub Kubernetes API on 127.0.0.1", () =>
       const url = new URL(request.url!, "http://stub");
       if (url.pathname === "/api/v1/namespaces/dynamo-bench/pods") {
         const pod = (name: string, created: string) => ({ metadata: { name, namespace: "dynamo-bench", creationTimestamp: created } });
-        const items = [pod("bench-old", "2026-11-24T10:00:00Z"), pod("bench-new", "2026-11-24T11:00:00Z")];
+        // As text, "Sun Nov 01" sorts before "Wed Sep 30": the newest must be chosen by time.
+        const items = [pod("bench-new", "2026-11-01T00:00:00Z"), pod("bench-old", "2026-09-30T23:00:00Z")];
         response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ kind: "PodList", apiVersion: "v1", metadata: {}, items }));
       } else if (url.pathname === "/api/v1/namespaces/dynamo-bench/pods/bench-new/log") {
         response.writeHead(200, { "content-type": "text/plain" }).end(`log of ${url.searchParams.get("container")}\n`);
