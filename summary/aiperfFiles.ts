@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { forEachLine } from "./jsonLines";
+import { forEachValidLine } from "./jsonLines";
 import * as z from "zod/mini";
 import { UserError } from "../userError";
 
@@ -79,17 +79,8 @@ export async function forEachRecord(dir: string, visit: (record: RequestRecord) 
   const path = join(dir, RECORDS_FILE);
   if (!existsSync(path)) return undefined;
   const read: RecordsRead = { records: 0, skippedLines: [] };
-  await forEachLine(path, (line, lineNumber) => {
-    if (line.trim() === "") return;
-    let record: RequestRecord;
-    try {
-      record = requestRecord.parse(JSON.parse(line));
-    } catch {
-      read.skippedLines.push(lineNumber);
-      return;
-    }
-    read.records++;
-    visit(record);
-  }, { dropValueArrays: true });
+  read.records = await forEachValidLine(path, requestRecord, visit, (_line, lineNumber) => read.skippedLines.push(lineNumber), {
+    dropValueArrays: true,
+  });
   return read;
 }

@@ -57,3 +57,34 @@ export async function forEachLine(
   }
   if (carry.length > 0) visit(text(carry, 0, carry.length), ++lineNumber);
 }
+
+/**
+ * Calls `visit` with each non-blank line of a JSON Lines file, parsed and validated by `schema`;
+ * a line that is not JSON or fails the schema goes to `onInvalid` instead. Returns the valid count.
+ */
+export async function forEachValidLine<T>(
+  path: string,
+  schema: { parse(value: unknown): T },
+  visit: (value: T) => void,
+  onInvalid: (line: string, lineNumber: number) => void,
+  options: { dropValueArrays?: boolean } = {},
+): Promise<number> {
+  let valid = 0;
+  await forEachLine(
+    path,
+    (line, lineNumber) => {
+      if (line.trim() === "") return;
+      let value: T;
+      try {
+        value = schema.parse(JSON.parse(line));
+      } catch {
+        onInvalid(line, lineNumber);
+        return;
+      }
+      valid++;
+      visit(value);
+    },
+    options,
+  );
+  return valid;
+}

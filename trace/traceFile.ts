@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import * as z from "zod/mini";
-import { forEachLine } from "../summary/jsonLines";
+import { forEachValidLine } from "../summary/jsonLines";
 import { UserError } from "../userError";
 
 const count = z.int().check(z.nonnegative());
@@ -52,20 +52,11 @@ export async function forEachTraceRequest(
 ): Promise<TraceRead> {
   if (!existsSync(path) || !statSync(path).isFile()) throw new TraceError(`${path}: no such file`);
   const read: TraceRead = { requests: 0, skippedLines: [] };
-  await forEachLine(path, (line, lineNumber) => {
-    if (line.trim() === "") return;
-    let request: TraceRequest;
-    try {
-      request = traceRequest.parse(JSON.parse(line));
-    } catch {
-      if (!options.skipInvalid) {
-        throw new TraceError(`${path}, line ${lineNumber}: ${problem(line)} (use --skip-invalid to skip such lines)`);
-      }
-      read.skippedLines.push(lineNumber);
-      return;
+  read.requests = await forEachValidLine(path, traceRequest, visit, (line, lineNumber) => {
+    if (!options.skipInvalid) {
+      throw new TraceError(`${path}, line ${lineNumber}: ${problem(line)} (use --skip-invalid to skip such lines)`);
     }
-    read.requests++;
-    visit(request);
+    read.skippedLines.push(lineNumber);
   });
   if (read.requests === 0) throw new TraceError(`${path}: the trace has no requests`);
   return read;
