@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { RECIPE_GOODPUT } from "../summary/goodput";
+import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
 import { UserError } from "../userError";
 import type { SummarizeOptions } from "./summarize";
 import type { CompareOptions } from "./compare";

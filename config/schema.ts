@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { UserError } from "../userError";
-import { parseGoodput, RECIPE_GOODPUT } from "../summary/goodput";
+import { parseGoodput } from "../summary/goodput";
+import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
 
 /** The Pulumi project name, and so the namespace of every config key (`dynamo-bench:<key>`). */
 export const PROJECT = "dynamo-bench";

@@ -8,8 +8,6 @@ const sloPair = z.string().check(
 
 export type Slos = Record<string, number>;
 
-export const RECIPE_GOODPUT = "time_to_first_token:1000 inter_token_latency:30";
-
 export function parseGoodput(text: string): Slos {
   const pairs = text.trim().split(/\s+/).filter(Boolean);
   if (pairs.length === 0) throw new GoodputError("--goodput: give at least one SLO, such as \"time_to_first_token:1000\"");
@@ -21,10 +19,6 @@ export function parseGoodput(text: string): Slos {
     slos[metric] = Number(threshold);
   }
   return slos;
-}
-
-export function formatGoodput(slos: Slos): string {
-  return Object.entries(slos).map(([metric, threshold]) => `${metric}:${threshold}`).join(" ");
 }
 
 export class GoodputError extends UserError {}

@@ -37,7 +37,7 @@ export class SummaryError extends UserError {}
 
 const NS_PER_SECOND = 1e9;
 
-function fromAggregate(metric: AggregateMetric): MetricSummary {
+function aggregateSummary(metric: AggregateMetric): MetricSummary {
   const summary = { unit: metric.unit } as MetricSummary;
   for (const key of STAT_KEYS) summary[key] = metric[key] ?? null;
   return summary;
@@ -104,7 +104,8 @@ class RecordTally {
 export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: RunSummary; provenance: SummaryProvenance }> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new SummaryError(`${dir}: no such directory`);
   const aggregate = readAggregate(dir);
-  const needValues = SUMMARY_METRICS.filter((metric) => !aggregate?.metric(metric));
+  const fromAggregate = new Map(SUMMARY_METRICS.map((metric) => [metric, aggregate?.metric(metric)]));
+  const needValues = SUMMARY_METRICS.filter((metric) => !fromAggregate.get(metric));
   const tally = new RecordTally(slos, needValues);
   const read = await forEachRecord(dir, (record) => tally.add(record));
 
@@ -113,8 +114,8 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
   }
   const metrics = Object.fromEntries(
     SUMMARY_METRICS.map((metric) => {
-      const fromFile = aggregate?.metric(metric);
-      return [metric, fromFile ? fromAggregate(fromFile) : tally.metric(metric)];
+      const fromFile = fromAggregate.get(metric);
+      return [metric, fromFile ? aggregateSummary(fromFile) : tally.metric(metric)];
     }),
   ) as Record<SummaryMetric, MetricSummary | null>;
 
