@@ -24,8 +24,8 @@ function bestOf(runs: number, command: string, args: string[]): number {
 
 async function main(): Promise<void> {
   const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-trace-")), "trace.jsonl");
-  // Ten times the conversation trace: its ids run to seven digits.
-  await writeTrace(path, conversationTrace(120_000, { firstBlockId: 1_000_000 }));
+  // Ten times the conversation trace: ids run to seven digits, inputs average ~12.5k tokens (33 MB).
+  await writeTrace(path, conversationTrace(120_000, { firstBlockId: 1_000_000, maxBlocksPerTurn: 22 }));
   console.log(`trace: 120,000 requests, ${(statSync(path).size / 1e6).toFixed(1)} MB`);
   const plain = bestOf(5, process.execPath, ["-e", PLAIN_READ, path]);
   const cli = bestOf(5, "npm", ["run", "--silent", "cli", "--", "trace", "stats", path, "--json"]);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { firstIssue } from "../zodMessages";
 import { AGGREGATE_FILE, RECORDS_FILE } from "../summary/aiperfFiles";
 import { SUMMARY_METRICS, summarizeRun, SummaryError, type RunSummary } from "../summary/runSummary";
 import { SUMMARY_JSON } from "../summary/summaryFiles";
@@ -45,8 +46,7 @@ export async function loadRun(dir: string, slos: Slos): Promise<RunInput> {
   }
   const summary = runSummary.safeParse(parsed);
   if (!summary.success) {
-    const issue = summary.error.issues[0];
-    throw new SummaryError(`${path}: not a dynamo-bench summary (${issue.path.join(".")}: ${issue.message})`);
+    throw new SummaryError(`${path}: not a dynamo-bench summary (${firstIssue(summary.error)})`);
   }
   return { dir, summary: summary.data as RunSummary };
 }

@@ -45,9 +45,20 @@ export async function forEachLine(
   let carry: Buffer = Buffer.alloc(0);
   let lineNumber = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: 4 * 2 ** 20 })) {
-    const buffer: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+    const buffer = chunk as Buffer;
     let start = 0;
-    let newline = buffer.indexOf(NEWLINE, start);
+    let newline = buffer.indexOf(NEWLINE);
+    if (carry.length > 0) {
+      // Only the line split across chunks is copied, never the whole chunk.
+      if (newline === -1) {
+        carry = Buffer.concat([carry, buffer]);
+        continue;
+      }
+      const joined = Buffer.concat([carry, buffer.subarray(0, newline)]);
+      visit(text(joined, 0, joined.length), ++lineNumber);
+      start = newline + 1;
+      newline = buffer.indexOf(NEWLINE, start);
+    }
     while (newline !== -1) {
       visit(text(buffer, start, newline), ++lineNumber);
       start = newline + 1;

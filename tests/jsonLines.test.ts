@@ -27,6 +27,16 @@ test("every line arrives whole and numbered, across 4 MiB chunk boundaries", asy
   });
 });
 
+test("a line longer than two chunks arrives whole between its neighbours", async () => {
+  const long = JSON.stringify({ pad: "y".repeat(9 * 2 ** 20) });
+  const seen = await linesOf(file(`{"a":1}\n${long}\n{"b":2}\n`));
+  assert.deepEqual(
+    seen.map(([line, number]) => [line.length, number]),
+    [[7, 1], [long.length, 2], [7, 3]],
+  );
+  assert.equal(seen[1][0], long);
+});
+
 test("a last line without a newline is still read, as a truncated record would be", async () => {
   assert.deepEqual(await linesOf(file('{"a":1}\n{"b":')), [['{"a":1}', 1], ['{"b":', 2]]);
 });

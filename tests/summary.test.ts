@@ -123,6 +123,14 @@ describe("a run with aiperf's aggregate", () => {
     writeFileSync(join(dir, "profile_export_aiperf.json"), "{ not json");
     await assert.rejects(summarizeRun(dir, SLOS), /profile_export_aiperf\.json is not aiperf's aggregate JSON/);
   });
+
+  test("an aggregate of the wrong shape says which field and what was expected", () => {
+    const dir = artifactDir(lines());
+    writeFileSync(join(dir, "profile_export_aiperf.json"), '{"aiperf_version": 13}');
+    const result = runCli(["summarize", dir]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /is not aiperf's aggregate JSON: aiperf_version: Invalid input: expected string, received number\n$/);
+  });
 });
 
 describe("summarize, as users run it", () => {

@@ -66,8 +66,10 @@ describe("trace stats", () => {
     const path = traceFile([FOUR_REQUESTS[0], '{"timestamp": 5, "input_length": -3, "output_length": 1, "hash_ids": []}', FOUR_REQUESTS[1]]);
     const result = runCli(["trace", "stats", path]);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /error: .*trace\.jsonl, line 2: input_length: .* \(use --skip-invalid to skip such lines\)/);
+    assert.match(result.stderr, /error: .*trace\.jsonl, line 2: input_length: Too small: expected number to be >=0 \(use --skip-invalid to skip such lines\)/);
     assert.doesNotMatch(result.stderr, STACK_TRACE);
+    const badId = runCli(["trace", "stats", traceFile([{ ...FOUR_REQUESTS[0], hash_ids: [1, 2.5] }])]);
+    assert.match(badId.stderr, /line 1: hash_ids\.1: .*expected int/);
     const truncated = runCli(["trace", "stats", traceFile([FOUR_REQUESTS[0], '{"timestamp": 5, "inp'])]);
     assert.match(truncated.stderr, /line 2: not JSON/);
   });

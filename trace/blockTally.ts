@@ -1,12 +1,14 @@
 const DENSE_LIMIT = 1 << 26;
 
 /**
- * How many requests reference each prefix block. Mooncake's remapped ids are small dense
- * integers, so they index typed arrays; any id beyond that goes to a Map.
+ * Which prefix blocks a trace references, and which appear in more than one request. Mooncake's
+ * remapped ids are small dense integers, so they index typed arrays; any id beyond that goes to a Map.
  */
 export class BlockTally {
-  private requestsWith = new Uint32Array(1 << 16);
-  private lastRequest = new Int32Array(1 << 16).fill(-1);
+  /** 1 + the index of the last request that referenced each id; 0 for none, so new arrays need no fill. */
+  private lastRequestPlusOne = new Uint32Array(1 << 16);
+  /** 1 for an id already counted as reused. */
+  private reusedFlag = new Uint8Array(1 << 16);
   private readonly sparse = new Map<number, { requests: number; last: number }>();
   unique = 0;
   references = 0;
@@ -23,12 +25,16 @@ export class BlockTally {
   }
 
   private addDense(requestIndex: number, id: number): void {
-    if (id >= this.requestsWith.length) this.grow(id);
-    if (this.lastRequest[id] === requestIndex) return;
-    if (this.requestsWith[id] === 0) this.unique++;
-    else if (this.requestsWith[id] === 1) this.reused++;
-    this.requestsWith[id]++;
-    this.lastRequest[id] = requestIndex;
+    if (id >= this.lastRequestPlusOne.length) this.grow(id);
+    const last = this.lastRequestPlusOne[id];
+    if (last === requestIndex + 1) return;
+    if (last === 0) {
+      this.unique++;
+    } else if (this.reusedFlag[id] === 0) {
+      this.reused++;
+      this.reusedFlag[id] = 1;
+    }
+    this.lastRequestPlusOne[id] = requestIndex + 1;
   }
 
   private addSparse(requestIndex: number, id: number): void {
@@ -44,13 +50,13 @@ export class BlockTally {
   }
 
   private grow(id: number): void {
-    let size = this.requestsWith.length;
+    let size = this.lastRequestPlusOne.length;
     while (size <= id) size *= 2;
-    const requestsWith = new Uint32Array(size);
-    requestsWith.set(this.requestsWith);
-    const lastRequest = new Int32Array(size).fill(-1);
-    lastRequest.set(this.lastRequest);
-    this.requestsWith = requestsWith;
-    this.lastRequest = lastRequest;
+    const lastRequestPlusOne = new Uint32Array(size);
+    lastRequestPlusOne.set(this.lastRequestPlusOne);
+    const reusedFlag = new Uint8Array(size);
+    reusedFlag.set(this.reusedFlag);
+    this.lastRequestPlusOne = lastRequestPlusOne;
+    this.reusedFlag = reusedFlag;
   }
 }

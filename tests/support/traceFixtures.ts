@@ -19,7 +19,10 @@ export function random(seed: number): () => number {
  * as Mooncake's do: a block id stands for its whole prefix, so a repeated id repeats its prefix.
  * Deterministic for a seed.
  */
-export function* conversationTrace(requests: number, { seed = 7, firstBlockId = 0 } = {}): Generator<TraceRequest> {
+export function* conversationTrace(
+  requests: number,
+  { seed = 7, firstBlockId = 0, maxBlocksPerTurn = 16 } = {},
+): Generator<TraceRequest> {
   const next = random(seed);
   let nextBlock = firstBlockId;
   const systemPrompts = Array.from({ length: 8 }, () => Array.from({ length: 1 + Math.floor(next() * 4) }, () => nextBlock++));
@@ -34,7 +37,7 @@ export function* conversationTrace(requests: number, { seed = 7, firstBlockId = 
       pick = sessions.length - 1;
     }
     const history = sessions[pick];
-    const added = 1 + Math.floor(next() * 16);
+    const added = 1 + Math.floor(next() * maxBlocksPerTurn);
     for (let b = 0; b < added; b++) history.push(nextBlock++);
     yield {
       timestamp: Math.round(timestamp),
