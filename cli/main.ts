@@ -17,6 +17,12 @@ const commands = {
   diffManifests: () => require("./diffManifests") as typeof import("./diffManifests"),
 };
 
+// A reader that stops early (`render | head`) closes the pipe: the command ends quietly, as Unix tools do.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(0);
+});
+
 /** Runs a command; a user's mistake ends it with its message and exit code 1, a bug with its stack. */
 async function run(command: () => void | Promise<void>): Promise<void> {
   try {
