@@ -9,7 +9,8 @@ export class BlockTally {
   private lastRequestPlusOne = new Uint32Array(1 << 16);
   /** 1 for an id already counted as reused. */
   private reusedFlag = new Uint8Array(1 << 16);
-  private readonly sparse = new Map<number, { requests: number; last: number }>();
+  /** The same two facts for ids beyond the dense range. */
+  private readonly sparse = new Map<number, { last: number; reused: boolean }>();
   unique = 0;
   references = 0;
   /** Blocks that appear in more than one request. */
@@ -40,11 +41,13 @@ export class BlockTally {
   private addSparse(requestIndex: number, id: number): void {
     const entry = this.sparse.get(id);
     if (!entry) {
-      this.sparse.set(id, { requests: 1, last: requestIndex });
+      this.sparse.set(id, { last: requestIndex, reused: false });
       this.unique++;
     } else if (entry.last !== requestIndex) {
-      if (entry.requests === 1) this.reused++;
-      entry.requests++;
+      if (!entry.reused) {
+        this.reused++;
+        entry.reused = true;
+      }
       entry.last = requestIndex;
     }
   }
