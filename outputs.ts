@@ -1,5 +1,6 @@
 import { totalGpus, type StackConfig } from "./config/schema";
-import { FRONTEND_PORT, frontendServiceName, frontendUrl } from "./builders/dynamoGraph";
+import { FRONTEND_PORT, frontendUrl } from "./builders/dynamoGraph";
+import { frontendServiceName } from "./builders/names";
 import { PVC_NAMES } from "./builders/storage";
 import { artifactPath, artifactRetrievalCommand, localResultsPath, type BenchmarkRunRef } from "./builders/benchmarkRun";
 

@@ -4,8 +4,9 @@ import { AWAIT, minutesToSeconds, stackMeta } from "./metadata";
 import { HF_HOME } from "./paths";
 import { PVC_NAMES } from "./storage";
 import { frontendUrl } from "./dynamoGraph";
-import { benchmarkScriptsName, SCRIPTS_MOUNT } from "./benchmarkScripts";
-import { artifactPath, benchmarkJobName, PERF_CACHE_MOUNT, TRACE_PATH, type BenchmarkRunRef } from "./benchmarkRun";
+import { SCRIPTS_MOUNT } from "./benchmarkScripts";
+import { artifactPath, PERF_CACHE_MOUNT, TRACE_PATH, type BenchmarkRunRef } from "./benchmarkRun";
+import { benchmarkJobName, benchmarkScriptsName } from "./names";
 
 /** The summary container's command: report whatever aiperf left, then fail the Job if aiperf failed. */
 const SUMMARY_COMMAND = [
@@ -17,7 +18,7 @@ const AIPERF_COMMAND = `pip install --no-cache-dir "aiperf==$AIPERF_VERSION" && 
 
 export function buildBenchmarkJob(config: StackConfig, run: BenchmarkRunRef): IJob {
   const { benchmark, model } = config;
-  const name = benchmarkJobName(config, run);
+  const name = benchmarkJobName(config, run.runId);
   const artifactDir = `${PERF_CACHE_MOUNT}/${artifactPath(run)}`;
   const awaitAnnotations: Record<string, string> = benchmark.wait
     ? { [AWAIT.timeoutSeconds]: minutesToSeconds(benchmark.waitTimeoutMinutes) }

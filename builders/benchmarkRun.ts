@@ -24,10 +24,6 @@ export function localResultsPath(run: BenchmarkRunRef): string {
   return `results/${run.stack}/${run.runId}`;
 }
 
-export function benchmarkJobName(config: StackConfig, run: BenchmarkRunRef): string {
-  return `${config.graph.name}-benchmark-${run.runId}`;
-}
-
 /** A command that copies a run's full artifacts out of the perf-cache volume, with no pod left running. */
 export function artifactRetrievalCommand(config: StackConfig, run: BenchmarkRunRef): string {
   const context = config.kubeContext ? ` --context ${config.kubeContext}` : "";

@@ -5,13 +5,10 @@ import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { StackConfig } from "../config/schema";
 import { stackMeta } from "./metadata";
 import { summaryBundle } from "./summaryBundle";
+import { benchmarkScriptsName } from "./names";
 
 export const BENCHMARK_SCRIPT = join(PROJECT_ROOT, "builders", "scripts", "benchmark.py");
 export const SCRIPTS_MOUNT = "/dynamo-bench";
-
-export function benchmarkScriptsName(config: StackConfig): string {
-  return `${config.graph.name}-benchmark-scripts`;
-}
 
 /** The benchmark Job's two programs: the Python entrypoint beside aiperf, and the bundled summarizer. */
 export function buildBenchmarkScripts(config: StackConfig): IConfigMap {

@@ -1,7 +1,7 @@
 import type { IIoK8sApimachineryPkgApisMetaV1ObjectMeta as ObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
 import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 import { type ConfiguredPool, type StackConfig, workerPools } from "../config/schema";
-import { hfTokenSecretName } from "./hfTokenSecret";
+import { frontendServiceName, hfTokenSecretName, SERVICE_NAMES } from "./names";
 import { AWAIT, minutesToSeconds, stackMeta } from "./metadata";
 import { HF_HOME, VLLM_CACHE } from "./paths";
 import { PVC_NAMES } from "./storage";
@@ -34,12 +34,6 @@ export interface DynamoService {
   };
 }
 
-export const SERVICE_NAMES = {
-  frontend: "Frontend",
-  prefill: "VllmPrefillWorker",
-  decode: "VllmDecodeWorker",
-} as const;
-
 export const FRONTEND_PORT = 8000;
 
 const KV_TRANSFER_CONFIG = { kv_connector: "NixlConnector", kv_role: "kv_both" };
@@ -54,11 +48,6 @@ const PROMETHEUS_ANNOTATIONS = {
   "prometheus.io/port": "9400",
   "prometheus.io/path": "/metrics",
 };
-
-/** The operator names the frontend's Service `<graph>-frontend`. */
-export function frontendServiceName(config: StackConfig): string {
-  return `${config.graph.name}-frontend`;
-}
 
 export function frontendUrl(config: StackConfig): string {
   return `http://${frontendServiceName(config)}.${config.namespace}.svc:${FRONTEND_PORT}`;

@@ -3,16 +3,12 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../projectRoot";
 import type { IJob } from "kubernetes-models/batch/v1/Job";
 import type { StackConfig } from "../config/schema";
-import { hfTokenSecretName } from "./hfTokenSecret";
 import { AWAIT, minutesToSeconds, stackMeta } from "./metadata";
 import { HF_HOME } from "./paths";
 import { PVC_NAMES } from "./storage";
+import { hfTokenSecretName, modelDownloadJobName } from "./names";
 
 export const MODEL_DOWNLOAD_SCRIPT = join(PROJECT_ROOT, "builders", "scripts", "model-download.sh");
-
-export function modelDownloadJobName(config: StackConfig): string {
-  return `${config.graph.name}-model-download`;
-}
 
 export function buildModelDownloadJob(config: StackConfig): IJob {
   const name = modelDownloadJobName(config);

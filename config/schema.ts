@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { UserError } from "../userError";
 import { parseGoodput } from "../summary/goodput";
 import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
+import { flag, minutes, positiveNumber, text, textEnum, textThat, wholeNumber } from "./fields";
+import { followsNameRule, isExtendedResourceName, isImageReference, isPositiveQuantity, nameRuleText } from "./kubernetesRules";
 
 /** The Pulumi project name, and so the namespace of every config key (`dynamo-bench:<key>`). */
 export const PROJECT = "dynamo-bench";
@@ -15,88 +16,116 @@ export type RouterMode = (typeof ROUTER_MODES)[number];
 /** Stands in for the token in a validated config: the secret value itself never enters it. */
 export const SECRET_SET = "[secret]";
 
+/** Keys that may be stored as secrets. Any other value ends up in plain text in objects or outputs. */
+export const SECRET_KEYS = ["hfToken", "kubeContext"] as const;
+export type SecretKey = (typeof SECRET_KEYS)[number];
+
 const PLACEHOLDER_STORAGE_CLASS = /^your-|^<.*>$|^changeme$|^todo$/i;
+
+function isHttpUrl(value: string): boolean {
+  const url = new URL(value);
+  return (url.protocol === "https:" || url.protocol === "http:") && url.hostname !== "" && !/\s/.test(value);
+}
 
 /** An object schema that rejects unknown keys, naming the keys that are allowed. */
 function strict<Shape extends z.ZodRawShape>(shape: Shape) {
   const allowed = Object.keys(shape).join(", ");
   return z.strictObject(shape, {
-    error: (issue) => (issue.code === "unrecognized_keys" ? `unknown key; the keys allowed here are: ${allowed}` : undefined),
+    error: (issue) => {
+      if (issue.code === "unrecognized_keys") return `unknown key; the keys allowed here are: ${allowed}`;
+      if (issue.code === "invalid_type") return `must be a map of settings (got ${describe(issue.input)})`;
+      return undefined;
+    },
   });
 }
 
-const wholeNumber = (min: number) =>
-  z.int({ error: `must be a whole number ≥ ${min}` }).min(min, { error: `must be a whole number ≥ ${min}` });
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "string" ? `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}` : `a ${typeof value}`;
+}
 
-const storageQuantity = z
-  .string()
-  .regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, {
-    error: 'must be a Kubernetes quantity such as "100Gi" or "500G"',
-  });
+const storageQuantity = textThat(64, isPositiveQuantity, 'must be a Kubernetes quantity > 0, such as "100Gi" or "500G"');
+const cpuQuantity = textThat(64, isPositiveQuantity, 'must be a CPU quantity > 0, such as "8" or "500m"');
+const dnsLabel = textThat(63, (name) => followsNameRule("dns1123Label", name), `must be ${nameRuleText("dns1123Label")}`);
+const dnsSubdomain = textThat(253, (name) => followsNameRule("dns1123Subdomain", name), `must be ${nameRuleText("dns1123Subdomain")}`);
+const image = textThat(
+  512,
+  isImageReference,
+  'must be an image reference such as "python:3.11" or "nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.3.1": no spaces, a lower-case repository, an optional :tag and @digest',
+);
+/** A pip pin: an exact release, never a range. */
+const exactVersion = textThat(
+  64,
+  (version) => /^[0-9]+(\.[0-9]+)*((a|b|rc)[0-9]+)?(\.post[0-9]+)?(\.dev[0-9]+)?$/.test(version),
+  'must be an exact version such as "0.13.0", never a range or "latest"',
+);
 
-const dnsLabel = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
-    error: "must be a DNS-1123 label: lower-case letters, digits and '-', at most 63 characters",
-  });
-
-const storageClassName = z
-  .string()
-  .min(1)
-  .refine((name) => !PLACEHOLDER_STORAGE_CLASS.test(name), {
-    error: (issue) =>
-      `"${String(issue.input)}" is the recipe's placeholder, not a storage class. ` +
-      "Run `kubectl get storageclass` and set one of the names listed, or remove the key to use the cluster's default class",
-  });
+const storageClassName = textThat(
+  253,
+  (name) => !PLACEHOLDER_STORAGE_CLASS.test(name) && followsNameRule("dns1123Subdomain", name),
+  (name) =>
+    PLACEHOLDER_STORAGE_CLASS.test(name)
+      ? `"${name}" is the recipe's placeholder, not a storage class. ` +
+        "Run `kubectl get storageclass` and set one of the names listed, or remove the key to use the cluster's default class"
+      : `must be a storage class name, ${nameRuleText("dns1123Subdomain")}; \`kubectl get storageclass\` lists yours`,
+);
 
 const storageSchema = strict({
   /** Unset: the cluster's default storage class. */
   storageClassName: storageClassName.optional(),
   /** ReadWriteMany, because the workers span two nodes. */
-  accessMode: z.enum(["ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"]).default("ReadWriteMany"),
+  accessMode: textEnum(["ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"]).default("ReadWriteMany"),
   modelCacheSize: storageQuantity.default("100Gi"),
   compilationCacheSize: storageQuantity.default("50Gi"),
   perfCacheSize: storageQuantity.default("50Gi"),
 });
 
-const positive = z.number().gt(0, { error: "must be a number > 0" });
+/**
+ * A Hugging Face repository id, "owner/name", as huggingface_hub's validate_repo_id allows
+ * (huggingface_hub/utils/_validators.py): letters, digits, '-', '_' and '.', no "--" or "..".
+ */
+const huggingFaceRepo = textThat(
+  96,
+  (name) => /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/.test(name) && !/--|\.\./.test(name) && !/[.-]$/.test(name),
+  'must be a Hugging Face repository id such as "Qwen/Qwen3-32B"',
+);
 
 const modelSchema = strict({
-  name: z.string().min(1).default("Qwen/Qwen3-32B"),
-  revision: z
-    .string()
-    .regex(/^[0-9a-f]{40}$/, { error: "must be a 40-character commit hash: a branch or tag can move under you" })
-    .default("9216db5781bf21249d130ec9da846c4624c16137"),
+  name: huggingFaceRepo.default("Qwen/Qwen3-32B"),
+  revision: textThat(40, (revision) => /^[0-9a-f]{40}$/.test(revision), "must be a 40-character commit hash: a branch or tag can move under you").default(
+    "9216db5781bf21249d130ec9da846c4624c16137",
+  ),
   /** The facts that size the KV cache, for `simulate`: Qwen3-32B in bf16. */
   layers: wholeNumber(1).default(64),
   kvHeads: wholeNumber(1).default(8),
   headDim: wholeNumber(1).default(128),
   kvBytesPerElement: wholeNumber(1).default(2),
-  weightsGB: positive.default(65.6),
+  weightsGB: positiveNumber(1e6).default(65.6),
 });
 
 const modelDownloadSchema = strict({
-  image: z.string().min(1).default("python:3.10-slim"),
-  huggingfaceHubVersion: z.string().min(1).default("1.11.0"),
-  hfTransferVersion: z.string().min(1).default("0.1.9"),
+  image: image.default("python:3.10-slim"),
+  huggingfaceHubVersion: exactVersion.default("1.11.0"),
+  hfTransferVersion: exactVersion.default("0.1.9"),
   backoffLimit: wholeNumber(0).default(3),
   /** 64 GB of weights; the provider's 10-minute default is too short. */
-  timeoutMinutes: wholeNumber(1).default(120),
+  timeoutMinutes: minutes().default(120),
 });
 
 const frontendSchema = (defaultRouterMode: RouterMode) =>
   strict({
     replicas: wholeNumber(1).default(1),
-    cpu: z.string().min(1).default("8"),
+    cpu: cpuQuantity.default("8"),
     /** round-robin passes no --router-mode, which is the frontend's own default. */
-    routerMode: z.enum(ROUTER_MODES).default(defaultRouterMode),
+    routerMode: textEnum(ROUTER_MODES).default(defaultRouterMode),
   });
 
 const workerPoolSchema = (defaults: { replicas: number; kvEvents: boolean }) =>
   strict({
     replicas: wholeNumber(1).default(defaults.replicas),
     /** Publish KV cache events over ZMQ, which the KV router needs. */
-    kvEvents: z.boolean().default(defaults.kvEvents),
+    kvEvents: flag().default(defaults.kvEvents),
   });
 export type WorkerPool = z.infer<ReturnType<typeof workerPoolSchema>>;
 
@@ -104,29 +133,23 @@ export type WorkerPool = z.infer<ReturnType<typeof workerPoolSchema>>;
 const RECIPE_HF_OVERRIDES =
   '{"rope_scaling":{"rope_type":"yarn","factor":4.0,"original_max_position_embeddings":32768},"max_position_embeddings":131072}';
 
-/** Text that `accepts` approves; a parser that throws counts as a no. */
-function textThat(accepts: (text: string) => boolean, error: string) {
-  return z.string().refine(
-    (text) => {
-      try {
-        return accepts(text);
-      } catch {
-        return false;
-      }
-    },
-    { error },
-  );
-}
-
-const jsonObjectText = textThat((text) => {
-  const value: unknown = JSON.parse(text);
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}, "must be a JSON object, written as text");
+const jsonObjectText = textThat(
+  8192,
+  (value) => {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
+  },
+  "must be a JSON object, written as text",
+);
 
 const rdmaSchema = strict({
   /** Off for clusters without InfiniBand. */
-  enabled: z.boolean().default(true),
-  resourceName: z.string().min(1).default("rdma/ib"),
+  enabled: flag().default(true),
+  resourceName: textThat(
+    317,
+    isExtendedResourceName,
+    'must be an extended resource name such as "rdma/ib" or "nvidia.com/hostdev": a lower-case domain prefix outside kubernetes.io, \'/\', and a name',
+  ).default("rdma/ib"),
   perWorker: wholeNumber(1).default(2),
 });
 
@@ -150,11 +173,7 @@ const VARIANT_DEFAULTS: Record<Variant, VariantDefaults> = {
 const workersSchema = (defaults: VariantDefaults) =>
   strict({
     tensorParallelSize: wholeNumber(1).default(2),
-    gpuMemoryUtilization: z
-      .number()
-      .gt(0, { error: "must be a fraction in (0, 1]" })
-      .lte(1, { error: "must be a fraction in (0, 1]" })
-      .default(0.9),
+    gpuMemoryUtilization: positiveNumber(1).default(0.9),
     blockSize: wholeNumber(1).default(64),
     maxModelLen: wholeNumber(1).default(131072),
     hfOverrides: jsonObjectText.default(RECIPE_HF_OVERRIDES),
@@ -171,72 +190,82 @@ const clusterSchema = strict({
   gpus: wholeNumber(1).default(16),
   gpusPerNode: wholeNumber(1).default(8),
   /** Memory of one GPU, for `simulate`: H200. */
-  gpuMemoryGB: positive.default(141),
+  gpuMemoryGB: positiveNumber(1e6).default(141),
 });
 
 const graphSchema = (defaults: VariantDefaults) =>
   strict({
-    name: dnsLabel.default(defaults.graphName),
-    image: z.string().min(1).default("nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.3.1"),
-    readyTimeoutMinutes: wholeNumber(1).default(45),
+    /** Also checked against every name the stack and the operator derive from it (stackConfig.ts). */
+    name: textThat(
+      63,
+      (name) => followsNameRule("dns1035Label", name),
+      `must be ${nameRuleText("dns1035Label")}, since the operator names the frontend's Service after it`,
+    ).default(defaults.graphName),
+    image: image.default("nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.3.1"),
+    readyTimeoutMinutes: minutes().default(45),
   });
 
 const MOONCAKE_CONVERSATION_TRACE =
   "https://raw.githubusercontent.com/kvcache-ai/Mooncake/3cca71daccf2a7afb8fe3f0295358f70e3a69fdb/FAST25-release/traces/conversation_trace.jsonl";
 
 const goodputText = textThat(
-  (text) => Object.keys(parseGoodput(text)).length > 0,
-  'must be aiperf --goodput SLOs: "metric:threshold" pairs, such as "time_to_first_token:1000 inter_token_latency:30"',
+  1024,
+  (value) => Object.keys(parseGoodput(value)).length > 0,
+  (value) => {
+    let reason = "";
+    try {
+      parseGoodput(value);
+    } catch (error) {
+      reason = ` (${(error as Error).message.replace(/^--goodput: /, "")})`;
+    }
+    return `must be aiperf --goodput SLOs: "metric:threshold" pairs, such as "time_to_first_token:1000 inter_token_latency:30"${reason}`;
+  },
 );
 
 const benchmarkSchema = strict({
   /** Off: deploy the graph without running the benchmark. */
-  enabled: z.boolean().default(true),
+  enabled: flag().default(true),
   /** Change it (any new value) to run the benchmark again; each run writes to a new directory. */
-  runKey: z.string().min(1).default("1"),
-  image: z.string().min(1).default("python:3.11"),
-  aiperfVersion: z
-    .string()
-    .regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, { error: 'must be an exact version such as "0.13.0", never a range or "latest"' })
-    .default("0.13.0"),
+  runKey: text(253).default("1"),
+  image: image.default("python:3.11"),
+  aiperfVersion: exactVersion.default("0.13.0"),
   /** Runs the summarizer beside aiperf. */
-  summaryImage: z.string().min(1).default("node:20-bookworm-slim"),
-  traceUrl: z.url({ error: "must be a URL" }).default(MOONCAKE_CONVERSATION_TRACE),
-  traceSha256: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, { error: "must be a sha256 digest: 64 lower-case hex characters" })
-    .default("b8cbb061a85206d729d91cdc2981f43c9e0d99209dce588d3af5f7934408b9df"),
+  summaryImage: image.default("node:20-bookworm-slim"),
+  traceUrl: textThat(2048, isHttpUrl, "must be an http:// or https:// URL").default(MOONCAKE_CONVERSATION_TRACE),
+  traceSha256: textThat(64, (digest) => /^[0-9a-f]{64}$/.test(digest), "must be a sha256 digest: 64 lower-case hex characters").default(
+    "b8cbb061a85206d729d91cdc2981f43c9e0d99209dce588d3af5f7934408b9df",
+  ),
   goodput: goodputText.default(RECIPE_GOODPUT),
   /** Replay only the first N ms of the trace (aiperf --fixed-schedule-end-offset), for a smoke run. */
   fixedScheduleEndOffsetMs: wholeNumber(1).optional(),
   /** How long the Job waits for the model to be listed at the frontend. */
-  readyTimeoutMinutes: wholeNumber(1).default(30),
+  readyTimeoutMinutes: minutes().default(30),
   /** A retried replay is a different experiment, so none by default. */
   backoffLimit: wholeNumber(0).default(0),
   /** The trace lasts 59 minutes, and a killed aiperf writes no summary. */
-  activeDeadlineMinutes: wholeNumber(1).default(180),
+  activeDeadlineMinutes: minutes().default(180),
   /** Off: `pulumi up` returns once the Job is created. */
-  wait: z.boolean().default(true),
+  wait: flag().default(true),
   /** How long `pulumi up` waits for the Job: beyond the run. */
-  waitTimeoutMinutes: wholeNumber(1).default(240),
+  waitTimeoutMinutes: minutes().default(240),
 });
 
 const onDestroySchema = strict({
   /** Delete the model-cache and compilation-cache PVCs on destroy. */
-  deleteModelCache: z.boolean().default(false),
+  deleteModelCache: flag().default(false),
   /** Delete the perf-cache PVC, which holds every benchmark run, on destroy. */
-  deleteResults: z.boolean().default(false),
+  deleteResults: flag().default(false),
 });
 
-function stackSchema(variant: Variant) {
+export function stackSchema(variant: Variant) {
   const defaults = VARIANT_DEFAULTS[variant];
   return strict({
     variant: z.literal(variant),
     namespace: dnsLabel.default("dynamo-bench"),
     /** kubeconfig context; unset: the current context. */
-    kubeContext: z.string().min(1).optional(),
+    kubeContext: text(1024).optional(),
     hfToken: z.literal(SECRET_SET).optional(),
-    hfTokenSecretName: dnsLabel.optional(),
+    hfTokenSecretName: dnsSubdomain.optional(),
     storage: storageSchema.prefault({}),
     model: modelSchema.prefault({}),
     modelDownload: modelDownloadSchema.prefault({}),
@@ -299,7 +328,10 @@ function stackSchema(variant: Variant) {
   });
 }
 
-export type StackConfig = z.infer<ReturnType<typeof stackSchema>>;
+export type StackConfig = z.infer<ReturnType<typeof stackSchema>> & {
+  /** The keys stored as secrets: their values never show in an output or a printed command. */
+  secretKeys: readonly SecretKey[];
+};
 
 export interface ConfiguredPool extends WorkerPool {
   role: "prefill" | "decode";
@@ -317,40 +349,9 @@ export function totalGpus(config: Pick<StackConfig, "workers">): number {
   return workerPools(config).reduce((sum, pool) => sum + pool.replicas * config.workers.tensorParallelSize, 0);
 }
 
-/** A config a user must fix; its message names every field at fault. */
-export class ConfigError extends UserError {
-  constructor(
-    readonly source: string,
-    readonly problems: string[],
-  ) {
-    super(`Invalid config in ${source}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-  }
-}
-
-function fieldPath(path: PropertyKey[]): string {
+/** A key as the user writes it: `dynamo-bench:workers.decode.replicas`. */
+export function configKey(path: readonly PropertyKey[]): string {
   return `${PROJECT}:${path.map(String).join(".")}`;
-}
-
-/**
- * Validates the `dynamo-bench:*` keys of a stack (with the namespace prefix removed).
- * Throws a ConfigError that names each field at fault and what it allows.
- */
-export function parseStackConfig(raw: Record<string, unknown>, source: string): StackConfig {
-  const variant = z.enum(VARIANTS).safeParse(raw.variant);
-  if (!variant.success) {
-    const got = raw.variant === undefined ? "it is not set" : `got ${JSON.stringify(raw.variant)}`;
-    throw new ConfigError(source, [`${fieldPath(["variant"])}: must be "agg" or "disagg" (${got})`]);
-  }
-  const parsed = stackSchema(variant.data).safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.flatMap((issue) =>
-      issue.code === "unrecognized_keys"
-        ? issue.keys.map((key) => `${fieldPath([...issue.path, key])}: ${issue.message}`)
-        : [`${fieldPath(issue.path)}: ${issue.message}`],
-    );
-    throw new ConfigError(source, problems);
-  }
-  return parsed.data;
 }
 
 /** Choices that are valid but risky: shown at preview and by render, never fatal. */
@@ -360,7 +361,7 @@ export function configWarnings(config: StackConfig): string[] {
   const { accessMode } = config.storage;
   if (accessMode !== "ReadWriteMany" && gpus > config.cluster.gpusPerNode) {
     warnings.push(
-      `${fieldPath(["storage", "accessMode"])} is ${accessMode}, but the workers need ${gpus} GPUs, more than one node's ` +
+      `${configKey(["storage", "accessMode"])} is ${accessMode}, but the workers need ${gpus} GPUs, more than one node's ` +
         `${config.cluster.gpusPerNode}: pods on a second node cannot mount the caches (Multi-Attach error, pods stuck Pending ` +
         "or ContainerCreating). Use ReadWriteMany with a storage class that supports it (NFS, CephFS, Lustre), " +
         "or fit the workers on one node.",

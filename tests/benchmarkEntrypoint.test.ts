@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseStackConfig } from "../config/schema";
+import { parseStackConfig } from "../config/stackConfig";
 import { buildStackObjects } from "../builders/stackObjects";
 import { filesFromLog } from "../summary/summaryFiles";
 import { FIVE_REQUESTS, recordLine } from "./support/aiperfArtifacts";

@@ -1,7 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parseStackConfig, SECRET_SET, type StackConfig } from "../config/schema";
+import { SECRET_SET, type StackConfig } from "../config/schema";
+import { parseStackConfig } from "../config/stackConfig";
 import { stackConfigFromFile } from "../config/stackFile";
 import { PROJECT_ROOT } from "../cli/stackFiles";
 import { buildStackObjects, objectsInApplyOrder } from "../builders/stackObjects";

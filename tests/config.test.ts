@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, configWarnings, parseStackConfig, SECRET_SET, totalGpus } from "../config/schema";
+import { configWarnings, SECRET_SET, totalGpus } from "../config/schema";
+import { ConfigError, parseStackConfig } from "../config/stackConfig";
 import { stackConfigFromFile } from "../config/stackFile";
 import { PROJECT_ROOT } from "../cli/stackFiles";
 
@@ -111,11 +112,11 @@ describe("bad config is rejected with the field's full path and what it allows",
     assertRejected({ variant: "agg", replicas: 8 }, "replicas", /unknown key; the keys allowed here are: variant, namespace/);
   });
 
-  test("replicas must be whole numbers ≥ 1", () => {
-    for (const replicas of [0, -1, 2.5, "8"]) {
-      assertRejected({ variant: "agg", workers: { decode: { replicas } } }, "workers.decode.replicas", /whole number ≥ 1/);
+  test("replicas must be whole numbers from 1 to the int32 limit", () => {
+    for (const replicas of [0, -1, 2.5, "eight", "", 2 ** 31, true]) {
+      assertRejected({ variant: "agg", workers: { decode: { replicas } } }, "workers.decode.replicas", /whole number from 1 to 2147483647/);
     }
-    assertRejected({ variant: "disagg", workers: { prefill: { replicas: 0 } } }, "workers.prefill.replicas", /whole number ≥ 1/);
+    assertRejected({ variant: "disagg", workers: { prefill: { replicas: 0 } } }, "workers.prefill.replicas", /whole number from 1/);
   });
 
   test("the workers' GPUs (replicas × TP) must fit the cluster's", () => {
@@ -144,9 +145,13 @@ describe("bad config is rejected with the field's full path and what it allows",
     );
   });
 
-  test("storage sizes must be Kubernetes quantities", () => {
-    for (const size of ["100GB", "lots", "10 Gi", ""]) {
-      assertRejected({ variant: "agg", storage: { modelCacheSize: size } }, "storage.modelCacheSize", /Kubernetes quantity/);
+  test("storage sizes must be Kubernetes quantities > 0", () => {
+    for (const size of ["100GB", "lots", "10 Gi", "0", "0Gi", "-1Gi", "1.5.0Gi", "0x10"]) {
+      assertRejected({ variant: "agg", storage: { modelCacheSize: size } }, "storage.modelCacheSize", /Kubernetes quantity > 0/);
+    }
+    assertRejected({ variant: "agg", storage: { modelCacheSize: "" } }, "storage.modelCacheSize", /must not be empty/);
+    for (const size of ["100Gi", "500G", "1e12", ".5Ti", "+8Gi", 1000]) {
+      assert.equal(parseStackConfig({ variant: "agg", storage: { modelCacheSize: size } }, "test").storage.modelCacheSize, String(size));
     }
   });
 
@@ -232,15 +237,29 @@ describe("stack files with secrets", () => {
     const path = writeStackFile("config:\n  dynamo-bench:variant: agg\n  dynamo-bench:hfToken: hf_plaintext\n");
     assert.throws(() => stackConfigFromFile(path), (error: Error) => {
       assert.ok(error instanceof ConfigError);
-      assert.match(error.message, /dynamo-bench:hfToken: is in plain text.*pulumi config set --secret hfToken/);
+      assert.match(error.message, /dynamo-bench:hfToken: is stored in plain text.*pulumi config set -s test --secret hfToken <value>/);
       assert.doesNotMatch(error.message, /hf_plaintext/);
       return true;
     });
   });
 
-  test("keys of other namespaces belong to Pulumi and its providers and are left alone", () => {
-    const path = writeStackFile("config:\n  kubernetes:context: gpu-cluster\n  dynamo-bench:variant: disagg\n");
+  test("the engine's own pulumi: keys are left alone", () => {
+    const path = writeStackFile("config:\n  pulumi:tags:\n    team: ml\n  dynamo-bench:variant: disagg\n");
     assert.equal(stackConfigFromFile(path).variant, "disagg");
+  });
+
+  test("a key under a misspelled namespace is an error that names the key and guesses the fix", () => {
+    const path = writeStackFile("config:\n  dynamo-bench:variant: agg\n  dynamo-bnech:graph:\n    name: mine\n  acme:owner: ml\n");
+    assert.throws(() => stackConfigFromFile(path), (error: Error) => {
+      assert.match(error.message, /dynamo-bnech:graph: nothing in this stack reads the "dynamo-bnech" namespace; did you mean dynamo-bench:graph\? Remove it: pulumi config rm dynamo-bnech:graph/);
+      assert.match(error.message, /acme:owner: nothing in this stack reads the "acme" namespace\. Remove it/);
+      return true;
+    });
+  });
+
+  test("kubernetes:context is refused: the stack's providers are explicit and would not read it", () => {
+    const path = writeStackFile("config:\n  kubernetes:context: gpu-cluster\n  dynamo-bench:variant: disagg\n");
+    assert.throws(() => stackConfigFromFile(path), /kubernetes:context: this stack's Kubernetes providers are explicit.*set dynamo-bench:kubeContext instead/);
   });
 
   test("a missing stack file is a config error, not a crash", () => {

@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseStackConfig } from "../config/schema";
+import { parseStackConfig } from "../config/stackConfig";
 import { summaryBundle } from "../builders/summaryBundle";
 import { collectRunSummary } from "../postRun/collectRunSummary";
 import { benchmarkSummaryCallback } from "../postRun/hook";

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseStackConfig } from "../config/schema";
+import { parseStackConfig } from "../config/stackConfig";
 import { kvBytesPerToken, workerCapacityTokens } from "../sim/capacity";
 import { PrefixCache } from "../sim/prefixCache";
 import { DEFAULT_TIME_MODEL, simulateWorkers, type SimulationOptions } from "../sim/simulate";

@@ -15,7 +15,7 @@ test("a config mistake stops preview before anything is registered, naming the f
   assert.ok(pulumi.RunError.isInstance(run.error), "a RunError ends preview with its message alone, no stack trace");
   assert.match(run.error.message, /Invalid config in Pulumi\.disagg\.yaml/);
   assert.match(run.error.message, /dynamo-bench:workers\.prefill\.replicaz: unknown key/);
-  assert.match(run.error.message, /dynamo-bench:workers\.decode\.replicas: must be a whole number ≥ 1/);
+  assert.match(run.error.message, /dynamo-bench:workers\.decode\.replicas: must be a whole number from 1 to 2147483647/);
   assert.match(run.error.message, /dynamo-bench:storage\.storageClassName: .*kubectl get storageclass/);
   assert.deepEqual(run.resources, []);
 });

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import yaml from "js-yaml";
 // The SDK does not re-export MockMonitor; wrapping it is the one way to see the resource options a test must check.
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { PROJECT_ROOT } from "../../cli/stackFiles";
+import { configSet, engineConfig, storedConfigOf, type StoredConfig } from "./pulumiConfigSet";
 
 /** One resource as the engine would receive it: what `pulumi up` would register. */
 export interface RegisteredResource {
@@ -44,6 +44,15 @@ export interface ProgramRun {
 export const SECRET_ENVELOPE_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
 
+const originalRegisterResource = MockMonitor.prototype.registerResource;
+
+/** Drops the project's own modules (not its dependencies') from Node's cache, so that index.ts runs anew. */
+function forgetProjectModules(): void {
+  for (const path of Object.keys(require.cache)) {
+    if (path.startsWith(PROJECT_ROOT) && !path.includes(`${sep}node_modules${sep}`) && !path.includes(`${sep}tests${sep}`)) delete require.cache[path];
+  }
+}
+
 /** The run id the mocked RandomId draws. */
 export const MOCK_RUN_ID = "0a1b2c3d";
 
@@ -52,20 +61,27 @@ function urnOf(parentUrn: string, type: string, name: string, stack: string): st
   return `urn:pulumi:${stack}::${pulumi.getProject()}::${parentType}${type}::${name}`;
 }
 
+export interface ProgramOptions {
+  /** The stack file to run with; default: the committed Pulumi.<stack>.yaml. */
+  stackFile?: string;
+  /** Keys to set on top of the stack file, as typed values. */
+  config?: Record<string, unknown>;
+  /** Keys to set as secrets, in plain text here. */
+  secrets?: Record<string, string>;
+  preview?: boolean;
+}
+
 /**
- * Runs index.ts under Pulumi's mocks with the stack's real Pulumi.<stack>.yaml, plus any extra
- * config, and records every resource registration. Import it once per test file: the program
- * runs when its module loads.
+ * Runs index.ts under Pulumi's mocks with a stack file, the committed Pulumi.<stack>.yaml unless
+ * told otherwise, handed over as the engine hands config to a program, and records every resource
+ * registration. It may run several times in one test file: each run loads the program afresh.
  */
-export async function runProgram(
-  stack: string,
-  options: { config?: Record<string, unknown>; secrets?: Record<string, string>; preview?: boolean } = {},
-): Promise<ProgramRun> {
-  const file = yaml.load(readFileSync(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  const config: Record<string, string> = {};
-  const entries = { ...file.config, ...options.config, ...options.secrets };
-  for (const [key, value] of Object.entries(entries)) config[key] = typeof value === "string" ? value : JSON.stringify(value);
-  pulumi.runtime.setAllConfig(config, Object.keys(options.secrets ?? {}));
+export async function runProgram(stack: string, options: ProgramOptions = {}): Promise<ProgramRun> {
+  let stored = storedConfigOf(readFileSync(options.stackFile ?? join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+  stored = { ...stored, ...(options.config as StoredConfig | undefined) };
+  for (const [key, value] of Object.entries(options.secrets ?? {})) stored = configSet(stored, { key, value, secret: true, path: false });
+  const { config, secretKeys } = engineConfig(stored);
+  pulumi.runtime.setAllConfig(config, secretKeys);
 
   const resources: RegisteredResource[] = [];
   const mocks: pulumi.runtime.Mocks = {
@@ -75,7 +91,7 @@ export async function runProgram(
     }),
     call: (args) => args.inputs,
   };
-  const registerResource = MockMonitor.prototype.registerResource;
+  const registerResource = originalRegisterResource;
   MockMonitor.prototype.registerResource = function (req: any, callback: (err: any, res: any) => void) {
     resources.push({
       type: req.getType(),
@@ -104,7 +120,8 @@ export async function runProgram(
 
   let program: Record<string, pulumi.Input<unknown>>;
   try {
-    // The program runs as its module loads, after the mocks are in place.
+    // The program runs as its module loads, after the mocks are in place; a fresh load runs it again.
+    forgetProjectModules();
     program = require("../../index");
   } catch (error) {
     await pulumi.runtime.disconnect();

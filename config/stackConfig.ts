@@ -1,0 +1,177 @@
+import { z } from "zod";
+import { UserError } from "../userError";
+import { LONGEST_RUN_ID, operatorNames, stackObjectNames, type DerivedName } from "../builders/names";
+import { followsNameRule, nameRuleMaxLength, nameRuleText } from "./kubernetesRules";
+import { isSectionKey, isTopLevelKey } from "./configKeys";
+import { configKey, PROJECT, SECRET_KEYS, SECRET_SET, stackSchema, VARIANTS, type SecretKey, type StackConfig } from "./schema";
+
+/** One config key as the Pulumi engine hands it to the program. */
+export interface ConfigEntry {
+  /** Namespaced: `dynamo-bench:graph`, `kubernetes:context`. */
+  key: string;
+  /** The value as text, an object as JSON; undefined for a secret that only the engine can decrypt. */
+  text: string | undefined;
+  secret: boolean;
+}
+
+/** A stack's config, from `pulumi up` or from a stack file, in the one form both are read in. */
+export interface ConfigSource {
+  /** Named in messages: `Pulumi.agg.yaml`. */
+  description: string;
+  /** The stack, which names the results directory `results/<stack>/`. */
+  stack: string;
+  entries: ConfigEntry[];
+}
+
+/** Namespaces the program reads. `pulumi:` holds the engine's own settings, such as `pulumi:tags`. */
+const ENGINE_NAMESPACE = "pulumi";
+
+/** A config a user must fix; its message names every field at fault. */
+export class ConfigError extends UserError {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`Invalid config in ${source}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+function isSecretKey(name: string): name is SecretKey {
+  return (SECRET_KEYS as readonly string[]).includes(name);
+}
+
+/** What the config holds for one key, or the problem with it; `undefined` value means nothing to add. */
+function decodeEntry(entry: ConfigEntry, stack: string): { name: string; value: unknown } | { problem: string } {
+  const colon = entry.key.indexOf(":");
+  if (colon <= 0) return { problem: `${entry.key}: a config key is written <namespace>:<name>, such as ${PROJECT}:${entry.key}` };
+  const namespace = entry.key.slice(0, colon);
+  const name = entry.key.slice(colon + 1);
+  if (namespace !== PROJECT) return { problem: foreignKeyProblem(entry.key, namespace, name) };
+  if (/[.[]/.test(name)) {
+    return {
+      problem:
+        `${entry.key}: is one key with a dot in its name, which \`pulumi config set\` without --path makes. ` +
+        `Remove it (pulumi config rm -s ${stack} '${name}') and set it as a path: pulumi config set -s ${stack} --path ${name} <value>`,
+    };
+  }
+  if (entry.secret && !isSecretKey(name)) {
+    return {
+      problem:
+        `${entry.key}: is stored as a secret, but its value goes into object names, manifests or outputs, where it would show in ` +
+        `plain text; only ${SECRET_KEYS.join(" and ")} may be secrets. Store it in plain text: pulumi config set -s ${stack} ${name} <value>`,
+    };
+  }
+  if (name === "hfToken") {
+    if (!entry.secret) {
+      return {
+        problem: `${entry.key}: is stored in plain text; store it encrypted instead: pulumi config set -s ${stack} --secret hfToken <value>`,
+      };
+    }
+    return { name, value: SECRET_SET };
+  }
+  if (entry.text === undefined) return { name, value: SECRET_SET };
+  if (!isSectionKey(name)) return { name, value: entry.text };
+  try {
+    return { name, value: JSON.parse(entry.text) };
+  } catch {
+    return { name, value: entry.text };
+  }
+}
+
+function foreignKeyProblem(key: string, namespace: string, name: string): string {
+  if (namespace === "kubernetes") {
+    return (
+      `${key}: this stack's Kubernetes providers are explicit and read no kubernetes: keys. ` +
+      `Remove it (pulumi config rm ${key})${name === "context" ? ` and set ${PROJECT}:kubeContext instead` : ""}`
+    );
+  }
+  const guess = isTopLevelKey(name) ? `; did you mean ${PROJECT}:${name}?` : ".";
+  return `${key}: nothing in this stack reads the "${namespace}" namespace${guess} Remove it: pulumi config rm ${key}`;
+}
+
+/** Pulumi allows "." and ".." as stack names; as a directory under results/ they would escape it. */
+function stackNameProblem(stack: string): string | undefined {
+  if (/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/.test(stack)) return undefined;
+  return (
+    `stack ${JSON.stringify(stack)}: its results are saved in results/<stack>/, so a stack name here has letters, digits, ` +
+    "'-', '_' and '.', does not start with '.', and has at most 100 characters; rename it: pulumi stack rename <new-name>"
+  );
+}
+
+/**
+ * The validated config of a stack: every key checked where it enters, in the form the Pulumi CLI
+ * stores it. `pulumi up` and `render` both come through here, so they read a stack file alike.
+ */
+export function readStackConfig(source: ConfigSource): StackConfig {
+  const problems: string[] = [];
+  const stackProblem = stackNameProblem(source.stack);
+  if (stackProblem) problems.push(stackProblem);
+  const raw: Record<string, unknown> = {};
+  const secretKeys: SecretKey[] = [];
+  for (const entry of source.entries) {
+    if (entry.key.startsWith(`${ENGINE_NAMESPACE}:`)) continue;
+    const decoded = decodeEntry(entry, source.stack);
+    if ("problem" in decoded) {
+      problems.push(decoded.problem);
+      continue;
+    }
+    raw[decoded.name] = decoded.value;
+    if (entry.secret && isSecretKey(decoded.name)) secretKeys.push(decoded.name);
+  }
+  if (problems.length > 0) throw new ConfigError(source.description, problems);
+  return parseStackConfig(raw, source.description, secretKeys);
+}
+
+/**
+ * Validates the `dynamo-bench:*` keys of a stack (with the namespace prefix removed), already
+ * decoded. Throws a ConfigError that names each field at fault and what it allows.
+ */
+export function parseStackConfig(raw: Record<string, unknown>, source: string, secretKeys: readonly SecretKey[] = []): StackConfig {
+  const variant = z.enum(VARIANTS).safeParse(raw.variant);
+  if (!variant.success) {
+    const got = raw.variant === undefined ? "it is not set" : `got ${JSON.stringify(raw.variant)}`;
+    throw new ConfigError(source, [`${configKey(["variant"])}: must be "agg" or "disagg" (${got})`]);
+  }
+  const parsed = stackSchema(variant.data).safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.flatMap((issue) =>
+      issue.code === "unrecognized_keys"
+        ? issue.keys.map((key) => `${configKey([...issue.path, key])}: ${issue.message}`)
+        : [`${configKey(issue.path)}: ${issue.message}`],
+    );
+    throw new ConfigError(source, problems);
+  }
+  const config: StackConfig = { ...parsed.data, secretKeys: [...new Set(secretKeys)] };
+  const nameProblems = derivedNameProblems(config);
+  if (nameProblems.length > 0) throw new ConfigError(source, nameProblems);
+  return config;
+}
+
+/**
+ * Every name the stack and the operator derive from the config must be one Kubernetes accepts,
+ * with the longest run id that can be drawn: rejected here, naming the field and its limit.
+ */
+function derivedNameProblems(config: StackConfig): string[] {
+  const graph = config.graph.name;
+  const broken = [...stackObjectNames(config, LONGEST_RUN_ID), ...operatorNames(config)].filter(
+    ({ rule, name }) => !followsNameRule(rule, name),
+  );
+  const overflow = (derived: DerivedName) => derived.name.length - nameRuleMaxLength(derived.rule);
+  const problems: string[] = [];
+  const byGraph = broken.filter((derived) => derived.field === "graph.name");
+  if (byGraph.length > 0) {
+    const worst = byGraph.reduce((a, b) => (overflow(b) > overflow(a) ? b : a));
+    const fix = overflow(worst) > 0 ? `use at most ${graph.length - overflow(worst)} characters` : `it must be ${nameRuleText(worst.rule)}`;
+    problems.push(
+      `${configKey(["graph", "name"])}: "${graph}" (${graph.length} characters) makes ${worst.what} "${worst.shown}" ` +
+        `(${worst.name.length} characters), which Kubernetes holds to ${nameRuleMaxLength(worst.rule)}; ${fix}`,
+    );
+  }
+  for (const derived of broken.filter((derived) => derived.field === "namespace")) {
+    problems.push(
+      `${configKey(["namespace"])}: with graph.name "${graph}", ${derived.what} is "${derived.shown}" ` +
+        `(${derived.name.length} characters; at most ${nameRuleMaxLength(derived.rule)}): shorten the namespace or graph.name`,
+    );
+  }
+  return problems;
+}
