@@ -30,11 +30,13 @@ for (const warning of configWarnings(config)) pulumi.log.warn(warning);
 
 const stack = pulumi.getStack();
 const objects = buildStackObjects(config, { stack, runId: RENDER_RUN_ID });
-const cluster = new k8s.Provider("cluster", { context: config.kubeContext });
+// A context stored as a secret stays one in the providers' state.
+const kubeContext = config.kubeContext && config.secretKeys.includes("kubeContext") ? pulumi.secret(config.kubeContext) : config.kubeContext;
+const cluster = new k8s.Provider("cluster", { context: kubeContext });
 
 const storage = new SharedStorage("storage", {
   claims: objects.persistentVolumeClaims,
-  kubeContext: config.kubeContext,
+  kubeContext,
   deleteModelCache: config.onDestroy.deleteModelCache,
   deleteResults: config.onDestroy.deleteResults,
 });
@@ -78,7 +80,7 @@ function runBenchmark(measured: NonNullable<typeof objects.benchmark>) {
   return run.apply((ref) => benchmarkOutputs(config, ref, benchmark.job.metadata.name));
 }
 
-const summary = stackSummary(config);
+const summary = stackSummary(config, stack);
 export const namespace = summary.namespace;
 export const graphName = dynamoGraph.graph.metadata.name;
 export const frontendServiceName = summary.frontendServiceName;

@@ -1,18 +1,18 @@
 import { totalGpus, type StackConfig } from "./config/schema";
 import { FRONTEND_PORT, frontendUrl } from "./builders/dynamoGraph";
 import { frontendServiceName } from "./builders/names";
+import { kubectlCommand } from "./builders/shellCommands";
 import { PVC_NAMES } from "./builders/storage";
 import { artifactPath, artifactRetrievalCommand, localResultsPath, type BenchmarkRunRef } from "./builders/benchmarkRun";
 
 /** What a user needs after `pulumi up`, derived from the config alone so render and tests see the same. */
-export function stackSummary(config: StackConfig) {
-  const context = config.kubeContext ? ` --context ${config.kubeContext}` : "";
+export function stackSummary(config: StackConfig, stack: string) {
   return {
     namespace: config.namespace,
     graphName: config.graph.name,
     frontendServiceName: frontendServiceName(config),
     frontendUrl: frontendUrl(config),
-    portForwardCommand: `kubectl port-forward${context} -n ${config.namespace} svc/${frontendServiceName(config)} ${FRONTEND_PORT}:${FRONTEND_PORT}`,
+    portForwardCommand: kubectlCommand(config, stack, "port-forward", `svc/${frontendServiceName(config)}`, `${FRONTEND_PORT}:${FRONTEND_PORT}`),
     pvcNames: Object.values(PVC_NAMES),
     totalGpus: totalGpus(config),
   };

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { StackConfig } from "../config/schema";
 import { PVC_NAMES } from "./storage";
+import { kubectlCommand, shellCommand } from "./shellCommands";
 
 /** Which run of which stack: every run has its own id, and so its own directory. */
 export interface BenchmarkRunRef {
@@ -26,7 +27,6 @@ export function localResultsPath(run: BenchmarkRunRef): string {
 
 /** A command that copies a run's full artifacts out of the perf-cache volume, with no pod left running. */
 export function artifactRetrievalCommand(config: StackConfig, run: BenchmarkRunRef): string {
-  const context = config.kubeContext ? ` --context ${config.kubeContext}` : "";
   const overrides = JSON.stringify({
     spec: {
       volumes: [{ name: "perf-cache", persistentVolumeClaim: { claimName: PVC_NAMES.perfCache, readOnly: true } }],
@@ -40,11 +40,9 @@ export function artifactRetrievalCommand(config: StackConfig, run: BenchmarkRunR
       ],
     },
   });
-  const local = localResultsPath(run);
-  return (
-    `mkdir -p ${local}/artifacts && kubectl run${context} -n ${config.namespace} dynamo-bench-fetch-${run.runId} ` +
-    `--rm -i --quiet --restart=Never --image=busybox:1.36 --overrides='${overrides}' | tar xf - -C ${local}/artifacts`
-  );
+  const into = `${localResultsPath(run)}/artifacts`;
+  const fetch = kubectlCommand(config, run.stack, "run", `dynamo-bench-fetch-${run.runId}`, "--rm", "-i", "--quiet", "--restart=Never", "--image=busybox:1.36", `--overrides=${overrides}`);
+  return `${shellCommand("mkdir", "-p", into)} && ${fetch} | ${shellCommand("tar", "xf", "-", "-C", into)}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
 import { UserError } from "../userError";
+import { shellCommand } from "../builders/shellCommands";
 import type { SummarizeOptions } from "./summarize";
 import type { CompareOptions } from "./compare";
 import type { TraceStatsOptions } from "./trace";
@@ -62,7 +63,7 @@ program
         process.stdout.write(patches.join(""));
         throw new UserError(
           `${dir} is stale: ${patches.length} file(s) differ from what render writes. ` +
-            `Refresh them with: npm run cli -- render ${options.stack ? `--stack ${options.stack}` : `--config-file ${options.configFile}`} --out ${dir}`,
+            `Refresh them with: ${shellCommand("npm", "run", "cli", "--", "render", ...(options.stack ? ["--stack", options.stack] : ["--config-file", options.configFile ?? ""]), "--out", dir)}`,
         );
       }
       if (options.out) {

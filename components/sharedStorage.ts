@@ -7,7 +7,7 @@ export interface SharedStorageArgs {
   /** The claims from buildPersistentVolumeClaims. */
   claims: PersistentVolumeClaims;
   /** kubeconfig context; unset: the current context. */
-  kubeContext?: string;
+  kubeContext?: pulumi.Input<string>;
   /** Delete model-cache and compilation-cache on destroy. Default: keep them. */
   deleteModelCache: boolean;
   /** Delete perf-cache, with every benchmark run, on destroy. Default: keep it. */

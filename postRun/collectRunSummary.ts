@@ -1,10 +1,19 @@
 import { SUMMARY_JSON, SUMMARY_MARKDOWN, filesFromLog } from "../summary/summaryFiles";
+import { parseSummaryJson } from "../summary/summarySchema";
 import { loadRun } from "../compare/runInput";
 import { compareRuns } from "../compare/comparison";
 import { comparisonMarkdown, comparisonText } from "../compare/formatComparison";
 import { htmlReport } from "../compare/htmlReport";
-import { baselineFirst, latestRunsOfOtherStacks, saveRun, type RunRecord } from "./localResults";
+import { addToRun, baselineFirst, latestRunsOfOtherStacks, saveRejected, saveRun, type RunRecord } from "./localResults";
 import type { JobLogReader } from "./jobLogs";
+
+/** The commands that do by hand what the hook could not. */
+export interface ManualCommands {
+  /** Prints the summary container's log. */
+  summaryLog: string;
+  /** Copies the run's full artifacts. */
+  artifacts: string;
+}
 
 export interface CollectRunSummaryArgs {
   run: RunRecord;
@@ -12,44 +21,75 @@ export interface CollectRunSummaryArgs {
   /** The project's results/ directory. */
   resultsRoot: string;
   logs: JobLogReader;
-  /** The command that copies the run's full artifacts, for when fetching fails. */
-  retrievalCommand: string;
+  commands: ManualCommands;
   print: (text: string) => void;
 }
 
+/** The log kept when it holds no valid summary, so a reader can see what the container printed. */
+export const REJECTED_LOG = "summary-container.log";
+
+function byHand(commands: ManualCommands): string {
+  return `  Its summary:        ${commands.summaryLog}\n  Its full artifacts: ${commands.artifacts}\n`;
+}
+
+/** The summary files in the log, checked: summary.json must be a summary, and summary.md must be there. */
+function summaryFrom(log: string): { files: Record<string, string> } | { problem: string } {
+  const files = filesFromLog(log);
+  const json = files[SUMMARY_JSON];
+  const markdown = files[SUMMARY_MARKDOWN];
+  if (json === undefined || markdown === undefined) return { problem: "the summary container printed no summary" };
+  const parsed = parseSummaryJson(json);
+  if ("problem" in parsed) return { problem: `its ${SUMMARY_JSON} is ${parsed.problem}` };
+  if (markdown.trim() === "") return { problem: `its ${SUMMARY_MARKDOWN} is empty` };
+  return { files: { [SUMMARY_JSON]: json, [SUMMARY_MARKDOWN]: markdown } };
+}
+
 /**
- * After the benchmark Job completes: fetch the summary its summary container printed, save it
- * under results/<stack>/<run-id>/, print it, and compare it with the other stack's latest run.
- * It never throws: a failure prints the commands that do the same by hand.
+ * After the benchmark Job completes: fetch the summary its summary container printed, check it,
+ * save it in a new results/<stack>/<run-id>/, print it, and compare it with the other stacks'
+ * latest runs. It never throws, never writes over a saved run, and a comparison that fails is a
+ * note, not a failure of the run's own summary.
  */
 export async function collectRunSummary(args: CollectRunSummaryArgs): Promise<boolean> {
-  const { run, namespace, print } = args;
-  const manualLog = `kubectl logs -n ${namespace} job/${run.jobName} -c summary`;
+  const { run, print } = args;
+  let log: string;
   try {
-    const log = await args.logs.containerLog(namespace, run.jobName, "summary");
-    const files = filesFromLog(log);
-    if (!files[SUMMARY_JSON] || !files[SUMMARY_MARKDOWN]) throw new Error("the summary container printed no summary");
-    const dir = saveRun(args.resultsRoot, run, { [SUMMARY_JSON]: files[SUMMARY_JSON], [SUMMARY_MARKDOWN]: files[SUMMARY_MARKDOWN] });
-    const current = { ...run, dir };
-    print(`Benchmark run ${run.runId} of stack ${run.stack}, saved in ${dir}:\n\n${files[SUMMARY_MARKDOWN]}`);
-
-    for (const other of latestRunsOfOtherStacks(args.resultsRoot, run.stack)) {
-      const [baseline, candidate] = baselineFirst(other, current);
-      const comparison = compareRuns(
-        await loadRun(baseline.dir, {}),
-        await loadRun(candidate.dir, {}),
-      );
-      const name = `comparison-vs-${other.stack}`;
-      saveRun(args.resultsRoot, run, { [`${name}.md`]: comparisonMarkdown(comparison), [`${name}.html`]: htmlReport(comparison) });
-      print(`\n${baseline.stack} (baseline) vs ${candidate.stack} (candidate), also in ${dir}/${name}.{md,html}:\n\n${comparisonText(comparison)}`);
-    }
-    return true;
+    log = await args.logs.containerLog(args.namespace, run.jobName, "summary");
   } catch (error) {
-    print(
-      `Could not fetch the summary of benchmark run ${run.runId} (${(error as Error).message}). The run itself is unaffected.\n` +
-        `  Its summary:        ${manualLog}\n` +
-        `  Its full artifacts: ${args.retrievalCommand}\n`,
-    );
+    print(`Could not fetch the summary of benchmark run ${run.runId} (${(error as Error).message}). The run itself is unaffected.\n${byHand(args.commands)}`);
     return false;
   }
+  const checked = summaryFrom(log);
+  let dir: string;
+  try {
+    if ("problem" in checked) {
+      const kept = saveRejected(args.resultsRoot, run, { [REJECTED_LOG]: log });
+      print(
+        `The summary of benchmark run ${run.runId} was not saved: ${checked.problem}. The container's log is kept apart in ${kept}, ` +
+          `where no comparison reads it. The run itself is unaffected.\n${byHand(args.commands)}`,
+      );
+      return false;
+    }
+    dir = saveRun(args.resultsRoot, run, checked.files);
+  } catch (error) {
+    print(`Could not save the summary of benchmark run ${run.runId} (${(error as Error).message}). The run itself is unaffected.\n${byHand(args.commands)}`);
+    return false;
+  }
+  print(`Benchmark run ${run.runId} of stack ${run.stack}, saved in ${dir}:\n\n${checked.files[SUMMARY_MARKDOWN]}`);
+
+  const { runs, skipped } = latestRunsOfOtherStacks(args.resultsRoot, run.stack);
+  for (const note of skipped) print(`Skipped a saved run that cannot be read: ${note}`);
+  const current = { ...run, dir };
+  for (const other of runs) {
+    const [baseline, candidate] = baselineFirst(other, current);
+    const name = `comparison-vs-${other.stack}`;
+    try {
+      const comparison = compareRuns(await loadRun(baseline.dir, {}), await loadRun(candidate.dir, {}));
+      addToRun(dir, { [`${name}.md`]: comparisonMarkdown(comparison), [`${name}.html`]: htmlReport(comparison) });
+      print(`\n${baseline.stack} (baseline) vs ${candidate.stack} (candidate), also in ${dir}/${name}.{md,html}:\n\n${comparisonText(comparison)}`);
+    } catch (error) {
+      print(`Not compared with ${other.dir}: ${(error as Error).message}`);
+    }
+  }
+  return true;
 }

@@ -1,7 +1,10 @@
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
+import { followsNameRule } from "../config/kubernetesRules";
 import { artifactRetrievalCommand } from "../builders/benchmarkRun";
+import { RUN_ID_BYTES } from "../builders/names";
+import { kubectlCommand, redactSecrets } from "../builders/shellCommands";
 import { PROJECT_ROOT } from "../projectRoot";
 import { collectRunSummary } from "./collectRunSummary";
 import { kubernetesJobLogs, type JobLogReader } from "./jobLogs";
@@ -17,6 +20,8 @@ export interface HookEnvironment {
   print: (text: string) => void;
 }
 
+const RUN_ID = new RegExp(`^[0-9a-f]{${RUN_ID_BYTES * 2}}$`);
+
 /** What the hook does, apart from its registration with the engine. */
 export function benchmarkSummaryCallback(
   config: StackConfig,
@@ -26,31 +31,40 @@ export function benchmarkSummaryCallback(
   const {
     logs = kubernetesJobLogs(config.kubeContext),
     resultsRoot = join(PROJECT_ROOT, "results"),
-    print = (text: string) => pulumi.log.info(text),
+    print: printAll = (text: string) => pulumi.log.info(text),
   } = environment;
+  // Whatever the hook prints is logged by the engine: a secret never appears in it.
+  const print = (text: string) => printAll(redactSecrets(text, config));
   return async (args) => {
-      const job = args.newOutputs ?? {};
-      const jobName: string | undefined = job.metadata?.name;
-      const runId: string | undefined = job.spec?.template?.metadata?.labels?.["dynamo-bench/run-id"];
-      if (!jobName || !runId) {
-        print("The benchmark Job reported no name or run id; its summary is in its log: kubectl logs job/<name> -c summary");
-        return;
-      }
-      const retrievalCommand = artifactRetrievalCommand(config, { stack, runId });
-      if (!config.benchmark.wait) {
-        print(
-          `Benchmark run ${runId} started; \`pulumi up\` did not wait for it (benchmark.wait: false).\n` +
-            `  Its summary, once done: kubectl logs -n ${config.namespace} job/${jobName} -c summary\n` +
-            `  Its full artifacts:     ${retrievalCommand}\n`,
-        );
-        return;
-      }
-      await collectRunSummary({
-        run: { stack, variant: config.variant, runId, jobName },
-        namespace: config.namespace,
-        resultsRoot,
-        logs,
-      retrievalCommand,
+    const job = args.newOutputs ?? {};
+    const jobName: unknown = job.metadata?.name;
+    const runId: unknown = job.spec?.template?.metadata?.labels?.["dynamo-bench/run-id"];
+    // The engine's answer is checked before it names a directory or goes into a command.
+    if (typeof jobName !== "string" || !followsNameRule("labelValue", jobName) || typeof runId !== "string" || !RUN_ID.test(runId)) {
+      print(
+        `The benchmark Job reported no usable name or run id (${JSON.stringify(jobName)}, ${JSON.stringify(runId)}); nothing was saved. ` +
+          `Its summary is in its log: ${kubectlCommand(config, stack, "logs", "job/<name>", "-c", "summary")}`,
+      );
+      return;
+    }
+    const commands = {
+      summaryLog: kubectlCommand(config, stack, "logs", `job/${jobName}`, "-c", "summary"),
+      artifacts: artifactRetrievalCommand(config, { stack, runId }),
+    };
+    if (!config.benchmark.wait) {
+      print(
+        `Benchmark run ${runId} started; \`pulumi up\` did not wait for it (benchmark.wait: false).\n` +
+          `  Its summary, once done: ${commands.summaryLog}\n` +
+          `  Its full artifacts:     ${commands.artifacts}\n`,
+      );
+      return;
+    }
+    await collectRunSummary({
+      run: { stack, variant: config.variant, runId, jobName },
+      namespace: config.namespace,
+      resultsRoot,
+      logs,
+      commands,
       print,
     });
   };

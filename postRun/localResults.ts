@@ -1,11 +1,20 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { z } from "zod";
+import { firstIssue } from "../zodMessages";
 import type { Variant } from "../config/schema";
 
 export const RUN_FILE = "run.json";
 
-const runRecord = z.object({ stack: z.string(), variant: z.enum(["agg", "disagg"]), runId: z.string(), jobName: z.string() });
+/** A stack name or run id as a directory name: never ".", "..", hidden, or holding a separator. */
+const SAFE_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/;
+
+const runRecord = z.object({
+  stack: z.string().regex(SAFE_SEGMENT),
+  variant: z.enum(["agg", "disagg"]),
+  runId: z.string().regex(SAFE_SEGMENT),
+  jobName: z.string(),
+});
 export type RunRecord = z.infer<typeof runRecord>;
 
 export interface SavedRun extends RunRecord {
@@ -13,31 +22,113 @@ export interface SavedRun extends RunRecord {
   savedAt: number;
 }
 
-/** Saves a run's files under results/<stack>/<run-id>/, with run.json saying what the run was. */
+/** `results/<stack>/<name>`: each part is checked, so that none can lead outside `resultsRoot`. */
+function placeUnder(resultsRoot: string, ...segments: string[]): string {
+  for (const segment of segments) {
+    if (!SAFE_SEGMENT.test(segment)) throw new Error(`${JSON.stringify(segment)} cannot name a directory under ${resultsRoot}`);
+  }
+  return join(resolve(resultsRoot), ...segments);
+}
+
+/**
+ * Creates a directory for one run that did not exist before: `<name>`, or `<name>-2`, `<name>-3`…
+ * when an earlier run already holds that name. Nothing already saved is ever written over.
+ */
+function newDirectory(resultsRoot: string, stack: string, name: string): string {
+  mkdirSync(placeUnder(resultsRoot, stack), { recursive: true });
+  for (let attempt = 1; ; attempt++) {
+    const dir = placeUnder(resultsRoot, stack, attempt === 1 ? name : `${name}-${attempt}`);
+    try {
+      mkdirSync(dir);
+      return dir;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+}
+
+/**
+ * Saves a run's files in a new directory, results/<stack>/<run-id>/, with run.json, written last,
+ * saying what the run was: a directory without it is never read as a run.
+ */
 export function saveRun(resultsRoot: string, run: RunRecord, files: Record<string, string>): string {
-  const dir = join(resultsRoot, run.stack, run.runId);
-  mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const dir = newDirectory(resultsRoot, run.stack, run.runId);
+  addToRun(dir, files);
   writeFileSync(join(dir, RUN_FILE), `${JSON.stringify(run, null, 2)}\n`);
   return dir;
 }
 
-/** The newest saved run of every stack but one: the runs a new run can be compared with. */
-export function latestRunsOfOtherStacks(resultsRoot: string, stack: string): SavedRun[] {
-  if (!existsSync(resultsRoot)) return [];
-  const latest: SavedRun[] = [];
-  for (const other of readdirSync(resultsRoot)) {
-    if (other === stack || !statSync(join(resultsRoot, other)).isDirectory()) continue;
-    const runs = readdirSync(join(resultsRoot, other)).flatMap((runId): SavedRun[] => {
-      const path = join(resultsRoot, other, runId, RUN_FILE);
-      if (!existsSync(path)) return [];
-      const record = runRecord.safeParse(JSON.parse(readFileSync(path, "utf8")));
-      return record.success ? [{ ...record.data, dir: join(resultsRoot, other, runId), savedAt: statSync(path).mtimeMs }] : [];
-    });
-    runs.sort((a, b) => b.savedAt - a.savedAt);
-    if (runs[0]) latest.push(runs[0]);
+/** Keeps what could not be saved as a run apart, in results/<stack>/<run-id>.rejected/, with no run.json. */
+export function saveRejected(resultsRoot: string, run: RunRecord, files: Record<string, string>): string {
+  const dir = newDirectory(resultsRoot, run.stack, `${run.runId}.rejected`);
+  addToRun(dir, files);
+  return dir;
+}
+
+/** Writes files into a run directory this process created. */
+export function addToRun(dir: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text, { flag: "wx" });
+}
+
+function listDirectory(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((name) => !name.startsWith("."));
+  } catch {
+    return [];
   }
-  return latest;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A saved run from its run.json, or why it was skipped; undefined when the directory holds no run.json. */
+function savedRun(dir: string): SavedRun | { skipped: string } | undefined {
+  const path = join(dir, RUN_FILE);
+  let text: string;
+  let savedAt: number;
+  try {
+    savedAt = statSync(path).mtimeMs;
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === "ENOENT" ? undefined : { skipped: `${path}: cannot read it (${code ?? (error as Error).message})` };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return { skipped: `${path}: not JSON (${(error as Error).message})` };
+  }
+  const record = runRecord.safeParse(parsed);
+  if (!record.success) return { skipped: `${path}: not a run record (${firstIssue(record.error)})` };
+  return { ...record.data, dir, savedAt };
+}
+
+/**
+ * The newest saved run of every stack but one: the runs a new run can be compared with. Run
+ * directories whose run.json cannot be read are skipped and named in `skipped`.
+ */
+export function latestRunsOfOtherStacks(resultsRoot: string, stack: string): { runs: SavedRun[]; skipped: string[] } {
+  const runs: SavedRun[] = [];
+  const skipped: string[] = [];
+  for (const other of listDirectory(resultsRoot)) {
+    if (other === stack || !isDirectory(join(resultsRoot, other))) continue;
+    const found: SavedRun[] = [];
+    for (const name of listDirectory(join(resultsRoot, other))) {
+      const run = savedRun(join(resultsRoot, other, name));
+      if (run === undefined) continue;
+      if ("skipped" in run) skipped.push(run.skipped);
+      else found.push(run);
+    }
+    found.sort((a, b) => b.savedAt - a.savedAt);
+    if (found[0]) runs.push(found[0]);
+  }
+  return { runs, skipped };
 }
 
 /** The aggregated variant is the baseline the recipe compares against; otherwise, the earlier run. */

@@ -106,7 +106,7 @@ describe("runs", () => {
 
   test("the retrieval command copies the run's directory out of perf-cache into the local results", () => {
     const command = artifactRetrievalCommand(agg, RUN);
-    assert.match(command, /^mkdir -p results\/agg\/0a1b2c3d\/artifacts && kubectl run -n dynamo-bench dynamo-bench-fetch-0a1b2c3d --rm -i/);
+    assert.match(command, /^mkdir -p results\/agg\/0a1b2c3d\/artifacts && kubectl -n dynamo-bench run dynamo-bench-fetch-0a1b2c3d --rm -i/);
     assert.match(command, /"claimName":"perf-cache"/);
     assert.match(command, /"tar","cf","-","-C","\/perf-cache\/artifacts\/agg\/0a1b2c3d","\."/);
     assert.match(command, /\| tar xf - -C results\/agg\/0a1b2c3d\/artifacts$/);

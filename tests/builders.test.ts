@@ -290,16 +290,16 @@ describe("the objects as a whole", () => {
   });
 
   test("outputs name the frontend's in-cluster URL and a port-forward command", () => {
-    assert.deepEqual(stackSummary(disagg), {
+    assert.deepEqual(stackSummary(disagg, "disagg"), {
       namespace: "dynamo-bench",
       graphName: "disagg-router-6p-2d",
       frontendServiceName: "disagg-router-6p-2d-frontend",
       frontendUrl: "http://disagg-router-6p-2d-frontend.dynamo-bench.svc:8000",
-      portForwardCommand: "kubectl port-forward -n dynamo-bench svc/disagg-router-6p-2d-frontend 8000:8000",
+      portForwardCommand: "kubectl -n dynamo-bench port-forward svc/disagg-router-6p-2d-frontend 8000:8000",
       pvcNames: ["model-cache", "compilation-cache", "perf-cache"],
       totalGpus: 16,
     });
-    const withContext = stackSummary(withConfig(agg, { kubeContext: "h200" }));
-    assert.equal(withContext.portForwardCommand, "kubectl port-forward --context h200 -n dynamo-bench svc/agg-8xtp2-frontend 8000:8000");
+    const withContext = stackSummary(withConfig(agg, { kubeContext: "h200" }), "agg");
+    assert.equal(withContext.portForwardCommand, "kubectl --context=h200 -n dynamo-bench port-forward svc/agg-8xtp2-frontend 8000:8000");
   });
 });

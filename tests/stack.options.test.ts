@@ -46,7 +46,7 @@ test("kubeContext reaches both providers", () => {
   const providers = ofType(run, TYPES.provider);
   assert.equal(providers.length, 2);
   for (const provider of providers) assert.equal(provider.inputs.context, "h200-cluster");
-  assert.match(String(run.outputs.portForwardCommand), /--context h200-cluster/);
+  assert.match(String(run.outputs.portForwardCommand), /--context=h200-cluster/);
 });
 
 test("a risky access mode is warned about at preview", () => {

@@ -92,7 +92,7 @@ export function describeRecipeStack(stack: "agg" | "disagg"): void {
 
     test("outputs the namespace, graph, frontend URL, port-forward command, claims, GPUs and the run's places", () => {
       const { benchmark, ...rest } = run.outputs;
-      assert.deepEqual(rest, stackSummary(config));
+      assert.deepEqual(rest, stackSummary(config, stack));
       assert.deepEqual(benchmark, benchmarkOutputs(config, { stack, runId: MOCK_RUN_ID }, benchmarkJob().inputs.metadata.name));
       assert.equal((benchmark as any).artifactPath, `artifacts/${stack}/${MOCK_RUN_ID}`);
       assert.equal(run.outputs.frontendUrl, `http://${config.graph.name}-frontend.dynamo-bench.svc:8000`);
