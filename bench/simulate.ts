@@ -1,3 +1,4 @@
+import "../tests/support/scratchTmp";
 // Times one simulation of a 12k-request conversation-like trace per stack (the goal: under 1 s),
 // in process and as the whole `npm run cli -- simulate` command.
 // Usage: npx tsx bench/simulate.ts

@@ -1,3 +1,4 @@
+import "../tests/support/scratchTmp";
 // Times `npm run cli -- summarize` on generated aiperf runs of 30k and 120k requests, with and
 // without aiperf's aggregate, and prints wall time and peak memory of the whole command.
 // Usage: npx tsx bench/summarize.ts

@@ -1,3 +1,4 @@
+import "../tests/support/scratchTmp";
 // Times `npm run cli -- trace stats` on a 120k-request trace against plain node reading the file
 // and JSON.parse-ing every line, both as whole commands. The goal: at most 2× the plain read.
 // Usage: npx tsx bench/traceStats.ts

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { stackConfigFromFile } from "../config/stackFile";
+import { readStackFile } from "../config/stackFile";
+import { readStackConfig } from "../config/stackConfig";
 import { configWarnings } from "../config/schema";
 import { buildStackObjects, objectsInApplyOrder, type KubernetesObject } from "../builders/stackObjects";
 import { RENDER_RUN_ID } from "../builders/benchmarkRun";
@@ -22,24 +23,27 @@ export interface RenderedStack {
   warnings: string[];
 }
 
-/** The stack a stack file belongs to: `Pulumi.<stack>.yaml`, or the variant for any other file name. */
-export function stackNameOf(stackFile: string, variant: string): string {
-  return /^Pulumi\.(.+)\.yaml$/.exec(basename(stackFile))?.[1] ?? variant;
-}
-
 /**
  * Every object `pulumi up` would apply for the stack file, built by the same builders. The
  * benchmark's run id, drawn at `pulumi up`, shows as "run-id".
  */
 export function renderStack(stackFile: string): RenderedStack {
-  const config = stackConfigFromFile(stackFile);
-  const run = { stack: stackNameOf(stackFile, config.variant), runId: RENDER_RUN_ID };
+  const file = readStackFile(stackFile);
+  const config = readStackConfig({ description: stackFile, stack: file.stack, entries: file.entries });
+  const run = { stack: file.stack, runId: RENDER_RUN_ID };
   const manifests = objectsInApplyOrder(buildStackObjects(config, run)).map((object) => ({
     fileName: `${object.kind.toLowerCase()}-${object.metadata?.name}.yaml`,
     object,
     yaml: manifestYaml(object),
   }));
-  return { source: basename(stackFile), manifests, warnings: configWarnings(config) };
+  const warnings = configWarnings(config);
+  if (file.importsEnvironments) {
+    warnings.push(
+      `${basename(stackFile)} imports Pulumi ESC environments (environment:), whose values only \`pulumi up\` can read: ` +
+        "this render shows the stack file's own config, and `pulumi preview` shows what the environments change",
+    );
+  }
+  return { source: basename(stackFile), manifests, warnings };
 }
 
 export function multiDocumentYaml(rendered: RenderedStack): string {

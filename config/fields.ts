@@ -62,6 +62,8 @@ export function textThat(maxLength: number, accepts: (value: string) => boolean,
       .max(maxLength, { error: `must be at most ${maxLength} characters` })
       .refine(
         (value) => {
+          // Too long is reported already; a long value is never matched against a pattern.
+          if (value.length > maxLength) return true;
           try {
             return accepts(value);
           } catch {

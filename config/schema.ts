@@ -280,7 +280,7 @@ export function stackSchema(variant: Variant) {
     const gpus = totalGpus(config);
     if (gpus > config.cluster.gpus) {
       const breakdown = pools
-        .map((pool) => `${pool.role} ${pool.replicas} × TP ${config.workers.tensorParallelSize}`)
+        .map((pool) => `workers.${pool.role}.replicas ${pool.replicas} × workers.tensorParallelSize ${config.workers.tensorParallelSize}`)
         .join(" + ");
       ctx.addIssue({
         code: "custom",

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import yaml from "js-yaml";
 import { PROJECT, type StackConfig } from "./schema";
@@ -73,6 +73,10 @@ function readProblem(error: unknown): string {
 export function readStackFile(path: string): StackFile {
   let document: unknown;
   try {
+    // A pipe or a device would be read until it ends, which may be never.
+    const stats = statSync(path);
+    if (stats.isDirectory()) throw new ConfigError(path, ["cannot read the stack file: it is a directory, not a file"]);
+    if (!stats.isFile()) throw new ConfigError(path, ["cannot read the stack file: it is not a regular file"]);
     const bytes = readFileSync(path);
     if (bytes.length > MAX_STACK_FILE_BYTES) {
       throw new ConfigError(path, [`cannot read the stack file: it has ${bytes.length} bytes; a stack file is a few kilobytes`]);

@@ -14,7 +14,10 @@ export function parseGoodput(text: string): Slos {
   const slos: Slos = {};
   for (const pair of pairs) {
     const parsed = sloPair.safeParse(pair);
-    if (!parsed.success) throw new GoodputError(`--goodput: "${pair}": ${parsed.error.issues[0].message}`);
+    if (!parsed.success) {
+      const shown = pair.length > 60 ? `${pair.slice(0, 60)}…` : pair;
+      throw new GoodputError(`--goodput: "${shown}": ${parsed.error.issues[0].message}`);
+    }
     const [metric, threshold] = pair.split(":");
     slos[metric] = Number(threshold);
   }

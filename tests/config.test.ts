@@ -123,7 +123,7 @@ describe("bad config is rejected with the field's full path and what it allows",
     assertRejected(
       { variant: "disagg", workers: { prefill: { replicas: 8 } } },
       "workers",
-      /need 20 GPUs \(prefill 8 × TP 2 \+ decode 2 × TP 2\) but cluster.gpus is 16/,
+      /need 20 GPUs \(workers\.prefill\.replicas 8 × workers\.tensorParallelSize 2 \+ workers\.decode\.replicas 2 × workers\.tensorParallelSize 2\) but cluster.gpus is 16/,
     );
     const bigger = parseStackConfig({ variant: "disagg", workers: { prefill: { replicas: 8 } }, cluster: { gpus: 24 } }, "test");
     assert.equal(totalGpus(bigger), 20);

@@ -50,6 +50,15 @@ describe("render and pulumi up read the same stack file alike", () => {
     test(name, () => assertAlike(readBothWays(dir, "agg", stored)));
   }
 
+  test('a stack named ".." or "." is refused by both: its results would land outside results/', () => {
+    for (const stack of ["..", "."]) {
+      const readings = readBothWays(dir, stack, committed("agg"));
+      assertAlike(readings);
+      assert.ok("problems" in readings.pulumi);
+      assert.match(readings.pulumi.problems[0], /stack "\.{1,2}": its results are saved in results\/<stack>\/, so .* does not start with '\.'/);
+    }
+  });
+
   test("what they agree on is right: text stays text, and the fixes are named", () => {
     const namespace = readBothWays(dir, "agg", cases['namespace "2024", quoted as `pulumi config set` writes it']).pulumi;
     assert.ok("config" in namespace && namespace.config.namespace === "2024");
