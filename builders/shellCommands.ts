@@ -35,8 +35,14 @@ export function kubectlCommand(
   return shellCommand("kubectl", ...context, "-n", config.namespace, ...args);
 }
 
-/** Text with every secret config value the program holds replaced, for anything printed or logged. */
+/**
+ * Text from outside (a library's error message) with every secret config value replaced, as written
+ * and as JSON escapes it. Never applied to commands this program composes, which hold no secret.
+ */
 export function redactSecrets(text: string, config: Pick<StackConfig, "kubeContext" | "secretKeys">): string {
   if (!config.secretKeys.includes("kubeContext") || !config.kubeContext) return text;
-  return text.split(config.kubeContext).join("[secret: dynamo-bench:kubeContext]");
+  const forms = new Set([config.kubeContext, JSON.stringify(config.kubeContext).slice(1, -1)]);
+  let redacted = text;
+  for (const form of forms) redacted = redacted.split(form).join("[secret: dynamo-bench:kubeContext]");
+  return redacted;
 }

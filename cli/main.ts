@@ -18,6 +18,9 @@ const commands = {
   diffManifests: () => require("./diffManifests") as typeof import("./diffManifests"),
 };
 
+// `npm run cli` runs in the project's root; paths the user gives are relative to where they typed it.
+if (process.env.npm_lifecycle_event === "cli" && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+
 // A reader that stops early (`render | head`) closes the pipe: the command ends quietly, as Unix tools do.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code !== "EPIPE") throw error;

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { isRegularFile, readRegularFile } from "../regularFile";
 import { join } from "node:path";
 import { AGGREGATE_FILE, RECORDS_FILE } from "../summary/aiperfFiles";
 import { summarizeRun, SummaryError, type RunSummary } from "../summary/runSummary";
@@ -17,7 +18,7 @@ export interface RunInput {
  */
 export async function loadRun(dir: string, slos: Slos): Promise<RunInput> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new SummaryError(`${dir}: no such directory`);
-  if (existsSync(join(dir, RECORDS_FILE)) || existsSync(join(dir, AGGREGATE_FILE))) {
+  if (isRegularFile(join(dir, RECORDS_FILE)) || isRegularFile(join(dir, AGGREGATE_FILE))) {
     return { dir, summary: (await summarizeRun(dir, slos)).summary };
   }
   const path = join(dir, SUMMARY_JSON);
@@ -26,9 +27,9 @@ export async function loadRun(dir: string, slos: Slos): Promise<RunInput> {
   }
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readRegularFile(path);
   } catch (error) {
-    throw new SummaryError(`${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new SummaryError(`${path}: cannot read it (${(error as Error).message})`);
   }
   const parsed = parseSummaryJson(text);
   if ("problem" in parsed) throw new SummaryError(`${path}: ${parsed.problem}`);

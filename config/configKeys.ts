@@ -26,13 +26,12 @@ function shapeOf(schema: Schema): Record<string, Schema> | undefined {
 
 /** Top-level keys whose value is a map of settings, which the engine hands to the program as JSON text. */
 export function isSectionKey(name: string): boolean {
-  const schema = shapeOf(stackSchema("disagg"))![name];
-  return schema !== undefined && shapeOf(schema) !== undefined;
+  return isTopLevelKey(name) && shapeOf(shapeOf(stackSchema("disagg"))![name]) !== undefined;
 }
 
-/** True when `name` is a top-level key of either variant. */
+/** True when `name` is a top-level key of either variant; `constructor` and the like are not. */
 export function isTopLevelKey(name: string): boolean {
-  return name in shapeOf(stackSchema("disagg"))!;
+  return Object.hasOwn(shapeOf(stackSchema("disagg"))!, name);
 }
 
 /** Every leaf key of a variant's config, with the kind of value it takes. */

@@ -60,11 +60,14 @@ export function followsNameRule(rule: NameRule, name: string): boolean {
  * <quantity> ::= <signedNumber><suffix>, with suffixes Ki..Ei, n u m "" k M G T P E, or an exponent
  * e<signedNumber>. Only positive quantities make sense for sizes and CPUs.
  */
-const QUANTITY = /^\+?(?<number>[0-9]+\.?[0-9]*|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][-+]?[0-9]+)?$/;
+const QUANTITY = /^\+?(?<number>[0-9]+\.?[0-9]*|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE](?<exponent>[-+]?[0-9]+))?$/;
 
+/** A quantity > 0; its exponent, if any, must fit an int32, as the API server's parser requires. */
 export function isPositiveQuantity(text: string): boolean {
   const match = QUANTITY.exec(text);
-  return match !== null && Number(match.groups!.number) > 0;
+  if (match === null || !(Number(match.groups!.number) > 0)) return false;
+  const exponent = match.groups!.exponent;
+  return exponent === undefined || Math.abs(Number(exponent)) <= INT32_MAX;
 }
 
 /**
@@ -95,7 +98,8 @@ const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
 const HOST = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[(?:[a-fA-F0-9:]+)\\])`;
 const DOMAIN = `${HOST}(?::[0-9]+)?`;
 const TAG = "[\\w][\\w.-]{0,127}";
-const DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9a-fA-F]{32,}";
+// The grammar takes any algorithm; a pull needs a registered one with its length (opencontainers/go-digest).
+const DIGEST = "(?:sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})";
 const IMAGE_REFERENCE = new RegExp(
   `^(?:${DOMAIN}/)?(?<path>${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::${TAG})?(?:@${DIGEST})?$`,
 );

@@ -3,6 +3,8 @@ import { UserError } from "../userError";
 import { LONGEST_RUN_ID, operatorNames, stackObjectNames, type DerivedName } from "../builders/names";
 import { followsNameRule, nameRuleMaxLength, nameRuleText } from "./kubernetesRules";
 import { isSectionKey, isTopLevelKey } from "./configKeys";
+import { GO_TIME_TEXT } from "./pulumiYaml";
+import { shellCommand } from "../builders/shellCommands";
 import { configKey, PROJECT, SECRET_KEYS, SECRET_SET, stackSchema, VARIANTS, type SecretKey, type StackConfig } from "./schema";
 
 /** One config key as the Pulumi engine hands it to the program. */
@@ -51,14 +53,18 @@ function decodeEntry(entry: ConfigEntry, stack: string): { name: string; value: 
     return {
       problem:
         `${entry.key}: is one key with a dot in its name, which \`pulumi config set\` without --path makes. ` +
-        `Remove it (pulumi config rm -s ${stack} '${name}') and set it as a path: pulumi config set -s ${stack} --path ${name} <value>`,
+        `Remove it (${shellCommand("pulumi", "config", "rm", "-s", stack, name)}) and set it as a path: ` +
+        `${shellCommand("pulumi", "config", "set", "-s", stack, "--path", name)} <value>`,
     };
   }
   if (entry.secret && !isSecretKey(name)) {
+    const plainly = isSectionKey(name)
+      ? `${shellCommand("pulumi", "config", "set", "-s", stack, "--path")} ${name}.<field> <value>, for each field`
+      : `${shellCommand("pulumi", "config", "set", "-s", stack, name)} <value>`;
     return {
       problem:
         `${entry.key}: is stored as a secret, but its value goes into object names, manifests or outputs, where it would show in ` +
-        `plain text; only ${SECRET_KEYS.join(" and ")} may be secrets. Store it in plain text: pulumi config set -s ${stack} ${name} <value>`,
+        `plain text; only ${SECRET_KEYS.join(" and ")} may be secrets. Store it in plain text: ${plainly}`,
     };
   }
   if (name === "hfToken") {
@@ -70,12 +76,45 @@ function decodeEntry(entry: ConfigEntry, stack: string): { name: string; value: 
     return { name, value: SECRET_SET };
   }
   if (entry.text === undefined) return { name, value: SECRET_SET };
-  if (!isSectionKey(name)) return { name, value: entry.text };
-  try {
-    return { name, value: JSON.parse(entry.text) };
-  } catch {
-    return { name, value: entry.text };
+  let value: unknown = entry.text;
+  if (isSectionKey(name)) {
+    try {
+      value = JSON.parse(entry.text);
+    } catch {
+      // Left as text, which the schema refuses as "must be a map of settings".
+    }
+  } else if (isJsonContainer(entry.text)) {
+    return { problem: `${entry.key}: must be text, not a map or list` };
   }
+  const timestamp = timestampPath(value, [name]);
+  if (timestamp) {
+    return {
+      problem:
+        `${configKey(timestamp)}: is a YAML timestamp, which Pulumi hands to the program rewritten (2024-01-01 becomes ` +
+        `"2024-01-01 00:00:00 +0000 UTC"), not as written; quote it in the stack file`,
+    };
+  }
+  return { name, value };
+}
+
+function isJsonContainer(text: string): boolean {
+  if (!/^\s*[[{]/.test(text)) return false;
+  try {
+    return typeof JSON.parse(text) === "object";
+  } catch {
+    return false;
+  }
+}
+
+/** Where a value holds text that Go's time.String wrote, which is what Pulumi makes of a YAML timestamp. */
+function timestampPath(value: unknown, path: string[]): string[] | undefined {
+  if (typeof value === "string") return GO_TIME_TEXT.test(value) ? path : undefined;
+  if (typeof value !== "object" || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = timestampPath(item, [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function foreignKeyProblem(key: string, namespace: string, name: string): string {
@@ -106,7 +145,8 @@ export function readStackConfig(source: ConfigSource): StackConfig {
   const problems: string[] = [];
   const stackProblem = stackNameProblem(source.stack);
   if (stackProblem) problems.push(stackProblem);
-  const raw: Record<string, unknown> = {};
+  // Built as entries, so that a key named `__proto__` is a key like any other, refused as unknown.
+  const rawEntries: [string, unknown][] = [];
   const secretKeys: SecretKey[] = [];
   for (const entry of source.entries) {
     if (entry.key.startsWith(`${ENGINE_NAMESPACE}:`)) continue;
@@ -115,11 +155,11 @@ export function readStackConfig(source: ConfigSource): StackConfig {
       problems.push(decoded.problem);
       continue;
     }
-    raw[decoded.name] = decoded.value;
+    rawEntries.push([decoded.name, decoded.value]);
     if (entry.secret && isSecretKey(decoded.name)) secretKeys.push(decoded.name);
   }
   if (problems.length > 0) throw new ConfigError(source.description, problems);
-  return parseStackConfig(raw, source.description, secretKeys);
+  return parseStackConfig(Object.fromEntries(rawEntries), source.description, secretKeys);
 }
 
 /**

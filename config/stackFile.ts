@@ -1,7 +1,9 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
+import { readRegularFile } from "../regularFile";
 import { basename } from "node:path";
 import yaml from "js-yaml";
 import { PROJECT, type StackConfig } from "./schema";
+import { GO_YAML_SCHEMA, GoTime, goJson } from "./pulumiYaml";
 import { ConfigError, readStackConfig, type ConfigEntry } from "./stackConfig";
 
 /** A stack file is a few kilobytes; anything near this is not one. */
@@ -22,9 +24,12 @@ export function stackNameOfFile(path: string): string | undefined {
 }
 
 function isSecure(value: unknown): boolean {
-  return (
-    typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string"
-  );
+  return isMap(value) && Object.keys(value).length === 1 && typeof value.secure === "string";
+}
+
+/** A YAML map, as loaded: not a list, and not a number or timestamp, which load as objects of their own. */
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 /** Counts values as JSON would write them out, stopping past `limit`: aliases can make a small file expand without end. */
@@ -46,22 +51,34 @@ function holdsSecure(value: unknown): boolean {
 
 /**
  * One value as the engine hands it to the program (pulumi/pulumi @ 1b5949891b3cefcb9974752b24a5ecef0acc86c8,
- * sdk/go/common/resource/config/value.go `UnmarshalYAML` and plaintext.go `marshalText`): text as
- * itself, a typed scalar as its JSON text (`2024` is "2024"), a map or list as JSON, null as ""
- * (yaml.v3 leaves a null Value empty), and a key that holds a secure value anywhere as a secret.
+ * sdk/go/common/resource/config/value.go `UnmarshalYAML`, object.go `MarshalString`): text as itself,
+ * a number or boolean as its JSON text (`2024` is "2024", `010` is "8"), a map or list as JSON, null
+ * as "" (go-yaml leaves a null Value empty), and a key that holds a secure value anywhere as a secret.
  */
-function asEngineEntry(key: string, value: unknown): ConfigEntry {
+function asEngineEntry(key: string, value: unknown): ConfigEntry | { problem: string } {
   if (holdsSecure(value)) return { key, text: undefined, secret: true };
   if (value === null || value === undefined) return { key, text: "", secret: false };
   if (typeof value === "string") return { key, text: value, secret: false };
-  return { key, text: JSON.stringify(value), secret: false };
+  if (value instanceof GoTime) return { key, text: value.text, secret: false };
+  const text = goJson(value);
+  if (text === undefined) {
+    return { problem: `${key}: holds .inf or .nan, which Pulumi cannot hand to a program (Go's encoding/json refuses them); pulumi up stops here too` };
+  }
+  return { key, text, secret: false };
+}
+
+/**
+ * The key as the engine names it: a key with no namespace is the project's
+ * (pkg/workspace `stackConfigNamespacedWithProject`), and the old `<namespace>:config:<name>` form
+ * is `<namespace>:<name>`.
+ */
+function engineKey(key: string): string {
+  if (!key.includes(":")) return `${PROJECT}:${key}`;
+  return key.replace(/^([^:]+):config:/, "$1:");
 }
 
 function readProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "the file does not exist";
-  if (code === "EISDIR") return "it is a directory, not a file";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if ((error as NodeJS.ErrnoException).code === "ENOENT") return "the file does not exist";
   if (error instanceof yaml.YAMLException) {
     const where = error.mark ? ` (line ${error.mark.line + 1}, column ${error.mark.column + 1})` : "";
     return `not valid YAML: ${error.reason}${where}`;
@@ -74,20 +91,16 @@ export function readStackFile(path: string): StackFile {
   let document: unknown;
   try {
     // A pipe or a device would be read until it ends, which may be never.
-    const stats = statSync(path);
-    if (stats.isDirectory()) throw new ConfigError(path, ["cannot read the stack file: it is a directory, not a file"]);
-    if (!stats.isFile()) throw new ConfigError(path, ["cannot read the stack file: it is not a regular file"]);
-    const bytes = readFileSync(path);
-    if (bytes.length > MAX_STACK_FILE_BYTES) {
-      throw new ConfigError(path, [`cannot read the stack file: it has ${bytes.length} bytes; a stack file is a few kilobytes`]);
+    const size = statSync(path).size;
+    if (size > MAX_STACK_FILE_BYTES) {
+      throw new ConfigError(path, [`cannot read the stack file: it has ${size} bytes; a stack file is a few kilobytes`]);
     }
-    // The core schema: no timestamps, so `2024-01-01` stays text, as a config value should.
-    document = yaml.load(bytes.toString("utf8"), { schema: yaml.CORE_SCHEMA, filename: path });
+    document = yaml.load(readRegularFile(path), { schema: GO_YAML_SCHEMA, filename: path });
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(path, [`cannot read the stack file: ${readProblem(error)}`]);
   }
-  if (document !== undefined && document !== null && (typeof document !== "object" || Array.isArray(document))) {
+  if (document !== undefined && document !== null && !isMap(document)) {
     throw new ConfigError(path, ["the stack file must be a YAML map with a `config:` key"]);
   }
   if (countValues(document, MAX_VALUES) > MAX_VALUES) {
@@ -95,10 +108,13 @@ export function readStackFile(path: string): StackFile {
   }
   const file = (document ?? {}) as { config?: unknown; environment?: unknown };
   const config = file.config ?? {};
-  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+  if (!isMap(config)) {
     throw new ConfigError(path, ["config: must be a map of keys to values"]);
   }
-  const entries = Object.entries(config).map(([key, value]) => asEngineEntry(key, value));
+  const read = Object.entries(config).map(([key, value]) => asEngineEntry(engineKey(key), value));
+  const problems = read.flatMap((entry) => ("problem" in entry ? [entry.problem] : []));
+  if (problems.length > 0) throw new ConfigError(path, problems);
+  const entries = read as ConfigEntry[];
   const variant = entries.find((entry) => entry.key === `${PROJECT}:variant`)?.text;
   return {
     stack: stackNameOfFile(path) ?? (variant || "stack"),

@@ -29,12 +29,17 @@ export function benchmarkSummaryCallback(
   environment: Partial<HookEnvironment> = {},
 ): pulumi.ResourceHookFunction {
   const {
-    logs = kubernetesJobLogs(config.kubeContext),
+    logs: reader = kubernetesJobLogs(config.kubeContext),
     resultsRoot = join(PROJECT_ROOT, "results"),
-    print: printAll = (text: string) => pulumi.log.info(text),
+    print = (text: string) => pulumi.log.info(text),
   } = environment;
-  // Whatever the hook prints is logged by the engine: a secret never appears in it.
-  const print = (text: string) => printAll(redactSecrets(text, config));
+  // The hook's own text never holds a secret; what the client library says might, and the engine logs it.
+  const logs: JobLogReader = {
+    containerLog: (...args) =>
+      reader.containerLog(...args).catch((error: Error) => {
+        throw new Error(redactSecrets(error.message, config));
+      }),
+  };
   return async (args) => {
     const job = args.newOutputs ?? {};
     const jobName: unknown = job.metadata?.name;

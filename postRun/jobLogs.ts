@@ -53,6 +53,14 @@ export function kubernetesJobLogs(kubeContext?: string, limits: ApiLimits = DEFA
         if (kubeContext) kubeConfig.setCurrentContext(kubeContext);
         const cluster = kubeConfig.getCurrentCluster();
         if (!cluster) throw new Error("the kubeconfig names no cluster for this context");
+        // The legacy gcp and azure auth-providers run their command with execSync (client-node
+        // dist/gcp_auth.js, azure_auth.js), which blocks the event loop, so no deadline could end it.
+        if (kubeConfig.getCurrentUser()?.authProvider?.config?.["cmd-path"]) {
+          throw new Error(
+            "the kubeconfig's user runs a legacy auth-provider command (cmd-path), which cannot be time-limited; " +
+              "use an exec credential plugin (such as gke-gcloud-auth-plugin or kubelogin)",
+          );
+        }
 
         const httpApi = k8s.wrapHttpLibrary({
           async send(request: RequestContext): Promise<ResponseContext> {

@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { readRegularFile } from "../regularFile";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { firstIssue } from "../zodMessages";
@@ -93,10 +94,10 @@ function savedRun(dir: string): SavedRun | { skipped: string } | undefined {
   let savedAt: number;
   try {
     savedAt = statSync(path).mtimeMs;
-    text = readFileSync(path, "utf8");
+    text = readRegularFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === "ENOENT" ? undefined : { skipped: `${path}: cannot read it (${code ?? (error as Error).message})` };
+    return code === "ENOENT" ? undefined : { skipped: `${path}: cannot read it (${(error as Error).message})` };
   }
   let parsed: unknown;
   try {

@@ -16,10 +16,10 @@ const MODEL = "Qwen/Qwen3-32B";
 const TRACE = '{"timestamp": 0, "input_length": 655, "output_length": 52, "hash_ids": [46, 47]}\n';
 const TRACE_SHA256 = createHash("sha256").update(TRACE).digest("hex");
 
-/** An OpenAI-compatible frontend that lists the model only after a delay, and serves the trace. */
+/** An OpenAI-compatible frontend that lists the model only from its Nth request on, and serves the trace. */
 class StubFrontend {
   private server!: Server;
-  private readyAt = 0;
+  private unlistedRequestsLeft = 0;
   modelRequests = 0;
   traceRequests = 0;
   url = "";
@@ -28,7 +28,9 @@ class StubFrontend {
     this.server = createServer((request, response) => {
       if (request.url === "/v1/models") {
         this.modelRequests++;
-        const data = Date.now() >= this.readyAt ? [{ id: MODEL, object: "model" }] : [];
+        const listed = this.unlistedRequestsLeft <= 0;
+        this.unlistedRequestsLeft--;
+        const data = listed ? [{ id: MODEL, object: "model" }] : [];
         response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data }));
       } else if (request.url === "/trace.jsonl") {
         this.traceRequests++;
@@ -41,8 +43,9 @@ class StubFrontend {
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  listModelAfter(milliseconds: number): void {
-    this.readyAt = Date.now() + milliseconds;
+  /** Counts requests, not milliseconds, so that a slow machine sees the same: the first `unlisted` answers leave the model out. */
+  listModelAfter(unlisted: number): void {
+    this.unlistedRequestsLeft = unlisted;
   }
 
   stop(): Promise<void> {
@@ -140,11 +143,11 @@ describe("the benchmark Job's entrypoint, run for real against a stub frontend",
 
   test("waits for the model with a timestamped line per retry, then runs aiperf with exactly the recipe's arguments", async () => {
     const box = sandbox();
-    frontend.listModelAfter(600);
+    frontend.listModelAfter(2);
     const result = await runEntrypoint(box);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const waits = result.stdout.split("\n").filter((line) => line.includes(`waiting for ${MODEL}`));
-    assert.ok(waits.length >= 2, `expected retries, got:\n${result.stdout}`);
+    assert.equal(waits.length, 2, `expected a line for each of the two unlisted answers, got:\n${result.stdout}`);
     for (const line of waits) assert.match(line, /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\] waiting for Qwen\/Qwen3-32B at .*\/v1\/models \(attempt \d+: not listed yet\)/);
     const artifactDir = join(box.perfCache, "artifacts", "disagg", "0a1b2c3d");
     assert.deepEqual(JSON.parse(readFileSync(box.argsLog, "utf8")), [
@@ -188,7 +191,7 @@ describe("the benchmark Job's entrypoint, run for real against a stub frontend",
 
   test("the wait is bounded: a model never listed fails the Job", async () => {
     const box = sandbox();
-    frontend.listModelAfter(60_000);
+    frontend.listModelAfter(Infinity);
     const result = await runEntrypoint(box, { READY_TIMEOUT_SECONDS: "1" });
     assert.equal(result.code, 3);
     assert.match(result.stdout, /error: Qwen\/Qwen3-32B was not listed at .* within 1 s/);

@@ -66,7 +66,7 @@ describe("render and pulumi up read the same stack file alike", () => {
     assert.ok("config" in context && context.config.kubeContext === "null");
     const dotted = readBothWays(dir, "agg", cases["a path set without --path"]).pulumi;
     assert.ok("problems" in dotted);
-    assert.match(dotted.problems.join("\n"), /pulumi config rm -s agg 'benchmark\.runKey'.*pulumi config set -s agg --path benchmark\.runKey <value>/);
+    assert.match(dotted.problems.join("\n"), /pulumi config rm -s agg benchmark\.runKey\).*pulumi config set -s agg --path benchmark\.runKey <value>/);
   });
 });
 

@@ -222,12 +222,32 @@ describe("the resource hook", () => {
     assert.match(text, /context "\[secret: dynamo-bench:kubeContext\]" has no cluster/);
     assert.match(text, /kubectl --context="\$\(pulumi config get -s disagg kubeContext\)" -n dynamo-bench logs/);
   });
+
+  test("a secret kubeContext that also occurs in other words leaves the printed commands whole; an escaped copy is hidden too", async () => {
+    const run = async (kubeContext: string, error: string) => {
+      const secret = parseStackConfig({ variant: "disagg", kubeContext }, "test", ["kubeContext"]);
+      const printed: string[] = [];
+      await benchmarkSummaryCallback(secret, "disagg", { logs: reader(new Error(error)), resultsRoot: newDir("results"), print: (t) => printed.push(t) })(hookArgs());
+      return printed.join("\n");
+    };
+    const common = await run("dynamo", 'context "dynamo" not found');
+    assert.match(common, /context "\[secret: dynamo-bench:kubeContext\]" not found/);
+    assert.match(common, /kubectl --context="\$\(pulumi config get -s disagg kubeContext\)" -n dynamo-bench logs job\/disagg-router-6p-2d-benchmark-44444444 -c summary/);
+    assert.match(common, /-n dynamo-bench run dynamo-bench-fetch-44444444/);
+    const escaped = await run('my"ctx', String.raw`context "my\"ctx" not found`);
+    assert.doesNotMatch(escaped, /my\\"ctx|my"ctx/);
+    assert.match(escaped, /context "\[secret: dynamo-bench:kubeContext\]" not found/);
+  });
 });
 
 function writeKubeconfig(server: string): string {
   const path = join(newDir("kube"), "config");
-  writeFileSync(
-    path,
+  writeFileSync(path, kubeconfigText(server));
+  return path;
+}
+
+function kubeconfigText(server: string): string {
+  return (
     `apiVersion: v1
 kind: Config
 clusters:
@@ -244,9 +264,8 @@ contexts:
 - name: other
   context: {cluster: other, user: stub}
 current-context: other
-`,
+`
   );
-  return path;
 }
 
 describe("the Job log reader, against a stub Kubernetes API on 127.0.0.1", () => {
@@ -304,21 +323,33 @@ describe("an API server that accepts connections and never answers", () => {
   for (const scheme of ["http", "https"]) {
     test(`over ${scheme}, each request ends at its timeout, and the hook reports it instead of waiting`, async () => {
       process.env.KUBECONFIG = writeKubeconfig(`${scheme}://127.0.0.1:${port}`);
-      const connectionsBefore = sockets.length;
-      const logs = kubernetesJobLogs("stub", { requestTimeoutMs: 200, totalTimeoutMs: 60_000, maxLogBytes: 1024 });
-      await assert.rejects(logs.containerLog("dynamo-bench", "x", "summary"), /the Kubernetes API did not answer within 0\.2 s/);
-      assert.equal(sockets.length, connectionsBefore + 1, "one connection, accepted and never answered");
+      // No wall-clock window is asserted: only that the read ends, and how.
+      const logs = kubernetesJobLogs("stub", { requestTimeoutMs: 500, totalTimeoutMs: 600_000, maxLogBytes: 1024 });
+      await assert.rejects(logs.containerLog("dynamo-bench", "x", "summary"), /the Kubernetes API did not answer within 0\.5 s/);
 
       const results = newDir("results");
       const { ok, printed } = await collect(results, logs, "agg", "agg", "cccccccc");
       assert.equal(ok, false);
-      assert.match(printed, /Could not fetch the summary of benchmark run cccccccc \(the Kubernetes API did not answer within 0\.2 s\)/);
+      assert.match(printed, /Could not fetch the summary of benchmark run cccccccc \(the Kubernetes API did not answer within 0\.5 s\)/);
+      assert.deepEqual(readdirSync(results), []);
     });
   }
 
+  test("a legacy auth-provider command, which would block past any deadline, is refused before it runs", async () => {
+    const kubeconfig = kubeconfigText(`http://127.0.0.1:${port}`).replace(
+      "user: {token: test}",
+      'user: {auth-provider: {name: gcp, config: {cmd-path: /bin/sleep, cmd-args: "600"}}}',
+    );
+    const path = join(newDir("kube"), "config");
+    writeFileSync(path, kubeconfig);
+    process.env.KUBECONFIG = path;
+    const logs = kubernetesJobLogs("stub", { requestTimeoutMs: 600_000, totalTimeoutMs: 600_000, maxLogBytes: 1024 });
+    await assert.rejects(logs.containerLog("dynamo-bench", "x", "summary"), /legacy auth-provider command \(cmd-path\), which cannot be time-limited/);
+  });
+
   test("the whole read has a deadline of its own, which a hung credential plugin cannot outlast", async () => {
     process.env.KUBECONFIG = writeKubeconfig(`http://127.0.0.1:${port}`);
-    const logs = kubernetesJobLogs("stub", { requestTimeoutMs: 60_000, totalTimeoutMs: 200, maxLogBytes: 1024 });
-    await assert.rejects(logs.containerLog("dynamo-bench", "x", "summary"), /reading the summary from the Kubernetes API took longer than 0\.2 s/);
+    const logs = kubernetesJobLogs("stub", { requestTimeoutMs: 600_000, totalTimeoutMs: 500, maxLogBytes: 1024 });
+    await assert.rejects(logs.containerLog("dynamo-bench", "x", "summary"), /reading the summary from the Kubernetes API took longer than 0\.5 s/);
   });
 });

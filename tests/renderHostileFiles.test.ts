@@ -1,10 +1,11 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli, STACK_TRACE } from "./support/cli";
+import { PROJECT_ROOT } from "../cli/stackFiles";
 
 const dir = mkdtempSync(join(tmpdir(), "dynamo-bench-hostile-files-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,6 +46,15 @@ describe("render refuses a hostile stack file with one message, never a stack tr
       assert.equal(result.stdout, "");
     });
   }
+
+  test("through npm, a relative --config-file is read from where the user typed the command", () => {
+    const result = spawnSync("npm", ["run", "--silent", "cli", "--", "render", "--config-file", "../Pulumi.disagg.yaml"], {
+      cwd: join(PROJECT_ROOT, "manifests"),
+      encoding: "utf8",
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /name: disagg-router-6p-2d/);
+  });
 
   test("a stack file that imports ESC environments renders, warning that their values are not in it", () => {
     const path = file("Pulumi.esc.yaml", "environment:\n  - team/gpu-cluster\nconfig:\n  dynamo-bench:variant: agg\n");
