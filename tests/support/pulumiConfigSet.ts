@@ -137,9 +137,13 @@ export function configSet(stored: StoredConfig, command: ConfigSetCommand): Stor
   return result;
 }
 
-/** The stack file the CLI writes for the stored config. */
+/**
+ * The stack file the CLI writes for the stored config. go-yaml quotes every string it would not
+ * read back as one; quoting every string is the same to a reader, and leaves no doubt (js-yaml
+ * alone would write `1_000` bare, which go-yaml reads as 1000).
+ */
 export function stackFileText(stored: StoredConfig): string {
-  return yaml.dump({ config: stored }, { lineWidth: -1 });
+  return yaml.dump({ config: stored }, { lineWidth: -1, forceQuotes: true });
 }
 
 /** The stored config of a stack file. */
