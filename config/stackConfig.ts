@@ -25,7 +25,7 @@ export interface ConfigSource {
   entries: ConfigEntry[];
 }
 
-/** Namespaces the program reads. `pulumi:` holds the engine's own settings, such as `pulumi:tags`. */
+/** The engine's own namespace (`pulumi:tags`, `pulumi:disable-default-providers`), left to it. */
 const ENGINE_NAMESPACE = "pulumi";
 
 /** A config a user must fix; its message names every field at fault. */
@@ -42,7 +42,7 @@ function isSecretKey(name: string): name is SecretKey {
   return (SECRET_KEYS as readonly string[]).includes(name);
 }
 
-/** What the config holds for one key, or the problem with it; `undefined` value means nothing to add. */
+/** What the config holds for one key, decoded from the engine's text, or the problem with it. */
 function decodeEntry(entry: ConfigEntry, stack: string): { name: string; value: unknown } | { problem: string } {
   const colon = entry.key.indexOf(":");
   if (colon <= 0) return { problem: `${entry.key}: a config key is written <namespace>:<name>, such as ${PROJECT}:${entry.key}` };
@@ -70,7 +70,7 @@ function decodeEntry(entry: ConfigEntry, stack: string): { name: string; value: 
   if (name === "hfToken") {
     if (!entry.secret) {
       return {
-        problem: `${entry.key}: is stored in plain text; store it encrypted instead: pulumi config set -s ${stack} --secret hfToken <value>`,
+        problem: `${entry.key}: is stored in plain text; store it encrypted instead: ${shellCommand("pulumi", "config", "set", "-s", stack, "--secret", "hfToken")} <value>`,
       };
     }
     return { name, value: SECRET_SET };
@@ -121,11 +121,11 @@ function foreignKeyProblem(key: string, namespace: string, name: string): string
   if (namespace === "kubernetes") {
     return (
       `${key}: this stack's Kubernetes providers are explicit and read no kubernetes: keys. ` +
-      `Remove it (pulumi config rm ${key})${name === "context" ? ` and set ${PROJECT}:kubeContext instead` : ""}`
+      `Remove it (${shellCommand("pulumi", "config", "rm", key)})${name === "context" ? ` and set ${PROJECT}:kubeContext instead` : ""}`
     );
   }
   const guess = isTopLevelKey(name) ? `; did you mean ${PROJECT}:${name}?` : ".";
-  return `${key}: nothing in this stack reads the "${namespace}" namespace${guess} Remove it: pulumi config rm ${key}`;
+  return `${key}: nothing in this stack reads the "${namespace}" namespace${guess} Remove it: ${shellCommand("pulumi", "config", "rm", key)}`;
 }
 
 /** Pulumi allows "." and ".." as stack names; as a directory under results/ they would escape it. */
