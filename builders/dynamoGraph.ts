@@ -3,7 +3,7 @@ import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 import { type ConfiguredPool, type StackConfig, workerPools } from "../config/schema";
 import { frontendServiceName, hfTokenSecretName, SERVICE_NAMES } from "./names";
 import { AWAIT, minutesToSeconds, stackMeta } from "./metadata";
-import { HF_HOME, VLLM_CACHE } from "./paths";
+import { HF_HOME, modelSnapshotPath, VLLM_CACHE } from "./paths";
 import { PVC_NAMES } from "./storage";
 
 /** The parts of the Dynamo operator's DynamoGraphDeployment (nvidia.com/v1alpha1) that the recipe uses. */
@@ -80,9 +80,13 @@ function frontendService(config: StackConfig): DynamoService {
 export function workerArgs(config: StackConfig, pool: ConfiguredPool): string[] {
   const { workers, model } = config;
   const disaggregated = workerPools(config).length > 1;
+  // `python3 -m dynamo.vllm` fetches `--model` from the hub, at `main`, whenever it is not a local
+  // path (`if not os.path.exists(config.model): await fetch_model(config.model)`, and fetch_model takes
+  // no revision: components/src/dynamo/vllm/main.py, ai-dynamo/dynamo @ 4a78ada1d9a0d6f9e884f135ae609ee41b6eb9d7).
+  // So the workers load the pinned snapshot by its path, and are served under the model's name.
   const args = [
-    "--model", model.name,
-    "--revision", model.revision,
+    "--model", modelSnapshotPath(model),
+    "--served-model-name", model.name,
     "--tensor-parallel-size", String(workers.tensorParallelSize),
     "--no-enable-log-requests",
     "--gpu-memory-utilization", fraction(workers.gpuMemoryUtilization),

@@ -21,8 +21,8 @@ const HF_OVERRIDES =
 const KV_TRANSFER = '{"kv_connector":"NixlConnector","kv_role":"kv_both"}';
 const KV_EVENTS = '{"publisher":"zmq","topic":"kv-events","endpoint":"tcp://*:20080","enable_kv_cache_events":true}';
 const COMMON_WORKER_ARGS = [
-  "--model", "Qwen/Qwen3-32B",
-  "--revision", "9216db5781bf21249d130ec9da846c4624c16137",
+  "--model", `${HF_HOME}/hub/models--Qwen--Qwen3-32B/snapshots/9216db5781bf21249d130ec9da846c4624c16137`,
+  "--served-model-name", "Qwen/Qwen3-32B",
   "--tensor-parallel-size", "2",
   "--no-enable-log-requests",
   "--gpu-memory-utilization", "0.90",
@@ -180,6 +180,21 @@ describe("DynamoGraphDeployment, both variants", () => {
           { name: "HF_HOME", value: HF_HOME },
         ]);
         assert.deepEqual(service.extraPodSpec.mainContainer.args.slice(0, COMMON_WORKER_ARGS.length), COMMON_WORKER_ARGS);
+      }
+    });
+
+    test(`${config.variant}: the workers load the downloaded snapshot of the pinned revision, served under the model's name`, () => {
+      const other = withConfig(config, { model: { name: "Acme/Big-Model.v2", revision: "0123456789abcdef0123456789abcdef01234567" } });
+      const download = buildStackObjects(other, RUN).modelDownloadJob.spec!.template.spec!.containers[0];
+      const downloadHfHome = download.env!.find((variable) => variable.name === "HF_HOME")!.value;
+      for (const service of Object.values(graphOf(other).spec.services).filter((s) => s.componentType === "worker")) {
+        const args = service.extraPodSpec.mainContainer.args;
+        const model = args[args.indexOf("--model") + 1];
+        // A local path, so dynamo.vllm never fetches the hub's main; in the cache the download Job fills, at the pinned commit.
+        assert.equal(model, `${downloadHfHome}/hub/models--Acme--Big-Model.v2/snapshots/0123456789abcdef0123456789abcdef01234567`);
+        assert.ok(model.startsWith(service.volumeMounts!.find((mount) => mount.name === "model-cache")!.mountPoint + "/"));
+        assert.equal(args[args.indexOf("--served-model-name") + 1], "Acme/Big-Model.v2");
+        assert.ok(!args.includes("--revision"), "a local path takes no revision");
       }
     });
 
