@@ -1,4 +1,4 @@
-import type { RunSummary, SummaryMetric } from "../summary/runSummary";
+import { SummaryError, type RunSummary, type SummaryMetric } from "../summary/runSummary";
 import type { RunInput } from "./runInput";
 
 export const COMPARED_METRICS: SummaryMetric[] = ["time_to_first_token", "inter_token_latency", "request_latency"];
@@ -48,6 +48,12 @@ export function compareRuns(baseline: RunInput, candidate: RunInput): Comparison
   for (const metric of COMPARED_METRICS) {
     const before = baseline.summary.metrics[metric];
     const after = candidate.summary.metrics[metric];
+    // Converting ms to s is not exact in floating point, and side by side the numbers would mislead.
+    if (before && after && before.unit !== after.unit) {
+      throw new SummaryError(
+        `${metric} is in ${before.unit} in ${baseline.dir} but in ${after.unit} in ${candidate.dir}: runs in different units are not compared`,
+      );
+    }
     for (const statistic of COMPARED_STATISTICS) {
       rows.push(row(metric, statistic, before?.unit ?? after?.unit ?? "", before?.[statistic] ?? null, after?.[statistic] ?? null));
     }

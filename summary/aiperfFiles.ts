@@ -9,7 +9,8 @@ import { firstIssue } from "../zodMessages";
 export const AGGREGATE_FILE = "profile_export_aiperf.json";
 export const RECORDS_FILE = "profile_export.jsonl";
 
-const metricValue = z.object({ value: z.union([z.number(), z.array(z.number())]), unit: z.string() });
+// aiperf writes a NaN or Inf as null, keeping the key (src/aiperf/common/finite.py `scrub_non_finite`).
+const metricValue = z.object({ value: z.union([z.number(), z.array(z.number()), z.null()]), unit: z.string() });
 const nullishNumber = z.nullish(z.number());
 
 // Compiled (the same issues, faster): a run has a line per request, 120k for ten times the trace.
@@ -17,6 +18,8 @@ const nullishNumber = z.nullish(z.number());
 export const requestRecord = z.compile(
   z.object({
     metadata: z.object({
+      /** A fresh uuid4 per request (aiperf's workers/worker.py), so a second record with it is a duplicate. */
+      x_request_id: z.optional(z.string()),
       request_start_ns: z.number(),
       request_end_ns: nullishNumber,
       benchmark_phase: z.optional(z.string()),

@@ -1,5 +1,6 @@
 import { SUMMARY_METRICS, type RunSummary, type SummaryMetric, type SummaryProvenance } from "./runSummary";
 import { formatCount, formatPercent, formatValue } from "./numbers";
+import { sloCondition } from "./goodput";
 import { markdownTable, textTable, type Table } from "./table";
 
 export const METRIC_NAMES: Record<SummaryMetric, string> = {
@@ -25,7 +26,10 @@ function metricsTable(summary: RunSummary): Table {
 
 function goodputLine(summary: RunSummary): string {
   const { goodRequests, fraction, slos } = summary.goodput;
-  const conditions = Object.entries(slos).map(([metric, threshold]) => `${metric} ≤ ${threshold}`).join(" and ");
+  const conditions = Object.entries(slos).map(([metric, threshold]) => sloCondition(metric, threshold)).join(" and ");
+  if (goodRequests === null || fraction === null) {
+    return `Goodput: not known for ${conditions}: it is counted from the per-request records, and this run has none`;
+  }
   return `Goodput: ${formatCount(goodRequests)} of ${formatCount(summary.requests.total)} requests (${formatPercent(fraction)}) meet ${conditions}`;
 }
 
@@ -35,6 +39,20 @@ function headlines(summary: RunSummary, provenance: SummaryProvenance): string[]
     `Requests: ${formatCount(total)} total, ${formatCount(succeeded)} succeeded, ${formatCount(failed)} failed`,
     `Duration: ${formatValue(summary.durationSeconds)} s (first request start to last request end)`,
   ];
+  const implausible = summary.requests.implausible;
+  const left = implausible ? Object.entries(implausible).filter(([, count]) => count > 0) : [];
+  if (left.length > 0) {
+    const reasons: Record<string, string> = {
+      duplicate: "repeated a request id",
+      endBeforeStart: "ended before they started",
+      negativeTime: "had a negative time",
+      unitMismatch: "gave a metric in another unit",
+    };
+    const total = left.reduce((sum, [, count]) => sum + count, 0);
+    lines.push(
+      `Left out ${formatCount(total)} record(s) that cannot be real measurements: ${left.map(([reason, count]) => `${formatCount(count)} ${reasons[reason]}`).join(", ")}`,
+    );
+  }
   const skipped = provenance.skippedLineNumbers;
   if (skipped.length > 0) {
     const shown = skipped.slice(0, 5).map(formatCount).join(", ") + (skipped.length > 5 ? ", …" : "");

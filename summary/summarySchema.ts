@@ -11,10 +11,16 @@ const metricSummary = z.object({
 
 /** summary.json as `summarize --json` writes it, whoever wrote it: the CLI, the Job's summary container, or a hand. */
 const runSummary = z.object({
-  requests: z.object({ total: z.number(), succeeded: z.number(), failed: z.number(), skippedLines: z.number() }),
+  requests: z.object({
+    total: z.number(),
+    succeeded: z.number(),
+    failed: z.number(),
+    skippedLines: z.number(),
+    implausible: z.object({ duplicate: z.number(), endBeforeStart: z.number(), negativeTime: z.number(), unitMismatch: z.number() }).optional(),
+  }),
   durationSeconds: z.number().nullable(),
   metrics: z.object(Object.fromEntries(SUMMARY_METRICS.map((metric) => [metric, metricSummary.nullable()]))),
-  goodput: z.object({ slos: z.record(z.string(), z.number()), goodRequests: z.number(), fraction: z.number() }),
+  goodput: z.object({ slos: z.record(z.string(), z.number()), goodRequests: z.number().nullable(), fraction: z.number().min(0).max(1).nullable() }),
 });
 
 /** The summary in a summary.json's text, or why it is not one. */

@@ -6,7 +6,8 @@ import { summarizeRun, SummaryError } from "../summary/runSummary";
 import { parseGoodput } from "../summary/goodput";
 import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
 import { describe as describeSample, percentile } from "../summary/statistics";
-import { aggregateFile, artifactDir, FIVE_REQUESTS, recordLine } from "./support/aiperfArtifacts";
+import { aggregateFile, artifactDir, FIVE_REQUESTS, recordLine, type RequestSpec } from "./support/aiperfArtifacts";
+import { parseStackConfig } from "../config/stackConfig";
 import { runCli, STACK_TRACE } from "./support/cli";
 
 const SLOS = parseGoodput(RECIPE_GOODPUT);
@@ -30,7 +31,7 @@ describe("statistics, as numpy and aiperf compute them", () => {
 describe("a run without aiperf's aggregate (it died) is summarized from the records", () => {
   test("counts, duration and every statistic", async () => {
     const { summary, provenance } = await summarizeRun(artifactDir(lines()), SLOS);
-    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0 });
+    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: { duplicate: 0, endBeforeStart: 0, negativeTime: 0, unitMismatch: 0 } });
     assert.equal(summary.durationSeconds, 10);
     assert.equal(provenance.metricsFrom, "the per-request records");
     const ttft = summary.metrics.time_to_first_token!;
@@ -76,7 +77,7 @@ describe("broken and missing input", () => {
   test("an invalid line in the middle is skipped, and the rest still counts", async () => {
     const records = [recordLine(FIVE_REQUESTS[0]), '{"metadata": {"request_start_ns": "soon"}}', recordLine(FIVE_REQUESTS[1])].join("\n");
     const { summary } = await summarizeRun(artifactDir(records), SLOS);
-    assert.deepEqual(summary.requests, { total: 2, succeeded: 2, failed: 0, skippedLines: 1 });
+    assert.deepEqual(summary.requests, { total: 2, succeeded: 2, failed: 0, skippedLines: 1, implausible: { duplicate: 0, endBeforeStart: 0, negativeTime: 0, unitMismatch: 0 } });
   });
 
   test("an empty run is an error, not a row of zeros", async () => {
@@ -107,15 +108,17 @@ describe("a run with aiperf's aggregate", () => {
     assert.equal(provenance.metricsFrom, "aiperf's aggregate");
     assert.equal(summary.metrics.time_to_first_token!.p50, 310);
     assert.equal(summary.metrics.inter_token_latency!.min, null, "a statistic aiperf left out stays absent");
-    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0 });
+    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: { duplicate: 0, endBeforeStart: 0, negativeTime: 0, unitMismatch: 0 } });
     assert.equal(summary.durationSeconds, 10);
   });
 
-  test("with no records at all, counts, duration and goodput come from the aggregate", async () => {
-    const { summary } = await summarizeRun(artifactDir(undefined, aggregate), SLOS);
+  test("with no records at all, counts and duration come from the aggregate, and goodput is not claimed", async () => {
+    const { summary, provenance } = await summarizeRun(artifactDir(undefined, aggregate), SLOS);
     assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0 });
     assert.equal(summary.durationSeconds, 10.2);
-    assert.equal(summary.goodput.goodRequests, 3);
+    // aiperf's good_request_count used aiperf's own SLOs, which may not be these.
+    assert.deepEqual(summary.goodput, { slos: SLOS, goodRequests: null, fraction: null });
+    assert.equal(provenance.metricsFrom, "aiperf's aggregate", "never the per-request records, when there are none");
   });
 
   test("a corrupt aggregate is named", async () => {
@@ -139,7 +142,8 @@ describe("summarize, as users run it", () => {
     assert.equal(result.status, 0, result.stderr);
     const summary = JSON.parse(result.stdout);
     assert.deepEqual(Object.keys(summary), ["requests", "durationSeconds", "metrics", "goodput"]);
-    assert.deepEqual(Object.keys(summary.requests), ["total", "succeeded", "failed", "skippedLines"]);
+    assert.deepEqual(Object.keys(summary.requests), ["total", "succeeded", "failed", "skippedLines", "implausible"]);
+    assert.deepEqual(Object.keys(summary.requests.implausible), ["duplicate", "endBeforeStart", "negativeTime", "unitMismatch"]);
     assert.deepEqual(Object.keys(summary.metrics), [
       "time_to_first_token", "inter_token_latency", "request_latency", "input_sequence_length", "output_sequence_length",
     ]);
@@ -178,5 +182,102 @@ describe("summarize, as users run it", () => {
       assert.match(result.stderr, /^error: /);
       assert.doesNotMatch(result.stderr, STACK_TRACE);
     }
+  });
+});
+
+/** A record line with its JSON changed by `edit`, to give aiperf's rarer shapes. */
+function edited(spec: RequestSpec, edit: (record: any) => void): string {
+  const record = JSON.parse(recordLine(spec));
+  edit(record);
+  return JSON.stringify(record);
+}
+
+describe("aiperf's files as aiperf writes them", () => {
+  test("the fixtures have aiperf's shape: no null fields, no error on success, cli_command under run_info", () => {
+    const success = JSON.parse(recordLine(FIVE_REQUESTS[0]));
+    assert.equal("error" in success, false);
+    assert.ok(!JSON.stringify(success).includes("null"));
+    assert.match(success.metadata.x_request_id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.deepEqual(Object.keys(JSON.parse(recordLine(FIVE_REQUESTS[5])).metrics), ["error_isl"]);
+    assert.equal(typeof aggregateFile({}).run_info.cli_command, "string");
+  });
+
+  test("a metric aiperf wrote as null (its NaN or Inf) leaves that value out, never the request", async () => {
+    const nullTtft = edited({ startMs: 3_000, endMs: 4_000, ttft: 1, itl: 10, latency: 1_000, isl: 10, osl: 10 }, (record) => {
+      record.metrics.time_to_first_token.value = null;
+    });
+    const { summary, provenance } = await summarizeRun(artifactDir(lines() + nullTtft + "\n"), SLOS);
+    assert.deepEqual(provenance.skippedLineNumbers, []);
+    assert.equal(summary.requests.total, 7);
+    assert.equal(summary.requests.succeeded, 6);
+    assert.equal(summary.metrics.time_to_first_token!.avg, 500, "the five measured TTFTs");
+    assert.equal(summary.metrics.request_latency!.max, 8_000);
+    assert.equal(summary.goodput.goodRequests, 3, "a request with no TTFT does not meet a TTFT SLO");
+  });
+
+  test("goodput follows aiperf's direction: ≥ for a metric where larger is better", async () => {
+    const withThroughput = (spec: RequestSpec, value: number) =>
+      edited(spec, (record) => (record.metrics.output_token_throughput_per_user = { value, unit: "tokens/sec/user" }));
+    const records = FIVE_REQUESTS.slice(0, 3).map((spec, i) => withThroughput(spec, [40, 50, 60][i])).join("\n") + "\n";
+    const { summary } = await summarizeRun(artifactDir(records), parseGoodput("output_token_throughput_per_user:50"));
+    assert.equal(summary.goodput.goodRequests, 2, "50 and 60 meet ≥ 50");
+    const result = runCli(["summarize", artifactDir(records), "--goodput", "output_token_throughput_per_user:50"]);
+    assert.match(result.stdout, /Goodput: 2 of 3 requests \(66\.67%\) meet output_token_throughput_per_user ≥ 50/);
+  });
+
+  test("a metric aiperf does not have is refused in --goodput and in the stack's config, with the names allowed", () => {
+    assert.throws(() => parseGoodput("time_to_frist_token:1000"), /aiperf has no per-request metric "time_to_frist_token"; the metrics allowed are: time_to_first_token, /);
+    const result = runCli(["summarize", artifactDir(lines()), "--goodput", "time_to_frist_token:1000"]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^error: --goodput: "time_to_frist_token:1000": aiperf has no per-request metric/);
+    assert.throws(
+      () => parseStackConfig({ variant: "agg", benchmark: { goodput: "time_to_frist_token:1000" } }, "test"),
+      /dynamo-bench:benchmark\.goodput: .*aiperf has no per-request metric "time_to_frist_token"/,
+    );
+  });
+
+  test("records that cannot be real measurements are counted, reported and left out of every figure", async () => {
+    const [first, second] = FIVE_REQUESTS;
+    const bad = [
+      recordLine(first), // the same request id as the first line
+      recordLine({ ...second, startMs: 9_000, endMs: 8_000 }),
+      recordLine({ ...second, startMs: 3_000, ttft: -5 }),
+      edited({ ...second, startMs: 4_000, endMs: 5_000 }, (record) => (record.metrics.time_to_first_token = { value: 0.2, unit: "sec" })),
+    ];
+    const dir = artifactDir(lines() + bad.join("\n") + "\n", aggregateFile({ time_to_first_token: { unit: "ms", avg: 1, p50: 1 } }));
+    const { summary, provenance } = await summarizeRun(dir, SLOS);
+    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: { duplicate: 1, endBeforeStart: 1, negativeTime: 1, unitMismatch: 1 } });
+    assert.equal(summary.metrics.time_to_first_token!.avg, 500, "the six plausible records, not aiperf's aggregate, which counts them all");
+    assert.equal(provenance.metricsFrom, "the per-request records");
+    assert.equal(summary.durationSeconds, 10);
+    const text = runCli(["summarize", dir]).stdout;
+    assert.match(text, /Left out 4 record\(s\) that cannot be real measurements: 1 repeated a request id, 1 ended before they started, 1 had a negative time, 1 gave a metric in another unit/);
+  });
+
+  test("compare refuses two runs whose units differ", () => {
+    const ms = artifactDir(lines());
+    const seconds = artifactDir(
+      FIVE_REQUESTS.map((spec) =>
+        spec.error ? recordLine(spec) : edited(spec, (record) => (record.metrics.time_to_first_token = { value: spec.ttft! / 1000, unit: "sec" })),
+      ).join("\n") + "\n",
+    );
+    const result = runCli(["compare", ms, seconds]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /error: time_to_first_token is in ms in .* but in sec in .*: runs in different units are not compared/);
+    assert.doesNotMatch(result.stderr, STACK_TRACE);
+  });
+
+  test("an aggregate-only run says so, and gives no goodput rather than one outside 0–100%", async () => {
+    const aggregate = aggregateFile({
+      time_to_first_token: { unit: "ms", avg: 500, p50: 300, p90: 1_000, p99: 1_400 },
+      request_count: { unit: "requests", avg: 5 },
+      good_request_count: { unit: "requests", avg: 7 },
+      benchmark_duration: { unit: "sec", avg: 10 },
+    });
+    const result = runCli(["summarize", artifactDir(undefined, aggregate)]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /Metrics from aiperf's aggregate\./);
+    assert.match(result.stdout, /Goodput: not known for time_to_first_token ≤ 1000 and inter_token_latency ≤ 30: it is counted from the per-request records, and this run has none/);
+    assert.doesNotMatch(result.stdout, /140\.00%|per-request records\./);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,26 +13,40 @@ export interface RequestSpec {
   osl?: number;
   error?: boolean;
   phase?: string;
+  /** Default: one of its own, derived from the rest of the spec. */
+  requestId?: string;
 }
 
 const MS = 1_000_000;
 const EPOCH_NS = 1_759_813_207_000_000_000;
 
-/** One line of profile_export.jsonl, in aiperf's per-request record format. */
+/** A uuid-shaped id that is the same for the same spec, and differs between specs. */
+function requestIdOf(spec: RequestSpec): string {
+  const hex = createHash("sha256").update(JSON.stringify(spec)).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * One line of profile_export.jsonl, as aiperf writes it (yangligt2/aiperf @ c2f5e9d4, aiperf 0.12.0:
+ * record_models.py `MetricRecordInfo`, dumped with exclude_none): fields that are None are left out,
+ * `error` too on success; an error record carries only error metrics.
+ */
 export function recordLine(spec: RequestSpec): string {
   const metadata = {
-    session_num: 0,
-    x_request_id: "7609a2e7-aa53-4ab1-98f4-f35ecafefd25",
+    session_num: Math.round(spec.startMs),
+    x_request_id: spec.requestId ?? requestIdOf(spec),
+    x_correlation_id: "77aa5b0e-b305-423f-88d5-c00da1892599",
     conversation_id: "77aa5b0e-b305-423f-88d5-c00da1892599",
     turn_index: 0,
     request_start_ns: EPOCH_NS + spec.startMs * MS,
-    request_ack_ns: null,
+    request_ack_ns: EPOCH_NS + (spec.startMs + 1) * MS,
     request_end_ns: EPOCH_NS + spec.endMs * MS,
     worker_id: "worker_1",
     record_processor_id: "record_processor_1",
     benchmark_phase: spec.phase ?? "profiling",
     was_cancelled: false,
-    cancellation_time_ns: null,
+    context_overflow_skip: false,
+    agent_depth: 0,
   };
   if (spec.error) {
     return JSON.stringify({
@@ -51,7 +66,6 @@ export function recordLine(spec: RequestSpec): string {
       output_sequence_length: metric(spec.osl, "tokens"),
       inter_token_latency: metric(spec.itl, "ms"),
     },
-    error: null,
   });
 }
 
@@ -73,12 +87,18 @@ export const FIVE_REQUESTS: RequestSpec[] = [
   { startMs: 2_500, endMs: 2_600, error: true, isl: 6_000 },
 ];
 
-/** An aggregate in the layout aiperf 0.13 writes: every metric tag at the top level. */
+/**
+ * An aggregate in the layout aiperf writes (metrics_json_exporter.py, export_models.py `JsonExportData`,
+ * schema 1.4): run information, `cli_command` under `run_info`, and every metric tag at the top level,
+ * each a block of `unit` and the statistics it has (a scalar metric has `avg` alone).
+ */
 export function aggregateFile(metrics: Record<string, Record<string, number | string>>) {
   return {
     schema_version: "1.4",
     aiperf_version: "0.13.0",
-    input_config: { cli_command: "aiperf profile -m Qwen/Qwen3-32B" },
+    benchmark_id: "3f1c2b7e-0d7a-4d9c-9a59-7c1e2b9f0a11",
+    input_config: { endpoint: { model_names: ["Qwen/Qwen3-32B"], streaming: true } },
+    run_info: { cli_command: "aiperf profile -m Qwen/Qwen3-32B --fixed-schedule --streaming" },
     was_cancelled: false,
     error_summary: [],
     start_time: "2026-11-24T10:00:00",
