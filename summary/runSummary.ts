@@ -67,10 +67,9 @@ function isGood(record: RequestRecord, slos: Slos): boolean {
 
 const TIME_UNITS = new Set(["ns", "us", "ms", "sec", "s"]);
 
-function hasNegativeTime(record: RequestRecord): boolean {
-  return Object.values(record.metrics ?? {}).some(
-    ({ unit, value }) => TIME_UNITS.has(unit) && (typeof value === "number" ? value < 0 : Array.isArray(value) && value.some((v) => v < 0)),
-  );
+function isNegativeTime(unit: string, value: number | number[] | null): boolean {
+  if (!TIME_UNITS.has(unit)) return false;
+  return typeof value === "number" ? value < 0 : Array.isArray(value) && value.some((v) => v < 0);
 }
 
 /** Counts, durations, goodput and (where needed) metric values, in one pass over the records. */
@@ -100,10 +99,15 @@ class RecordTally {
     const { x_request_id: id, request_start_ns: start, request_end_ns: end } = record.metadata;
     if (id !== undefined && this.requestIds.has(id)) return "duplicate";
     if (end != null && end < start) return "endBeforeStart";
-    if (hasNegativeTime(record)) return "negativeTime";
-    const metrics = Object.entries(record.metrics ?? {});
-    if (metrics.some(([tag, { unit }]) => (this.units.get(tag) ?? unit) !== unit)) return "unitMismatch";
-    return undefined;
+    const metrics = record.metrics ?? {};
+    let mismatch = false;
+    for (const tag in metrics) {
+      const { unit, value } = metrics[tag];
+      if (isNegativeTime(unit, value)) return "negativeTime";
+      const known = this.units.get(tag);
+      if (known !== undefined && known !== unit) mismatch = true;
+    }
+    return mismatch ? "unitMismatch" : undefined;
   }
 
   add(record: RequestRecord): void {
@@ -114,7 +118,8 @@ class RecordTally {
       return;
     }
     if (record.metadata.x_request_id !== undefined) this.requestIds.add(record.metadata.x_request_id);
-    for (const [tag, { unit }] of Object.entries(record.metrics ?? {})) if (!this.units.has(tag)) this.units.set(tag, unit);
+    const metrics = record.metrics ?? {};
+    for (const tag in metrics) if (!this.units.has(tag)) this.units.set(tag, metrics[tag].unit);
     this.total++;
     this.firstStartNs = Math.min(this.firstStartNs, record.metadata.request_start_ns);
     if (record.metadata.request_end_ns != null) this.lastEndNs = Math.max(this.lastEndNs, record.metadata.request_end_ns);
