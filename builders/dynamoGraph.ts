@@ -20,6 +20,7 @@ export interface DynamoGraphDeployment {
 export interface DynamoService {
   componentType: "frontend" | "worker";
   subComponentType?: "prefill" | "decode";
+  runtimeVersionOverride?: string;
   replicas: number;
   envFromSecret?: string;
   envs?: IEnvVar[];
@@ -137,6 +138,10 @@ function workerService(config: StackConfig, pool: ConfiguredPool): DynamoService
 export function buildDynamoGraph(config: StackConfig): DynamoGraphDeployment {
   const services: Record<string, DynamoService> = { [SERVICE_NAMES.frontend]: frontendService(config) };
   for (const pool of workerPools(config)) services[SERVICE_NAMES[pool.role]] = workerService(config, pool);
+  const { runtimeVersionOverride } = config.graph;
+  if (runtimeVersionOverride !== undefined) {
+    for (const service of Object.values(services)) service.runtimeVersionOverride = runtimeVersionOverride;
+  }
   return {
     apiVersion: "nvidia.com/v1alpha1",
     kind: "DynamoGraphDeployment",

@@ -3,6 +3,7 @@ import { parseGoodput } from "../summary/goodput";
 import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
 import { flag, minutes, positiveNumber, text, textEnum, textThat, wholeNumber } from "./fields";
 import { followsNameRule, isExtendedResourceName, isImageReference, isPositiveQuantity, nameRuleText } from "./kubernetesRules";
+import { imageTagHasVersion, isStrictSemver } from "./runtimeVersion";
 
 /** The Pulumi project name, and so the namespace of every config key (`dynamo-bench:<key>`). */
 export const PROJECT = "dynamo-bench";
@@ -202,6 +203,8 @@ const graphSchema = (defaults: VariantDefaults) =>
       `must be ${nameRuleText("dns1035Label")}, since the operator names the frontend's Service after it`,
     ).default(defaults.graphName),
     image: image.default("nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.3.1"),
+    /** The Dynamo version inside graph.image, for an image whose tag does not say it. */
+    runtimeVersionOverride: textThat(64, isStrictSemver, 'must be a semantic version such as "1.3.1", as the operator reads it (no "v")').optional(),
     readyTimeoutMinutes: minutes().default(45),
   });
 
@@ -316,6 +319,15 @@ export function stackSchema(variant: Variant) {
         code: "custom",
         path: ["benchmark", "waitTimeoutMinutes"],
         message: `must exceed benchmark.activeDeadlineMinutes (${benchmark.activeDeadlineMinutes}), or \`pulumi up\` gives up before the run ends`,
+      });
+    }
+    if (!imageTagHasVersion(config.graph.image) && config.graph.runtimeVersionOverride === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["graph", "image"],
+        message:
+          "its tag holds no semantic version, so newer Dynamo operators refuse the graph: use a versioned tag " +
+          "(such as nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.3.1), or set graph.runtimeVersionOverride to the Dynamo version the image runs",
       });
     }
     if (config.hfToken !== undefined && config.hfTokenSecretName !== undefined) {

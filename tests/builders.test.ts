@@ -318,3 +318,24 @@ describe("the objects as a whole", () => {
     assert.equal(withContext.portForwardCommand, "kubectl --context=h200 -n dynamo-bench port-forward svc/agg-8xtp2-frontend 8000:8000");
   });
 });
+
+describe("the image's Dynamo version, as newer operators require it", () => {
+  test("a tag without a semantic version is refused, unless graph.runtimeVersionOverride says the version", () => {
+    for (const image of ["nvcr.io/nvidia/ai-dynamo/vllm-runtime:latest", "nvcr.io/nvidia/ai-dynamo/vllm-runtime", `registry.local/vllm@sha256:${"a".repeat(64)}`]) {
+      assert.throws(
+        () => parseStackConfig({ variant: "agg", graph: { image } }, "test"),
+        /dynamo-bench:graph\.image: its tag holds no semantic version.*graph\.runtimeVersionOverride/,
+        image,
+      );
+    }
+    for (const image of ["vllm-runtime:1.3.1", "vllm-runtime:v1.6.1", "vllm-runtime:1.4.0-rc1", `vllm-runtime:1.3.1@sha256:${"a".repeat(64)}`]) {
+      assert.equal(graphOf(parseStackConfig({ variant: "agg", graph: { image } }, "test")).spec.services.Frontend.runtimeVersionOverride, undefined, image);
+    }
+  });
+
+  test("with the override, every service carries it; the override itself is strict semver", () => {
+    const config = parseStackConfig({ variant: "disagg", graph: { image: "registry.local/vllm:custom", runtimeVersionOverride: "1.3.1" } }, "test");
+    for (const service of Object.values(graphOf(config).spec.services)) assert.equal(service.runtimeVersionOverride, "1.3.1");
+    assert.throws(() => parseStackConfig({ variant: "agg", graph: { runtimeVersionOverride: "v1.3.1" } }, "test"), /graph\.runtimeVersionOverride: must be a semantic version/);
+  });
+});

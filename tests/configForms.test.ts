@@ -21,6 +21,7 @@ const SAMPLES: Record<string, string[]> = {
   "benchmark.fixedScheduleEndOffsetMs": ["300000"],
   "benchmark.runKey": ["2", "007", "true", "run two"],
   "frontend.cpu": ["8", "0.5", "500m"],
+  "graph.runtimeVersionOverride": ["1.3.1"],
   namespace: ["2024", "team-a"],
 };
 

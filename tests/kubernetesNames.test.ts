@@ -107,7 +107,7 @@ describe("values Kubernetes or the runtime would refuse are refused in the confi
       storage: { storageClassName: "fast.ssd-1", modelCacheSize: ".5Ti" },
       frontend: { cpu: "500m" },
       workers: { rdma: { resourceName: "nvidia.com/hostdev", perWorker: 1 } },
-      graph: { image: "registry.local:5000/team/vllm-runtime@sha256:" + "a".repeat(64) },
+      graph: { image: "registry.local:5000/team/vllm-runtime:1.3.1@sha256:" + "a".repeat(64) },
       modelDownload: { image: "localhost/python:3.10-slim" },
       hfTokenSecretName: "team.hf-token",
     });

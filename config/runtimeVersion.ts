@@ -1,0 +1,29 @@
+/**
+ * The Dynamo version an image runs, as the operator reads it: newer operators refuse a graph whose
+ * image tag holds no semantic version unless each service sets `runtimeVersionOverride`
+ * (deploy/operator/internal/runtimeversion/runtimeversion.go, ai-dynamo/dynamo @ 373eb71634c85ccb89343c8aeb7e043e172af5d9:
+ * `imageTagPattern`, and `Parse`, which takes the override with semver.StrictNewVersion).
+ */
+const SEMVER_CORE = "(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)";
+const PRERELEASE = "(?:-((?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)(?:\\.(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*))*))?";
+const BUILD = "(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?";
+
+const IMAGE_TAG_VERSION = new RegExp(`^[vV]?${SEMVER_CORE}${PRERELEASE}${BUILD}$`);
+const STRICT_SEMVER = new RegExp(`^${SEMVER_CORE}${PRERELEASE}${BUILD}$`);
+
+/** The tag of an image reference, digest left aside; "" when it has none. */
+function imageTag(image: string): string {
+  const reference = image.split("@")[0];
+  const lastColon = reference.lastIndexOf(":");
+  return lastColon > reference.lastIndexOf("/") ? reference.slice(lastColon + 1) : "";
+}
+
+/** True when the operator can read a Dynamo version from the image's tag. */
+export function imageTagHasVersion(image: string): boolean {
+  return IMAGE_TAG_VERSION.test(imageTag(image));
+}
+
+/** True for a version the operator takes as an override: "1.3.1", never "v1.3.1". */
+export function isStrictSemver(text: string): boolean {
+  return STRICT_SEMVER.test(text);
+}
