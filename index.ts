@@ -14,6 +14,7 @@ import { buildBenchmarkJob } from "./builders/benchmarkJob";
 import { benchmarkFingerprint, RENDER_RUN_ID, type BenchmarkRunRef } from "./builders/benchmarkRun";
 import { benchmarkOutputs, stackSummary } from "./outputs";
 import { benchmarkSummaryHook } from "./postRun/hook";
+import { assertDynamoGraphAccepted } from "./schemas/dynamoGraphSchema";
 
 function loadConfig(): StackConfig {
   try {
@@ -30,6 +31,11 @@ for (const warning of configWarnings(config)) pulumi.log.warn(warning);
 
 const stack = pulumi.getStack();
 const objects = buildStackObjects(config, { stack, runId: RENDER_RUN_ID });
+try {
+  assertDynamoGraphAccepted(objects.dynamoGraph);
+} catch (error) {
+  throw new pulumi.RunError((error as Error).message);
+}
 // A context stored as a secret stays one in the providers' state.
 const kubeContext = config.kubeContext && config.secretKeys.includes("kubeContext") ? pulumi.secret(config.kubeContext) : config.kubeContext;
 const cluster = new k8s.Provider("cluster", { context: kubeContext });

@@ -1,39 +1,33 @@
 import type { IIoK8sApimachineryPkgApisMetaV1ObjectMeta as ObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
-import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
+import type { IDynamoGraphDeployment } from "../schemas/dynamo/dynamographdeployment.v1alpha1";
 import { type ConfiguredPool, type StackConfig, workerPools } from "../config/schema";
 import { frontendServiceName, hfTokenSecretName, SERVICE_NAMES } from "./names";
 import { AWAIT, minutesToSeconds, stackMeta } from "./metadata";
 import { HF_HOME, modelSnapshotPath, VLLM_CACHE } from "./paths";
 import { PVC_NAMES } from "./storage";
 
-/** The parts of the Dynamo operator's DynamoGraphDeployment (nvidia.com/v1alpha1) that the recipe uses. */
-export interface DynamoGraphDeployment {
-  apiVersion: "nvidia.com/v1alpha1";
-  kind: "DynamoGraphDeployment";
-  metadata: ObjectMeta;
-  spec: {
-    pvcs: { name: string; create: boolean }[];
-    services: Record<string, DynamoService>;
-  };
-}
+type OperatorSpec = NonNullable<IDynamoGraphDeployment["spec"]>;
+type OperatorService = NonNullable<OperatorSpec["services"]>[string];
+type OperatorMainContainer = NonNullable<NonNullable<OperatorService["extraPodSpec"]>["mainContainer"]>;
 
-export interface DynamoService {
+/**
+ * One service of the graph: the operator's own type (generated from its CRD), with the fields this
+ * stack always sets made required, so that what it builds is checked against the CRD at compile time.
+ */
+export type DynamoService = OperatorService & {
   componentType: "frontend" | "worker";
-  subComponentType?: "prefill" | "decode";
-  runtimeVersionOverride?: string;
   replicas: number;
-  envFromSecret?: string;
-  envs?: IEnvVar[];
-  volumeMounts?: { name: string; mountPoint: string; useAsCompilationCache?: boolean }[];
-  resources: {
-    requests: { cpu?: string; gpu?: string };
-    limits: { cpu?: string; gpu?: string; custom?: Record<string, string> };
+  resources: NonNullable<OperatorService["resources"]>;
+  extraPodSpec: NonNullable<OperatorService["extraPodSpec"]> & {
+    mainContainer: OperatorMainContainer & { image: string; command: string[]; args: string[] };
   };
-  extraPodMetadata?: { annotations: Record<string, string> };
-  extraPodSpec: {
-    mainContainer: { image: string; workingDir: string; command: string[]; args: string[]; env?: IEnvVar[] };
-  };
-}
+};
+
+/** The DynamoGraphDeployment this stack builds, in the operator's v1alpha1 type. */
+export type DynamoGraphDeployment = IDynamoGraphDeployment & {
+  metadata: ObjectMeta;
+  spec: OperatorSpec & { services: Record<string, DynamoService> };
+};
 
 export const FRONTEND_PORT = 8000;
 

@@ -9,7 +9,6 @@ const PRERELEASE = "(?:-((?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)(?:\\.(?:
 const BUILD = "(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?";
 
 const IMAGE_TAG_VERSION = new RegExp(`^[vV]?${SEMVER_CORE}${PRERELEASE}${BUILD}$`);
-const STRICT_SEMVER = new RegExp(`^${SEMVER_CORE}${PRERELEASE}${BUILD}$`);
 
 /** The tag of an image reference, digest left aside; "" when it has none. */
 function imageTag(image: string): string {
@@ -23,7 +22,10 @@ export function imageTagHasVersion(image: string): boolean {
   return IMAGE_TAG_VERSION.test(imageTag(image));
 }
 
-/** True for a version the operator takes as an override: "1.3.1", never "v1.3.1". */
-export function isStrictSemver(text: string): boolean {
-  return STRICT_SEMVER.test(text);
+/**
+ * True for a version the operator takes as an override: "1.3.1", never "v1.3.1" or "1.4.0-rc1".
+ * The CRD's own pattern (v1alpha1 @ 01cc1c3b) is narrower than the newest operator's parser, and wins.
+ */
+export function isOverrideVersion(text: string): boolean {
+  return /^(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})$/.test(text);
 }

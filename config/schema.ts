@@ -3,7 +3,7 @@ import { parseGoodput } from "../summary/goodput";
 import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
 import { flag, minutes, positiveNumber, text, textEnum, textThat, wholeNumber } from "./fields";
 import { followsNameRule, isExtendedResourceName, isImageReference, isPositiveQuantity, nameRuleText } from "./kubernetesRules";
-import { imageTagHasVersion, isStrictSemver } from "./runtimeVersion";
+import { imageTagHasVersion, isOverrideVersion } from "./runtimeVersion";
 
 /** The Pulumi project name, and so the namespace of every config key (`dynamo-bench:<key>`). */
 export const PROJECT = "dynamo-bench";
@@ -204,7 +204,7 @@ const graphSchema = (defaults: VariantDefaults) =>
     ).default(defaults.graphName),
     image: image.default("nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.3.1"),
     /** The Dynamo version inside graph.image, for an image whose tag does not say it. */
-    runtimeVersionOverride: textThat(64, isStrictSemver, 'must be a semantic version such as "1.3.1", as the operator reads it (no "v")').optional(),
+    runtimeVersionOverride: textThat(64, isOverrideVersion, 'must be a version such as "1.3.1", as the operator\'s CRD takes it: three numbers, no "v", no suffix').optional(),
     readyTimeoutMinutes: minutes().default(45),
   });
 

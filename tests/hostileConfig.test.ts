@@ -9,6 +9,7 @@ import { VARIANTS, type StackConfig } from "../config/schema";
 import { buildStackObjects, objectsInApplyOrder } from "../builders/stackObjects";
 import { LONGEST_RUN_ID } from "../builders/names";
 import { stackSummary } from "../outputs";
+import { dynamoGraphProblems } from "../schemas/dynamoGraphSchema";
 import { configSet, type StoredConfig } from "./support/pulumiConfigSet";
 import { readBothWays, stackFileDir, type Reading } from "./support/bothPaths";
 import { invalidValues } from "./support/kubernetesNames";
@@ -44,6 +45,7 @@ function objectProblems(config: StackConfig): string[] {
   } catch (error) {
     problems.push((error as Error).message);
   }
+  problems.push(...dynamoGraphProblems(objects.dynamoGraph));
   stackSummary(config, "agg");
   return problems;
 }

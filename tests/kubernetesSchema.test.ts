@@ -4,14 +4,13 @@ import { join } from "node:path";
 import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
-import { Container } from "kubernetes-models/v1/Container";
-import { EnvVar } from "kubernetes-models/v1/EnvVar";
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { SECRET_SET } from "../config/schema";
 import { parseStackConfig } from "../config/stackConfig";
 import { stackConfigFromFile } from "../config/stackFile";
 import { PROJECT_ROOT } from "../cli/stackFiles";
 import { buildStackObjects } from "../builders/stackObjects";
+import { dgdSchema, dynamoGraphProblems } from "../schemas/dynamoGraphSchema";
 
 const configs = {
   agg: stackConfigFromFile(join(PROJECT_ROOT, "Pulumi.agg.yaml")),
@@ -44,11 +43,8 @@ describe("the core objects are valid against the Kubernetes schema", () => {
       new Job(objects.benchmark!.job).validate();
     });
 
-    test(`${name}: the graph's main containers and environment, which are core Container and EnvVar types`, () => {
-      for (const [serviceName, service] of Object.entries(objects.dynamoGraph.spec.services)) {
-        new Container({ name: serviceName.toLowerCase(), ...service.extraPodSpec.mainContainer }).validate();
-        for (const env of service.envs ?? []) new EnvVar(env).validate();
-      }
+    test(`${name}: the DynamoGraphDeployment, against the operator's own CRD schema, with nothing the API server would drop`, () => {
+      assert.deepEqual(dynamoGraphProblems(objects.dynamoGraph), []);
     });
   }
 });
@@ -57,4 +53,37 @@ test("the validator rejects what the API server would", () => {
   const job = buildStackObjects(configs.agg, { stack: "agg", runId: "0a1b2c3d" }).modelDownloadJob;
   const broken = { ...job, spec: { ...job.spec!, backoffLimit: "three" as unknown as number } };
   assert.throws(() => new Job(broken).validate(), /backoffLimit/);
+});
+
+describe("the DynamoGraphDeployment check catches what the operator's CRD would refuse or drop", () => {
+  const graph = () => structuredClone(buildStackObjects(configs.agg, { stack: "agg", runId: "0a1b2c3d" }).dynamoGraph) as any;
+
+  test("the schema is the operator's v1alpha1, from the commit it was extracted at", () => {
+    const schema = dgdSchema("v1alpha1");
+    assert.equal(schema.source, "ai-dynamo/dynamo@01cc1c3b677b20c5dd72d9eb76962dc04b55b8be:deploy/operator/config/crd/bases/nvidia.com_dynamographdeployments.yaml");
+    assert.deepEqual([schema.served, schema.storage, schema.deprecated], [true, true, true]);
+    assert.doesNotMatch(JSON.stringify(schema.schema), /"description"/, "no upstream prose is kept");
+  });
+
+  test("a misspelled field, which the API server would silently drop", () => {
+    const misspelled = graph();
+    misspelled.spec.services.Frontend.extraPodSpecc = misspelled.spec.services.Frontend.extraPodSpec;
+    delete misspelled.spec.services.Frontend.extraPodSpec;
+    assert.deepEqual(dynamoGraphProblems(misspelled), ["spec.services.Frontend.extraPodSpecc: not in the schema; the API server would silently drop it"]);
+  });
+
+  test("a wrong type, and a value outside an enum", () => {
+    const wrong = graph();
+    wrong.spec.services.VllmDecodeWorker.replicas = "8";
+    wrong.spec.backendFramework = "tensorrt";
+    const problems = dynamoGraphProblems(wrong).join("\n");
+    assert.match(problems, /spec\.services\.VllmDecodeWorker\.replicas: must be integer/);
+    assert.match(problems, /spec\.backendFramework: must be equal to one of the allowed values \(sglang, vllm, trtllm\)/);
+  });
+
+  test("a runtime version override the CRD's pattern refuses", () => {
+    const override = graph();
+    override.spec.services.Frontend.runtimeVersionOverride = "v1.3.1";
+    assert.match(dynamoGraphProblems(override).join("\n"), /spec\.services\.Frontend\.runtimeVersionOverride: must match pattern/);
+  });
 });

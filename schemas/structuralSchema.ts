@@ -1,0 +1,90 @@
+import Ajv from "ajv";
+
+/**
+ * The structural schema of one version of a CustomResourceDefinition (openAPIV3Schema without its
+ * prose), and the checks the API server makes with it: types, required fields, enums and bounds,
+ * and pruning, which silently drops every field the schema does not know
+ * (https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#field-pruning).
+ */
+export interface StructuralSchema {
+  type?: string;
+  properties?: Record<string, StructuralSchema>;
+  additionalProperties?: boolean | StructuralSchema;
+  items?: StructuralSchema;
+  required?: string[];
+  "x-kubernetes-preserve-unknown-fields"?: boolean;
+  "x-kubernetes-embedded-resource"?: boolean;
+  "x-kubernetes-int-or-string"?: boolean;
+  [keyword: string]: unknown;
+}
+
+/** Keywords that say what a value is; everything else (descriptions, examples, defaults, CEL rules) is left out. */
+const STRUCTURAL_KEYWORDS = new Set([
+  "type", "format", "nullable", "enum", "required",
+  "properties", "additionalProperties", "items", "anyOf", "allOf", "oneOf", "not",
+  "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+  "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties",
+  "x-kubernetes-preserve-unknown-fields", "x-kubernetes-embedded-resource", "x-kubernetes-int-or-string",
+  "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type",
+]);
+
+/** The schema with only its structural keywords, at every level. */
+export function structuralOnly(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(structuralOnly);
+  if (typeof schema !== "object" || schema === null) return schema;
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (!STRUCTURAL_KEYWORDS.has(key)) continue;
+    if (key === "properties") {
+      kept[key] = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([name, sub]) => [name, structuralOnly(sub)]));
+    } else {
+      kept[key] = structuralOnly(value);
+    }
+  }
+  return kept;
+}
+
+/** Fields the API server would drop, by their paths in the object. */
+export function prunedFields(schema: StructuralSchema, value: unknown, path = ""): string[] {
+  if (Array.isArray(value)) {
+    return schema.items ? value.flatMap((item, index) => prunedFields(schema.items!, item, `${path}[${index}]`)) : [];
+  }
+  if (typeof value !== "object" || value === null) return [];
+  const pruned: string[] = [];
+  const preserve = schema["x-kubernetes-preserve-unknown-fields"] === true;
+  const embedded = schema["x-kubernetes-embedded-resource"] === true;
+  for (const [key, item] of Object.entries(value)) {
+    // The root's metadata is ObjectMeta, which the API server checks itself, whatever the CRD says.
+    if (path === "" && key === "metadata") continue;
+    const at = path ? `${path}.${key}` : key;
+    const known = schema.properties?.[key];
+    if (known) {
+      pruned.push(...prunedFields(known, item, at));
+    } else if (typeof schema.additionalProperties === "object") {
+      pruned.push(...prunedFields(schema.additionalProperties, item, at));
+    } else if (!(preserve || schema.additionalProperties === true || (embedded && ["apiVersion", "kind", "metadata"].includes(key)))) {
+      pruned.push(at);
+    }
+  }
+  return pruned;
+}
+
+/** A validator for objects of one CRD version: every problem as "<path>: <what is wrong>". */
+export function crdValidator(schema: StructuralSchema): (object: unknown) => string[] {
+  // Kubernetes' own keywords are not JSON Schema; ajv is told they exist, and checks the rest.
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false, code: { optimize: false } });
+  const validate = ajv.compile(schema);
+  return (object) => {
+    const problems: string[] = [];
+    if (!validate(object)) {
+      for (const error of validate.errors ?? []) {
+        const at = error.instancePath.replace(/^\//, "").replaceAll("/", ".") || "(the object)";
+        problems.push(`${at}: ${error.message}${error.params && "allowedValues" in error.params ? ` (${(error.params.allowedValues as unknown[]).join(", ")})` : ""}`);
+      }
+    }
+    for (const field of prunedFields(schema, object)) {
+      problems.push(`${field}: not in the schema; the API server would silently drop it`);
+    }
+    return problems;
+  };
+}
