@@ -3,6 +3,7 @@ import type { ISecret } from "kubernetes-models/v1/Secret";
 import type { IJob } from "kubernetes-models/batch/v1/Job";
 import type { StackConfig } from "../config/schema";
 import { buildDynamoGraph, type DynamoGraphDeployment } from "./dynamoGraph";
+import { asV1beta1, type DynamoGraphDeploymentV1beta1 } from "./dynamoGraphV1beta1";
 import { buildHfTokenSecret } from "./hfTokenSecret";
 import { buildModelDownloadJob } from "./modelDownloadJob";
 import { buildPersistentVolumeClaims, type PersistentVolumeClaims } from "./storage";
@@ -15,7 +16,8 @@ export interface StackObjects {
   persistentVolumeClaims: PersistentVolumeClaims;
   hfTokenSecret?: ISecret;
   modelDownloadJob: IJob;
-  dynamoGraph: DynamoGraphDeployment;
+  /** In the API version the config asks for. */
+  dynamoGraph: DynamoGraphDeployment | DynamoGraphDeploymentV1beta1;
   /** The benchmark, when config.benchmark.enabled. */
   benchmark?: { scripts: IConfigMap; job: IJob };
 }
@@ -31,7 +33,7 @@ export function buildStackObjects(config: StackConfig, run: BenchmarkRunRef): St
     persistentVolumeClaims: buildPersistentVolumeClaims(config),
     hfTokenSecret: buildHfTokenSecret(config),
     modelDownloadJob: buildModelDownloadJob(config),
-    dynamoGraph: buildDynamoGraph(config),
+    dynamoGraph: config.graph.apiVersion === "v1beta1" ? asV1beta1(buildDynamoGraph(config)) : buildDynamoGraph(config),
     benchmark: config.benchmark.enabled
       ? { scripts: buildBenchmarkScripts(config), job: buildBenchmarkJob(config, run) }
       : undefined,

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { DynamoGraphDeployment } from "../builders/dynamoGraph";
+import type { StackObjects } from "../builders/stackObjects";
 
 export interface DynamoGraphArgs {
   /** The DynamoGraphDeployment from buildDynamoGraph. */
-  graph: DynamoGraphDeployment;
+  graph: StackObjects["dynamoGraph"];
 }
 
 /** The frontend and vLLM workers, run by the Dynamo operator; `pulumi up` waits until the graph is Ready. */

@@ -202,6 +202,8 @@ const graphSchema = (defaults: VariantDefaults) =>
       (name) => followsNameRule("dns1035Label", name),
       `must be ${nameRuleText("dns1035Label")}, since the operator names the frontend's Service after it`,
     ).default(defaults.graphName),
+    /** v1alpha1, the recipe's and the storage version up to Dynamo 1.4; v1beta1, the storage version from 1.5. */
+    apiVersion: textEnum(["v1alpha1", "v1beta1"]).default("v1alpha1"),
     image: image.default("nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.3.1"),
     /** The Dynamo version inside graph.image, for an image whose tag does not say it. */
     runtimeVersionOverride: textThat(64, isOverrideVersion, 'must be a version such as "1.3.1", as the operator\'s CRD takes it: three numbers, no "v", no suffix').optional(),

@@ -5,7 +5,10 @@ import { SECRET_SET, type StackConfig } from "../config/schema";
 import { parseStackConfig } from "../config/stackConfig";
 import { stackConfigFromFile } from "../config/stackFile";
 import { PROJECT_ROOT } from "../cli/stackFiles";
-import { buildStackObjects, objectsInApplyOrder } from "../builders/stackObjects";
+import { buildStackObjects, type StackObjects, objectsInApplyOrder } from "../builders/stackObjects";
+import type { DynamoGraphDeployment } from "../builders/dynamoGraph";
+import type { DynamoGraphDeploymentV1beta1 } from "../builders/dynamoGraphV1beta1";
+import { dynamoGraphProblems } from "../schemas/dynamoGraphSchema";
 import { REDACTED_TOKEN } from "../builders/hfTokenSecret";
 import { stackSummary } from "../outputs";
 
@@ -32,8 +35,14 @@ const COMMON_WORKER_ARGS = [
   "--hf-overrides", HF_OVERRIDES,
 ];
 
-function graphOf(config: StackConfig) {
-  return buildStackObjects(config, RUN).dynamoGraph;
+/** The graph a stack applies, in the recipe's v1alpha1. */
+function graphOf(config: StackConfig): DynamoGraphDeployment {
+  return v1alpha1(buildStackObjects(config, RUN).dynamoGraph);
+}
+
+function v1alpha1(graph: StackObjects["dynamoGraph"]): DynamoGraphDeployment {
+  assert.equal(graph.apiVersion, "nvidia.com/v1alpha1");
+  return graph as DynamoGraphDeployment;
 }
 
 function withConfig(base: StackConfig, overrides: Record<string, unknown>): StackConfig {
@@ -120,7 +129,7 @@ describe("HF token Secret", () => {
   test("without a token in config the stack uses the recipe's existing hf-token-secret and creates none", () => {
     const objects = buildStackObjects(disagg, RUN);
     assert.equal(objects.hfTokenSecret, undefined);
-    for (const service of Object.values(objects.dynamoGraph.spec.services).filter((s) => s.componentType === "worker")) {
+    for (const service of Object.values(v1alpha1(objects.dynamoGraph).spec.services).filter((s) => s.componentType === "worker")) {
       assert.equal(service.envFromSecret, "hf-token-secret");
     }
   });
@@ -132,13 +141,13 @@ describe("HF token Secret", () => {
     assert.deepEqual(objects.modelDownloadJob.spec!.template.spec!.containers[0].envFrom, [
       { secretRef: { name: "disagg-router-6p-2d-hf-token" } },
     ]);
-    assert.equal(objects.dynamoGraph.spec.services.VllmPrefillWorker.envFromSecret, "disagg-router-6p-2d-hf-token");
+    assert.equal(v1alpha1(objects.dynamoGraph).spec.services.VllmPrefillWorker.envFromSecret, "disagg-router-6p-2d-hf-token");
   });
 
   test("an existing Secret can be named instead", () => {
     const objects = buildStackObjects(withConfig(agg, { hfTokenSecretName: "team-hf" }), RUN);
     assert.equal(objects.hfTokenSecret, undefined);
-    assert.equal(objects.dynamoGraph.spec.services.VllmDecodeWorker.envFromSecret, "team-hf");
+    assert.equal(v1alpha1(objects.dynamoGraph).spec.services.VllmDecodeWorker.envFromSecret, "team-hf");
   });
 });
 
@@ -337,5 +346,52 @@ describe("the image's Dynamo version, as newer operators require it", () => {
     const config = parseStackConfig({ variant: "disagg", graph: { image: "registry.local/vllm:custom", runtimeVersionOverride: "1.3.1" } }, "test");
     for (const service of Object.values(graphOf(config).spec.services)) assert.equal(service.runtimeVersionOverride, "1.3.1");
     assert.throws(() => parseStackConfig({ variant: "agg", graph: { runtimeVersionOverride: "v1.3.1" } }, "test"), /graph\.runtimeVersionOverride: must be a version such as "1\.3\.1"/);
+  });
+});
+
+describe("graph.apiVersion v1beta1: the same recipe as the storage version of Dynamo ≥ 1.5", () => {
+  const beta = (config: StackConfig) => buildStackObjects(withConfig(config, { graph: { apiVersion: "v1beta1" } }), RUN).dynamoGraph as DynamoGraphDeploymentV1beta1;
+
+  test("valid against the operator's v1beta1 schema, with nothing it would drop", () => {
+    for (const config of [agg, disagg]) {
+      const graph = beta(config);
+      assert.equal(graph.apiVersion, "nvidia.com/v1beta1");
+      assert.deepEqual(dynamoGraphProblems(graph), []);
+    }
+  });
+
+  test("each service becomes a component of the same name, a prefill or decode worker gets that type", () => {
+    const components = beta(disagg).spec!.components!;
+    assert.deepEqual(components.map((c) => [c.name, c.type, c.replicas]), [
+      ["Frontend", "frontend", 1],
+      ["VllmDecodeWorker", "decode", 2],
+      ["VllmPrefillWorker", "prefill", 6],
+    ]);
+    assert.deepEqual(beta(agg).spec!.components!.map((c) => [c.name, c.type, c.replicas]), [["Frontend", "frontend", 1], ["VllmDecodeWorker", "decode", 8]]);
+  });
+
+  test("the pod's main container carries the same engine, resources, Secret, environment and caches", () => {
+    const alpha = graphOf(disagg).spec.services.VllmPrefillWorker;
+    const prefill = beta(disagg).spec!.components!.find((c) => c.name === "VllmPrefillWorker")!;
+    const [main] = prefill.podTemplate!.spec!.containers;
+    assert.equal(main.name, "main");
+    assert.equal(main.image, alpha.extraPodSpec.mainContainer.image);
+    assert.deepEqual(main.command, ["python3", "-m", "dynamo.vllm"]);
+    assert.deepEqual(main.args, alpha.extraPodSpec.mainContainer.args);
+    assert.deepEqual(main.resources, { requests: { "nvidia.com/gpu": "2" }, limits: { "nvidia.com/gpu": "2", "rdma/ib": "2" } });
+    assert.deepEqual(main.envFrom, [{ secretRef: { name: "hf-token-secret" } }]);
+    assert.deepEqual(main.env, [{ name: "DYN_HEALTH_CHECK_ENABLED", value: "false" }, { name: "HF_HOME", value: HF_HOME }]);
+    assert.deepEqual(main.volumeMounts, [{ name: "model-cache", mountPath: HF_HOME }]);
+    assert.deepEqual(prefill.podTemplate!.spec!.volumes, [{ name: "model-cache", persistentVolumeClaim: { claimName: "model-cache" } }]);
+    assert.deepEqual(prefill.compilationCache, { pvcName: "compilation-cache", mountPath: "/home/dynamo/.cache/vllm" });
+    assert.deepEqual(prefill.podTemplate!.metadata, { annotations: alpha.extraPodMetadata!.annotations });
+    const frontend = beta(disagg).spec!.components!.find((c) => c.name === "Frontend")!;
+    assert.deepEqual(frontend.podTemplate!.spec!.containers[0].resources, { requests: { cpu: "8" }, limits: { cpu: "8" } });
+    assert.deepEqual(frontend.podTemplate!.spec!.containers[0].env, [{ name: "HF_HOME", value: HF_HOME }]);
+  });
+
+  test("the pod waits, names and run id stay as in v1alpha1", () => {
+    const graph = beta(agg);
+    assert.deepEqual(graph.metadata, graphOf(agg).metadata);
   });
 });
