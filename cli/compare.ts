@@ -4,6 +4,7 @@ import { loadRun } from "../compare/runInput";
 import { compareRuns } from "../compare/comparison";
 import { comparisonMarkdown, comparisonText } from "../compare/formatComparison";
 import { htmlReport } from "../compare/htmlReport";
+import { UserError } from "../userError";
 
 export interface CompareOptions {
   json?: boolean;
@@ -16,7 +17,11 @@ export async function compareCommand(baselineDir: string, candidateDir: string, 
   const slos = parseGoodput(options.goodput);
   const comparison = compareRuns(await loadRun(baselineDir, slos), await loadRun(candidateDir, slos));
   if (options.out) {
-    writeFileSync(options.out, htmlReport(comparison));
+    try {
+      writeFileSync(options.out, htmlReport(comparison));
+    } catch (error) {
+      throw new UserError(`--out ${options.out}: cannot write the report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
     process.stderr.write(`wrote ${options.out}\n`);
   }
   if (options.json) process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);

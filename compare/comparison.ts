@@ -61,7 +61,8 @@ export function compareRuns(baseline: RunInput, candidate: RunInput): Comparison
   rows.push(row("goodput", "fraction", "", baseline.summary.goodput.fraction, candidate.summary.goodput.fraction));
 
   const caveats: string[] = [];
-  if (JSON.stringify(baseline.summary.goodput.slos) !== JSON.stringify(candidate.summary.goodput.slos)) {
+  const sloText = (slos: Record<string, number>) => JSON.stringify(Object.entries(slos).sort(([a], [b]) => (a < b ? -1 : 1)));
+  if (sloText(baseline.summary.goodput.slos) !== sloText(candidate.summary.goodput.slos)) {
     caveats.push("the two runs' goodput counts different SLOs");
   }
   if (baseline.summary.requests.total !== candidate.summary.requests.total) {

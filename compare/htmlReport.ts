@@ -34,7 +34,7 @@ export function htmlReport(comparison: Comparison): string {
     { name: "candidate", metric: comparison.candidate.summary.metrics[metric] },
   ];
   const figures = (["time_to_first_token", "inter_token_latency"] as const).flatMap((metric) => {
-    const unit = comparison.baseline.summary.metrics[metric]?.unit ?? "ms";
+    const unit = comparison.baseline.summary.metrics[metric]?.unit ?? comparison.candidate.summary.metrics[metric]?.unit ?? "";
     return [
       `<figure>${cdfChart(`${METRIC_NAMES[metric]}: CDF`, unit, sides(metric))}<figcaption>Each curve passes through the run's min, p1, p5, p10, p25, p50, p75, p90, p95, p99 and max.</figcaption></figure>`,
       `<figure>${percentileBars(`${METRIC_NAMES[metric]}: percentiles`, unit, sides(metric))}</figure>`,

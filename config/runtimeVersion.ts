@@ -17,9 +17,18 @@ function imageTag(image: string): string {
   return lastColon > reference.lastIndexOf("/") ? reference.slice(lastColon + 1) : "";
 }
 
-/** True when the operator can read a Dynamo version from the image's tag. */
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** True when the operator can read a Dynamo version from the image's tag; semver's numbers must fit a uint64. */
 export function imageTagHasVersion(image: string): boolean {
-  return IMAGE_TAG_VERSION.test(imageTag(image));
+  const match = IMAGE_TAG_VERSION.exec(imageTag(image));
+  return match !== null && match.slice(1, 4).every((number) => BigInt(number) <= UINT64_MAX);
+}
+
+/** The major.minor.patch an image's tag names, if it names one. */
+export function imageTagVersion(image: string): string | undefined {
+  const match = IMAGE_TAG_VERSION.exec(imageTag(image));
+  return match ? match.slice(1, 4).join(".") : undefined;
 }
 
 /**

@@ -3,7 +3,7 @@ import { parseGoodput } from "../summary/goodput";
 import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
 import { flag, minutes, positiveNumber, text, textEnum, textThat, wholeNumber } from "./fields";
 import { followsNameRule, isExtendedResourceName, isImageReference, isPositiveQuantity, nameRuleText } from "./kubernetesRules";
-import { imageTagHasVersion, isOverrideVersion } from "./runtimeVersion";
+import { imageTagHasVersion, imageTagVersion, isOverrideVersion } from "./runtimeVersion";
 
 /** The Pulumi project name, and so the namespace of every config key (`dynamo-bench:<key>`). */
 export const PROJECT = "dynamo-bench";
@@ -373,6 +373,14 @@ export function configWarnings(config: StackConfig): string[] {
   const warnings: string[] = [];
   const gpus = totalGpus(config);
   const { accessMode } = config.storage;
+  const tagged = imageTagVersion(config.graph.image);
+  const override = config.graph.runtimeVersionOverride;
+  if (override !== undefined && tagged !== undefined && tagged !== override) {
+    warnings.push(
+      `${configKey(["graph", "runtimeVersionOverride"])} is ${override}, but graph.image's tag says ${tagged}: ` +
+        "the operator takes the override as the Dynamo version inside the image. Remove it if the tag is right.",
+    );
+  }
   if (accessMode !== "ReadWriteMany" && gpus > config.cluster.gpusPerNode) {
     warnings.push(
       `${configKey(["storage", "accessMode"])} is ${accessMode}, but the workers need ${gpus} GPUs, more than one node's ` +

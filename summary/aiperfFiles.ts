@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { isRegularFile, readRegularFile } from "../regularFile";
 import { join } from "node:path";
 import { forEachValidLine } from "./jsonLines";
 import * as z from "zod/mini";
@@ -63,7 +64,7 @@ export function readAggregate(dir: string): Aggregate | undefined {
   if (!existsSync(path)) return undefined;
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, "utf8"));
+    json = JSON.parse(readRegularFile(path));
   } catch (error) {
     throw new AiperfFileError(`${path} is not aiperf's aggregate JSON: ${(error as Error).message}`);
   }
@@ -89,6 +90,7 @@ export interface RecordsRead {
 export async function forEachRecord(dir: string, visit: (record: RequestRecord) => void): Promise<RecordsRead | undefined> {
   const path = join(dir, RECORDS_FILE);
   if (!existsSync(path)) return undefined;
+  if (!isRegularFile(path)) throw new AiperfFileError(`${path}: cannot read it (it is not a regular file)`);
   const read: RecordsRead = { records: 0, skippedLines: [] };
   read.records = await forEachValidLine(path, requestRecord, visit, (_line, lineNumber) => read.skippedLines.push(lineNumber), {
     dropValueArrays: true,

@@ -27,9 +27,10 @@ function metricsTable(summary: RunSummary): Table {
 function goodputLine(summary: RunSummary): string {
   const { goodRequests, fraction, slos } = summary.goodput;
   const conditions = Object.entries(slos).map(([metric, threshold]) => sloCondition(metric, threshold)).join(" and ");
-  if (goodRequests === null || fraction === null) {
+  if (goodRequests === null) {
     return `Goodput: not known for ${conditions}: it is counted from the per-request records, and this run has none`;
   }
+  if (fraction === null) return `Goodput: not known for ${conditions}: no plausible request to count it over`;
   return `Goodput: ${formatCount(goodRequests)} of ${formatCount(summary.requests.total)} requests (${formatPercent(fraction)}) meet ${conditions}`;
 }
 
@@ -44,8 +45,9 @@ function headlines(summary: RunSummary, provenance: SummaryProvenance): string[]
   if (left.length > 0) {
     const reasons: Record<string, string> = {
       duplicate: "repeated a request id",
+      badTimestamp: "had a start or end that is no real time",
       endBeforeStart: "ended before they started",
-      negativeTime: "had a negative time",
+      negativeValue: "had a negative time or token count",
       unitMismatch: "gave a metric in another unit",
     };
     const total = left.reduce((sum, [, count]) => sum + count, 0);

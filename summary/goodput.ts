@@ -54,6 +54,7 @@ export function parseGoodput(text: string): Slos {
     if (!Object.hasOwn(SLO_METRICS, metric)) {
       throw new GoodputError(`--goodput: "${shown}": aiperf has no per-request metric "${metric}"; the metrics allowed are: ${Object.keys(SLO_METRICS).join(", ")}`);
     }
+    if (Object.hasOwn(slos, metric)) throw new GoodputError(`--goodput: "${metric}" is given twice; give each metric one threshold`);
     slos[metric] = Number(threshold);
   }
   return slos;

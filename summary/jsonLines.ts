@@ -29,33 +29,51 @@ function withoutValueArrays(buffer: Buffer, start: number, end: number): string 
   return text + buffer.toString("utf8", cursor, end);
 }
 
+/** A line longer than this is no record aiperf writes (its largest are tens of MiB), and would not fit a string. */
+export const MAX_LINE_BYTES = 256 * 2 ** 20;
+
 /**
  * Calls `visit` with each line of a JSON Lines file (1-based numbers), reading it in chunks so
  * that memory stays flat however large the file is. A last line without a newline is still visited.
- * With `dropValueArrays`, array-valued `"value"`s arrive emptied (see withoutValueArrays).
+ * With `dropValueArrays`, array-valued `"value"`s arrive emptied (see withoutValueArrays). A line
+ * past MAX_LINE_BYTES goes to `tooLong` instead, unread.
  */
 export async function forEachLine(
   path: string,
   visit: (line: string, lineNumber: number) => void,
-  options: { dropValueArrays?: boolean } = {},
+  options: { dropValueArrays?: boolean; tooLong?: (lineNumber: number) => void; maxLineBytes?: number } = {},
 ): Promise<void> {
+  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
   const text = options.dropValueArrays
     ? withoutValueArrays
     : (buffer: Buffer, start: number, end: number) => buffer.toString("utf8", start, end);
-  let carry: Buffer = Buffer.alloc(0);
+  // The line split across chunks, kept as its pieces: joined once, at its end.
+  let carry: Buffer[] = [];
+  let carried = 0;
   let lineNumber = 0;
+  const endLine = (last: Buffer) => {
+    lineNumber++;
+    if (carried + last.length > maxLineBytes) {
+      options.tooLong?.(lineNumber);
+    } else {
+      const joined = carry.length > 0 ? Buffer.concat([...carry, last]) : last;
+      visit(text(joined, 0, joined.length), lineNumber);
+    }
+    carry = [];
+    carried = 0;
+  };
   for await (const chunk of createReadStream(path, { highWaterMark: 4 * 2 ** 20 })) {
     const buffer = chunk as Buffer;
     let start = 0;
     let newline = buffer.indexOf(NEWLINE);
-    if (carry.length > 0) {
-      // Only the line split across chunks is copied, never the whole chunk.
+    if (carried > 0) {
       if (newline === -1) {
-        carry = Buffer.concat([carry, buffer]);
+        // Past the limit, the rest of the line is only counted, never kept.
+        if (carried <= maxLineBytes) carry.push(buffer);
+        carried += buffer.length;
         continue;
       }
-      const joined = Buffer.concat([carry, buffer.subarray(0, newline)]);
-      visit(text(joined, 0, joined.length), ++lineNumber);
+      endLine(buffer.subarray(0, newline));
       start = newline + 1;
       newline = buffer.indexOf(NEWLINE, start);
     }
@@ -64,9 +82,12 @@ export async function forEachLine(
       start = newline + 1;
       newline = buffer.indexOf(NEWLINE, start);
     }
-    carry = buffer.subarray(start);
+    if (start < buffer.length) {
+      carry = [buffer.subarray(start)];
+      carried = buffer.length - start;
+    }
   }
-  if (carry.length > 0) visit(text(carry, 0, carry.length), ++lineNumber);
+  if (carried > 0) endLine(Buffer.alloc(0));
 }
 
 /**
@@ -81,6 +102,7 @@ export async function forEachValidLine<T>(
   options: { dropValueArrays?: boolean } = {},
 ): Promise<number> {
   let valid = 0;
+  const tooLong = (lineNumber: number) => onInvalid("", lineNumber);
   await forEachLine(
     path,
     (line, lineNumber) => {
@@ -95,7 +117,7 @@ export async function forEachValidLine<T>(
       valid++;
       visit(value);
     },
-    options,
+    { ...options, tooLong },
   );
   return valid;
 }

@@ -22,13 +22,17 @@ export type MetricSummary = { unit: string } & Record<StatKey, number | null>;
 export interface ImplausibleRecords {
   /** The same request id as an earlier record. */
   duplicate: number;
+  /** A request start or end that is no time in this century. */
+  badTimestamp: number;
   /** request_end_ns before request_start_ns. */
   endBeforeStart: number;
-  /** A time (ms, s…) below zero. */
-  negativeTime: number;
-  /** A metric in another unit than the run's other records give it. */
+  /** A time or a token count below zero. */
+  negativeValue: number;
+  /** A metric in a unit that neither matches the run's other records nor converts to it. */
   unitMismatch: number;
 }
+
+export const NO_IMPLAUSIBLE_RECORDS: ImplausibleRecords = { duplicate: 0, badTimestamp: 0, endBeforeStart: 0, negativeValue: 0, unitMismatch: 0 };
 
 /** One run, in the shape `summarize --json` prints. */
 export interface RunSummary {
@@ -65,11 +69,33 @@ function isGood(record: RequestRecord, slos: Slos): boolean {
   });
 }
 
-const TIME_UNITS = new Set(["ns", "us", "ms", "sec", "s"]);
+/** Milliseconds per unit: aiperf shows times in ms, and any other time unit is converted to it on reading. */
+const MS_PER: Record<string, number> = { ns: 1e-6, us: 1e-3, ms: 1, sec: 1e3, s: 1e3 };
 
-function isNegativeTime(unit: string, value: number | number[] | null): boolean {
-  if (!TIME_UNITS.has(unit)) return false;
+/** Puts every time in ms, so that a run in seconds compares with the SLOs and with other runs as it should. */
+function inMilliseconds(record: RequestRecord): void {
+  const metrics = record.metrics ?? {};
+  for (const tag in metrics) {
+    const metric = metrics[tag];
+    const factor = MS_PER[metric.unit];
+    if (factor === undefined || factor === 1) continue;
+    const { value } = metric;
+    metrics[tag] = { unit: "ms", value: typeof value === "number" ? value * factor : Array.isArray(value) ? value.map((v) => v * factor) : value };
+  }
+}
+
+/** A time or a token count, which cannot be below zero. */
+function isNegativeValue(unit: string, value: number | number[] | null): boolean {
+  if (unit !== "ms" && unit !== "tokens") return false;
   return typeof value === "number" ? value < 0 : Array.isArray(value) && value.some((v) => v < 0);
+}
+
+/** aiperf's timestamps are nanoseconds since the epoch (time.time_ns): from 2000 to 2100, or not a real time. */
+const EARLIEST_NS = 946_684_800e9;
+const LATEST_NS = 4_102_444_800e9;
+
+function isRealTime(ns: number): boolean {
+  return ns >= EARLIEST_NS && ns < LATEST_NS;
 }
 
 /** Counts, durations, goodput and (where needed) metric values, in one pass over the records. */
@@ -80,9 +106,9 @@ class RecordTally {
   goodRequests = 0;
   firstStartNs = Infinity;
   lastEndNs = -Infinity;
-  readonly implausible: ImplausibleRecords = { duplicate: 0, endBeforeStart: 0, negativeTime: 0, unitMismatch: 0 };
+  readonly implausible: ImplausibleRecords = { ...NO_IMPLAUSIBLE_RECORDS };
   readonly values = new Map<SummaryMetric, number[]>();
-  /** Each metric's unit, as the first plausible record gives it. */
+  /** Each metric's unit, as the first plausible record gives it, times being in ms already. */
   readonly units = new Map<string, string>();
   private readonly requestIds = new Set<string>();
 
@@ -98,12 +124,13 @@ class RecordTally {
   private implausibility(record: RequestRecord): keyof ImplausibleRecords | undefined {
     const { x_request_id: id, request_start_ns: start, request_end_ns: end } = record.metadata;
     if (id !== undefined && this.requestIds.has(id)) return "duplicate";
+    if (!isRealTime(start) || (end != null && !isRealTime(end))) return "badTimestamp";
     if (end != null && end < start) return "endBeforeStart";
     const metrics = record.metrics ?? {};
     let mismatch = false;
     for (const tag in metrics) {
       const { unit, value } = metrics[tag];
-      if (isNegativeTime(unit, value)) return "negativeTime";
+      if (isNegativeValue(unit, value)) return "negativeValue";
       const known = this.units.get(tag);
       if (known !== undefined && known !== unit) mismatch = true;
     }
@@ -112,6 +139,7 @@ class RecordTally {
 
   add(record: RequestRecord): void {
     if (record.metadata.benchmark_phase !== undefined && record.metadata.benchmark_phase !== "profiling") return;
+    inMilliseconds(record);
     const reason = this.implausibility(record);
     if (reason) {
       this.implausible[reason]++;
@@ -157,34 +185,38 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
     throw new SummaryError(`${dir}: neither profile_export.jsonl nor profile_export_aiperf.json is there; is it an aiperf artifact directory?`);
   }
   const implausible = Object.values(tally.implausible).reduce((sum, count) => sum + count, 0);
+  // Records that say nothing (an empty or corrupt file) leave the aggregate to speak for the run.
+  const records = read && (tally.total > 0 || implausible > 0) ? read : undefined;
+  if (!records && !aggregate) throw new SummaryError(`${dir}: the run has no requests`);
   // aiperf's aggregate counts every record, implausible ones too: then the records' own figures are the true ones.
-  const fromAggregate = (metric: SummaryMetric) => (read && implausible > 0 ? undefined : aggregate?.metric(metric));
+  const fromAggregate = (metric: SummaryMetric) => (records && implausible > 0 ? undefined : aggregate?.metric(metric));
   const metrics = Object.fromEntries(
     SUMMARY_METRICS.map((metric) => {
       const fromFile = fromAggregate(metric);
-      return [metric, fromFile ? aggregateSummary(fromFile) : tally.metric(metric)];
+      return [metric, fromFile ? aggregateSummary(fromFile) : records ? tally.metric(metric) : null];
     }),
   ) as Record<SummaryMetric, MetricSummary | null>;
-  const fromRecords = read ? SUMMARY_METRICS.filter((metric) => !fromAggregate(metric)).length : 0;
+  const fromRecords = records ? SUMMARY_METRICS.filter((metric) => !fromAggregate(metric)).length : 0;
 
   let requests: RunSummary["requests"];
   let durationSeconds: number | null;
   let goodRequests: number | null;
-  if (read) {
+  if (records) {
     requests = {
       total: tally.total,
       succeeded: tally.succeeded,
       failed: tally.failed,
-      skippedLines: read.skippedLines.length,
+      skippedLines: records.skippedLines.length,
       implausible: { ...tally.implausible },
     };
     durationSeconds = tally.total > 0 && tally.lastEndNs > -Infinity ? (tally.lastEndNs - tally.firstStartNs) / NS_PER_SECOND : null;
     goodRequests = tally.goodRequests;
   } else {
-    const succeeded = aggregate!.metric("request_count")?.avg ?? 0;
-    const failed = aggregate!.metric("error_request_count")?.avg ?? 0;
-    requests = { total: succeeded + failed, succeeded, failed, skippedLines: 0 };
-    durationSeconds = aggregate!.metric("benchmark_duration")?.avg ?? null;
+    const succeeded = aggregateCount(aggregate!, "request_count", dir);
+    const failed = aggregateCount(aggregate!, "error_request_count", dir);
+    requests = { total: succeeded + failed, succeeded, failed, skippedLines: read?.skippedLines.length ?? 0 };
+    const duration = aggregate!.metric("benchmark_duration")?.avg;
+    durationSeconds = duration !== undefined && duration !== null && duration >= 0 ? duration : null;
     goodRequests = null;
   }
   if (requests.total === 0 && implausible === 0) throw new SummaryError(`${dir}: the run has no requests`);
@@ -202,4 +234,13 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
       skippedLineNumbers: read?.skippedLines ?? [],
     },
   };
+}
+
+/** A count from aiperf's aggregate (a scalar block, `avg` alone): absent is 0, and anything but a whole number ≥ 0 is refused. */
+function aggregateCount(aggregate: NonNullable<ReturnType<typeof readAggregate>>, tag: string, dir: string): number {
+  const value = aggregate.metric(tag)?.avg ?? 0;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new SummaryError(`${dir}: aiperf's aggregate gives ${tag} as ${value}, which is not a count of requests`);
+  }
+  return value;
 }

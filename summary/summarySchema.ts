@@ -9,18 +9,30 @@ const metricSummary = z.object({
   p1: stat, p5: stat, p10: stat, p25: stat, p50: stat, p75: stat, p90: stat, p95: stat, p99: stat,
 });
 
+const count = z.number().int().min(0);
+
 /** summary.json as `summarize --json` writes it, whoever wrote it: the CLI, the Job's summary container, or a hand. */
 const runSummary = z.object({
   requests: z.object({
-    total: z.number(),
-    succeeded: z.number(),
-    failed: z.number(),
-    skippedLines: z.number(),
-    implausible: z.object({ duplicate: z.number(), endBeforeStart: z.number(), negativeTime: z.number(), unitMismatch: z.number() }).optional(),
+    total: count,
+    succeeded: count,
+    failed: count,
+    skippedLines: count,
+    implausible: z.object({ duplicate: count, badTimestamp: count, endBeforeStart: count, negativeValue: count, unitMismatch: count }).optional(),
   }),
   durationSeconds: z.number().nullable(),
   metrics: z.object(Object.fromEntries(SUMMARY_METRICS.map((metric) => [metric, metricSummary.nullable()]))),
-  goodput: z.object({ slos: z.record(z.string(), z.number()), goodRequests: z.number().nullable(), fraction: z.number().min(0).max(1).nullable() }),
+  goodput: z.object({ slos: z.record(z.string(), z.number()), goodRequests: count.nullable(), fraction: z.number().min(0).max(1).nullable() }),
+}).superRefine(({ requests, goodput }, ctx) => {
+  // The figures must add up, or a comparison would show numbers no run produced.
+  const problem = (path: string[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  if (requests.succeeded + requests.failed !== requests.total) problem(["requests", "total"], "is not succeeded + failed");
+  const { goodRequests, fraction } = goodput;
+  if (goodRequests === null && fraction !== null) problem(["goodput", "fraction"], "is given without goodRequests");
+  if (goodRequests !== null && goodRequests > requests.succeeded) problem(["goodput", "goodRequests"], "exceeds the requests that succeeded");
+  if (goodRequests !== null && requests.total > 0 && (fraction === null || Math.abs(fraction - goodRequests / requests.total) > 1e-9)) {
+    problem(["goodput", "fraction"], "is not goodRequests / requests.total");
+  }
 });
 
 /** The summary in a summary.json's text, or why it is not one. */

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { SECRET_SET, type StackConfig } from "../config/schema";
+import { configWarnings, SECRET_SET, type StackConfig } from "../config/schema";
 import { parseStackConfig } from "../config/stackConfig";
 import { stackConfigFromFile } from "../config/stackFile";
 import { PROJECT_ROOT } from "../cli/stackFiles";
@@ -337,6 +337,11 @@ describe("the image's Dynamo version, as newer operators require it", () => {
         image,
       );
     }
+    assert.throws(
+      () => parseStackConfig({ variant: "agg", graph: { image: "vllm-runtime:99999999999999999999.0.0" } }, "test"),
+      /graph\.image: its tag holds no semantic version/,
+      "a version number past a uint64, which the operator's semver parser cannot hold",
+    );
     for (const image of ["vllm-runtime:1.3.1", "vllm-runtime:v1.6.1", "vllm-runtime:1.4.0-rc1", `vllm-runtime:1.3.1@sha256:${"a".repeat(64)}`]) {
       assert.equal(graphOf(parseStackConfig({ variant: "agg", graph: { image } }, "test")).spec.services.Frontend.runtimeVersionOverride, undefined, image);
     }
@@ -346,6 +351,8 @@ describe("the image's Dynamo version, as newer operators require it", () => {
     const config = parseStackConfig({ variant: "disagg", graph: { image: "registry.local/vllm:custom", runtimeVersionOverride: "1.3.1" } }, "test");
     for (const service of Object.values(graphOf(config).spec.services)) assert.equal(service.runtimeVersionOverride, "1.3.1");
     assert.throws(() => parseStackConfig({ variant: "agg", graph: { runtimeVersionOverride: "v1.3.1" } }, "test"), /graph\.runtimeVersionOverride: must be a version such as "1\.3\.1"/);
+    const disagreeing = parseStackConfig({ variant: "agg", graph: { runtimeVersionOverride: "1.4.0" } }, "test");
+    assert.match(configWarnings(disagreeing).join("\n"), /graph\.runtimeVersionOverride is 1\.4\.0, but graph\.image's tag says 1\.3\.1/);
   });
 });
 

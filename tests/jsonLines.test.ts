@@ -51,3 +51,15 @@ test("with dropValueArrays, array values are emptied, scalar values and other ar
     tags: [1, 2],
   });
 });
+
+test("a line past the limit is reported by its number, never read into memory, and its neighbours still arrive", async () => {
+  const long = JSON.stringify({ pad: "y".repeat(9 * 2 ** 20) });
+  const seen: [string, number][] = [];
+  const tooLong: number[] = [];
+  await forEachLine(file(`{"a":1}\n${long}\n{"b":2}\n${long}`), (line, number) => seen.push([line, number]), {
+    maxLineBytes: 5 * 2 ** 20,
+    tooLong: (number) => tooLong.push(number),
+  });
+  assert.deepEqual(seen, [['{"a":1}', 1], ['{"b":2}', 3]]);
+  assert.deepEqual(tooLong, [2, 4]);
+});

@@ -31,7 +31,7 @@ describe("statistics, as numpy and aiperf compute them", () => {
 describe("a run without aiperf's aggregate (it died) is summarized from the records", () => {
   test("counts, duration and every statistic", async () => {
     const { summary, provenance } = await summarizeRun(artifactDir(lines()), SLOS);
-    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: { duplicate: 0, endBeforeStart: 0, negativeTime: 0, unitMismatch: 0 } });
+    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: { duplicate: 0, badTimestamp: 0, endBeforeStart: 0, negativeValue: 0, unitMismatch: 0 } });
     assert.equal(summary.durationSeconds, 10);
     assert.equal(provenance.metricsFrom, "the per-request records");
     const ttft = summary.metrics.time_to_first_token!;
@@ -77,7 +77,7 @@ describe("broken and missing input", () => {
   test("an invalid line in the middle is skipped, and the rest still counts", async () => {
     const records = [recordLine(FIVE_REQUESTS[0]), '{"metadata": {"request_start_ns": "soon"}}', recordLine(FIVE_REQUESTS[1])].join("\n");
     const { summary } = await summarizeRun(artifactDir(records), SLOS);
-    assert.deepEqual(summary.requests, { total: 2, succeeded: 2, failed: 0, skippedLines: 1, implausible: { duplicate: 0, endBeforeStart: 0, negativeTime: 0, unitMismatch: 0 } });
+    assert.deepEqual(summary.requests, { total: 2, succeeded: 2, failed: 0, skippedLines: 1, implausible: { duplicate: 0, badTimestamp: 0, endBeforeStart: 0, negativeValue: 0, unitMismatch: 0 } });
   });
 
   test("an empty run is an error, not a row of zeros", async () => {
@@ -108,7 +108,7 @@ describe("a run with aiperf's aggregate", () => {
     assert.equal(provenance.metricsFrom, "aiperf's aggregate");
     assert.equal(summary.metrics.time_to_first_token!.p50, 310);
     assert.equal(summary.metrics.inter_token_latency!.min, null, "a statistic aiperf left out stays absent");
-    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: { duplicate: 0, endBeforeStart: 0, negativeTime: 0, unitMismatch: 0 } });
+    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: { duplicate: 0, badTimestamp: 0, endBeforeStart: 0, negativeValue: 0, unitMismatch: 0 } });
     assert.equal(summary.durationSeconds, 10);
   });
 
@@ -143,7 +143,7 @@ describe("summarize, as users run it", () => {
     const summary = JSON.parse(result.stdout);
     assert.deepEqual(Object.keys(summary), ["requests", "durationSeconds", "metrics", "goodput"]);
     assert.deepEqual(Object.keys(summary.requests), ["total", "succeeded", "failed", "skippedLines", "implausible"]);
-    assert.deepEqual(Object.keys(summary.requests.implausible), ["duplicate", "endBeforeStart", "negativeTime", "unitMismatch"]);
+    assert.deepEqual(Object.keys(summary.requests.implausible), ["duplicate", "badTimestamp", "endBeforeStart", "negativeValue", "unitMismatch"]);
     assert.deepEqual(Object.keys(summary.metrics), [
       "time_to_first_token", "inter_token_latency", "request_latency", "input_sequence_length", "output_sequence_length",
     ]);
@@ -240,31 +240,86 @@ describe("aiperf's files as aiperf writes them", () => {
     const [first, second] = FIVE_REQUESTS;
     const bad = [
       recordLine(first), // the same request id as the first line
+      edited({ ...second, startMs: 7_000 }, (record) => (record.metadata.request_start_ns = 0)),
       recordLine({ ...second, startMs: 9_000, endMs: 8_000 }),
       recordLine({ ...second, startMs: 3_000, ttft: -5 }),
-      edited({ ...second, startMs: 4_000, endMs: 5_000 }, (record) => (record.metrics.time_to_first_token = { value: 0.2, unit: "sec" })),
+      recordLine({ ...second, startMs: 3_500, endMs: 4_000, osl: -3 }),
+      edited({ ...second, startMs: 4_000, endMs: 5_000 }, (record) => (record.metrics.input_sequence_length = { value: 2_000, unit: "characters" })),
     ];
     const dir = artifactDir(lines() + bad.join("\n") + "\n", aggregateFile({ time_to_first_token: { unit: "ms", avg: 1, p50: 1 } }));
     const { summary, provenance } = await summarizeRun(dir, SLOS);
-    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: { duplicate: 1, endBeforeStart: 1, negativeTime: 1, unitMismatch: 1 } });
+    assert.deepEqual(summary.requests, {
+      total: 6, succeeded: 5, failed: 1, skippedLines: 0,
+      implausible: { duplicate: 1, badTimestamp: 1, endBeforeStart: 1, negativeValue: 2, unitMismatch: 1 },
+    });
     assert.equal(summary.metrics.time_to_first_token!.avg, 500, "the six plausible records, not aiperf's aggregate, which counts them all");
     assert.equal(provenance.metricsFrom, "the per-request records");
     assert.equal(summary.durationSeconds, 10);
     const text = runCli(["summarize", dir]).stdout;
-    assert.match(text, /Left out 4 record\(s\) that cannot be real measurements: 1 repeated a request id, 1 ended before they started, 1 had a negative time, 1 gave a metric in another unit/);
+    assert.match(
+      text,
+      /Left out 6 record\(s\) that cannot be real measurements: 1 repeated a request id, 1 had a start or end that is no real time, 1 ended before they started, 2 had a negative time or token count, 1 gave a metric in another unit/,
+    );
+  });
+
+  test("times in another unit than ms are converted, so goodput and comparisons mean the same thing", async () => {
+    const inSeconds = FIVE_REQUESTS.map((spec) =>
+      spec.error
+        ? recordLine(spec)
+        : edited(spec, (record) => {
+            for (const tag of ["time_to_first_token", "inter_token_latency", "request_latency"]) {
+              record.metrics[tag] = { value: record.metrics[tag].value / 1000, unit: "sec" };
+            }
+          }),
+    ).join("\n") + "\n";
+    const { summary } = await summarizeRun(artifactDir(inSeconds), SLOS);
+    const reference = (await summarizeRun(artifactDir(lines()), SLOS)).summary;
+    assert.deepEqual(summary.goodput, reference.goodput);
+    assert.equal(summary.metrics.time_to_first_token!.unit, "ms");
+    assert.ok(Math.abs(summary.metrics.time_to_first_token!.p50! - 300) < 1e-9);
   });
 
   test("compare refuses two runs whose units differ", () => {
-    const ms = artifactDir(lines());
-    const seconds = artifactDir(
-      FIVE_REQUESTS.map((spec) =>
-        spec.error ? recordLine(spec) : edited(spec, (record) => (record.metrics.time_to_first_token = { value: spec.ttft! / 1000, unit: "sec" })),
-      ).join("\n") + "\n",
-    );
-    const result = runCli(["compare", ms, seconds]);
+    const withUnit = (unit: string) => {
+      const dir = artifactDir(undefined);
+      const summary = JSON.parse(runCli(["summarize", artifactDir(lines()), "--json"]).stdout);
+      summary.metrics.time_to_first_token.unit = unit;
+      writeFileSync(join(dir, "summary.json"), JSON.stringify(summary));
+      return dir;
+    };
+    const result = runCli(["compare", withUnit("ms"), withUnit("sec")]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /error: time_to_first_token is in ms in .* but in sec in .*: runs in different units are not compared/);
     assert.doesNotMatch(result.stderr, STACK_TRACE);
+  });
+
+  test("a summary.json whose figures do not add up is refused, never compared", () => {
+    const dir = artifactDir(undefined);
+    const summary = JSON.parse(runCli(["summarize", artifactDir(lines()), "--json"]).stdout);
+    const broken = [
+      { ...summary, goodput: { ...summary.goodput, goodRequests: null } },
+      { ...summary, goodput: { ...summary.goodput, goodRequests: 50 } },
+      { ...summary, requests: { ...summary.requests, total: -10 } },
+    ];
+    for (const text of broken) {
+      writeFileSync(join(dir, "summary.json"), JSON.stringify(text));
+      const result = runCli(["compare", dir, dir]);
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /summary\.json: not a dynamo-bench summary/);
+    }
+  });
+
+  test("an aggregate whose counts are not counts is refused; an empty records file leaves the aggregate to count", async () => {
+    const counts = (requestCount: number) => aggregateFile({ request_count: { unit: "requests", avg: requestCount }, benchmark_duration: { unit: "sec", avg: 10 } });
+    for (const bad of [-10, 2.5]) {
+      await assert.rejects(summarizeRun(artifactDir(undefined, counts(bad)), SLOS), /aiperf's aggregate gives request_count as .*, which is not a count of requests/);
+    }
+    const { summary } = await summarizeRun(artifactDir("", counts(10)), SLOS);
+    assert.equal(summary.requests.total, 10);
+  });
+
+  test("an SLO given twice is refused", () => {
+    assert.throws(() => parseGoodput("time_to_first_token:1000 time_to_first_token:500"), /"time_to_first_token" is given twice/);
   });
 
   test("an aggregate-only run says so, and gives no goodput rather than one outside 0–100%", async () => {
