@@ -70,12 +70,14 @@ function component(name: string, service: DynamoService): Component {
 }
 
 /**
- * The same graph as v1beta1, field for field as the operator's own conversion makes it
+ * The same graph as v1beta1, as the operator's own conversion makes it
  * (deploy/operator/api/v1alpha1/shared_spec_conversion.go @ 0d531a94, dynamographdeployment_conversion.go
  * @ 0fddc01b in ai-dynamo/dynamo): each service becomes a component named after it, a prefill or decode
  * worker gets that type, resources, the Secret, the environment and the mounts move into the pod's
  * `main` container, the compilation-cache mount becomes `compilationCache`, and `spec.pvcs`, which
- * only names existing claims, has no v1beta1 field.
+ * only names existing claims, has no v1beta1 field. Two things are written out that the operator
+ * would otherwise do when it renders the pods (internal/dynamo/graph.go): a volume for each claim
+ * mounted, and the cache mount kept out of the main container, whose `compilationCache` mounts it.
  */
 export function asV1beta1(graph: DynamoGraphDeployment): DynamoGraphDeploymentV1beta1 {
   const components = Object.entries(graph.spec.services)
