@@ -1,7 +1,7 @@
-import "../tests/support/scratchTmp";
+import "../tests/support/scratchTmp.mjs";
 // Times one simulation of a 12k-request conversation-like trace per stack (the goal: under 1 s),
 // in process and as the whole `npm run cli -- simulate` command.
-// Usage: npx tsx bench/simulate.ts
+// Usage: npm run bench -- bench/simulate.ts
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,7 +1,7 @@
-import "../tests/support/scratchTmp";
+import "../tests/support/scratchTmp.mjs";
 // Times `npm run cli -- summarize` on generated aiperf runs of 30k and 120k requests, with and
 // without aiperf's aggregate, and prints wall time and peak memory of the whole command.
-// Usage: npx tsx bench/summarize.ts
+// Usage: npm run bench -- bench/summarize.ts
 import { spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { once } from "node:events";

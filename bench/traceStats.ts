@@ -1,7 +1,7 @@
-import "../tests/support/scratchTmp";
+import "../tests/support/scratchTmp.mjs";
 // Times `npm run cli -- trace stats` on a 120k-request trace against plain node reading the file
 // and JSON.parse-ing every line, both as whole commands. The goal: at most 2× the plain read.
-// Usage: npx tsx bench/traceStats.ts
+// Usage: npm run bench -- bench/traceStats.ts
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,9 +1,12 @@
 import * as echarts from "echarts";
 
-/** An ECharts option rendered to an SVG string on the server: no browser, no DOM. */
+/**
+ * An ECharts option rendered to an SVG string on the server: no browser, no DOM. The background
+ * is opaque white unless the option says otherwise, so the chart reads on a dark slide or viewer.
+ */
 export function svgChart(option: echarts.EChartsOption, size = { width: 760, height: 360 }): string {
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, ...size });
-  chart.setOption({ animation: false, ...option });
+  chart.setOption({ animation: false, backgroundColor: "#ffffff", ...option });
   const svg = chart.renderToSVGString();
   chart.dispose();
   return svg;

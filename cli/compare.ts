@@ -1,10 +1,10 @@
-import { writeFileSync } from "node:fs";
 import { parseGoodput } from "../summary/goodput";
-import { loadRun } from "../compare/runInput";
+import { loadRun, type RunInput } from "../compare/runInput";
 import { compareRuns } from "../compare/comparison";
 import { comparisonMarkdown, comparisonText } from "../compare/formatComparison";
 import { htmlReport } from "../compare/htmlReport";
-import { UserError } from "../userError";
+import { readRequestCdfs } from "../compare/requestCdf";
+import { writeOutputFile } from "./outputFile";
 
 export interface CompareOptions {
   json?: boolean;
@@ -13,15 +13,17 @@ export interface CompareOptions {
   goodput: string;
 }
 
+/** A run summarized from aiperf's artifacts has its per-request values; a summary.json alone has percentiles. */
+const requestCdfsOf = (run: RunInput) => (run.source === "artifacts" ? readRequestCdfs(run.dir) : Promise.resolve(undefined));
+
 export async function compareCommand(baselineDir: string, candidateDir: string, options: CompareOptions): Promise<void> {
   const slos = parseGoodput(options.goodput);
-  const comparison = compareRuns(await loadRun(baselineDir, slos), await loadRun(candidateDir, slos));
-  if (options.out) {
-    try {
-      writeFileSync(options.out, htmlReport(comparison));
-    } catch (error) {
-      throw new UserError(`--out ${options.out}: cannot write the report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
+  const baseline = await loadRun(baselineDir, slos);
+  const candidate = await loadRun(candidateDir, slos);
+  const comparison = compareRuns(baseline, candidate);
+  if (options.out !== undefined) {
+    const cdfs = { baseline: await requestCdfsOf(baseline), candidate: await requestCdfsOf(candidate) };
+    writeOutputFile("--out", options.out, htmlReport(comparison, cdfs));
     process.stderr.write(`wrote ${options.out}\n`);
   }
   if (options.json) process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);

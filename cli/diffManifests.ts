@@ -1,8 +1,16 @@
 import { manifestChanges } from "../review/manifestChanges";
 import { changesMarkdown, changesText } from "../review/formatChanges";
 
-export async function diffManifestsCommand(baseDir: string, headDir: string, options: { markdown?: boolean; json?: boolean }): Promise<void> {
+export interface DiffManifestsOptions {
+  markdown?: boolean;
+  json?: boolean;
+  exitCode?: boolean;
+}
+
+export async function diffManifestsCommand(baseDir: string, headDir: string, options: DiffManifestsOptions): Promise<void> {
   const changes = manifestChanges(baseDir, headDir);
   if (options.json) process.stdout.write(`${JSON.stringify(changes, null, 2)}\n`);
   else process.stdout.write(options.markdown ? changesMarkdown(changes) : changesText(changes));
+  const changed = changes.some((stack) => stack.added.length + stack.removed.length + stack.changed.length > 0);
+  if (options.exitCode && changed) process.exitCode = 1;
 }

@@ -1,5 +1,7 @@
+#!/usr/bin/env node
 // Runs the CLI from one JavaScript bundle, rebuilt by esbuild whenever a source file is newer than
-// it, so that a command does not compile TypeScript each time it starts. `npm run cli` runs this.
+// it, so that a command does not compile TypeScript each time it starts. It is the package's bin,
+// `npx dynamo-bench`; `npm run cli` runs it too.
 "use strict";
 const { mkdirSync, readdirSync, renameSync, statSync } = require("node:fs");
 const { join, resolve } = require("node:path");
@@ -60,8 +62,8 @@ async function build() {
   renameSync(building, bundle);
 }
 
-// This file holds the build options, so editing it also makes the bundle stale.
-if (bundleMs() < Math.max(newestSourceMs(), statSync(__filename).mtimeMs)) {
+// This file holds the build options and package.json the version, so editing either makes the bundle stale.
+if (bundleMs() < Math.max(newestSourceMs(), statSync(__filename).mtimeMs, statSync(join(root, "package.json")).mtimeMs)) {
   // esbuild has already printed why the build failed.
   build().then(() => require(bundle), () => process.exit(1));
 } else {

@@ -1,19 +1,23 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
 import { UserError } from "../userError";
-import { shellCommand } from "../builders/shellCommands";
+import { describeFileError, isFileSystemError } from "../fileErrors";
+import { version } from "../package.json";
+import type { RenderOptions } from "./renderCommand";
 import type { SummarizeOptions } from "./summarize";
 import type { CompareOptions } from "./compare";
 import type { TraceStatsOptions } from "./trace";
+import type { TraceFetchOptions } from "./traceFetch";
 import type { SimulateOptions } from "./simulate";
+import type { DiffManifestsOptions } from "./diffManifests";
 
 // Each command loads its modules when it runs, so that no command pays for another's (ECharts, esbuild…).
 const commands = {
-  render: () => require("./render") as typeof import("./render"),
-  stackFiles: () => require("./stackFiles") as typeof import("./stackFiles"),
+  render: () => require("./renderCommand") as typeof import("./renderCommand"),
   summarize: () => require("./summarize") as typeof import("./summarize"),
   compare: () => require("./compare") as typeof import("./compare"),
   trace: () => require("./trace") as typeof import("./trace"),
+  traceFetch: () => require("./traceFetch") as typeof import("./traceFetch"),
   simulate: () => require("./simulate") as typeof import("./simulate"),
   diffManifests: () => require("./diffManifests") as typeof import("./diffManifests"),
 };
@@ -27,56 +31,54 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   process.exit(0);
 });
 
-/** Runs a command; a user's mistake ends it with its message and exit code 1, a bug with its stack. */
+/**
+ * Runs a command. A user's mistake, or a file the user named that cannot be read or written, ends
+ * it with one line and exit code 1; a bug ends it with its stack.
+ */
 async function run(command: () => void | Promise<void>): Promise<void> {
   try {
     await command();
   } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    process.stderr.write(`error: ${error.message}\n`);
+    if (error instanceof UserError) process.stderr.write(`error: ${error.message}\n`);
+    else if (isFileSystemError(error)) process.stderr.write(`error: ${error.path}: ${describeFileError(error)}\n`);
+    else throw error;
     process.exitCode = 1;
   }
+}
+
+/** `-s, --stack` and `--config-file`, which name the stack file two ways: one or the other. */
+function stackOptions(command: Command, stackHelp: string): Command {
+  return command
+    .addOption(new Option("-s, --stack <name>", stackHelp).conflicts("configFile"))
+    .addOption(new Option("--config-file <path>", "use this stack file instead of Pulumi.<name>.yaml"));
+}
+
+/** The `--json` and `--markdown` formats, of which a command prints one. */
+function formatOptions(command: Command, markdownHelp: string, jsonHelp: string): Command {
+  return command.addOption(new Option("--markdown", markdownHelp).conflicts("json")).addOption(new Option("--json", jsonHelp));
+}
+
+function examples(...lines: string[]): string {
+  return `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((line) => `  $ ${line}`).join("\n")}`;
 }
 
 const program = new Command()
   .name("dynamo-bench")
   .description("Render, run and compare NVIDIA Dynamo's Qwen3-32B agg vs disagg benchmark")
-  .showHelpAfterError();
+  .version(version, "-V, --version", "print the version")
+  // As kubectl does: the mistake on one line, and where the usage is on the next.
+  .showHelpAfterError("(add --help for usage)");
 
-program
-  .command("render")
-  .description("print every Kubernetes object that `pulumi up -s <stack>` applies, with no cluster and no Pulumi CLI")
-  .option("--stack <name>", "the stack whose Pulumi.<name>.yaml to render (agg, disagg)")
-  .option("--config-file <path>", "render this stack file instead")
+stackOptions(
+  program
+    .command("render")
+    .description("print every Kubernetes object that `pulumi up -s <stack>` applies, with no cluster and no Pulumi CLI"),
+  "the stack whose Pulumi.<name>.yaml to render (agg, disagg)",
+)
   .option("--out <dir>", "write one file per object into this directory instead of printing")
-  .option("--check", "exit 1 with a unified diff when manifests/<stack> (or --out) is not what render writes")
-  .action((options: { stack?: string; configFile?: string; out?: string; check?: boolean }) =>
-    run(() => {
-      const { renderStack, multiDocumentYaml, writeManifests, staleManifests } = commands.render();
-      const { stackFilePath, committedManifestsDir } = commands.stackFiles();
-      const rendered = renderStack(stackFilePath(options));
-      for (const warning of rendered.warnings) process.stderr.write(`warning: ${warning}\n`);
-      if (options.check) {
-        const dir = options.out ?? committedManifestsDir(options);
-        const patches = staleManifests(rendered, dir);
-        if (patches.length === 0) {
-          process.stderr.write(`${dir} is up to date\n`);
-          return;
-        }
-        process.stdout.write(patches.join(""));
-        throw new UserError(
-          `${dir} is stale: ${patches.length} file(s) differ from what render writes. ` +
-            `Refresh them with: ${shellCommand("npm", "run", "cli", "--", "render", ...(options.stack ? ["--stack", options.stack] : ["--config-file", options.configFile ?? ""]), "--out", dir)}`,
-        );
-      }
-      if (options.out) {
-        const files = writeManifests(rendered, options.out);
-        process.stderr.write(`wrote ${files.length} manifests to ${options.out}\n`);
-      } else {
-        process.stdout.write(multiDocumentYaml(rendered));
-      }
-    }),
-  );
+  .option("--check", "exit 1 with a unified diff when manifests/<stack> (or --out) is not what render writes; with no stack, check every stack")
+  .addHelpText("after", examples("npx dynamo-bench render -s agg | kubectl apply --dry-run=client -f -", "npx dynamo-bench render --check"))
+  .action((options: RenderOptions) => run(() => commands.render().renderCommand(options)));
 
 program
   .command("summarize")
@@ -85,17 +87,18 @@ program
   .option("--json", "print the summary as JSON")
   .option("--goodput <slos>", "the SLOs a good request meets, in aiperf's --goodput syntax", RECIPE_GOODPUT)
   .option("--write", "also write summary.json and summary.md into the directory")
+  .addHelpText("after", examples("npx dynamo-bench summarize examples/agg-sample"))
   .action((dir: string, options: SummarizeOptions) => run(() => commands.summarize().summarizeCommand(dir, options)));
 
-program
+const compare = program
   .command("compare")
   .description("compare two runs side by side: TTFT, ITL and request latency (avg, p50, p90, p99) and goodput")
   .argument("<baseline-dir>", "an aiperf artifact directory or a local results directory")
-  .argument("<candidate-dir>", "an aiperf artifact directory or a local results directory")
-  .option("--markdown", "print the table as Markdown, for a pull request")
-  .option("--json", "print the comparison as JSON")
-  .option("--out <report.html>", "also write a self-contained HTML report with charts")
+  .argument("<candidate-dir>", "an aiperf artifact directory or a local results directory");
+formatOptions(compare, "print the table as Markdown, for a pull request", "print the comparison as JSON")
+  .option("--out <report.html>", "also write a self-contained HTML report with charts (per-request CDFs from artifact directories)")
   .option("--goodput <slos>", "the SLOs for runs summarized from artifacts", RECIPE_GOODPUT)
+  .addHelpText("after", examples("npx dynamo-bench compare examples/agg-sample examples/disagg-sample --out report.html"))
   .action((baseline: string, candidate: string, options: CompareOptions) =>
     run(() => commands.compare().compareCommand(baseline, candidate, options)),
   );
@@ -107,33 +110,47 @@ trace
   .argument("<file>", "a Mooncake-format trace: one JSON object per line")
   .option("--json", "print the figures as JSON")
   .option("--skip-invalid", "skip invalid lines and count them, instead of stopping at the first")
+  .addHelpText("after", examples("npx dynamo-bench trace stats traces/conversation_trace.jsonl --json | jq .requests"))
   .action((file: string, options: TraceStatsOptions) => run(() => commands.trace().traceStatsCommand(file, options)));
+stackOptions(
+  trace.command("fetch").description("download the trace the benchmark Job replays, from the same URL, checked against the same sha256"),
+  "take benchmark.traceUrl and benchmark.traceSha256 from Pulumi.<name>.yaml (default: the recipe's)",
+)
+  .option("--out <file>", "where to keep the trace", "traces/conversation_trace.jsonl")
+  .addHelpText("after", examples("npx dynamo-bench trace fetch"))
+  .action((options: TraceFetchOptions) => run(() => commands.traceFetch().traceFetchCommand(options)));
 
-program
-  .command("simulate")
-  .description("replay a trace through a model of the stack's workers and their prefix caches: what routing can reuse")
-  .option("--trace <file>", "a Mooncake-format trace")
-  .option("--stack <name>", "the stack whose Pulumi.<name>.yaml gives the workers, policy and cache capacity")
-  .option("--config-file <path>", "use this stack file instead")
+stackOptions(
+  program
+    .command("simulate")
+    .description("replay a trace through a model of the stack's workers and their prefix caches: what routing can reuse")
+    .option("--trace <file>", "a Mooncake-format trace"),
+  "the stack whose Pulumi.<name>.yaml gives the workers, policy and cache capacity",
+)
   .option("--policy <policy>", "round-robin, random, kv, or all three side by side (default: the stack's)")
-  .option("--workers <n>", "how many workers requests are routed to (default: the stack's)")
+  .option("--workers <n>", "how many workers requests are routed to, at most 4096 (default: the stack's)")
   .option("--capacity-tokens <n>", "prefix-cache capacity per worker (default: from GPU memory, TP and the model)")
   .option("--overlap-weight <w>", "the KV router's weight on blocks to prefill", "1")
   .option("--seed <n>", "seed of the random policy", "1")
   .option("--sweep-capacity", "hit rate against capacity, 10^4 to 10^9 tokens per worker")
-  .option("--chart <file.svg>", "with --sweep-capacity, also draw it as an SVG chart")
+  .option("--chart <file.svg>", "with --sweep-capacity only: draw every policy's sweep as an SVG chart")
   .option("--json", "print JSON")
   .option("--skip-invalid", "skip invalid trace lines instead of stopping")
+  .addHelpText("after", examples("npx dynamo-bench simulate --trace traces/conversation_trace.jsonl -s disagg --policy all"))
   .action((options: SimulateOptions) => run(() => commands.simulate().simulateCommand(options)));
 
-program
-  .command("diff-manifests")
-  .description("what changes between two renders (render --out), object by object and field by field")
-  .argument("<base-dir>", "the base render: manifests/ with a folder per stack, or one stack's folder")
-  .argument("<head-dir>", "the head render, laid out the same way")
-  .option("--markdown", "print a compact Markdown summary, for a pull request comment")
-  .option("--json", "print the changes as JSON")
-  .action((base: string, head: string, options: { markdown?: boolean; json?: boolean }) =>
+formatOptions(
+  program
+    .command("diff-manifests")
+    .description("what changes between two renders (render --out), object by object and field by field")
+    .argument("<base-dir>", "the base render: manifests/ with a folder per stack, or one stack's folder")
+    .argument("<head-dir>", "the head render, laid out the same way"),
+  "print a compact Markdown summary, for a pull request comment",
+  "print the changes as JSON",
+)
+  .option("--exit-code", "exit 1 when something changed, as `git diff --exit-code` does")
+  .addHelpText("after", examples("npx dynamo-bench diff-manifests main-render/ manifests/ --markdown"))
+  .action((base: string, head: string, options: DiffManifestsOptions) =>
     run(() => commands.diffManifests().diffManifestsCommand(base, head, options)),
   );
 

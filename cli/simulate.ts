@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import { z } from "zod";
 import { stackConfigFromFile } from "../config/stackFile";
 import { workerPools } from "../config/schema";
@@ -6,20 +5,32 @@ import { workerCapacityTokens } from "../sim/capacity";
 import { POLICIES, type Policy } from "../sim/routing";
 import { DEFAULT_TIME_MODEL, type SimulationOptions } from "../sim/simulate";
 import { capacitySweep, loadTrace, simulateTrace } from "../sim/traceSimulation";
-import { simulationText, sweepChart, sweepText } from "../sim/formatSimulation";
+import { simulationText, sweepText } from "../sim/formatSimulation";
+import { sweepChart } from "../sim/sweepChart";
+import { formatCount } from "../summary/numbers";
 import { stackFilePath } from "./stackFiles";
+import { writeOutputFile } from "./outputFile";
 import { UserError } from "../userError";
 
-const wholeNumber = (flag: string, min: number) =>
-  z.coerce.number({ error: `${flag}: must be a whole number ≥ ${min}` }).pipe(z.int({ error: `${flag}: must be a whole number ≥ ${min}` }).min(min, { error: `${flag}: must be a whole number ≥ ${min}` }));
+/** Each worker keeps a cache, and the KV router weighs every worker for every request: far past any real stack, memory and time run out. */
+export const MAX_WORKERS = 4096;
+/** 10^12 tokens is a thousand times the sweep's top; past it a number is a typo, not a GPU. */
+export const MAX_CAPACITY_TOKENS = 1e12;
+
+const wholeNumber = (flag: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
+  const error = `${flag}: must be a whole number ≥ ${min}`;
+  return z.coerce
+    .number({ error })
+    .pipe(z.number().int({ error }).min(min, { error }).max(max, { error: `${flag}: must be at most ${formatCount(max)}` }));
+};
 
 const simulateOptions = z.object({
   trace: z.string({ error: "--trace: give the trace file" }),
   stack: z.string().optional(),
   configFile: z.string().optional(),
   policy: z.enum([...POLICIES, "all"], { error: `--policy: must be one of ${[...POLICIES, "all"].join(", ")}` }).optional(),
-  workers: wholeNumber("--workers", 1).optional(),
-  capacityTokens: wholeNumber("--capacity-tokens", 0).optional(),
+  workers: wholeNumber("--workers", 1, MAX_WORKERS).optional(),
+  capacityTokens: wholeNumber("--capacity-tokens", 0, MAX_CAPACITY_TOKENS).optional(),
   overlapWeight: z.coerce.number({ error: "--overlap-weight: must be a number ≥ 0" }).min(0, { error: "--overlap-weight: must be a number ≥ 0" }).default(1),
   seed: wholeNumber("--seed", 0).default(1),
   sweepCapacity: z.boolean().optional(),
@@ -33,6 +44,9 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
   const parsed = simulateOptions.safeParse(raw);
   if (!parsed.success) throw new UserError(parsed.error.issues[0].message);
   const options = parsed.data;
+  if (options.chart !== undefined && !options.sweepCapacity) {
+    throw new UserError("--chart draws the capacity sweep: give --sweep-capacity with it, or leave --chart out");
+  }
   const config = stackConfigFromFile(stackFilePath(options));
   // The stack's pool that requests are routed to: the prefill workers of disagg, the workers of agg.
   const routed = workerPools(config)[0];
@@ -50,12 +64,16 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
 
   if (options.sweepCapacity) {
     const sweeps = policies.map((policy) => ({ policy, points: capacitySweep(trace, { ...base, policy }) }));
-    if (options.chart) {
-      writeFileSync(options.chart, sweepChart(sweeps[0].points, trace.bound, `${config.variant}: ${policies[0]} over ${base.workers} worker(s)`));
+    if (options.chart !== undefined) {
+      const title = `${config.variant}: hit rate against cache capacity, ${formatCount(base.workers)} worker(s)`;
+      writeOutputFile("--chart", options.chart, sweepChart({ title, sweeps, bound: trace.bound, capacityTokens: base.capacityTokens }));
       process.stderr.write(`wrote ${options.chart}\n`);
     }
-    if (options.json) process.stdout.write(`${JSON.stringify({ bound: trace.bound, workers: base.workers, sweeps }, null, 2)}\n`);
-    else for (const sweep of sweeps) process.stdout.write(`${sweep.policy} over ${base.workers} worker(s):\n${sweepText(sweep.points, trace.bound)}\n`);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ bound: trace.bound, workers: base.workers, capacityTokensPerWorker: base.capacityTokens, sweeps }, null, 2)}\n`);
+    } else {
+      for (const sweep of sweeps) process.stdout.write(`${sweep.policy} over ${base.workers} worker(s):\n${sweepText(sweep.points, trace.bound)}\n`);
+    }
     return;
   }
   const reports = policies.map((policy) => simulateTrace(trace, { ...base, policy }));

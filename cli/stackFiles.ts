@@ -8,8 +8,9 @@ export { PROJECT_ROOT };
 
 const stackName = z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: "a stack name has letters, digits, '_', '.' and '-' only" });
 
-export function availableStacks(): string[] {
-  return readdirSync(PROJECT_ROOT)
+/** The stacks with a Pulumi.<stack>.yaml in `root`. */
+export function availableStacks(root = PROJECT_ROOT): string[] {
+  return readdirSync(root)
     .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
     .filter((name): name is string => name !== undefined)
     .sort();

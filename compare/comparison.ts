@@ -5,27 +5,34 @@ export const COMPARED_METRICS: SummaryMetric[] = ["time_to_first_token", "inter_
 export const COMPARED_STATISTICS = ["avg", "p50", "p90", "p99"] as const;
 
 export interface ComparisonRow {
-  metric: SummaryMetric | "goodput";
+  metric: SummaryMetric | "failed_requests" | "goodput";
   statistic: (typeof COMPARED_STATISTICS)[number] | "fraction";
   unit: string;
   baseline: number | null;
   candidate: number | null;
-  /** (candidate − baseline) / baseline, in percent. */
+  /** (candidate − baseline) / baseline, in percent; null for a fraction of requests, whose change is in points. */
   changePercent: number | null;
-  /** candidate / baseline. */
+  /** (candidate − baseline) × 100 for a fraction of requests: 0.6485 → 0.8460 is +19.75 points; null for the rest. */
+  changePoints: number | null;
+  /** candidate / baseline; null for a fraction of requests. */
   ratio: number | null;
 }
 
+/** One side of a comparison: where it came from, what it is called, and its summary. */
+export type ComparedRun = RunInput;
+
 export interface Comparison {
-  baseline: { dir: string; summary: RunSummary };
-  candidate: { dir: string; summary: RunSummary };
+  baseline: ComparedRun;
+  candidate: ComparedRun;
   rows: ComparisonRow[];
   /** Things that make the two runs less comparable than they look. */
   caveats: string[];
+  /** Things about the inputs that do not change the figures, such as a run.json that could not be used. */
+  notes: string[];
 }
 
-function row(
-  metric: ComparisonRow["metric"],
+function relativeRow(
+  metric: SummaryMetric,
   statistic: ComparisonRow["statistic"],
   unit: string,
   baseline: number | null,
@@ -39,8 +46,33 @@ function row(
     baseline,
     candidate,
     changePercent: comparable ? ((candidate - baseline) / baseline) * 100 : null,
+    changePoints: null,
     ratio: comparable ? candidate / baseline : null,
   };
+}
+
+// A relative change of a fraction reads as a larger move than it is: 64.85% → 84.60% is +30.5% but +19.75 points.
+function fractionRow(metric: "failed_requests" | "goodput", baseline: number | null, candidate: number | null): ComparisonRow {
+  return {
+    metric,
+    statistic: "fraction",
+    unit: "",
+    baseline,
+    candidate,
+    changePercent: null,
+    changePoints: baseline !== null && candidate !== null ? (candidate - baseline) * 100 : null,
+    ratio: null,
+  };
+}
+
+function failedFraction({ requests }: RunSummary): number | null {
+  return requests.total > 0 ? requests.failed / requests.total : null;
+}
+
+/** SLOs in a stable order, so that the same SLOs given in another order are the same. */
+export function sameSlos(a: Record<string, number>, b: Record<string, number>): boolean {
+  const text = (slos: Record<string, number>) => JSON.stringify(Object.entries(slos).sort(([x], [y]) => (x < y ? -1 : 1)));
+  return text(a) === text(b);
 }
 
 export function compareRuns(baseline: RunInput, candidate: RunInput): Comparison {
@@ -55,14 +87,14 @@ export function compareRuns(baseline: RunInput, candidate: RunInput): Comparison
       );
     }
     for (const statistic of COMPARED_STATISTICS) {
-      rows.push(row(metric, statistic, before?.unit ?? after?.unit ?? "", before?.[statistic] ?? null, after?.[statistic] ?? null));
+      rows.push(relativeRow(metric, statistic, before?.unit ?? after?.unit ?? "", before?.[statistic] ?? null, after?.[statistic] ?? null));
     }
   }
-  rows.push(row("goodput", "fraction", "", baseline.summary.goodput.fraction, candidate.summary.goodput.fraction));
+  rows.push(fractionRow("failed_requests", failedFraction(baseline.summary), failedFraction(candidate.summary)));
+  rows.push(fractionRow("goodput", baseline.summary.goodput.fraction, candidate.summary.goodput.fraction));
 
   const caveats: string[] = [];
-  const sloText = (slos: Record<string, number>) => JSON.stringify(Object.entries(slos).sort(([a], [b]) => (a < b ? -1 : 1)));
-  if (sloText(baseline.summary.goodput.slos) !== sloText(candidate.summary.goodput.slos)) {
+  if (!sameSlos(baseline.summary.goodput.slos, candidate.summary.goodput.slos)) {
     caveats.push("the two runs' goodput counts different SLOs");
   }
   if (baseline.summary.requests.total !== candidate.summary.requests.total) {
@@ -71,5 +103,6 @@ export function compareRuns(baseline: RunInput, candidate: RunInput): Comparison
         "with a fixed schedule they replay the same trace only when both ran to the end",
     );
   }
-  return { baseline: { dir: baseline.dir, summary: baseline.summary }, candidate: { dir: candidate.dir, summary: candidate.summary }, rows, caveats };
+  const notes = [baseline.note, candidate.note].filter((note): note is string => note !== undefined);
+  return { baseline, candidate, rows, caveats, notes };
 }

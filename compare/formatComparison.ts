@@ -1,37 +1,63 @@
 import { METRIC_NAMES } from "../summary/formatSummary";
-import { formatPercent, formatValue } from "../summary/numbers";
+import { formatCount, formatPercent, formatValue } from "../summary/numbers";
 import { markdownTable, textTable, type Table } from "../summary/table";
-import type { Comparison, ComparisonRow } from "./comparison";
+import type { ComparedRun, Comparison, ComparisonRow } from "./comparison";
+import { goodputSlosLine } from "./sloText";
 
 function label(row: ComparisonRow): string {
   if (row.metric === "goodput") return "Goodput (fraction of requests)";
+  if (row.metric === "failed_requests") return "Failed requests";
   return `${METRIC_NAMES[row.metric]} ${row.statistic} (${row.unit})`;
 }
 
-function value(row: ComparisonRow, side: "baseline" | "candidate"): string {
+function value(row: ComparisonRow, run: ComparedRun, side: "baseline" | "candidate"): string {
   const figure = row[side];
   if (figure === null) return "n/a";
+  if (row.metric === "failed_requests") return `${formatCount(run.summary.requests.failed)} of ${formatCount(run.summary.requests.total)} (${formatPercent(figure)})`;
   return row.metric === "goodput" ? formatPercent(figure) : formatValue(figure);
 }
 
+const signed = (figure: number, digits: number) => `${figure > 0 ? "+" : ""}${formatValue(figure, digits)}`;
+
 function change(row: ComparisonRow): string {
-  if (row.changePercent === null) return "n/a";
-  return `${row.changePercent > 0 ? "+" : ""}${formatValue(row.changePercent, 1)}%`;
+  if (row.statistic === "fraction") return row.changePoints === null ? "n/a" : `${signed(row.changePoints, 2)} pts`;
+  return row.changePercent === null ? "n/a" : `${signed(row.changePercent, 1)}%`;
+}
+
+function ratio(row: ComparisonRow): string {
+  // A ratio of two fractions is the relative change again, which the points replace.
+  if (row.statistic === "fraction") return "—";
+  return row.ratio === null ? "n/a" : `${formatValue(row.ratio, 3)}×`;
 }
 
 export function comparisonTable(comparison: Comparison): Table {
   return {
     header: ["metric", "baseline", "candidate", "change", "ratio"],
     align: ["left", "right", "right", "right", "right"],
-    rows: comparison.rows.map((row) => [label(row), value(row, "baseline"), value(row, "candidate"), change(row), row.ratio === null ? "n/a" : `${formatValue(row.ratio, 3)}×`]),
+    rows: comparison.rows.map((row) => [
+      label(row),
+      value(row, comparison.baseline, "baseline"),
+      value(row, comparison.candidate, "candidate"),
+      change(row),
+      ratio(row),
+    ]),
   };
 }
 
+/** `6 requests, 1 failed`. */
+export function requestCounts(run: ComparedRun): string {
+  const { total, failed } = run.summary.requests;
+  return `${formatCount(total)} request${total === 1 ? "" : "s"}, ${formatCount(failed)} failed`;
+}
+
 function preamble(comparison: Comparison): string[] {
+  const side = (run: ComparedRun) => `${run.label} (${run.dir}): ${requestCounts(run)}`;
   return [
-    `Baseline:  ${comparison.baseline.dir}`,
-    `Candidate: ${comparison.candidate.dir}`,
+    `Baseline:  ${side(comparison.baseline)}`,
+    `Candidate: ${side(comparison.candidate)}`,
+    goodputSlosLine(comparison),
     ...comparison.caveats.map((caveat) => `Note: ${caveat}.`),
+    ...comparison.notes.map((note) => `Note: ${note}.`),
   ];
 }
 
@@ -39,12 +65,18 @@ export function comparisonText(comparison: Comparison): string {
   return [...preamble(comparison), "", textTable(comparisonTable(comparison))].join("\n") + "\n";
 }
 
+/** Inline code that no backtick in the text can end early. */
+const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+
 export function comparisonMarkdown(comparison: Comparison): string {
-  const notes = comparison.caveats.map((caveat) => `> Note: ${caveat}.`);
+  const side = (run: ComparedRun) => `${code(run.label)} (${code(run.dir)}, ${requestCounts(run)})`;
+  const notes = [...comparison.caveats, ...comparison.notes].map((note) => `> Note: ${note}.`);
   return [
     "### dynamo-bench: baseline vs candidate",
     "",
-    `Baseline \`${comparison.baseline.dir}\`, candidate \`${comparison.candidate.dir}\`. Lower latency is better; higher goodput is better.`,
+    `Baseline ${side(comparison.baseline)}, candidate ${side(comparison.candidate)}. Lower latency is better; higher goodput is better.`,
+    "",
+    `${goodputSlosLine(comparison)}.`,
     ...(notes.length ? ["", ...notes] : []),
     "",
     markdownTable(comparisonTable(comparison)),

@@ -1,8 +1,10 @@
 import { METRIC_NAMES } from "../summary/formatSummary";
 import type { Table } from "../summary/table";
-import type { Comparison } from "./comparison";
-import { comparisonTable } from "./formatComparison";
+import type { ComparedRun, Comparison } from "./comparison";
+import { comparisonTable, requestCounts } from "./formatComparison";
 import { cdfChart, percentileBars, type ChartSeries } from "./charts";
+import { CDF_METRICS, type CdfMetric, type RequestCdfs } from "./requestCdf";
+import { goodputSlosLine } from "./sloText";
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -19,7 +21,7 @@ function htmlTable({ header, align, rows }: Table): string {
 }
 
 const STYLE = `
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 820px; color: #222; }
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 820px; color: #222; background: #fff; }
 table { border-collapse: collapse; margin: 1rem 0; }
 th, td { padding: 0.3rem 0.7rem; border-bottom: 1px solid #ddd; }
 .right { text-align: right; } .left { text-align: left; }
@@ -27,26 +29,46 @@ figure { margin: 1.5rem 0; } figcaption { color: #555; font-size: 0.9rem; }
 code { background: #f4f4f4; padding: 0 0.2rem; }
 `;
 
+/** Each run's per-request CDFs, read from its records; a run without them is drawn through its percentiles. */
+export interface ReportCdfs {
+  baseline?: RequestCdfs;
+  candidate?: RequestCdfs;
+}
+
+function runLine(role: string, run: ComparedRun): string {
+  return `<li>${role}: <strong>${escapeHtml(run.label)}</strong> (<code>${escapeHtml(run.dir)}</code>): ${escapeHtml(requestCounts(run))}</li>`;
+}
+
 /** A report in one file, charts inline as SVG, that opens anywhere with no network. */
-export function htmlReport(comparison: Comparison): string {
-  const sides = (metric: "time_to_first_token" | "inter_token_latency"): ChartSeries[] => [
-    { name: "baseline", metric: comparison.baseline.summary.metrics[metric] },
-    { name: "candidate", metric: comparison.candidate.summary.metrics[metric] },
-  ];
-  const figures = (["time_to_first_token", "inter_token_latency"] as const).flatMap((metric) => {
-    const unit = comparison.baseline.summary.metrics[metric]?.unit ?? comparison.candidate.summary.metrics[metric]?.unit ?? "";
+export function htmlReport(comparison: Comparison, cdfs: ReportCdfs = {}): string {
+  const { baseline, candidate } = comparison;
+  const sides = (metric: CdfMetric): ChartSeries[] =>
+    (["baseline", "candidate"] as const).map((role) => {
+      const run = comparison[role];
+      const metricSummary = run.summary.metrics[metric];
+      // The per-request values are in ms; a summary in another unit keeps its own percentiles.
+      const requests = metricSummary?.unit === "ms" ? cdfs[role]?.[metric] : undefined;
+      return { name: `${run.label} (${role})`, metric: metricSummary, ...(requests ? { requests } : {}) };
+    });
+  const figures = CDF_METRICS.flatMap((metric) => {
+    const unit = baseline.summary.metrics[metric]?.unit ?? candidate.summary.metrics[metric]?.unit ?? "";
     return [
-      `<figure>${cdfChart(`${METRIC_NAMES[metric]}: CDF`, unit, sides(metric))}<figcaption>Each curve passes through the run's min, p1, p5, p10, p25, p50, p75, p90, p95, p99 and max.</figcaption></figure>`,
+      `<figure>${cdfChart(`${METRIC_NAMES[metric]}: CDF`, unit, sides(metric))}</figure>`,
       `<figure>${percentileBars(`${METRIC_NAMES[metric]}: percentiles`, unit, sides(metric))}</figure>`,
     ];
   });
+  const notes = [...comparison.caveats, ...comparison.notes];
   return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>dynamo-bench: baseline vs candidate</title><style>${STYLE}</style></head>
+<head><meta charset="utf-8"><title>dynamo-bench: ${escapeHtml(baseline.label)} vs ${escapeHtml(candidate.label)}</title><style>${STYLE}</style></head>
 <body>
-<h1>dynamo-bench: baseline vs candidate</h1>
-<p>Baseline <code>${escapeHtml(comparison.baseline.dir)}</code>, candidate <code>${escapeHtml(comparison.candidate.dir)}</code>. Lower latency is better; higher goodput is better.</p>
-${comparison.caveats.map((caveat) => `<p><strong>Note:</strong> ${escapeHtml(caveat)}.</p>`).join("\n")}
+<h1>dynamo-bench: ${escapeHtml(baseline.label)} vs ${escapeHtml(candidate.label)}</h1>
+<ul>
+${runLine("Baseline", baseline)}
+${runLine("Candidate", candidate)}
+</ul>
+<p>${escapeHtml(goodputSlosLine(comparison))}. Lower latency is better; higher goodput is better.</p>
+${notes.map((note) => `<p><strong>Note:</strong> ${escapeHtml(note)}.</p>`).join("\n")}
 ${htmlTable(comparisonTable(comparison))}
 ${figures.join("\n")}
 </body>

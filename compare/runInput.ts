@@ -6,9 +6,12 @@ import { summarizeRun, SummaryError, type RunSummary } from "../summary/runSumma
 import { parseSummaryJson } from "../summary/summarySchema";
 import { SUMMARY_JSON } from "../summary/summaryFiles";
 import type { Slos } from "../summary/goodput";
+import { runLabel, type RunLabel } from "./runLabel";
 
-export interface RunInput {
+export interface RunInput extends RunLabel {
   dir: string;
+  /** Where the summary came from: aiperf's artifacts, summarized now, or a summary.json. */
+  source: "artifacts" | "summary.json";
   summary: RunSummary;
 }
 
@@ -19,7 +22,7 @@ export interface RunInput {
 export async function loadRun(dir: string, slos: Slos): Promise<RunInput> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new SummaryError(`${dir}: no such directory`);
   if (isRegularFile(join(dir, RECORDS_FILE)) || isRegularFile(join(dir, AGGREGATE_FILE))) {
-    return { dir, summary: (await summarizeRun(dir, slos)).summary };
+    return { dir, ...runLabel(dir), source: "artifacts", summary: (await summarizeRun(dir, slos)).summary };
   }
   const path = join(dir, SUMMARY_JSON);
   if (!existsSync(path)) {
@@ -33,5 +36,5 @@ export async function loadRun(dir: string, slos: Slos): Promise<RunInput> {
   }
   const parsed = parseSummaryJson(text);
   if ("problem" in parsed) throw new SummaryError(`${path}: ${parsed.problem}`);
-  return { dir, summary: parsed.summary };
+  return { dir, ...runLabel(dir), source: "summary.json", summary: parsed.summary };
 }

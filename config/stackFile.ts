@@ -5,6 +5,8 @@ import yaml from "js-yaml";
 import { PROJECT, type StackConfig } from "./schema";
 import { GO_YAML_SCHEMA, GoTime, goJson } from "./pulumiYaml";
 import { ConfigError, readStackConfig, type ConfigEntry } from "./stackConfig";
+import { countValues } from "../yamlExpansion";
+import { describeFileError, isFileSystemError } from "../fileErrors";
 
 /** A stack file is a few kilobytes; anything near this is not one. */
 const MAX_STACK_FILE_BYTES = 1024 * 1024;
@@ -30,18 +32,6 @@ function isSecure(value: unknown): boolean {
 /** A YAML map, as loaded: not a list, and not a number or timestamp, which load as objects of their own. */
 function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-}
-
-/** Counts values as JSON would write them out, stopping past `limit`: aliases can make a small file expand without end. */
-function countValues(value: unknown, limit: number): number {
-  let count = 0;
-  const stack = [value];
-  while (stack.length > 0 && count <= limit) {
-    const next = stack.pop();
-    count++;
-    if (typeof next === "object" && next !== null) stack.push(...Object.values(next));
-  }
-  return count;
 }
 
 function holdsSecure(value: unknown): boolean {
@@ -78,7 +68,7 @@ function engineKey(key: string): string {
 }
 
 function readProblem(error: unknown): string {
-  if ((error as NodeJS.ErrnoException).code === "ENOENT") return "the file does not exist";
+  if (isFileSystemError(error)) return describeFileError(error);
   if (error instanceof yaml.YAMLException) {
     const where = error.mark ? ` (line ${error.mark.line + 1}, column ${error.mark.column + 1})` : "";
     return `not valid YAML: ${error.reason}${where}`;

@@ -1,8 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
 import yaml from "js-yaml";
 import diff from "microdiff";
 import { UserError } from "../userError";
+import { readRegularFile } from "../regularFile";
+import { countValues } from "../yamlExpansion";
+import { MAX_MANIFEST_BYTES, MAX_MANIFEST_VALUES } from "./manifestFiles";
 
 interface Manifest {
   kind: string;
@@ -28,9 +31,8 @@ export interface StackChanges {
 
 function readManifestSet(dir: string): ManifestSet {
   const set: ManifestSet = new Map();
-  if (!existsSync(dir)) return set;
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort()) {
-    for (const document of yaml.loadAll(readFileSync(join(dir, file), "utf8"))) {
+    for (const document of loadManifests(join(dir, file))) {
       const object = document as { kind?: string; metadata?: { name?: string } } | null;
       if (!object?.kind || !object.metadata?.name) continue;
       set.set(`${object.kind} ${object.metadata.name}`, { kind: object.kind, name: object.metadata.name, object: object as Record<string, unknown> });
@@ -39,12 +41,53 @@ function readManifestSet(dir: string): ManifestSet {
   return set;
 }
 
+/** The YAML documents of one manifest file, each error one line naming the file. */
+function loadManifests(path: string): unknown[] {
+  const size = statSync(path).size;
+  if (size > MAX_MANIFEST_BYTES) throw new UserError(`${path}: ${size} bytes, larger than any manifest render writes (4 MiB at most)`);
+  let text: string;
+  try {
+    text = readRegularFile(path);
+  } catch (error) {
+    throw new UserError(`${path}: cannot read it (${(error as Error).message})`);
+  }
+  let documents: unknown[];
+  try {
+    documents = yaml.loadAll(text);
+  } catch (error) {
+    const reason = error instanceof yaml.YAMLException ? `${error.reason}, line ${(error.mark?.line ?? 0) + 1}` : String(error);
+    throw new UserError(`${path}: not valid YAML (${reason})`);
+  }
+  if (countValues(documents, MAX_MANIFEST_VALUES) > MAX_MANIFEST_VALUES) {
+    throw new UserError(`${path}: expands to more than ${MAX_MANIFEST_VALUES} values (YAML aliases?); render never writes aliases`);
+  }
+  return documents;
+}
+
+/** How a render directory is laid out: a directory per stack (manifests/), or one stack's files. */
+interface RenderLayout {
+  root: string;
+  stacks: Map<string, ManifestSet>;
+  perStack: boolean;
+}
+
 /** The stacks of a render: its subdirectories (manifests/agg, manifests/disagg), or the directory itself. */
-function readStacks(root: string): Map<string, ManifestSet> {
+function readStacks(root: string): RenderLayout {
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UserError(`${root}: no such directory`);
-  const subdirs = readdirSync(root).filter((entry) => statSync(join(root, entry)).isDirectory());
-  if (subdirs.length === 0) return new Map([[".", readManifestSet(root)]]);
-  return new Map(subdirs.map((stack) => [stack, readManifestSet(join(root, stack))]));
+  const subdirs = readdirSync(root).filter((entry) => statSync(join(root, entry)).isDirectory()).sort();
+  if (subdirs.length === 0) return { root, stacks: new Map([[".", readManifestSet(root)]]), perStack: false };
+  return { root, stacks: new Map(subdirs.map((stack) => [stack, readManifestSet(join(root, stack))])), perStack: true };
+}
+
+/** Two renders laid out differently would show every object as removed and added: refused instead. */
+function assertSameLayout(base: RenderLayout, head: RenderLayout): void {
+  if (base.perStack === head.perStack) return;
+  const [perStack, single] = base.perStack ? [base, head] : [head, base];
+  const stacks = [...perStack.stacks.keys()];
+  throw new UserError(
+    `${perStack.root} holds a directory per stack (${stacks.join(", ")}) but ${single.root} holds one stack's manifests: ` +
+      `compare like with like, such as ${join(perStack.root, stacks.includes(basename(single.root)) ? basename(single.root) : stacks[0])} with ${single.root}`,
+  );
 }
 
 function fieldPath(path: (string | number)[]): string {
@@ -55,10 +98,11 @@ function fieldPath(path: (string | number)[]): string {
 export function manifestChanges(baseRoot: string, headRoot: string): StackChanges[] {
   const base = readStacks(baseRoot);
   const head = readStacks(headRoot);
-  const stacks = [...new Set([...base.keys(), ...head.keys()])].sort();
+  assertSameLayout(base, head);
+  const stacks = [...new Set([...base.stacks.keys(), ...head.stacks.keys()])].sort();
   return stacks.map((stack) => {
-    const before = base.get(stack) ?? new Map();
-    const after = head.get(stack) ?? new Map();
+    const before = base.stacks.get(stack) ?? new Map();
+    const after = head.stacks.get(stack) ?? new Map();
     const changes: StackChanges = { stack, added: [], removed: [], changed: [] };
     for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
       const old = before.get(key);

@@ -1,5 +1,4 @@
-import { svgChart } from "../charts/svgChart";
-import { formatCount, formatPercent, formatValue } from "../summary/numbers";
+import { formatCount, formatPercent } from "../summary/numbers";
 import { textTable } from "../summary/table";
 import type { SimulationReport, SweepPoint } from "./traceSimulation";
 
@@ -34,21 +33,4 @@ export function sweepText(points: SweepPoint[], bound: number): string {
     align: ["right", "right", "right"],
     rows: points.map((p) => [formatCount(p.capacityTokens), formatPercent(p.hitRate), formatPercent(bound > 0 ? p.hitRate / bound : 0, 1)]),
   })}\nbound (one unbounded cache): ${formatPercent(bound)}\n`;
-}
-
-export function sweepChart(points: SweepPoint[], bound: number, title: string): string {
-  return svgChart({
-    title: { text: title, left: "center" },
-    grid: { left: 70, right: 110, top: 50, bottom: 60 },
-    xAxis: { type: "log", name: "cache capacity per worker (tokens)", nameLocation: "middle", nameGap: 30, min: points[0].capacityTokens, max: points.at(-1)!.capacityTokens },
-    yAxis: { type: "value", min: 0, max: 1, name: "hit rate" },
-    series: [
-      {
-        name: "hit rate",
-        type: "line",
-        data: points.map((p) => [p.capacityTokens, p.hitRate]),
-        markLine: { symbol: "none", label: { formatter: `bound ${formatValue(bound * 100, 1)}%` }, data: [{ yAxis: bound }] },
-      },
-    ],
-  });
 }

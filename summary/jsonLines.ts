@@ -36,7 +36,8 @@ export const MAX_LINE_BYTES = 256 * 2 ** 20;
  * Calls `visit` with each line of a JSON Lines file (1-based numbers), reading it in chunks so
  * that memory stays flat however large the file is. A last line without a newline is still visited.
  * With `dropValueArrays`, array-valued `"value"`s arrive emptied (see withoutValueArrays). A line
- * past MAX_LINE_BYTES goes to `tooLong` instead, unread.
+ * past `maxLineBytes` (MAX_LINE_BYTES) goes to `tooLong` as soon as it crosses the limit, unread;
+ * `tooLong` may throw to stop reading there.
  */
 export async function forEachLine(
   path: string,
@@ -51,16 +52,26 @@ export async function forEachLine(
   let carry: Buffer[] = [];
   let carried = 0;
   let lineNumber = 0;
+  const overLimit = () => {
+    // Past the limit, the rest of the line is only counted, never kept.
+    carry = [];
+    options.tooLong?.(lineNumber + 1);
+  };
   const endLine = (last: Buffer) => {
     lineNumber++;
-    if (carried + last.length > maxLineBytes) {
-      options.tooLong?.(lineNumber);
-    } else {
+    if (carried <= maxLineBytes && carried + last.length > maxLineBytes) overLimit();
+    if (carried + last.length <= maxLineBytes) {
       const joined = carry.length > 0 ? Buffer.concat([...carry, last]) : last;
       visit(text(joined, 0, joined.length), lineNumber);
     }
     carry = [];
     carried = 0;
+  };
+  const carryOn = (piece: Buffer) => {
+    const wasWithin = carried <= maxLineBytes;
+    carried += piece.length;
+    if (carried <= maxLineBytes) carry.push(piece);
+    else if (wasWithin) overLimit();
   };
   for await (const chunk of createReadStream(path, { highWaterMark: 4 * 2 ** 20 })) {
     const buffer = chunk as Buffer;
@@ -68,9 +79,7 @@ export async function forEachLine(
     let newline = buffer.indexOf(NEWLINE);
     if (carried > 0) {
       if (newline === -1) {
-        // Past the limit, the rest of the line is only counted, never kept.
-        if (carried <= maxLineBytes) carry.push(buffer);
-        carried += buffer.length;
+        carryOn(buffer);
         continue;
       }
       endLine(buffer.subarray(0, newline));
@@ -78,31 +87,31 @@ export async function forEachLine(
       newline = buffer.indexOf(NEWLINE, start);
     }
     while (newline !== -1) {
-      visit(text(buffer, start, newline), ++lineNumber);
+      lineNumber++;
+      if (newline - start > maxLineBytes) options.tooLong?.(lineNumber);
+      else visit(text(buffer, start, newline), lineNumber);
       start = newline + 1;
       newline = buffer.indexOf(NEWLINE, start);
     }
-    if (start < buffer.length) {
-      carry = [buffer.subarray(start)];
-      carried = buffer.length - start;
-    }
+    if (start < buffer.length) carryOn(buffer.subarray(start));
   }
   if (carried > 0) endLine(Buffer.alloc(0));
 }
 
 /**
  * Calls `visit` with each non-blank line of a JSON Lines file, parsed and validated by `schema`;
- * a line that is not JSON or fails the schema goes to `onInvalid` instead. Returns the valid count.
+ * a line that is not JSON or fails the schema goes to `onInvalid` instead, and so does a line past
+ * `maxLineBytes`, as `undefined`. Returns the valid count.
  */
 export async function forEachValidLine<T>(
   path: string,
   schema: { parse(value: unknown): T },
   visit: (value: T) => void,
-  onInvalid: (line: string, lineNumber: number) => void,
-  options: { dropValueArrays?: boolean } = {},
+  onInvalid: (line: string | undefined, lineNumber: number) => void,
+  options: { dropValueArrays?: boolean; maxLineBytes?: number } = {},
 ): Promise<number> {
   let valid = 0;
-  const tooLong = (lineNumber: number) => onInvalid("", lineNumber);
+  const tooLong = (lineNumber: number) => onInvalid(undefined, lineNumber);
   await forEachLine(
     path,
     (line, lineNumber) => {

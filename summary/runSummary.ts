@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
-import { forEachRecord, readAggregate, type AggregateMetric, type RequestRecord } from "./aiperfFiles";
+import { forEachRecord, readAggregate, RECORDS_FILE, type AggregateMetric, type RecordsRead, type RequestRecord } from "./aiperfFiles";
+import { MAX_LINE_BYTES } from "./jsonLines";
 import { describe } from "./statistics";
 import { meetsSlo, type Slos } from "./goodput";
 import { UserError } from "../userError";
@@ -176,6 +177,14 @@ class RecordTally {
  * aiperf's aggregate counts records that cannot be real measurements); counts, duration and
  * goodput come from the records whenever they exist.
  */
+/** Why a run with records has no requests: its lines were skipped. */
+function skippedNote(read: RecordsRead | undefined): string {
+  const skipped = read?.skippedLines ?? [];
+  if (skipped.length === 0) return "";
+  const shown = skipped.slice(0, 5).join(", ") + (skipped.length > 5 ? ", …" : "");
+  return ` (${RECORDS_FILE}: ${skipped.length} line(s) skipped as truncated, invalid or longer than ${MAX_LINE_BYTES / 2 ** 20} MiB: line ${shown})`;
+}
+
 export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: RunSummary; provenance: SummaryProvenance }> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new SummaryError(`${dir}: no such directory`);
   const aggregate = readAggregate(dir);
@@ -187,7 +196,7 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
   const implausible = Object.values(tally.implausible).reduce((sum, count) => sum + count, 0);
   // Records that say nothing (an empty or corrupt file) leave the aggregate to speak for the run.
   const records = read && (tally.total > 0 || implausible > 0) ? read : undefined;
-  if (!records && !aggregate) throw new SummaryError(`${dir}: the run has no requests`);
+  if (!records && !aggregate) throw new SummaryError(`${dir}: the run has no requests${skippedNote(read)}`);
   // aiperf's aggregate counts every record, implausible ones too: then the records' own figures are the true ones.
   const fromAggregate = (metric: SummaryMetric) => (records && implausible > 0 ? undefined : aggregate?.metric(metric));
   const metrics = Object.fromEntries(
@@ -219,7 +228,7 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
     durationSeconds = duration !== undefined && duration !== null && duration >= 0 ? duration : null;
     goodRequests = null;
   }
-  if (requests.total === 0 && implausible === 0) throw new SummaryError(`${dir}: the run has no requests`);
+  if (requests.total === 0 && implausible === 0) throw new SummaryError(`${dir}: the run has no requests${skippedNote(read)}`);
 
   return {
     summary: {

@@ -28,7 +28,7 @@ describe("render refuses a hostile stack file with one message, never a stack tr
     ["malformed YAML", file("Pulumi.bad.yaml", "config:\n  dynamo-bench:variant: [agg\n"), /not valid YAML: .*\(line \d+, column \d+\)/],
     ["a directory", join(dir, "Pulumi.dir.yaml"), /it is a directory, not a file/],
     ["a pipe that never ends", fifo, /it is not a regular file/],
-    ["a missing file", join(dir, "Pulumi.none.yaml"), /the file does not exist/],
+    ["a missing file", join(dir, "Pulumi.none.yaml"), /no such file or directory/],
     ["a huge file", file("Pulumi.huge.yaml", `config:\n  dynamo-bench:variant: agg\n# ${"x".repeat(2 * 1024 * 1024)}\n`), /has \d+ bytes; a stack file is a few kilobytes/],
     ["aliases that expand without bound", file("Pulumi.bomb.yaml", aliasBomb), /expands to more than 100000 values/],
     ["a list, not a map", file("Pulumi.list.yaml", "- config\n"), /must be a YAML map with a `config:` key/],

@@ -42,7 +42,7 @@ describe("the committed manifests", () => {
     assert.match(result.stdout, /^-      replicas: 5$/m);
     assert.match(result.stdout, /^\+      replicas: 6$/m);
     assert.match(result.stdout, /--- \/dev\/null\tcommitted\n\+\+\+ .*persistentvolumeclaim-perf-cache\.yaml\trendered/);
-    assert.match(result.stderr, /is stale: 2 file\(s\) differ from what render writes\. Refresh them with: npm run cli -- render --stack disagg --out /);
+    assert.match(result.stderr, /is stale: 2 file\(s\) differ from what render writes\. Refresh them with: npx dynamo-bench render -s disagg --out /);
   });
 
   test("secrets are redacted in rendered files", () => {

@@ -1,7 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseStackConfig } from "../config/stackConfig";
@@ -12,8 +11,18 @@ import { capacitySweep, loadTrace, simulateTrace, SWEEP_CAPACITIES } from "../si
 import { POLICIES } from "../sim/routing";
 import { conversationTrace, traceFile } from "./support/traceFixtures";
 import { runCli, STACK_TRACE } from "./support/cli";
+import { MAX_CAPACITY_TOKENS, MAX_WORKERS } from "../cli/simulate";
+import { sweepChart } from "../sim/sweepChart";
 
 const tracePath = traceFile([...conversationTrace(2_000)]);
+
+/** Each line series of an ECharts SVG, as the number of points its path goes through. */
+function linePoints(svg = ""): number[] {
+  return [...svg.matchAll(/<g clip-path="url\(#[^)]+\)">\n<path d="(M[^"]+)"/g)].map((m) => m[1].split("L").length);
+}
+
+/** The text of every <text> element of an SVG. */
+const textsOf = (svg = "") => [...svg.matchAll(/<text [^>]*>([^<]*)<\/text>/g)].map((m) => m[1].replace(/&#39;/g, "'"));
 const options = (overrides: Partial<SimulationOptions>): SimulationOptions => ({
   policy: "round-robin",
   workers: 1,
@@ -129,12 +138,48 @@ describe("simulate, as users run it", () => {
     assert.match(readFileSync(chart, "utf8"), /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   });
 
+  test("--policy all draws a line per policy, in %, with the bound and the stack's capacity marked, on white", () => {
+    const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-sweep-")), "charts", "sweep.svg");
+    const result = runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--policy", "all", "--workers", "2", "--sweep-capacity", "--chart", chart, "--json"]);
+    assert.equal(result.status, 0, result.stderr);
+    const { bound, capacityTokensPerWorker } = JSON.parse(result.stdout);
+    assert.equal(capacityTokensPerWorker, 717_926, "agg's own capacity, from its GPUs and model");
+    const svg = readFileSync(chart, "utf8");
+    assert.deepEqual(linePoints(svg), [11, 11, 11], "three policies, 11 capacities each");
+    const texts = textsOf(svg);
+    for (const policy of POLICIES) assert.ok(texts.includes(policy), `legend names ${policy}`);
+    assert.ok(texts.includes("this stack: 717,926 tokens per worker"), texts.join(" | "));
+    assert.ok(texts.includes(`bound ${(bound * 100).toFixed(1)}%`));
+    for (const tick of ["0%", "20%", "40%", "60%", "80%", "100%"]) assert.ok(texts.includes(tick), `y-axis tick ${tick}`);
+    assert.match(svg, /^<svg width="(\d+)" height="(\d+)"[^>]*>\n<rect width="\1" height="\2" x="0" y="0" fill="#ffffff"><\/rect>/, "an opaque white background");
+    assert.equal(svg.match(/stroke-dasharray/g)?.length, 2, "two dashed guides: the bound and the capacity");
+  });
+
+  test("the capacity line marks --capacity-tokens when it is given; one policy draws one line", () => {
+    const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-sweep-")), "sweep.svg");
+    assert.equal(runCli(["simulate", "--trace", tracePath, "--stack", "disagg", "--capacity-tokens", "2000", "--sweep-capacity", "--chart", chart]).status, 0);
+    const texts = textsOf(readFileSync(chart, "utf8"));
+    assert.ok(texts.includes("this stack: 2,000 tokens per worker"), texts.join(" | "));
+    assert.ok(texts.includes("kv") && !texts.includes("round-robin"), "one policy, the stack's, when --policy is not all");
+  });
+
+  test("a capacity of 0 has no place on a log axis: the chart says so instead of drawing it", () => {
+    const svg = sweepChart({ title: "t", sweeps: [{ policy: "kv", points: [{ capacityTokens: 1e4, hitRate: 0.1 }, { capacityTokens: 1e9, hitRate: 0.5 }] }], bound: 0.6, capacityTokens: 0 });
+    const texts = textsOf(svg);
+    assert.ok(texts.includes("this stack's capacity, 0 tokens per worker, is off the log axis"), texts.join(" | "));
+    assert.equal(svg.match(/stroke-dasharray/g)?.length, 1, "the bound alone");
+  });
+
   test("bad options are named, with no stack trace", () => {
     for (const [args, message] of [
       [["--workers", "0"], /--workers: must be a whole number ≥ 1/],
       [["--workers", "two"], /--workers: must be a whole number ≥ 1/],
       [["--policy", "least-loaded"], /--policy: must be one of round-robin, random, kv, all/],
       [["--capacity-tokens", "-5"], /--capacity-tokens: must be a whole number ≥ 0/],
+      [["--workers", "1000000000"], /^error: --workers: must be at most 4,096\n$/],
+      [["--workers", String(MAX_WORKERS + 1)], /^error: --workers: must be at most 4,096\n$/],
+      [["--capacity-tokens", "1e13"], /^error: --capacity-tokens: must be at most 1,000,000,000,000\n$/],
+      [["--capacity-tokens", "1e300"], /^error: --capacity-tokens: must be /],
     ] as const) {
       const result = runCli(["simulate", "--trace", tracePath, "--stack", "agg", ...args]);
       assert.equal(result.status, 1, args.join(" "));
@@ -142,5 +187,31 @@ describe("simulate, as users run it", () => {
       assert.doesNotMatch(result.stderr, STACK_TRACE);
     }
     assert.match(runCli(["simulate", "--stack", "agg"]).stderr, /--trace: give the trace file/);
+  });
+
+  test("the largest --workers and --capacity-tokens allowed still run", () => {
+    const result = runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--workers", String(MAX_WORKERS), "--capacity-tokens", String(MAX_CAPACITY_TOKENS), "--json"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual([JSON.parse(result.stdout).workers, JSON.parse(result.stdout).capacityTokensPerWorker], [4096, 1e12]);
+  });
+
+  test("--chart without --sweep-capacity is refused in one line naming both, and writes nothing", () => {
+    const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-sweep-")), "sweep.svg");
+    const result = runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--chart", chart]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^error: --chart draws the capacity sweep: give --sweep-capacity with it, or leave --chart out\n$/);
+    assert.equal(existsSync(chart), false);
+  });
+
+  test("--chart naming a folder, or a path through a file, is one line naming --chart", () => {
+    const folder = mkdtempSync(join(tmpdir(), "dynamo-bench-sweep-"));
+    for (const [chart, message] of [
+      [folder, /^error: --chart .*: is a directory; give a file path\n$/],
+      [join(tracePath, "sweep.svg"), /^error: --chart .*: cannot write it \(.+\)\n$/],
+    ] as const) {
+      const result = runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--workers", "1", "--sweep-capacity", "--chart", chart]);
+      assert.equal(result.status, 1, chart);
+      assert.match(result.stderr, message);
+    }
   });
 });

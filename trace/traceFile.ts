@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { notARegularFile } from "../regularFile";
 import * as z from "zod/mini";
 import { forEachValidLine } from "../summary/jsonLines";
 import { UserError } from "../userError";
@@ -34,7 +34,11 @@ export interface TraceRead {
   skippedLines: number[];
 }
 
-function problem(line: string): string {
+/** A request of a Mooncake trace is a few kilobytes (2,000 prefix blocks, a million tokens, take 16 KB). */
+export const MAX_TRACE_LINE_BYTES = 2 ** 20;
+
+function problem(line: string | undefined): string {
+  if (line === undefined) return `longer than ${MAX_TRACE_LINE_BYTES / 2 ** 20} MiB, which no request of a trace is`;
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -51,14 +55,15 @@ export async function forEachTraceRequest(
   visit: (request: TraceRequest) => void,
   options: TraceReadOptions = {},
 ): Promise<TraceRead> {
-  if (!existsSync(path) || !statSync(path).isFile()) throw new TraceError(`${path}: no such file`);
+  const why = notARegularFile(path);
+  if (why) throw new TraceError(`${path}: ${why}`);
   const read: TraceRead = { requests: 0, skippedLines: [] };
   read.requests = await forEachValidLine(path, traceRequest, visit, (line, lineNumber) => {
     if (!options.skipInvalid) {
       throw new TraceError(`${path}, line ${lineNumber}: ${problem(line)} (use --skip-invalid to skip such lines)`);
     }
     read.skippedLines.push(lineNumber);
-  });
+  }, { maxLineBytes: MAX_TRACE_LINE_BYTES });
   if (read.requests === 0) throw new TraceError(`${path}: the trace has no requests`);
   return read;
 }

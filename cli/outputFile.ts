@@ -1,0 +1,32 @@
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { describeFileError } from "../fileErrors";
+import { UserError } from "../userError";
+
+/**
+ * Writes a file the user named with `flag` (`--out`, `--chart`), creating its parent directories.
+ * Any failure is one line naming the flag, the path and why.
+ */
+export function writeOutputFile(flag: string, path: string, text: string): void {
+  if (path === "") throw new UserError(`${flag}: give a file path`);
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new UserError(`${flag} ${path}: is a directory; give a file path`);
+    }
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`${flag} ${path}: cannot write it (${describeFileError(error)})`);
+  }
+}
+
+/** Makes the directory `--out` names, with its parents; one line naming the flag when it cannot. */
+export function makeOutputDir(flag: string, path: string): void {
+  if (path === "") throw new UserError(`${flag}: give a directory path`);
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (error) {
+    throw new UserError(`${flag} ${path}: cannot make this directory (${describeFileError(error)})`);
+  }
+}

@@ -1,0 +1,83 @@
+import { existsSync, readdirSync } from "node:fs";
+import { basename, isAbsolute, join, relative, resolve } from "node:path";
+import { shellCommand } from "../builders/shellCommands";
+import { UserError } from "../userError";
+import { multiDocumentYaml, renderStack, staleManifests, writeManifests } from "./render";
+import { availableStacks, committedManifestsDir, PROJECT_ROOT, stackFilePath } from "./stackFiles";
+
+export interface RenderOptions {
+  stack?: string;
+  configFile?: string;
+  out?: string;
+  check?: boolean;
+}
+
+export function renderCommand(options: RenderOptions): void {
+  if (options.check && !options.stack && !options.configFile) {
+    if (options.out) throw new UserError("--check --out: give -s or --config-file, to say which stack the directory should hold");
+    checkEveryStack();
+    return;
+  }
+  const rendered = renderStack(stackFilePath(options));
+  for (const warning of rendered.warnings) process.stderr.write(`warning: ${warning}\n`);
+  if (options.check) {
+    const dir = options.out ?? committedManifestsDir(options);
+    const problems = staleManifests(rendered, dir);
+    if (problems.length === 0) {
+      process.stderr.write(`${dir} is up to date\n`);
+      return;
+    }
+    process.stdout.write(problems.join(""));
+    const source = options.stack ? ["-s", options.stack] : ["--config-file", options.configFile ?? ""];
+    throw new UserError(
+      `${dir} is stale: ${problems.length} file(s) differ from what render writes. ` +
+        `Refresh them with: ${shellCommand("npx", "dynamo-bench", "render", ...source, "--out", shownPath(dir))}`,
+    );
+  }
+  if (options.out) {
+    const files = writeManifests(rendered, options.out);
+    process.stderr.write(`wrote ${files.length} manifests to ${options.out}\n`);
+  } else {
+    process.stdout.write(multiDocumentYaml(rendered));
+  }
+}
+
+/**
+ * `render --check` with no stack: manifests/<stack> for every Pulumi.<stack>.yaml in `root`, and
+ * nothing else in manifests/. Returns what is stale, one entry per problem.
+ */
+export function staleCommittedManifests(root: string): { problems: string[]; staleStacks: string[]; upToDate: string[] } {
+  const stacks = availableStacks(root);
+  if (stacks.length === 0) throw new UserError(`--check: there is no Pulumi.<stack>.yaml in ${root}`);
+  const result = { problems: [] as string[], staleStacks: [] as string[], upToDate: [] as string[] };
+  const manifestsRoot = join(root, "manifests");
+  const entries = existsSync(manifestsRoot) ? readdirSync(manifestsRoot).sort() : [];
+  for (const entry of entries.filter((name) => !stacks.includes(name))) {
+    result.problems.push(`${join(manifestsRoot, entry)}: no Pulumi.${entry}.yaml renders this; remove it\n`);
+  }
+  for (const stack of stacks) {
+    const dir = join(manifestsRoot, stack);
+    const problems = staleManifests(renderStack(join(root, `Pulumi.${stack}.yaml`)), dir);
+    result.problems.push(...problems);
+    (problems.length > 0 ? result.staleStacks : result.upToDate).push(dir);
+  }
+  return result;
+}
+
+function checkEveryStack(): void {
+  const { problems, staleStacks, upToDate } = staleCommittedManifests(PROJECT_ROOT);
+  for (const dir of upToDate) process.stderr.write(`${dir} is up to date\n`);
+  if (problems.length === 0) return;
+  process.stdout.write(problems.join(""));
+  const refresh = staleStacks.map((dir) => shellCommand("npx", "dynamo-bench", "render", "-s", basename(dir), "--out", shownPath(dir)));
+  throw new UserError(
+    `manifests/ is stale: ${problems.length} file(s) differ from what render writes` +
+      (refresh.length > 0 ? `. Refresh them with: ${refresh.join(" && ")}` : ""),
+  );
+}
+
+/** A path as the user would type it from where they are: relative below it, absolute elsewhere. */
+function shownPath(path: string): string {
+  const fromHere = relative(process.cwd(), resolve(path));
+  return fromHere === "" ? "." : fromHere.startsWith("..") || isAbsolute(fromHere) ? resolve(path) : fromHere;
+}

@@ -1,0 +1,57 @@
+import { svgChart } from "../charts/svgChart";
+import { formatCount, formatValue } from "../summary/numbers";
+import type { Policy } from "./routing";
+import type { SweepPoint } from "./traceSimulation";
+
+export interface PolicySweep {
+  policy: Policy;
+  points: SweepPoint[];
+}
+
+export interface SweepChartInput {
+  title: string;
+  /** One line each. */
+  sweeps: PolicySweep[];
+  /** The trace's cache efficiency: no policy or capacity gets above it. */
+  bound: number;
+  /** The capacity per worker the stack has (or --capacity-tokens gave), marked on the axis. */
+  capacityTokens: number;
+}
+
+const GUIDE = { color: "#999", type: "dashed" as const, width: 1 };
+
+/** Hit rate (%) against capacity per worker (log axis), a line per policy, with the bound and the stack's own capacity marked. */
+export function sweepChart({ title, sweeps, bound, capacityTokens }: SweepChartInput): string {
+  const capacities = sweeps.flatMap((sweep) => sweep.points.map((p) => p.capacityTokens));
+  // A log axis has no place for 0: such a capacity is said in the subtitle instead of drawn.
+  const marked = capacityTokens > 0;
+  const axisMin = Math.min(...capacities, ...(marked ? [capacityTokens] : []));
+  const axisMax = Math.max(...capacities, ...(marked ? [capacityTokens] : []));
+  const capacityText = `${formatCount(capacityTokens)} tokens per worker`;
+  const guides = [
+    { yAxis: bound * 100, label: { formatter: `bound ${formatValue(bound * 100, 1)}%`, position: "end" as const } },
+    ...(marked ? [{ xAxis: capacityTokens, label: { formatter: `this stack: ${capacityText}`, position: "end" as const } }] : []),
+  ];
+  return svgChart(
+    {
+      title: {
+        text: title,
+        left: "center",
+        subtext: marked ? `dashed: the bound (one unbounded cache) and this stack's capacity` : `this stack's capacity, ${capacityText}, is off the log axis`,
+        subtextStyle: { color: "#555" },
+      },
+      legend: { bottom: 0, itemGap: 40 },
+      grid: { left: 70, right: 110, top: 90, bottom: 80 },
+      xAxis: { type: "log", name: "cache capacity per worker (tokens)", nameLocation: "middle", nameGap: 30, min: axisMin, max: axisMax },
+      yAxis: { type: "value", min: 0, max: 100, name: "hit rate", axisLabel: { formatter: "{value}%" } },
+      series: sweeps.map((sweep, i) => ({
+        name: sweep.policy,
+        type: "line" as const,
+        data: sweep.points.map((p) => [p.capacityTokens, p.hitRate * 100]),
+        // The guides belong to no policy: drawn once, grey, on the first line.
+        ...(i === 0 ? { markLine: { symbol: "none", silent: true, lineStyle: GUIDE, data: guides } } : {}),
+      })),
+    },
+    { width: 760, height: 420 },
+  );
+}

@@ -1,0 +1,95 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import yaml from "js-yaml";
+import { PROJECT_ROOT } from "../cli/stackFiles";
+import { runCli, STACK_TRACE } from "./support/cli";
+import { conversationTrace, traceFile } from "./support/traceFixtures";
+
+const README = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
+const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string };
+
+/** Runs a command line through bash in the project's root, as a user types it after `npm ci`. */
+function shell(commandLine: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync("bash", ["-c", commandLine], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    maxBuffer: 64 * 2 ** 20,
+    // npx keeps its link to this package in its cache: a scratch one, and never the registry.
+    env: { ...process.env, npm_config_cache: mkdtempSync(join(tmpdir(), "npm-cache-")), npm_config_offline: "true", npm_config_update_notifier: "false" },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A command the README documents, exactly as it is written there. */
+function documented(commandLine: string): string {
+  assert.ok(README.split("\n").some((line) => line.trim().startsWith(commandLine)), `the README documents \`${commandLine}\``);
+  return commandLine;
+}
+
+describe("the installed command, npx dynamo-bench", () => {
+  test("--version prints the package's version, and nothing else", () => {
+    const result = shell("npx dynamo-bench --version");
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, `${version}\n`);
+  });
+
+  test("render's stdout is only YAML: every document is a Kubernetes object, ready for kubectl apply -f -", () => {
+    const result = shell(documented("npx dynamo-bench render -s agg"));
+    assert.equal(result.status, 0, result.stderr);
+    const documents = yaml.loadAll(result.stdout) as { apiVersion?: string; kind?: string }[];
+    assert.equal(documents.length, 7);
+    for (const document of documents) assert.ok(document.apiVersion && document.kind, JSON.stringify(document).slice(0, 200));
+  });
+
+  test("--json output is only JSON, ready for jq", () => {
+    const trace = traceFile([...conversationTrace(50)]);
+    const result = shell(`${documented("npx dynamo-bench trace stats")} ${trace} --json`);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).requests, 50);
+  });
+});
+
+describe("flags", () => {
+  test("-s is --stack", () => {
+    const short = runCli(["render", "-s", "disagg"]);
+    assert.equal(short.status, 0, short.stderr);
+    assert.equal(short.stdout, runCli(["render", "--stack", "disagg"]).stdout);
+  });
+
+  test("-V and --version print the version", () => {
+    for (const flag of ["-V", "--version"]) assert.equal(runCli([flag]).stdout, `${version}\n`);
+  });
+
+  const commands = [["render"], ["summarize"], ["compare"], ["trace", "stats"], ["trace", "fetch"], ["simulate"], ["diff-manifests"]];
+  for (const command of commands) {
+    test(`${command.join(" ")} --help ends with an example`, () => {
+      const result = runCli([...command, "--help"]);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, new RegExp(`\\nExamples?:\\n(  \\$ npx dynamo-bench ${command.join(" ")}( .+)?\\n)+$`));
+    });
+  }
+
+  const conflicts: [string[], RegExp][] = [
+    [["compare", "a", "b", "--markdown", "--json"], /option '--markdown' cannot be used with option '--json'/],
+    [["diff-manifests", "a", "b", "--markdown", "--json"], /option '--markdown' cannot be used with option '--json'/],
+    [["render", "--stack", "agg", "--config-file", "Pulumi.disagg.yaml"], /option '-s, --stack <name>' cannot be used with option '--config-file <path>'/],
+    [["simulate", "--trace", "t.jsonl", "-s", "agg", "--config-file", "Pulumi.agg.yaml"], /option '-s, --stack <name>' cannot be used with option '--config-file <path>'/],
+    [["trace", "fetch", "-s", "agg", "--config-file", "Pulumi.agg.yaml"], /option '-s, --stack <name>' cannot be used with option '--config-file <path>'/],
+  ];
+  for (const [args, message] of conflicts) {
+    test(`conflicting flags are refused, not resolved: ${args.join(" ")}`, () => {
+      const result = runCli(args);
+      assert.equal(result.status, 1);
+      assert.equal(result.stdout, "");
+      const lines = result.stderr.trimEnd().split("\n");
+      assert.match(lines[0], /^error: /);
+      assert.match(lines[0], message);
+      assert.deepEqual(lines.slice(1), ["(add --help for usage)"]);
+      assert.doesNotMatch(result.stderr, STACK_TRACE);
+    });
+  }
+});

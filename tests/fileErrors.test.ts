@@ -1,0 +1,237 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../cli/stackFiles";
+import { writeOutputFile } from "../cli/outputFile";
+import { staleCommittedManifests } from "../cli/renderCommand";
+import { runCli, STACK_TRACE, type CliResult } from "./support/cli";
+import { conversationTrace, traceFile } from "./support/traceFixtures";
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "dynamo-bench-files-"));
+}
+
+/** One `error:` line naming what is wrong, exit 1, nothing on stdout, no stack trace. */
+function assertOneLine(result: CliResult, message: RegExp): void {
+  assert.equal(result.status, 1, result.stdout + result.stderr);
+  assert.doesNotMatch(result.stderr, STACK_TRACE);
+  const lines = result.stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 1, result.stderr);
+  assert.match(lines[0], /^error: /);
+  assert.match(lines[0], message);
+}
+
+/**
+ * Runs the CLI (from source, as nobody could rebuild the bundle) with `path` unreadable. Root
+ * reads any file, so as root the CLI runs as user nobody (65534), which needs to reach the path.
+ */
+function runCliOnUnreadable(args: string[], path: string): CliResult {
+  chmodSync(path, 0o000);
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) chmodSync(process.env.TMPDIR!, 0o711);
+  const result = spawnSync(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "cli", "main.ts"), ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    env: { ...process.env, TSX_DISABLE_CACHE: "1" },
+    ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Makes every directory from the scratch root down to `dir` reachable by another user. */
+function reachable(dir: string): string {
+  chmodSync(dir, 0o711);
+  return dir;
+}
+
+describe("files the user names: one line each, never a stack trace", () => {
+  test("an unreadable trace", () => {
+    const path = join(reachable(tempDir()), "trace.jsonl");
+    writeFileSync(path, `${JSON.stringify([...conversationTrace(3)][0])}\n`);
+    assertOneLine(runCliOnUnreadable(["trace", "stats", path], path), /trace\.jsonl: permission denied$/);
+  });
+
+  test("unreadable aiperf records", () => {
+    const dir = reachable(tempDir());
+    const path = join(dir, "profile_export.jsonl");
+    writeFileSync(path, "{}\n");
+    assertOneLine(runCliOnUnreadable(["summarize", dir], path), /profile_export\.jsonl: permission denied$/);
+  });
+
+  test("an unreadable stack file", () => {
+    const path = join(reachable(tempDir()), "Pulumi.x.yaml");
+    writeFileSync(path, "config: {}\n");
+    const result = runCliOnUnreadable(["render", "--config-file", path], path);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /Pulumi\.x\.yaml:\n  - cannot read the stack file: permission denied\n$/);
+    assert.doesNotMatch(result.stderr, STACK_TRACE);
+  });
+
+  const traces: [string, () => string, RegExp][] = [
+    ["a directory", () => tempDir(), /: it is a directory, not a file$/],
+    ["a character device", () => "/dev/null", /\/dev\/null: it is not a regular file/],
+    ["a missing file", () => join(tempDir(), "none.jsonl"), /none\.jsonl: no such file or directory$/],
+    ["a path through a file", () => join(traceFile([...conversationTrace(2)]), "x.jsonl"), /x\.jsonl: a part of the path is a file, not a directory$/],
+  ];
+  for (const [name, path, message] of traces) {
+    test(`trace stats on ${name}`, () => assertOneLine(runCli(["trace", "stats", path()]), message));
+  }
+
+  test("a trace line past 1 MiB is an error naming its line, found without reading the rest", () => {
+    const requests = [...conversationTrace(3)];
+    const long = JSON.stringify({ ...requests[2], hash_ids: Array.from({ length: 300_000 }, (_, i) => i) });
+    const path = traceFile([]);
+    writeFileSync(path, `${JSON.stringify(requests[0])}\n${JSON.stringify(requests[1])}\n${long}\n`);
+    assertOneLine(runCli(["trace", "stats", path]), /, line 3: longer than 1 MiB, which no request of a trace is \(use --skip-invalid/);
+    const skipped = runCli(["trace", "stats", path, "--skip-invalid", "--json"]);
+    assert.equal(JSON.parse(skipped.stdout).requests, 2);
+    assert.match(skipped.stderr, /skipped 1 invalid line\(s\): 3/);
+  });
+
+  test("render --out onto a file, or onto /dev/full", () => {
+    const file = join(tempDir(), "taken");
+    writeFileSync(file, "mine");
+    assertOneLine(runCli(["render", "-s", "agg", "--out", file]), /^error: --out .*taken: cannot make this directory \(something that is not a directory is already there\)$/);
+    assert.equal(readFileSync(file, "utf8"), "mine");
+    assertOneLine(runCli(["render", "-s", "agg", "--out", "/dev/full"]), /^error: --out \/dev\/full: cannot make this directory/);
+  });
+
+  test("render --out makes the directory and its parents", () => {
+    const dir = join(tempDir(), "a", "b", "agg");
+    const result = runCli(["render", "-s", "agg", "--out", dir]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(existsSync(join(dir, "dynamographdeployment-agg-8xtp2.yaml")));
+  });
+});
+
+describe("writeOutputFile, behind --out and --chart", () => {
+  test("makes the parent directories", () => {
+    const path = join(tempDir(), "new", "deeper", "report.html");
+    writeOutputFile("--out", path, "<html>");
+    assert.equal(readFileSync(path, "utf8"), "<html>");
+  });
+
+  const refused: [string, () => string, RegExp][] = [
+    ["a directory", () => tempDir(), /^--out .*: is a directory; give a file path$/],
+    ["/dev/full", () => "/dev/full", /^--out \/dev\/full: cannot write it \(no space left on the device\)$/],
+    ["a path through a file", () => join(traceFile([]), "report.html"), /^--out .*report\.html: cannot write it \(a part of the path is a file, not a directory\)$/],
+    ["an empty path", () => "", /^--out: give a file path$/],
+  ];
+  for (const [name, path, message] of refused) {
+    test(`refuses ${name} in one line`, () => assert.throws(() => writeOutputFile("--out", path(), "x"), { message }));
+  }
+});
+
+describe("render --check: the folder holds exactly what render writes", () => {
+  const copy = () => {
+    const dir = tempDir();
+    cpSync(join(PROJECT_ROOT, "manifests", "agg"), dir, { recursive: true });
+    return dir;
+  };
+  const check = (dir: string) => runCli(["render", "-s", "agg", "--check", "--out", dir]);
+
+  test("a fresh copy passes", () => assert.equal(check(copy()).status, 0));
+
+  const strays: [string, (dir: string) => void, RegExp][] = [
+    ["a stray *.yml", (dir) => writeFileSync(join(dir, "old.yml"), "kind: Job\n"), /old\.yml: render does not write this; remove it/],
+    ["a hand-written *.yaml", (dir) => writeFileSync(join(dir, "notes.yaml"), "mine: true\n"), /notes\.yaml: render does not write this; remove it/],
+    ["a folder", (dir) => mkdirSync(join(dir, "extra")), /extra: render does not write this; remove it/],
+    [
+      "a byte-order mark",
+      (dir) => {
+        const path = join(dir, "persistentvolumeclaim-model-cache.yaml");
+        writeFileSync(path, `\uFEFF${readFileSync(path, "utf8")}`);
+      },
+      /^-\uFEFF# Generated by/m,
+    ],
+  ];
+  for (const [name, spoil, shown] of strays) {
+    test(`fails on ${name}`, () => {
+      const dir = copy();
+      spoil(dir);
+      const result = check(dir);
+      assert.equal(result.status, 1);
+      assert.match(result.stdout, shown);
+      assert.match(result.stderr, /is stale: 1 file\(s\) differ from what render writes\. Refresh them with: npx dynamo-bench render -s agg --out /);
+    });
+  }
+
+  test("with no stack it checks every Pulumi.<stack>.yaml, and finds a folder no stack renders", () => {
+    const committed = runCli(["render", "--check"]);
+    assert.equal(committed.status, 0, committed.stdout + committed.stderr);
+    assert.match(committed.stderr, /manifests\/agg is up to date\n.*manifests\/disagg is up to date\n/);
+
+    const root = tempDir();
+    for (const file of ["Pulumi.yaml", "Pulumi.agg.yaml", "Pulumi.disagg.yaml"]) cpSync(join(PROJECT_ROOT, file), join(root, file));
+    cpSync(join(PROJECT_ROOT, "manifests"), join(root, "manifests"), { recursive: true });
+    assert.deepEqual(staleCommittedManifests(root).problems, []);
+    mkdirSync(join(root, "manifests", "staging"));
+    writeFileSync(join(root, "manifests", "disagg", "x.yml"), "");
+    const { problems, staleStacks } = staleCommittedManifests(root);
+    assert.deepEqual(problems, [
+      `${join(root, "manifests", "staging")}: no Pulumi.staging.yaml renders this; remove it\n`,
+      `${join(root, "manifests", "disagg", "x.yml")}: render does not write this; remove it\n`,
+    ]);
+    assert.deepEqual(staleStacks, [join(root, "manifests", "disagg")]);
+  });
+
+  test("--check --out with no stack asks which stack", () => {
+    assertOneLine(runCli(["render", "--check", "--out", tempDir()]), /--check --out: give -s or --config-file/);
+  });
+});
+
+describe("diff-manifests on hostile folders", () => {
+  const render = (stack = "agg") => {
+    const dir = join(tempDir(), stack);
+    assert.equal(runCli(["render", "-s", stack, "--out", dir]).status, 0);
+    return dir;
+  };
+
+  test("two folders laid out differently are named, not shown as every object removed and added", () => {
+    const perStack = tempDir();
+    cpSync(join(PROJECT_ROOT, "manifests"), perStack, { recursive: true });
+    const single = render("agg");
+    assertOneLine(
+      runCli(["diff-manifests", perStack, single]),
+      /holds a directory per stack \(agg, disagg\) but .*agg holds one stack's manifests: compare like with like, such as .*\/agg with /,
+    );
+  });
+
+  test("--exit-code: 1 when something changed, 0 when nothing did", () => {
+    const base = render();
+    const head = render();
+    assert.equal(runCli(["diff-manifests", base, head, "--exit-code"]).status, 0);
+    const file = join(head, "persistentvolumeclaim-model-cache.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("storage: ", "storage: 9"));
+    const changed = runCli(["diff-manifests", base, head, "--exit-code"]);
+    assert.equal(changed.status, 1);
+    assert.match(changed.stdout, /spec\.resources\.requests\.storage/);
+    assert.equal(runCli(["diff-manifests", base, head]).status, 0, "without --exit-code a change is not a failure");
+  });
+
+  const hostile: [string, (dir: string) => void, RegExp][] = [
+    ["malformed YAML", (dir) => writeFileSync(join(dir, "bad.yaml"), "kind: Job\nmetadata: {name: [x\n"), /bad\.yaml: not valid YAML \(.*, line \d+\)$/],
+    [
+      "a YAML alias bomb",
+      (dir) => {
+        const levels = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+        for (let i = 1; i < 9; i++) levels.push(`${"bcdefghij"[i - 1]}: &${"bcdefghij"[i - 1]} [${Array(10).fill(`*${i === 1 ? "a" : "bcdefghij"[i - 2]}`).join(",")}]`);
+        writeFileSync(join(dir, "bomb.yaml"), `kind: ConfigMap\nmetadata: {name: bomb}\ndata:\n${levels.map((l) => `  ${l}`).join("\n")}\n`);
+      },
+      /bomb\.yaml: expands to more than 100000 values \(YAML aliases\?\); render never writes aliases$/,
+    ],
+    ["a file over 4 MiB", (dir) => writeFileSync(join(dir, "huge.yaml"), `# ${"x".repeat(5 * 2 ** 20)}\n`), /huge\.yaml: \d+ bytes, larger than any manifest render writes/],
+    ["a pipe", (dir) => execFileSync("mkfifo", [join(dir, "pipe.yaml")]), /pipe\.yaml: cannot read it \(it is not a regular file/],
+  ];
+  for (const [name, spoil, message] of hostile) {
+    test(`${name} in a render is one line`, () => {
+      const base = render();
+      const head = render();
+      spoil(head);
+      assertOneLine(runCli(["diff-manifests", base, head]), message);
+    });
+  }
+});
