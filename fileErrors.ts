@@ -29,3 +29,4 @@ export function describeFileError(error: unknown): string {
 export function isFileSystemError(error: unknown): error is NodeJS.ErrnoException & { path: string } {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string" && typeof (error as NodeJS.ErrnoException).path === "string";
 }
+

@@ -5,12 +5,15 @@ import { comparisonMarkdown, comparisonText } from "../compare/formatComparison"
 import { htmlReport } from "../compare/htmlReport";
 import { readRequestCdfs } from "../compare/requestCdf";
 import { writeOutputFile } from "./outputFile";
+import { UserError } from "../userError";
 
 export interface CompareOptions {
   json?: boolean;
   markdown?: boolean;
   out?: string;
   goodput: string;
+  /** --goodput was given on the command line, not left at the recipe's. */
+  goodputGiven?: boolean;
 }
 
 /** A run summarized from aiperf's artifacts has its per-request values; a summary.json alone has percentiles. */
@@ -20,6 +23,12 @@ export async function compareCommand(baselineDir: string, candidateDir: string, 
   const slos = parseGoodput(options.goodput);
   const baseline = await loadRun(baselineDir, slos);
   const candidate = await loadRun(candidateDir, slos);
+  if (options.goodputGiven && baseline.source === "summary.json" && candidate.source === "summary.json") {
+    throw new UserError(
+      "--goodput: both runs are results directories, whose summary.json already counts goodput against its own SLOs; " +
+        "leave --goodput out, or give aiperf artifact directories to count it anew",
+    );
+  }
   const comparison = compareRuns(baseline, candidate);
   if (options.out !== undefined) {
     const cdfs = { baseline: await requestCdfsOf(baseline), candidate: await requestCdfsOf(candidate) };

@@ -1,5 +1,6 @@
 import { manifestChanges } from "../review/manifestChanges";
 import { changesMarkdown, changesText } from "../review/formatChanges";
+import { UserError } from "../userError";
 
 export interface DiffManifestsOptions {
   markdown?: boolean;
@@ -8,7 +9,14 @@ export interface DiffManifestsOptions {
 }
 
 export async function diffManifestsCommand(baseDir: string, headDir: string, options: DiffManifestsOptions): Promise<void> {
-  const changes = manifestChanges(baseDir, headDir);
+  let changes;
+  try {
+    changes = manifestChanges(baseDir, headDir);
+  } catch (error) {
+    // As with `git diff --exit-code`, 1 means "changed": trouble must not look like a change.
+    if (options.exitCode && error instanceof UserError) throw new UserError(error.message, 2);
+    throw error;
+  }
   if (options.json) process.stdout.write(`${JSON.stringify(changes, null, 2)}\n`);
   else process.stdout.write(options.markdown ? changesMarkdown(changes) : changesText(changes));
   const changed = changes.some((stack) => stack.added.length + stack.removed.length + stack.changed.length > 0);

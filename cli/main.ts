@@ -3,6 +3,7 @@ import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
 import { UserError } from "../userError";
 import { describeFileError, isFileSystemError } from "../fileErrors";
 import { version } from "../package.json";
+import { terminalText } from "./terminalText";
 import type { RenderOptions } from "./renderCommand";
 import type { SummarizeOptions } from "./summarize";
 import type { CompareOptions } from "./compare";
@@ -39,10 +40,10 @@ async function run(command: () => void | Promise<void>): Promise<void> {
   try {
     await command();
   } catch (error) {
-    if (error instanceof UserError) process.stderr.write(`error: ${error.message}\n`);
-    else if (isFileSystemError(error)) process.stderr.write(`error: ${error.path}: ${describeFileError(error)}\n`);
+    if (error instanceof UserError) process.stderr.write(`error: ${terminalText(error.message)}\n`);
+    else if (isFileSystemError(error)) process.stderr.write(`error: ${terminalText(`${error.path}: ${describeFileError(error)}`)}\n`);
     else throw error;
-    process.exitCode = 1;
+    process.exitCode = error instanceof UserError ? error.exitCode : 1;
   }
 }
 
@@ -58,6 +59,26 @@ function formatOptions(command: Command, markdownHelp: string, jsonHelp: string)
   return command.addOption(new Option("--markdown", markdownHelp).conflicts("json")).addOption(new Option("--json", jsonHelp));
 }
 
+/** The options given on the command line, rather than left at their defaults. */
+function givenOptions(command: Command): string[] {
+  return command.options.map((option) => option.attributeName()).filter((name) => command.getOptionValueSource(name) === "cli");
+}
+
+/** How often each of the command's flags appears in `args`: `--out x`, `--out=x`, `-s x`, `-sx`. */
+function repeatedFlag(command: Command, args: string[]): string | undefined {
+  const end = args.indexOf("--");
+  const flags = end === -1 ? args : args.slice(0, end);
+  for (const option of command.options) {
+    const uses = flags.filter(
+      (arg) =>
+        (option.long !== undefined && (arg === option.long || arg.startsWith(`${option.long}=`))) ||
+        (option.short !== undefined && !arg.startsWith("--") && arg.startsWith(option.short)),
+    ).length;
+    if (uses > 1) return `${option.flags.split(/[ ,]+/).filter((flag) => flag.startsWith("-")).join(", ")} is given ${uses} times; give it once`;
+  }
+  return undefined;
+}
+
 function examples(...lines: string[]): string {
   return `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((line) => `  $ ${line}`).join("\n")}`;
 }
@@ -67,7 +88,12 @@ const program = new Command()
   .description("Render, run and compare NVIDIA Dynamo's Qwen3-32B agg vs disagg benchmark")
   .version(version, "-V, --version", "print the version")
   // As kubectl does: the mistake on one line, and where the usage is on the next.
-  .showHelpAfterError("(add --help for usage)");
+  .showHelpAfterError("(add --help for usage)")
+  // A flag given twice would silently keep its last value: refused, as conflicting flags are.
+  .hook("preAction", (_program, command) => {
+    const repeated = repeatedFlag(command, process.argv.slice(2));
+    if (repeated) command.error(`error: ${repeated}`);
+  });
 
 stackOptions(
   program
@@ -99,11 +125,14 @@ formatOptions(compare, "print the table as Markdown, for a pull request", "print
   .option("--out <report.html>", "also write a self-contained HTML report with charts (per-request CDFs from artifact directories)")
   .option("--goodput <slos>", "the SLOs for runs summarized from artifacts", RECIPE_GOODPUT)
   .addHelpText("after", examples("npx dynamo-bench compare examples/agg-sample examples/disagg-sample --out report.html"))
-  .action((baseline: string, candidate: string, options: CompareOptions) =>
-    run(() => commands.compare().compareCommand(baseline, candidate, options)),
+  .action((baseline: string, candidate: string, options: CompareOptions, command: Command) =>
+    run(() => commands.compare().compareCommand(baseline, candidate, { ...options, goodputGiven: givenOptions(command).includes("goodput") })),
   );
 
-const trace = program.command("trace").description("look at a Mooncake-format trace before spending GPUs on it");
+const trace = program
+  .command("trace")
+  .description("fetch the benchmark's Mooncake-format trace, and look at it before spending GPUs on it")
+  .addHelpText("after", examples("npx dynamo-bench trace stats \"$(npx dynamo-bench trace fetch)\""));
 trace
   .command("stats")
   .description("requests, rate, input and output lengths, and how much of the trace's prefix blocks repeat")
@@ -137,7 +166,7 @@ stackOptions(
   .option("--json", "print JSON")
   .option("--skip-invalid", "skip invalid trace lines instead of stopping")
   .addHelpText("after", examples("npx dynamo-bench simulate --trace traces/conversation_trace.jsonl -s disagg --policy all"))
-  .action((options: SimulateOptions) => run(() => commands.simulate().simulateCommand(options)));
+  .action((options: SimulateOptions, command: Command) => run(() => commands.simulate().simulateCommand({ ...options, given: givenOptions(command) })));
 
 formatOptions(
   program

@@ -10,15 +10,29 @@ import { UserError } from "../userError";
 export function writeOutputFile(flag: string, path: string, text: string): void {
   if (path === "") throw new UserError(`${flag}: give a file path`);
   try {
-    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
-      throw new UserError(`${flag} ${path}: is a directory; give a file path`);
-    }
+    assertWritableTarget(flag, path);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`${flag} ${path}: cannot write it (${describeFileError(error)})`);
   }
+}
+
+/**
+ * Refuses a path that a write would not simply replace: a directory, or a pipe or socket, which
+ * would block until some other process reads it, maybe forever. A device such as /dev/null is
+ * written as it is.
+ */
+export function assertWritableTarget(flag: string, path: string): void {
+  let stats;
+  try {
+    stats = statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    throw new UserError(`${flag} ${path}: cannot write it (${describeFileError(error)})`);
+  }
+  if (stats?.isDirectory()) throw new UserError(`${flag} ${path}: is a directory; give a file path`);
+  if (stats?.isFIFO() || stats?.isSocket()) throw new UserError(`${flag} ${path}: is a pipe or socket, which would block until read; give a file path`);
 }
 
 /** Makes the directory `--out` names, with its parents; one line naming the flag when it cannot. */

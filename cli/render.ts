@@ -10,7 +10,7 @@ import { manifestYaml } from "./yaml";
 import { assertDynamoGraphAccepted } from "../schemas/dynamoGraphSchema";
 import { UserError } from "../userError";
 
-import { makeOutputDir } from "./outputFile";
+import { assertWritableTarget, makeOutputDir } from "./outputFile";
 import { readRegularFile } from "../regularFile";
 import { MAX_MANIFEST_BYTES } from "../review/manifestFiles";
 
@@ -71,6 +71,8 @@ export function manifestFileText(rendered: RenderedStack, manifest: RenderedMani
 export function writeManifests(rendered: RenderedStack, dir: string): string[] {
   makeOutputDir("--out", dir);
   const current = new Set(rendered.manifests.map((manifest) => manifest.fileName));
+  // Every target is checked before the first is written, so that a refusal leaves no half render.
+  for (const file of current) assertWritableTarget("--out", join(dir, file));
   for (const file of readdirSync(dir)) {
     if (current.has(file) || !file.endsWith(".yaml")) continue;
     if (WRITTEN_BY_RENDER.test(readManifest(join(dir, file)) ?? "")) rmSync(join(dir, file));

@@ -13,14 +13,15 @@ export interface RenderOptions {
 }
 
 export function renderCommand(options: RenderOptions): void {
-  if (options.check && !options.stack && !options.configFile) {
-    if (options.out) throw new UserError("--check --out: give -s or --config-file, to say which stack the directory should hold");
+  if (options.check && options.stack === undefined && options.configFile === undefined) {
+    if (options.out !== undefined) throw new UserError("--check --out: give -s or --config-file, to say which stack the directory should hold");
     checkEveryStack();
     return;
   }
   const rendered = renderStack(stackFilePath(options));
   for (const warning of rendered.warnings) process.stderr.write(`warning: ${warning}\n`);
   if (options.check) {
+    if (options.out === "") throw new UserError("--out: give a directory path");
     const dir = options.out ?? committedManifestsDir(options);
     const problems = staleManifests(rendered, dir);
     if (problems.length === 0) {
@@ -34,7 +35,7 @@ export function renderCommand(options: RenderOptions): void {
         `Refresh them with: ${shellCommand("npx", "dynamo-bench", "render", ...source, "--out", shownPath(dir))}`,
     );
   }
-  if (options.out) {
+  if (options.out !== undefined) {
     const files = writeManifests(rendered, options.out);
     process.stderr.write(`wrote ${files.length} manifests to ${options.out}\n`);
   } else {

@@ -17,11 +17,14 @@ export const MAX_WORKERS = 4096;
 /** 10^12 tokens is a thousand times the sweep's top; past it a number is a typo, not a GPU. */
 export const MAX_CAPACITY_TOKENS = 1e12;
 
+/** A number written in decimal, as a person types one: not hex (`0x10`), octal, `Infinity` or blank. */
+const DECIMAL = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+const decimal = (error: string) => z.string({ error }).regex(DECIMAL, { error }).transform(Number);
+
 const wholeNumber = (flag: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
   const error = `${flag}: must be a whole number ≥ ${min}`;
-  return z.coerce
-    .number({ error })
-    .pipe(z.number().int({ error }).min(min, { error }).max(max, { error: `${flag}: must be at most ${formatCount(max)}` }));
+  return decimal(error).pipe(z.number().int({ error }).min(min, { error }).max(max, { error: `${flag}: must be at most ${formatCount(max)}` }));
 };
 
 const simulateOptions = z.object({
@@ -31,14 +34,27 @@ const simulateOptions = z.object({
   policy: z.enum([...POLICIES, "all"], { error: `--policy: must be one of ${[...POLICIES, "all"].join(", ")}` }).optional(),
   workers: wholeNumber("--workers", 1, MAX_WORKERS).optional(),
   capacityTokens: wholeNumber("--capacity-tokens", 0, MAX_CAPACITY_TOKENS).optional(),
-  overlapWeight: z.coerce.number({ error: "--overlap-weight: must be a number ≥ 0" }).min(0, { error: "--overlap-weight: must be a number ≥ 0" }).default(1),
+  overlapWeight: decimal("--overlap-weight: must be a number ≥ 0").pipe(z.number().max(1e6, { error: "--overlap-weight: must be at most 1,000,000" })).default(1),
   seed: wholeNumber("--seed", 0).default(1),
   sweepCapacity: z.boolean().optional(),
   chart: z.string().optional(),
   json: z.boolean().optional(),
   skipInvalid: z.boolean().optional(),
+  /** The options given on the command line, rather than left at their defaults. */
+  given: z.array(z.string()).default([]),
 });
 export type SimulateOptions = z.input<typeof simulateOptions>;
+
+/** A flag that no simulated policy reads would change nothing: it is refused rather than ignored. */
+function refuseUnusedOptions(given: string[], policies: Policy[]): void {
+  const routing = policies.join(", ");
+  if (given.includes("seed") && !policies.includes("random")) {
+    throw new UserError(`--seed: only the random policy uses it, and this run routes with ${routing}; add --policy random (or all), or leave --seed out`);
+  }
+  if (given.includes("overlapWeight") && !policies.includes("kv")) {
+    throw new UserError(`--overlap-weight: only the kv policy uses it, and this run routes with ${routing}; add --policy kv (or all), or leave --overlap-weight out`);
+  }
+}
 
 export async function simulateCommand(raw: SimulateOptions): Promise<void> {
   const parsed = simulateOptions.safeParse(raw);
@@ -61,12 +77,19 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
   const trace = await loadTrace(options.trace, { skipInvalid: options.skipInvalid });
   if (trace.skippedLines.length > 0) process.stderr.write(`warning: skipped ${trace.skippedLines.length} invalid line(s)\n`);
   const policies: Policy[] = options.policy === "all" ? [...POLICIES] : [options.policy ?? base.policy];
+  refuseUnusedOptions(options.given, policies);
 
   if (options.sweepCapacity) {
     const sweeps = policies.map((policy) => ({ policy, points: capacitySweep(trace, { ...base, policy }) }));
     if (options.chart !== undefined) {
       const title = `${config.variant}: hit rate against cache capacity, ${formatCount(base.workers)} worker(s)`;
-      writeOutputFile("--chart", options.chart, sweepChart({ title, sweeps, bound: trace.bound, capacityTokens: base.capacityTokens }));
+      writeOutputFile("--chart", options.chart, sweepChart({
+          title,
+          sweeps,
+          bound: trace.bound,
+          capacityTokens: base.capacityTokens,
+          capacityFrom: options.capacityTokens === undefined ? "the stack" : "--capacity-tokens",
+        }));
       process.stderr.write(`wrote ${options.chart}\n`);
     }
     if (options.json) {

@@ -18,7 +18,10 @@ export function availableStacks(root = PROJECT_ROOT): string[] {
 
 /** The stack file for `--stack NAME`, or the `--config-file` given instead. */
 export function stackFilePath(options: { stack?: string; configFile?: string }): string {
-  if (options.configFile) return resolve(options.configFile);
+  if (options.configFile !== undefined) {
+    if (options.configFile === "") throw new UserError("--config-file: give a file path");
+    return resolve(options.configFile);
+  }
   const parsed = stackName.safeParse(options.stack);
   if (!parsed.success) {
     throw new UserError(`--stack: ${options.stack === undefined ? "give --stack or --config-file" : parsed.error.issues[0].message}`);

@@ -16,6 +16,10 @@ export async function summarizeCommand(dir: string, options: SummarizeOptions): 
   if (skipped > 0 && options.json) {
     process.stderr.write(`warning: skipped ${skipped} truncated or invalid line(s) of profile_export.jsonl\n`);
   }
+  const unrecorded = provenance.unrecordedSloMetrics;
+  if (unrecorded.length > 0 && options.json) {
+    process.stderr.write(`warning: goodput not known: no request that succeeded recorded ${unrecorded.join(", ")}\n`);
+  }
   const files = summaryFiles(dir, summary, provenance);
   if (options.write) writeSummaryFiles(dir, files);
   process.stdout.write(options.json ? files[SUMMARY_JSON] : summaryText(summary, provenance));

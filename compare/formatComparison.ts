@@ -1,3 +1,4 @@
+import { printable } from "./printable";
 import { METRIC_NAMES } from "../summary/formatSummary";
 import { formatCount, formatPercent, formatValue } from "../summary/numbers";
 import { markdownTable, textTable, type Table } from "../summary/table";
@@ -51,7 +52,7 @@ export function requestCounts(run: ComparedRun): string {
 }
 
 function preamble(comparison: Comparison): string[] {
-  const side = (run: ComparedRun) => `${run.label} (${run.dir}): ${requestCounts(run)}`;
+  const side = (run: ComparedRun) => `${run.label} (${printable(run.dir, 200)}): ${requestCounts(run)}`;
   return [
     `Baseline:  ${side(comparison.baseline)}`,
     `Candidate: ${side(comparison.candidate)}`,
@@ -69,7 +70,7 @@ export function comparisonText(comparison: Comparison): string {
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
 export function comparisonMarkdown(comparison: Comparison): string {
-  const side = (run: ComparedRun) => `${code(run.label)} (${code(run.dir)}, ${requestCounts(run)})`;
+  const side = (run: ComparedRun) => `${code(run.label)} (${code(printable(run.dir, 200))}, ${requestCounts(run)})`;
   const notes = [...comparison.caveats, ...comparison.notes].map((note) => `> Note: ${note}.`);
   return [
     "### dynamo-bench: baseline vs candidate",

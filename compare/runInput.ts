@@ -1,9 +1,8 @@
-import { existsSync, statSync } from "node:fs";
-import { isRegularFile, readRegularFile } from "../regularFile";
+import { entryAt, notASearchableDirectory, readRegularFile } from "../regularFile";
 import { join } from "node:path";
-import { AGGREGATE_FILE, RECORDS_FILE } from "../summary/aiperfFiles";
+import { AGGREGATE_FILE, aiperfFileAt, RECORDS_FILE } from "../summary/aiperfFiles";
 import { summarizeRun, SummaryError, type RunSummary } from "../summary/runSummary";
-import { parseSummaryJson } from "../summary/summarySchema";
+import { MAX_SUMMARY_JSON_BYTES, parseSummaryJson } from "../summary/summarySchema";
 import { SUMMARY_JSON } from "../summary/summaryFiles";
 import type { Slos } from "../summary/goodput";
 import { runLabel, type RunLabel } from "./runLabel";
@@ -20,21 +19,33 @@ export interface RunInput extends RunLabel {
  * a results directory that holds a summary.json the post-run hook or `summarize --write` wrote.
  */
 export async function loadRun(dir: string, slos: Slos): Promise<RunInput> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new SummaryError(`${dir}: no such directory`);
-  if (isRegularFile(join(dir, RECORDS_FILE)) || isRegularFile(join(dir, AGGREGATE_FILE))) {
+  const notDirectory = notASearchableDirectory(dir);
+  if (notDirectory) throw new SummaryError(`${dir}: ${notDirectory}`);
+  const path = join(dir, SUMMARY_JSON);
+  const artifacts = [aiperfFileAt(dir, RECORDS_FILE), aiperfFileAt(dir, AGGREGATE_FILE)];
+  const summaryJson = summaryJsonAt(path);
+  // aiperf's files come first; one that cannot be read is named by summarizing, unless a summary.json stands in.
+  if (artifacts.includes("file") || (summaryJson === "nothing" && artifacts.includes("other"))) {
     return { dir, ...runLabel(dir), source: "artifacts", summary: (await summarizeRun(dir, slos)).summary };
   }
-  const path = join(dir, SUMMARY_JSON);
-  if (!existsSync(path)) {
+  if (summaryJson === "nothing") {
     throw new SummaryError(`${dir}: holds neither aiperf's artifacts nor a ${SUMMARY_JSON}; give an artifact or results directory`);
   }
   let text: string;
   try {
-    text = readRegularFile(path);
+    text = readRegularFile(path, { maxBytes: MAX_SUMMARY_JSON_BYTES, what: `a ${SUMMARY_JSON}` });
   } catch (error) {
     throw new SummaryError(`${path}: cannot read it (${(error as Error).message})`);
   }
   const parsed = parseSummaryJson(text);
   if ("problem" in parsed) throw new SummaryError(`${path}: ${parsed.problem}`);
   return { dir, ...runLabel(dir), source: "summary.json", summary: parsed.summary };
+}
+
+function summaryJsonAt(path: string): ReturnType<typeof entryAt> {
+  try {
+    return entryAt(path);
+  } catch (error) {
+    throw new SummaryError(`${path}: cannot read it (${(error as Error).message})`);
+  }
 }

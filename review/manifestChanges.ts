@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import yaml from "js-yaml";
 import diff from "microdiff";
 import { UserError } from "../userError";
-import { readRegularFile } from "../regularFile";
+import { notASearchableDirectory, readRegularFile } from "../regularFile";
 import { countValues } from "../yamlExpansion";
 import { MAX_MANIFEST_BYTES, MAX_MANIFEST_VALUES } from "./manifestFiles";
 
@@ -31,11 +31,15 @@ export interface StackChanges {
 
 function readManifestSet(dir: string): ManifestSet {
   const set: ManifestSet = new Map();
+  const files = new Map<string, string>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort()) {
     for (const document of loadManifests(join(dir, file))) {
       const object = document as { kind?: string; metadata?: { name?: string } } | null;
       if (!object?.kind || !object.metadata?.name) continue;
-      set.set(`${object.kind} ${object.metadata.name}`, { kind: object.kind, name: object.metadata.name, object: object as Record<string, unknown> });
+      const key = `${object.kind} ${object.metadata.name}`;
+      if (files.has(key)) throw new UserError(`${join(dir, file)}: ${key} is defined again (also in ${files.get(key)}); a render holds each object once`);
+      files.set(key, file);
+      set.set(key, { kind: object.kind, name: object.metadata.name, object: object as Record<string, unknown> });
     }
   }
   return set;
@@ -73,7 +77,8 @@ interface RenderLayout {
 
 /** The stacks of a render: its subdirectories (manifests/agg, manifests/disagg), or the directory itself. */
 function readStacks(root: string): RenderLayout {
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UserError(`${root}: no such directory`);
+  const why = notASearchableDirectory(root);
+  if (why) throw new UserError(`${root}: ${why}`);
   const subdirs = readdirSync(root).filter((entry) => statSync(join(root, entry)).isDirectory()).sort();
   if (subdirs.length === 0) return { root, stacks: new Map([[".", readManifestSet(root)]]), perStack: false };
   return { root, stacks: new Map(subdirs.map((stack) => [stack, readManifestSet(join(root, stack))])), perStack: true };
@@ -84,10 +89,18 @@ function assertSameLayout(base: RenderLayout, head: RenderLayout): void {
   if (base.perStack === head.perStack) return;
   const [perStack, single] = base.perStack ? [base, head] : [head, base];
   const stacks = [...perStack.stacks.keys()];
+  const stackDir = join(perStack.root, stacks.includes(basename(single.root)) ? basename(single.root) : stacks[0]);
+  const [baseDir, headDir] = base.perStack ? [stackDir, head.root] : [base.root, stackDir];
   throw new UserError(
     `${perStack.root} holds a directory per stack (${stacks.join(", ")}) but ${single.root} holds one stack's manifests: ` +
-      `compare like with like, such as ${join(perStack.root, stacks.includes(basename(single.root)) ? basename(single.root) : stacks[0])} with ${single.root}`,
+      `compare like with like, such as ${baseDir} (base) with ${headDir} (head)`,
   );
+}
+
+/** A render with no object in it is a mistyped path, not "no changes". */
+function assertHoldsManifests(render: RenderLayout): void {
+  if ([...render.stacks.values()].some((set) => set.size > 0)) return;
+  throw new UserError(`${render.root}: holds no Kubernetes manifests (*.yaml files with a kind and metadata.name); give a directory that render --out wrote`);
 }
 
 function fieldPath(path: (string | number)[]): string {
@@ -98,6 +111,8 @@ function fieldPath(path: (string | number)[]): string {
 export function manifestChanges(baseRoot: string, headRoot: string): StackChanges[] {
   const base = readStacks(baseRoot);
   const head = readStacks(headRoot);
+  assertHoldsManifests(base);
+  assertHoldsManifests(head);
   assertSameLayout(base, head);
   const stacks = [...new Set([...base.stacks.keys(), ...head.stacks.keys()])].sort();
   return stacks.map((stack) => {

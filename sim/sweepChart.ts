@@ -16,33 +16,51 @@ export interface SweepChartInput {
   bound: number;
   /** The capacity per worker the stack has (or --capacity-tokens gave), marked on the axis. */
   capacityTokens: number;
+  /** Where that capacity comes from: the stack's GPUs and model, or --capacity-tokens. */
+  capacityFrom: "the stack" | "--capacity-tokens";
 }
+
+/** 10K, 1M, 1T: log-axis labels that stay apart from 10^4 up to 10^12. */
+const compact = new Intl.NumberFormat("en-US", { notation: "compact" });
 
 const GUIDE = { color: "#999", type: "dashed" as const, width: 1 };
 
 /** Hit rate (%) against capacity per worker (log axis), a line per policy, with the bound and the stack's own capacity marked. */
-export function sweepChart({ title, sweeps, bound, capacityTokens }: SweepChartInput): string {
+export function sweepChart({ title, sweeps, bound, capacityTokens, capacityFrom }: SweepChartInput): string {
   const capacities = sweeps.flatMap((sweep) => sweep.points.map((p) => p.capacityTokens));
   // A log axis has no place for 0: such a capacity is said in the subtitle instead of drawn.
   const marked = capacityTokens > 0;
   const axisMin = Math.min(...capacities, ...(marked ? [capacityTokens] : []));
   const axisMax = Math.max(...capacities, ...(marked ? [capacityTokens] : []));
   const capacityText = `${formatCount(capacityTokens)} tokens per worker`;
+  const inLeftHalf = marked && Math.log(capacityTokens / axisMin) < Math.log(axisMax / axisMin) / 2;
+  const towardTheMiddle = inLeftHalf ? ("insideEndBottom" as const) : ("insideEndTop" as const);
   const guides = [
     { yAxis: bound * 100, label: { formatter: `bound ${formatValue(bound * 100, 1)}%`, position: "end" as const } },
-    ...(marked ? [{ xAxis: capacityTokens, label: { formatter: `this stack: ${capacityText}`, position: "end" as const } }] : []),
+    // Along the line, on its side toward the middle: a label across its top is cut off near either edge.
+    ...(marked ? [{ xAxis: capacityTokens, label: { formatter: `${capacityFrom}: ${formatCount(capacityTokens)}`, position: towardTheMiddle } }] : []),
   ];
   return svgChart(
     {
       title: {
         text: title,
         left: "center",
-        subtext: marked ? `dashed: the bound (one unbounded cache) and this stack's capacity` : `this stack's capacity, ${capacityText}, is off the log axis`,
+        subtext: marked
+          ? `dashed: the bound (one unbounded cache) and the capacity per worker from ${capacityFrom}`
+          : `the capacity per worker from ${capacityFrom}, ${capacityText}, has no place on a log axis`,
         subtextStyle: { color: "#555" },
       },
       legend: { bottom: 0, itemGap: 40 },
       grid: { left: 70, right: 110, top: 90, bottom: 80 },
-      xAxis: { type: "log", name: "cache capacity per worker (tokens)", nameLocation: "middle", nameGap: 30, min: axisMin, max: axisMax },
+      xAxis: {
+        type: "log",
+        name: "cache capacity per worker (tokens)",
+        nameLocation: "middle",
+        nameGap: 30,
+        min: axisMin,
+        max: axisMax,
+        axisLabel: { formatter: (value: number) => compact.format(value) },
+      },
       yAxis: { type: "value", min: 0, max: 100, name: "hit rate", axisLabel: { formatter: "{value}%" } },
       series: sweeps.map((sweep, i) => ({
         name: sweep.policy,

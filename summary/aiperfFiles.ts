@@ -1,5 +1,4 @@
-import { existsSync } from "node:fs";
-import { isRegularFile, readRegularFile } from "../regularFile";
+import { entryAt, readRegularFile } from "../regularFile";
 import { join } from "node:path";
 import { forEachValidLine } from "./jsonLines";
 import * as z from "zod/mini";
@@ -59,12 +58,31 @@ export interface Aggregate {
 
 export class AiperfFileError extends UserError {}
 
+/** aiperf's aggregate is tens of KB: a few hundred metric blocks and the run's configuration. */
+export const MAX_AGGREGATE_BYTES = 16 * 2 ** 20;
+
+/** What is at one of aiperf's files in `dir`, or an error naming it when that cannot be told. */
+export function aiperfFileAt(dir: string, name: string): "nothing" | "file" | "other" {
+  const path = join(dir, name);
+  try {
+    return entryAt(path);
+  } catch (error) {
+    throw new AiperfFileError(`${path}: ${(error as Error).message}`);
+  }
+}
+
 export function readAggregate(dir: string): Aggregate | undefined {
   const path = join(dir, AGGREGATE_FILE);
-  if (!existsSync(path)) return undefined;
+  if (aiperfFileAt(dir, AGGREGATE_FILE) === "nothing") return undefined;
+  let text: string;
+  try {
+    text = readRegularFile(path, { maxBytes: MAX_AGGREGATE_BYTES, what: "an aggregate" });
+  } catch (error) {
+    throw new AiperfFileError(`${path}: cannot read it (${(error as Error).message})`);
+  }
   let json: unknown;
   try {
-    json = JSON.parse(readRegularFile(path));
+    json = JSON.parse(text);
   } catch (error) {
     throw new AiperfFileError(`${path} is not aiperf's aggregate JSON: ${(error as Error).message}`);
   }
@@ -89,8 +107,9 @@ export interface RecordsRead {
 /** Streams profile_export.jsonl, so memory does not grow with the file. */
 export async function forEachRecord(dir: string, visit: (record: RequestRecord) => void): Promise<RecordsRead | undefined> {
   const path = join(dir, RECORDS_FILE);
-  if (!existsSync(path)) return undefined;
-  if (!isRegularFile(path)) throw new AiperfFileError(`${path}: cannot read it (it is not a regular file)`);
+  const entry = aiperfFileAt(dir, RECORDS_FILE);
+  if (entry === "nothing") return undefined;
+  if (entry !== "file") throw new AiperfFileError(`${path}: cannot read it (it is not a regular file)`);
   const read: RecordsRead = { records: 0, skippedLines: [] };
   read.records = await forEachValidLine(path, requestRecord, visit, (_line, lineNumber) => read.skippedLines.push(lineNumber), {
     dropValueArrays: true,

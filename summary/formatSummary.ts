@@ -24,9 +24,13 @@ function metricsTable(summary: RunSummary): Table {
   };
 }
 
-function goodputLine(summary: RunSummary): string {
+function goodputLine(summary: RunSummary, provenance: SummaryProvenance): string {
   const { goodRequests, fraction, slos } = summary.goodput;
   const conditions = Object.entries(slos).map(([metric, threshold]) => sloCondition(metric, threshold)).join(" and ");
+  const unrecorded = provenance.unrecordedSloMetrics;
+  if (goodRequests === null && unrecorded.length > 0) {
+    return `Goodput: not known for ${conditions}: it is counted from the per-request records, and none that succeeded has ${unrecorded.join(" or ")}`;
+  }
   if (goodRequests === null) {
     return `Goodput: not known for ${conditions}: it is counted from the per-request records, and this run has none`;
   }
@@ -41,7 +45,7 @@ function headlines(summary: RunSummary, provenance: SummaryProvenance): string[]
     `Duration: ${formatValue(summary.durationSeconds)} s (first request start to last request end)`,
   ];
   const implausible = summary.requests.implausible;
-  const left = implausible ? Object.entries(implausible).filter(([, count]) => count > 0) : [];
+  const left = implausible ? Object.entries(implausible).filter((entry): entry is [string, number] => (entry[1] ?? 0) > 0) : [];
   if (left.length > 0) {
     const reasons: Record<string, string> = {
       duplicate: "repeated a request id",
@@ -49,6 +53,8 @@ function headlines(summary: RunSummary, provenance: SummaryProvenance): string[]
       endBeforeStart: "ended before they started",
       negativeValue: "had a negative time or token count",
       unitMismatch: "gave a metric in another unit",
+      notFinite: "had a time or token count that is not a finite number",
+      longerThanRequest: "had a time to first token or inter-token latency longer than the whole request",
     };
     const total = left.reduce((sum, [, count]) => sum + count, 0);
     lines.push(
@@ -65,9 +71,9 @@ function headlines(summary: RunSummary, provenance: SummaryProvenance): string[]
 }
 
 export function summaryText(summary: RunSummary, provenance: SummaryProvenance): string {
-  return [...headlines(summary, provenance), "", textTable(metricsTable(summary)), "", goodputLine(summary)].join("\n") + "\n";
+  return [...headlines(summary, provenance), "", textTable(metricsTable(summary)), "", goodputLine(summary, provenance)].join("\n") + "\n";
 }
 
 export function summaryMarkdown(title: string, summary: RunSummary, provenance: SummaryProvenance): string {
-  return [`## ${title}`, "", ...headlines(summary, provenance).map((line) => `- ${line}`), "", markdownTable(metricsTable(summary)), "", goodputLine(summary)].join("\n") + "\n";
+  return [`## ${title}`, "", ...headlines(summary, provenance).map((line) => `- ${line}`), "", markdownTable(metricsTable(summary)), "", goodputLine(summary, provenance)].join("\n") + "\n";
 }

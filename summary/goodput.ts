@@ -55,7 +55,10 @@ export function parseGoodput(text: string): Slos {
       throw new GoodputError(`--goodput: "${shown}": aiperf has no per-request metric "${metric}"; the metrics allowed are: ${Object.keys(SLO_METRICS).join(", ")}`);
     }
     if (Object.hasOwn(slos, metric)) throw new GoodputError(`--goodput: "${metric}" is given twice; give each metric one threshold`);
-    slos[metric] = Number(threshold);
+    // Digits alone can still be too many for a double: 400 nines are Infinity, which JSON writes as null.
+    const value = Number(threshold);
+    if (!Number.isFinite(value)) throw new GoodputError(`--goodput: "${shown}": the threshold of ${metric} is not a finite number; give one such as "${metric}:1000"`);
+    slos[metric] = value;
   }
   return slos;
 }

@@ -1,8 +1,9 @@
-import { existsSync, statSync } from "node:fs";
+import { notASearchableDirectory } from "../regularFile";
 import { forEachRecord, readAggregate, RECORDS_FILE, type AggregateMetric, type RecordsRead, type RequestRecord } from "./aiperfFiles";
 import { MAX_LINE_BYTES } from "./jsonLines";
 import { describe } from "./statistics";
 import { meetsSlo, type Slos } from "./goodput";
+import { STAT_KEYS, statisticsProblem, type StatKey } from "./metricChecks";
 import { UserError } from "../userError";
 
 export const SUMMARY_METRICS = [
@@ -13,9 +14,6 @@ export const SUMMARY_METRICS = [
   "output_sequence_length",
 ] as const;
 export type SummaryMetric = (typeof SUMMARY_METRICS)[number];
-
-const STAT_KEYS = ["avg", "min", "max", "std", "p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99"] as const;
-type StatKey = (typeof STAT_KEYS)[number];
 
 export type MetricSummary = { unit: string } & Record<StatKey, number | null>;
 
@@ -31,9 +29,22 @@ export interface ImplausibleRecords {
   negativeValue: number;
   /** A metric in a unit that neither matches the run's other records nor converts to it. */
   unitMismatch: number;
+  // The two below are absent from summary.json files written before they were counted.
+  /** A time that is no finite number once in ms (1e306 s). A literal 1e309 fails the record's schema: a skipped line. */
+  notFinite?: number;
+  /** A time to first token or an inter-token latency longer than the request's own latency. */
+  longerThanRequest?: number;
 }
 
-export const NO_IMPLAUSIBLE_RECORDS: ImplausibleRecords = { duplicate: 0, badTimestamp: 0, endBeforeStart: 0, negativeValue: 0, unitMismatch: 0 };
+export const NO_IMPLAUSIBLE_RECORDS: Required<ImplausibleRecords> = {
+  duplicate: 0,
+  badTimestamp: 0,
+  endBeforeStart: 0,
+  negativeValue: 0,
+  unitMismatch: 0,
+  notFinite: 0,
+  longerThanRequest: 0,
+};
 
 /** One run, in the shape `summarize --json` prints. */
 export interface RunSummary {
@@ -49,15 +60,20 @@ export interface RunSummary {
 export interface SummaryProvenance {
   metricsFrom: "aiperf's aggregate" | "the per-request records" | "aiperf's aggregate, and the per-request records for the rest";
   skippedLineNumbers: number[];
+  /** SLO metrics that no request that succeeded has a value for: then goodput is not known. */
+  unrecordedSloMetrics: string[];
 }
 
 export class SummaryError extends UserError {}
 
 const NS_PER_SECOND = 1e9;
 
-function aggregateSummary(metric: AggregateMetric): MetricSummary {
+/** A metric as aiperf's aggregate gives it; refused if no run could give it, as compare would refuse the summary.json. */
+function aggregateSummary(metric: AggregateMetric, tag: SummaryMetric, dir: string): MetricSummary {
   const summary = { unit: metric.unit } as MetricSummary;
   for (const key of STAT_KEYS) summary[key] = metric[key] ?? null;
+  const wrong = statisticsProblem(summary);
+  if (wrong) throw new SummaryError(`${dir}: aiperf's aggregate cannot be right: its ${tag}.${wrong.statistic} ${wrong.problem}`);
   return summary;
 }
 
@@ -85,10 +101,27 @@ function inMilliseconds(record: RequestRecord): void {
   }
 }
 
-/** A time or a token count, which cannot be below zero. */
-function isNegativeValue(unit: string, value: number | number[] | null): boolean {
-  if (unit !== "ms" && unit !== "tokens") return false;
-  return typeof value === "number" ? value < 0 : Array.isArray(value) && value.some((v) => v < 0);
+/** A time (in ms by now) or a token count: what cannot be below zero, or infinite. */
+const isTimeOrTokens = (unit: string) => unit === "ms" || unit === "tokens";
+
+function some(value: number | number[] | null, test: (v: number) => boolean): boolean {
+  return typeof value === "number" ? test(value) : Array.isArray(value) && value.some(test);
+}
+
+/** A time in ms, when the record has one for `tag`. */
+function msOf(metrics: NonNullable<RequestRecord["metrics"]>, tag: string): number | undefined {
+  const metric = metrics[tag];
+  return metric?.unit === "ms" && typeof metric.value === "number" ? metric.value : undefined;
+}
+
+/** Whether TTFT or ITL exceeds the request latency, past what converting units can round. */
+function isLongerThanRequest(metrics: NonNullable<RequestRecord["metrics"]>): boolean {
+  const whole = msOf(metrics, "request_latency");
+  if (whole === undefined) return false;
+  return ["time_to_first_token", "inter_token_latency"].some((tag) => {
+    const part = msOf(metrics, tag);
+    return part !== undefined && part > whole * (1 + 1e-9) + 1e-6;
+  });
 }
 
 /** aiperf's timestamps are nanoseconds since the epoch (time.time_ns): from 2000 to 2100, or not a real time. */
@@ -107,7 +140,9 @@ class RecordTally {
   goodRequests = 0;
   firstStartNs = Infinity;
   lastEndNs = -Infinity;
-  readonly implausible: ImplausibleRecords = { ...NO_IMPLAUSIBLE_RECORDS };
+  readonly implausible: Required<ImplausibleRecords> = { ...NO_IMPLAUSIBLE_RECORDS };
+  /** The SLO metrics that some request that succeeded has a value for. */
+  readonly recordedSloMetrics = new Set<string>();
   readonly values = new Map<SummaryMetric, number[]>();
   /** Each metric's unit, as the first plausible record gives it, times being in ms already. */
   readonly units = new Map<string, string>();
@@ -131,10 +166,12 @@ class RecordTally {
     let mismatch = false;
     for (const tag in metrics) {
       const { unit, value } = metrics[tag];
-      if (isNegativeValue(unit, value)) return "negativeValue";
+      if (isTimeOrTokens(unit) && some(value, (v) => !Number.isFinite(v))) return "notFinite";
+      if (isTimeOrTokens(unit) && some(value, (v) => v < 0)) return "negativeValue";
       const known = this.units.get(tag);
       if (known !== undefined && known !== unit) mismatch = true;
     }
+    if (isLongerThanRequest(metrics)) return "longerThanRequest";
     return mismatch ? "unitMismatch" : undefined;
   }
 
@@ -158,6 +195,7 @@ class RecordTally {
     }
     this.succeeded++;
     if (isGood(record, this.slos)) this.goodRequests++;
+    for (const metric in this.slos) if (typeof record.metrics?.[metric]?.value === "number") this.recordedSloMetrics.add(metric);
     for (const [metric, values] of this.values) {
       const measured = record.metrics?.[metric];
       if (measured && typeof measured.value === "number") values.push(measured.value);
@@ -186,7 +224,8 @@ function skippedNote(read: RecordsRead | undefined): string {
 }
 
 export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: RunSummary; provenance: SummaryProvenance }> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new SummaryError(`${dir}: no such directory`);
+  const notDirectory = notASearchableDirectory(dir);
+  if (notDirectory) throw new SummaryError(`${dir}: ${notDirectory}`);
   const aggregate = readAggregate(dir);
   const tally = new RecordTally(slos, [...SUMMARY_METRICS]);
   const read = await forEachRecord(dir, (record) => tally.add(record));
@@ -202,7 +241,7 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
   const metrics = Object.fromEntries(
     SUMMARY_METRICS.map((metric) => {
       const fromFile = fromAggregate(metric);
-      return [metric, fromFile ? aggregateSummary(fromFile) : records ? tally.metric(metric) : null];
+      return [metric, fromFile ? aggregateSummary(fromFile, metric, dir) : records ? tally.metric(metric) : null];
     }),
   ) as Record<SummaryMetric, MetricSummary | null>;
   const fromRecords = records ? SUMMARY_METRICS.filter((metric) => !fromAggregate(metric)).length : 0;
@@ -210,6 +249,7 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
   let requests: RunSummary["requests"];
   let durationSeconds: number | null;
   let goodRequests: number | null;
+  let unrecordedSloMetrics: string[] = [];
   if (records) {
     requests = {
       total: tally.total,
@@ -219,7 +259,9 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
       implausible: { ...tally.implausible },
     };
     durationSeconds = tally.total > 0 && tally.lastEndNs > -Infinity ? (tally.lastEndNs - tally.firstStartNs) / NS_PER_SECOND : null;
-    goodRequests = tally.goodRequests;
+    // A metric no request has would make every request fail its SLO: goodput 0%, which nothing measured.
+    unrecordedSloMetrics = tally.succeeded > 0 ? Object.keys(slos).filter((metric) => !tally.recordedSloMetrics.has(metric)) : [];
+    goodRequests = unrecordedSloMetrics.length > 0 ? null : tally.goodRequests;
   } else {
     const succeeded = aggregateCount(aggregate!, "request_count", dir);
     const failed = aggregateCount(aggregate!, "error_request_count", dir);
@@ -241,6 +283,7 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
       metricsFrom:
         fromRecords === 0 ? "aiperf's aggregate" : !aggregate || implausible > 0 ? "the per-request records" : "aiperf's aggregate, and the per-request records for the rest",
       skippedLineNumbers: read?.skippedLines ?? [],
+      unrecordedSloMetrics,
     },
   };
 }

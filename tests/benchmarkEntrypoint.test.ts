@@ -214,7 +214,7 @@ describe("the benchmark Job's entrypoint, run for real against a stub frontend",
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const artifactDir = join(box.perfCache, "artifacts", "disagg", "0a1b2c3d");
     const written = JSON.parse(readFileSync(join(artifactDir, "summary.json"), "utf8"));
-    assert.deepEqual(written.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: { duplicate: 0, badTimestamp: 0, endBeforeStart: 0, negativeValue: 0, unitMismatch: 0 } });
+    assert.deepEqual(written.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: { duplicate: 0, badTimestamp: 0, endBeforeStart: 0, negativeValue: 0, unitMismatch: 0, notFinite: 0, longerThanRequest: 0 } });
     assert.equal(written.goodput.goodRequests, 3);
     const printed = filesFromLog(result.stdout);
     assert.deepEqual(JSON.parse(printed["summary.json"]!), written);

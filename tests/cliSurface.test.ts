@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
@@ -64,7 +64,7 @@ describe("flags", () => {
     for (const flag of ["-V", "--version"]) assert.equal(runCli([flag]).stdout, `${version}\n`);
   });
 
-  const commands = [["render"], ["summarize"], ["compare"], ["trace", "stats"], ["trace", "fetch"], ["simulate"], ["diff-manifests"]];
+  const commands = [["render"], ["summarize"], ["compare"], ["trace"], ["trace", "stats"], ["trace", "fetch"], ["simulate"], ["diff-manifests"]];
   for (const command of commands) {
     test(`${command.join(" ")} --help ends with an example`, () => {
       const result = runCli([...command, "--help"]);
@@ -92,4 +92,61 @@ describe("flags", () => {
       assert.doesNotMatch(result.stderr, STACK_TRACE);
     });
   }
+});
+
+describe("flags that would be ignored, or repeated, are refused", () => {
+  const trace = () => traceFile([...conversationTrace(20)]);
+
+  const repeated: [string[], RegExp][] = [
+    [["render", "-s", "agg", "-s", "disagg"], /-s, --stack is given 2 times; give it once/],
+    [["render", "--stack=agg", "-sdisagg"], /-s, --stack is given 2 times; give it once/],
+    [["compare", "a", "b", "--out", "x.html", "--out", "y.html"], /--out is given 2 times; give it once/],
+    [["simulate", "--trace", "t", "--policy", "all", "--policy", "kv"], /--policy is given 2 times; give it once/],
+  ];
+  for (const [args, message] of repeated) {
+    test(`repeated: ${args.join(" ")}`, () => {
+      const result = runCli(args);
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, new RegExp(`^error: ${message.source}\\n\\(add --help for usage\\)\\n$`));
+      assert.equal(result.stdout, "");
+    });
+  }
+
+  test("a value after -- is not a flag", () => {
+    const result = runCli(["trace", "stats", "--json", "--", "--json"]);
+    assert.match(result.stderr, /^error: --json: no such file or directory\n$/);
+  });
+
+  const unused: [() => string[], RegExp][] = [
+    [() => ["simulate", "--trace", trace(), "-s", "disagg", "--seed", "5"], /--seed: only the random policy uses it, and this run routes with kv/],
+    [() => ["simulate", "--trace", trace(), "-s", "agg", "--overlap-weight", "2"], /--overlap-weight: only the kv policy uses it, and this run routes with round-robin/],
+    [() => ["simulate", "--trace", trace(), "-s", "agg", "--workers", "0x10"], /--workers: must be a whole number ≥ 1/],
+    [() => ["simulate", "--trace", trace(), "-s", "agg", "--policy", "kv", "--overlap-weight", "Infinity"], /--overlap-weight: must be a number ≥ 0/],
+  ];
+  for (const [args, message] of unused) {
+    test(`refused: ${args().slice(3).join(" ")}`, () => {
+      const result = runCli(args());
+      assert.equal(result.status, 1, result.stdout);
+      assert.match(result.stderr, new RegExp(`^error: ${message.source}`));
+    });
+  }
+
+  test("--seed with the random policy, and --overlap-weight with kv, are used", () => {
+    assert.equal(runCli(["simulate", "--trace", trace(), "-s", "agg", "--policy", "random", "--seed", "5"]).status, 0);
+    assert.equal(runCli(["simulate", "--trace", trace(), "-s", "agg", "--policy", "all", "--overlap-weight", "0.5", "--seed", "2"]).status, 0);
+  });
+
+  test("compare --goodput with two results directories, whose summary.json fixes the SLOs, is refused", () => {
+    const root = mkdtempSync(join(tmpdir(), "results-"));
+    for (const run of ["agg-sample", "disagg-sample"]) {
+      cpSync(join(PROJECT_ROOT, "examples", run), join(root, run), { recursive: true });
+      assert.equal(runCli(["summarize", join(root, run), "--write"]).status, 0);
+      for (const file of ["profile_export.jsonl", "profile_export_aiperf.json"]) rmSync(join(root, run, file));
+    }
+    const [agg, disagg] = [join(root, "agg-sample"), join(root, "disagg-sample")];
+    assert.equal(runCli(["compare", agg, disagg]).status, 0);
+    const result = runCli(["compare", agg, disagg, "--goodput", "time_to_first_token:5"]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^error: --goodput: both runs are results directories, whose summary\.json already counts goodput/);
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { artifactDir, FIVE_REQUESTS, recordLine, type RequestSpec } from "./support/aiperfArtifacts";
@@ -377,5 +377,99 @@ describe("compare --out", () => {
       assert.equal(result.status, 1);
       assert.match(result.stderr, message);
     }
+  });
+});
+
+describe("compare: summary.json figures no run can give", () => {
+  const summaryOf = () => JSON.parse(runCli(["summarize", artifactDir(records(FIVE_REQUESTS)), "--json"]).stdout);
+  const compareWith = (text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "dynamo-bench-results-"));
+    writeFileSync(join(dir, "summary.json"), text);
+    return runCli(["compare", dir, artifactDir(records(FIVE_REQUESTS))]);
+  };
+  const withTtft = (summary: any, stats: Record<string, number | null>) =>
+    JSON.stringify({ ...summary, metrics: { ...summary.metrics, time_to_first_token: { ...summary.metrics.time_to_first_token, ...stats } } });
+
+  test("a negative, infinite or out-of-order statistic is refused, naming the metric and the statistic", () => {
+    const summary = summaryOf();
+    const cases: [string, RegExp][] = [
+      [withTtft(summary, { p50: -5 }), /metrics\.time_to_first_token\.p50: is negative \(-5\), which no value in ms is\)$/],
+      [withTtft(summary, { p90: 1e308 }), /metrics\.time_to_first_token\.p95: is [\d.]+, less than p90 \(1e\+308\); they must rise from min to max\)$/],
+      [withTtft(summary, { p50: 2_000 }), /metrics\.time_to_first_token\.p75: is 400, less than p50 \(2000\)/],
+      [withTtft(summary, { avg: 1_600 }), /metrics\.time_to_first_token\.avg: is 1600, more than max \(1500\)/],
+      [withTtft(summary, { std: -1 }), /metrics\.time_to_first_token\.std: is negative \(-1\), which no standard deviation is/],
+      [withTtft(summary, { p99: 777 }).replace('"p99":777', '"p99":1e400'), /metrics\.time_to_first_token\.p99: .*received Infinity/],
+      [JSON.stringify({ ...summary, durationSeconds: -3 }), /durationSeconds: Too small/],
+    ];
+    for (const [text, message] of cases) {
+      const result = compareWith(text);
+      assert.equal(result.status, 1, text);
+      assert.match(result.stderr, /^error: .*summary\.json: not a dynamo-bench summary \(/);
+      assert.match(result.stderr.trimEnd(), message);
+    }
+  });
+
+  test("statistics left unknown (null) are still compared", () => {
+    const result = compareWith(withTtft(summaryOf(), { min: null, p1: null, p50: null, avg: null }));
+    assert.equal(result.status, 0, result.stderr);
+  });
+
+  test("a summary.json written before the newer implausible counts existed is still read", () => {
+    const summary = summaryOf();
+    const { notFinite, longerThanRequest, ...older } = summary.requests.implausible;
+    assert.deepEqual([notFinite, longerThanRequest], [0, 0]);
+    const result = compareWith(JSON.stringify({ ...summary, requests: { ...summary.requests, implausible: older } }));
+    assert.equal(result.status, 0, result.stderr);
+  });
+});
+
+describe("compare: directories and files that are not what they seem", () => {
+  test("a 1 GiB summary.json is refused unread, saying how large it is", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dynamo-bench-results-"));
+    const path = join(dir, "summary.json");
+    writeFileSync(path, "");
+    truncateSync(path, 2 ** 30);
+    const result = runCli(["compare", dir, artifactDir(records(FIVE_REQUESTS))]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^error: .*summary\.json: cannot read it \(it is 1,073,741,824 bytes, more than the 1 MiB a summary\.json can be\)\n$/);
+  });
+
+  const sides: [string, () => string, RegExp][] = [
+    ["a regular file", () => join(artifactDir(records(FIVE_REQUESTS)), "profile_export.jsonl"), /: it is a file, not a directory\n$/],
+    ["a symbolic link to itself", () => {
+      const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-loop-")), "run");
+      symlinkSync("run", path);
+      return path;
+    }, /: its symbolic links loop\n$/],
+  ];
+  if (spawnSync("mkfifo", ["--version"]).error === undefined) {
+    sides.push(["a FIFO", () => {
+      const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-fifo-")), "run");
+      assert.equal(spawnSync("mkfifo", [path]).status, 0);
+      return path;
+    }, /: it is not a directory\n$/]);
+  }
+  for (const [name, path, message] of sides) {
+    test(`compare given ${name} as a run says what it is`, () => {
+      const result = runCli(["compare", artifactDir(records(FIVE_REQUESTS)), path()]);
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /^error: /);
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, STACK_TRACE);
+    });
+  }
+
+  test("a summary.json whose symbolic links loop is named as such, not as missing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dynamo-bench-results-"));
+    symlinkSync("summary.json", join(dir, "summary.json"));
+    const result = runCli(["compare", dir, artifactDir(records(FIVE_REQUESTS))]);
+    assert.match(result.stderr, /^error: .*summary\.json: cannot read it \(its symbolic links loop\)\n$/);
+  });
+
+  test("aiperf records whose symbolic links loop are named, not taken for a results directory", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dynamo-bench-run-"));
+    symlinkSync("profile_export.jsonl", join(dir, "profile_export.jsonl"));
+    const result = runCli(["compare", dir, artifactDir(records(FIVE_REQUESTS))]);
+    assert.match(result.stderr, /^error: .*profile_export\.jsonl: its symbolic links loop\n$/);
   });
 });

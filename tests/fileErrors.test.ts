@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../cli/stackFiles";
@@ -74,6 +74,7 @@ describe("files the user names: one line each, never a stack trace", () => {
     ["a directory", () => tempDir(), /: it is a directory, not a file$/],
     ["a character device", () => "/dev/null", /\/dev\/null: it is not a regular file/],
     ["a missing file", () => join(tempDir(), "none.jsonl"), /none\.jsonl: no such file or directory$/],
+    ["an empty path, as a failed $(trace fetch) gives", () => "", /^error: give the trace file: the path is empty$/],
     ["a path through a file", () => join(traceFile([...conversationTrace(2)]), "x.jsonl"), /x\.jsonl: a part of the path is a file, not a directory$/],
   ];
   for (const [name, path, message] of traces) {
@@ -196,8 +197,38 @@ describe("diff-manifests on hostile folders", () => {
     const single = render("agg");
     assertOneLine(
       runCli(["diff-manifests", perStack, single]),
-      /holds a directory per stack \(agg, disagg\) but .*agg holds one stack's manifests: compare like with like, such as .*\/agg with /,
+      /holds a directory per stack \(agg, disagg\) but .*agg holds one stack's manifests: compare like with like, such as .*\/agg \(base\) with .*agg \(head\)$/,
     );
+  });
+
+  test("the pair it suggests keeps base and head in their places", () => {
+    const single = render("agg");
+    const perStack = tempDir();
+    cpSync(join(PROJECT_ROOT, "manifests"), perStack, { recursive: true });
+    assert.match(runCli(["diff-manifests", single, perStack]).stderr, new RegExp(`such as ${single} \\(base\\) with ${join(perStack, "agg")} \\(head\\)`));
+  });
+
+  test("a directory with no manifests is refused, not reported as no changes", () => {
+    const empty = tempDir();
+    writeFileSync(join(empty, "readme.txt"), "hi");
+    assertOneLine(runCli(["diff-manifests", empty, tempDir()]), /: holds no Kubernetes manifests/);
+  });
+
+  test("an object defined twice in one render is refused", () => {
+    const base = render();
+    const head = render();
+    cpSync(join(head, "persistentvolumeclaim-perf-cache.yaml"), join(head, "zz-copy.yaml"));
+    assertOneLine(runCli(["diff-manifests", base, head]), /zz-copy\.yaml: PersistentVolumeClaim perf-cache is defined again \(also in persistentvolumeclaim-perf-cache\.yaml\)/);
+  });
+
+  test("with --exit-code, trouble exits 2, apart from a change's 1", () => {
+    const result = runCli(["diff-manifests", render(), join(tempDir(), "none"), "--exit-code"]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^error: .*none: no such directory\n$/);
+  });
+
+  test("a file where a directory goes is named as such", () => {
+    assertOneLine(runCli(["diff-manifests", join(PROJECT_ROOT, "README.md"), render()]), /README\.md: it is a file, not a directory$/);
   });
 
   test("--exit-code: 1 when something changed, 0 when nothing did", () => {
@@ -234,4 +265,42 @@ describe("diff-manifests on hostile folders", () => {
       assertOneLine(runCli(["diff-manifests", base, head]), message);
     });
   }
+});
+
+describe("outputs that would block or half-write are refused before anything is written", () => {
+  const fifo = () => {
+    const path = join(tempDir(), "pipe");
+    execFileSync("mkfifo", [path]);
+    return path;
+  };
+
+  test("compare --out onto a pipe", () => {
+    assertOneLine(runCli(["compare", "examples/agg-sample", "examples/disagg-sample", "--out", fifo()]), /--out .*pipe: is a pipe or socket, which would block until read; give a file path$/);
+  });
+
+  test("simulate --chart onto a pipe", () => {
+    const trace = traceFile([...conversationTrace(20)]);
+    assertOneLine(runCli(["simulate", "--trace", trace, "-s", "agg", "--sweep-capacity", "--chart", fifo()]), /--chart .*pipe: is a pipe or socket/);
+  });
+
+  test("render --out where one target is a pipe, or a directory, writes none of the files", () => {
+    for (const spoil of [(path: string) => execFileSync("mkfifo", [path]), (path: string) => mkdirSync(path)]) {
+      const dir = tempDir();
+      spoil(join(dir, "persistentvolumeclaim-perf-cache.yaml"));
+      const result = runCli(["render", "-s", "agg", "--out", dir]);
+      assertOneLine(result, /--out .*persistentvolumeclaim-perf-cache\.yaml: is a (pipe or socket|directory)/);
+      assert.deepEqual(readdirSync(dir), ["persistentvolumeclaim-perf-cache.yaml"]);
+    }
+  });
+
+  test("an empty --out or --config-file is refused, not taken as absent", () => {
+    assertOneLine(runCli(["render", "-s", "agg", "--out", ""]), /^error: --out: give a directory path$/);
+    assertOneLine(runCli(["render", "--config-file", ""]), /^error: --config-file: give a file path$/);
+  });
+
+  test("control characters in a path are shown escaped, so a name cannot fake a line or drive the terminal", () => {
+    const dir = join(tempDir(), "x\nerror: fake\u001b[31m");
+    mkdirSync(dir);
+    assertOneLine(runCli(["summarize", dir]), /x\\nerror: fake\\x1b\[31m: /);
+  });
 });

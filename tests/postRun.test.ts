@@ -77,7 +77,7 @@ describe("after the benchmark Job completes", () => {
     const { ok, printed } = await collect(results, reader(GOOD_LOG), "agg", "agg", "11111111");
     assert.equal(ok, true);
     const saved = JSON.parse(readFileSync(join(results, "agg", "11111111", "summary.json"), "utf8"));
-    assert.deepEqual(saved.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: { duplicate: 0, badTimestamp: 0, endBeforeStart: 0, negativeValue: 0, unitMismatch: 0 } });
+    assert.deepEqual(saved.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: { duplicate: 0, badTimestamp: 0, endBeforeStart: 0, negativeValue: 0, unitMismatch: 0, notFinite: 0, longerThanRequest: 0 } });
     assert.deepEqual(JSON.parse(readFileSync(join(results, "agg", "11111111", "run.json"), "utf8")), {
       stack: "agg", variant: "agg", runId: "11111111", jobName: "agg-benchmark-11111111",
     });

@@ -148,7 +148,7 @@ describe("simulate, as users run it", () => {
     assert.deepEqual(linePoints(svg), [11, 11, 11], "three policies, 11 capacities each");
     const texts = textsOf(svg);
     for (const policy of POLICIES) assert.ok(texts.includes(policy), `legend names ${policy}`);
-    assert.ok(texts.includes("this stack: 717,926 tokens per worker"), texts.join(" | "));
+    assert.ok(texts.includes("the stack: 717,926"), texts.join(" | "));
     assert.ok(texts.includes(`bound ${(bound * 100).toFixed(1)}%`));
     for (const tick of ["0%", "20%", "40%", "60%", "80%", "100%"]) assert.ok(texts.includes(tick), `y-axis tick ${tick}`);
     assert.match(svg, /^<svg width="(\d+)" height="(\d+)"[^>]*>\n<rect width="\1" height="\2" x="0" y="0" fill="#ffffff"><\/rect>/, "an opaque white background");
@@ -159,14 +159,14 @@ describe("simulate, as users run it", () => {
     const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-sweep-")), "sweep.svg");
     assert.equal(runCli(["simulate", "--trace", tracePath, "--stack", "disagg", "--capacity-tokens", "2000", "--sweep-capacity", "--chart", chart]).status, 0);
     const texts = textsOf(readFileSync(chart, "utf8"));
-    assert.ok(texts.includes("this stack: 2,000 tokens per worker"), texts.join(" | "));
+    assert.ok(texts.includes("--capacity-tokens: 2,000"), texts.join(" | "));
     assert.ok(texts.includes("kv") && !texts.includes("round-robin"), "one policy, the stack's, when --policy is not all");
   });
 
   test("a capacity of 0 has no place on a log axis: the chart says so instead of drawing it", () => {
-    const svg = sweepChart({ title: "t", sweeps: [{ policy: "kv", points: [{ capacityTokens: 1e4, hitRate: 0.1 }, { capacityTokens: 1e9, hitRate: 0.5 }] }], bound: 0.6, capacityTokens: 0 });
+    const svg = sweepChart({ title: "t", sweeps: [{ policy: "kv", points: [{ capacityTokens: 1e4, hitRate: 0.1 }, { capacityTokens: 1e9, hitRate: 0.5 }] }], bound: 0.6, capacityTokens: 0, capacityFrom: "the stack" });
     const texts = textsOf(svg);
-    assert.ok(texts.includes("this stack's capacity, 0 tokens per worker, is off the log axis"), texts.join(" | "));
+    assert.ok(texts.includes("the capacity per worker from the stack, 0 tokens per worker, has no place on a log axis"), texts.join(" | "));
     assert.equal(svg.match(/stroke-dasharray/g)?.length, 1, "the bound alone");
   });
 

@@ -1,6 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { summarizeRun, SummaryError } from "../summary/runSummary";
 import { parseGoodput } from "../summary/goodput";
@@ -12,6 +14,7 @@ import { runCli, STACK_TRACE } from "./support/cli";
 
 const SLOS = parseGoodput(RECIPE_GOODPUT);
 const lines = (specs = FIVE_REQUESTS) => specs.map(recordLine).join("\n") + "\n";
+const NONE_IMPLAUSIBLE = { duplicate: 0, badTimestamp: 0, endBeforeStart: 0, negativeValue: 0, unitMismatch: 0, notFinite: 0, longerThanRequest: 0 };
 
 describe("statistics, as numpy and aiperf compute them", () => {
   test("percentiles interpolate linearly between ranks", () => {
@@ -31,7 +34,7 @@ describe("statistics, as numpy and aiperf compute them", () => {
 describe("a run without aiperf's aggregate (it died) is summarized from the records", () => {
   test("counts, duration and every statistic", async () => {
     const { summary, provenance } = await summarizeRun(artifactDir(lines()), SLOS);
-    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: { duplicate: 0, badTimestamp: 0, endBeforeStart: 0, negativeValue: 0, unitMismatch: 0 } });
+    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: NONE_IMPLAUSIBLE });
     assert.equal(summary.durationSeconds, 10);
     assert.equal(provenance.metricsFrom, "the per-request records");
     const ttft = summary.metrics.time_to_first_token!;
@@ -77,7 +80,7 @@ describe("broken and missing input", () => {
   test("an invalid line in the middle is skipped, and the rest still counts", async () => {
     const records = [recordLine(FIVE_REQUESTS[0]), '{"metadata": {"request_start_ns": "soon"}}', recordLine(FIVE_REQUESTS[1])].join("\n");
     const { summary } = await summarizeRun(artifactDir(records), SLOS);
-    assert.deepEqual(summary.requests, { total: 2, succeeded: 2, failed: 0, skippedLines: 1, implausible: { duplicate: 0, badTimestamp: 0, endBeforeStart: 0, negativeValue: 0, unitMismatch: 0 } });
+    assert.deepEqual(summary.requests, { total: 2, succeeded: 2, failed: 0, skippedLines: 1, implausible: NONE_IMPLAUSIBLE });
   });
 
   test("an empty run is an error, not a row of zeros", async () => {
@@ -108,7 +111,7 @@ describe("a run with aiperf's aggregate", () => {
     assert.equal(provenance.metricsFrom, "aiperf's aggregate");
     assert.equal(summary.metrics.time_to_first_token!.p50, 310);
     assert.equal(summary.metrics.inter_token_latency!.min, null, "a statistic aiperf left out stays absent");
-    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: { duplicate: 0, badTimestamp: 0, endBeforeStart: 0, negativeValue: 0, unitMismatch: 0 } });
+    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: NONE_IMPLAUSIBLE });
     assert.equal(summary.durationSeconds, 10);
   });
 
@@ -143,7 +146,7 @@ describe("summarize, as users run it", () => {
     const summary = JSON.parse(result.stdout);
     assert.deepEqual(Object.keys(summary), ["requests", "durationSeconds", "metrics", "goodput"]);
     assert.deepEqual(Object.keys(summary.requests), ["total", "succeeded", "failed", "skippedLines", "implausible"]);
-    assert.deepEqual(Object.keys(summary.requests.implausible), ["duplicate", "badTimestamp", "endBeforeStart", "negativeValue", "unitMismatch"]);
+    assert.deepEqual(Object.keys(summary.requests.implausible), ["duplicate", "badTimestamp", "endBeforeStart", "negativeValue", "unitMismatch", "notFinite", "longerThanRequest"]);
     assert.deepEqual(Object.keys(summary.metrics), [
       "time_to_first_token", "inter_token_latency", "request_latency", "input_sequence_length", "output_sequence_length",
     ]);
@@ -250,7 +253,7 @@ describe("aiperf's files as aiperf writes them", () => {
     const { summary, provenance } = await summarizeRun(dir, SLOS);
     assert.deepEqual(summary.requests, {
       total: 6, succeeded: 5, failed: 1, skippedLines: 0,
-      implausible: { duplicate: 1, badTimestamp: 1, endBeforeStart: 1, negativeValue: 2, unitMismatch: 1 },
+      implausible: { ...NONE_IMPLAUSIBLE, duplicate: 1, badTimestamp: 1, endBeforeStart: 1, negativeValue: 2, unitMismatch: 1 },
     });
     assert.equal(summary.metrics.time_to_first_token!.avg, 500, "the six plausible records, not aiperf's aggregate, which counts them all");
     assert.equal(provenance.metricsFrom, "the per-request records");
@@ -334,5 +337,189 @@ describe("aiperf's files as aiperf writes them", () => {
     assert.match(result.stdout, /Metrics from aiperf's aggregate\./);
     assert.match(result.stdout, /Goodput: not known for time_to_first_token ≤ 1000 and inter_token_latency ≤ 30: it is counted from the per-request records, and this run has none/);
     assert.doesNotMatch(result.stdout, /140\.00%|per-request records\./);
+  });
+});
+
+describe("numbers no run can give", () => {
+  const tooBig = `time_to_first_token:${"9".repeat(400)}`;
+
+  test("a threshold too large to be a number is refused, naming the SLO, on the command line and in a stack file", () => {
+    assert.throws(() => parseGoodput(tooBig), /^GoodputError: --goodput: "time_to_first_token:9{40}…": the threshold of time_to_first_token is not a finite number; give one such as "time_to_first_token:1000"$/);
+    const result = runCli(["summarize", "examples/agg-sample", "--goodput", tooBig]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^error: --goodput: .*the threshold of time_to_first_token is not a finite number/);
+    assert.equal(result.stderr.trimEnd().split("\n").length, 1);
+    assert.throws(
+      () => parseStackConfig({ variant: "agg", benchmark: { goodput: tooBig } }, "test"),
+      /dynamo-bench:benchmark\.goodput: .*\(".*…": the threshold of time_to_first_token is not a finite number/,
+    );
+  });
+
+  /** A record line with the text of one number swapped for another, such as a literal JSON cannot hold as a double. */
+  const withLiteral = (spec: RequestSpec, marker: number, literal: string) => recordLine(spec).replace(String(marker), literal);
+
+  test("a TTFT or ITL longer than its own request, or a value that is not finite, leaves the record out", async () => {
+    const [, second] = FIVE_REQUESTS;
+    const bad = [
+      recordLine({ ...second, startMs: 600, ttft: 1e308 }),
+      recordLine({ ...second, startMs: 700, itl: 2_501 }),
+      withLiteral({ ...second, startMs: 800, ttft: 123_456_789 }, 123_456_789, "1e309"),
+      // 1e306 s is finite, but not once in ms.
+      edited({ ...second, startMs: 900 }, (record) => (record.metrics.time_to_first_token = { value: 1e306, unit: "sec" })),
+    ];
+    const dir = artifactDir(lines() + bad.join("\n") + "\n");
+    const { summary } = await summarizeRun(dir, SLOS);
+    assert.deepEqual(summary.requests.implausible, { ...NONE_IMPLAUSIBLE, longerThanRequest: 2, notFinite: 1 });
+    assert.equal(summary.requests.skippedLines, 1, "1e309 reads as Infinity, which is no number to the record's schema");
+    assert.equal(summary.requests.total, 6);
+    assert.equal(summary.metrics.time_to_first_token!.max, 1_500);
+    const text = runCli(["summarize", dir]).stdout;
+    assert.match(
+      text,
+      /Left out 3 record\(s\) that cannot be real measurements: 1 had a time or token count that is not a finite number, 2 had a time to first token or inter-token latency longer than the whole request/,
+    );
+    assert.doesNotMatch(text, /\d{30}/);
+  });
+
+  test("a TTFT equal to the request latency, once converted from another unit, is kept", async () => {
+    const whole = edited({ startMs: 0, endMs: 2_000, ttft: 2_000, itl: 2, latency: 2_000, isl: 1, osl: 1 }, (record) => {
+      record.metrics.time_to_first_token = { value: 2_000_000_000, unit: "ns" };
+      record.metrics.request_latency = { value: 2, unit: "sec" };
+    });
+    const { summary } = await summarizeRun(artifactDir(`${whole}\n`), SLOS);
+    assert.deepEqual(summary.requests.implausible, NONE_IMPLAUSIBLE);
+    assert.equal(summary.requests.total, 1);
+  });
+
+  test("an aggregate whose statistics no run can give is refused, rather than written into a summary.json that compare refuses", async () => {
+    const aggregate = aggregateFile({ time_to_first_token: { unit: "ms", avg: 500, p50: 600, p90: 400, p99: 700 } });
+    await assert.rejects(
+      summarizeRun(artifactDir(undefined, aggregate), SLOS),
+      /aiperf's aggregate cannot be right: its time_to_first_token\.p90 is 400, less than p50 \(600\); they must rise from min to max/,
+    );
+  });
+});
+
+describe("files that are too large, or not what they seem", () => {
+  test("a 1 GiB aggregate is refused unread, saying how large it is", async () => {
+    const dir = artifactDir(lines());
+    const path = join(dir, "profile_export_aiperf.json");
+    writeFileSync(path, "");
+    truncateSync(path, 2 ** 30);
+    await assert.rejects(
+      summarizeRun(dir, SLOS),
+      /profile_export_aiperf\.json: cannot read it \(it is 1,073,741,824 bytes, more than the 16 MiB an aggregate can be\)$/,
+    );
+  });
+
+  test("a records file whose symbolic links loop is named as such, not as missing", () => {
+    const dir = artifactDir(undefined);
+    symlinkSync("profile_export.jsonl", join(dir, "profile_export.jsonl"));
+    const result = runCli(["summarize", dir]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^error: .*profile_export\.jsonl: its symbolic links loop\n$/);
+  });
+
+  const notDirectories: [string, () => string, RegExp][] = [
+    ["a regular file", () => join(artifactDir(lines()), "profile_export.jsonl"), /: it is a file, not a directory\n$/],
+    ["a symbolic link to itself", () => {
+      const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-loop-")), "run");
+      symlinkSync("run", path);
+      return path;
+    }, /: its symbolic links loop\n$/],
+    ["a path through a file", () => join(artifactDir(lines()), "profile_export.jsonl", "run"), /: a part of the path is a file, not a directory\n$/],
+  ];
+  for (const [name, path, message] of notDirectories) {
+    test(`summarize on ${name} says what it is`, () => {
+      const result = runCli(["summarize", path()]);
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /^error: /);
+      assert.match(result.stderr, message);
+    });
+  }
+
+  test("summarize on a FIFO says it is not a directory, without reading it", { skip: spawnSync("mkfifo", ["--version"]).error !== undefined }, () => {
+    const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-fifo-")), "run");
+    assert.equal(spawnSync("mkfifo", [path]).status, 0);
+    const result = runCli(["summarize", path]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^error: .*run: it is not a directory\n$/);
+  });
+});
+
+describe("summarize --write", () => {
+  const fifoSkip = { skip: spawnSync("mkfifo", ["--version"]).error !== undefined };
+
+  test("a FIFO named summary.md is refused before anything is written", fifoSkip, () => {
+    const dir = artifactDir(lines());
+    const fifo = join(dir, "summary.md");
+    assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
+    // A reader held open here lets a write that should not happen finish, instead of hanging the test.
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const result = runCli(["summarize", dir, "--write"]);
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /^error: .*summary\.md: cannot write it \(it is not a regular file; a pipe or a device could block the write forever\)\n$/);
+      assert.equal(existsSync(join(dir, "summary.json")), false, "no summary.json without its summary.md");
+    } finally {
+      closeSync(reader);
+    }
+  });
+
+  test("a directory named summary.json is refused, and summary.md is not written either", () => {
+    const dir = artifactDir(lines());
+    mkdirSync(join(dir, "summary.json"));
+    const result = runCli(["summarize", dir, "--write"]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^error: .*summary\.json: cannot write it \(it is a directory, not a file\)\n$/);
+    assert.equal(existsSync(join(dir, "summary.md")), false);
+  });
+
+  test("a symbolic link to nothing is refused, and nothing is made where it points", () => {
+    const dir = artifactDir(lines());
+    const target = join(mkdtempSync(join(tmpdir(), "dynamo-bench-elsewhere-")), "made.md");
+    symlinkSync(target, join(dir, "summary.md"));
+    const result = runCli(["summarize", dir, "--write"]);
+    assert.match(result.stderr, /summary\.md: cannot write it \(it is a symbolic link to nothing\)/);
+    assert.equal(existsSync(target), false);
+  });
+
+  test("a longer summary.json already there is replaced whole", () => {
+    const dir = artifactDir(lines());
+    writeFileSync(join(dir, "summary.json"), " ".repeat(100_000));
+    const result = runCli(["summarize", dir, "--write", "--json"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(readFileSync(join(dir, "summary.json"), "utf8"), result.stdout);
+  });
+});
+
+describe("goodput that cannot be counted", () => {
+  test("an SLO on a metric no request recorded gives goodput not known, rather than 0%", async () => {
+    const slos = parseGoodput("output_token_throughput_per_user:10");
+    const { summary } = await summarizeRun(artifactDir(lines()), slos);
+    assert.deepEqual(summary.goodput, { slos, goodRequests: null, fraction: null });
+    const result = runCli(["summarize", artifactDir(lines()), "--goodput", "output_token_throughput_per_user:10"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      /Goodput: not known for output_token_throughput_per_user ≥ 10: it is counted from the per-request records, and none that succeeded has output_token_throughput_per_user\n$/,
+    );
+    assert.doesNotMatch(result.stdout, /0\.00%/);
+    const json = runCli(["summarize", artifactDir(lines()), "--goodput", "output_token_throughput_per_user:10", "--json"]);
+    assert.equal(JSON.parse(json.stdout).goodput.fraction, null);
+    assert.equal(json.stderr, "warning: goodput not known: no request that succeeded recorded output_token_throughput_per_user\n");
+  });
+
+  test("an SLO on a metric only some requests recorded still counts the others as not good", async () => {
+    const some = [edited(FIVE_REQUESTS[0], (record) => (record.metrics.output_token_throughput_per_user = { value: 50, unit: "tokens/sec/user" })), recordLine(FIVE_REQUESTS[1])];
+    const { summary } = await summarizeRun(artifactDir(some.join("\n") + "\n"), parseGoodput("output_token_throughput_per_user:10"));
+    assert.equal(summary.goodput.goodRequests, 1);
+    assert.equal(summary.goodput.fraction, 0.5);
+  });
+
+  test("a run whose every request failed has goodput 0%, which is known", async () => {
+    const { summary } = await summarizeRun(artifactDir(recordLine(FIVE_REQUESTS[5]) + "\n"), parseGoodput("output_token_throughput_per_user:10"));
+    assert.equal(summary.goodput.goodRequests, 0);
+    assert.equal(summary.goodput.fraction, 0);
   });
 });

@@ -2,10 +2,10 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { traceStats } from "../trace/traceStats";
 import { formatPercent } from "../summary/numbers";
-import { traceFile } from "./support/traceFixtures";
+import { conversationTrace, traceFile } from "./support/traceFixtures";
 import { runCli, STACK_TRACE } from "./support/cli";
 
-/** Four requests whose figures are worked out by hand below. */
+/** Four requests whose figures are worked out by hand below; the last two have too few and too many hash ids for their tokens. */
 const FOUR_REQUESTS = [
   { timestamp: 0, input_length: 1000, output_length: 10, hash_ids: [1, 2] },
   { timestamp: 1000, input_length: 1500, output_length: 20, hash_ids: [1, 2, 3] },
@@ -30,6 +30,7 @@ describe("trace stats", () => {
         references: 9,
         repeats: 4,
         cacheEfficiency: 4 / 9,
+        countMismatches: 2, // 600 tokens in one block, 900 in three: ceil(n / 512) is 2 for both
       },
     });
   });
@@ -51,7 +52,7 @@ describe("trace stats", () => {
     const stats = JSON.parse(result.stdout);
     assert.deepEqual(Object.keys(stats), ["requests", "durationSeconds", "requestRate", "inputTokensPerSecond", "inputLength", "outputLength", "blocks"]);
     assert.deepEqual(Object.keys(stats.inputLength), ["avg", "min", "max"]);
-    assert.deepEqual(Object.keys(stats.blocks), ["unique", "reused", "reusedFraction", "references", "repeats", "cacheEfficiency"]);
+    assert.deepEqual(Object.keys(stats.blocks), ["unique", "reused", "reusedFraction", "references", "repeats", "cacheEfficiency", "countMismatches"]);
   });
 
   test("the table has thousands separators and percentages", () => {
@@ -85,5 +86,38 @@ describe("trace stats", () => {
   test("a missing file or an empty trace is a clear error", () => {
     assert.match(runCli(["trace", "stats", "/nonexistent/trace.jsonl"]).stderr, /\/nonexistent\/trace\.jsonl: no such file/);
     assert.match(runCli(["trace", "stats", traceFile([])]).stderr, /the trace has no requests/);
+  });
+
+  test("a trace out of timestamp order lasts from its smallest timestamp to its largest, as aiperf replays it", async () => {
+    const backwards = [
+      { ...FOUR_REQUESTS[0], timestamp: 100 },
+      { ...FOUR_REQUESTS[1], timestamp: 0 },
+    ];
+    const { stats } = await traceStats(traceFile(backwards));
+    assert.equal(stats.durationSeconds, 0.1);
+    assert.equal(stats.requestRate, 20);
+    assert.equal(stats.inputTokensPerSecond, 25_000);
+    const result = runCli(["trace", "stats", traceFile(backwards)]);
+    assert.match(result.stdout, /duration\s+0\.100 s/);
+    assert.match(result.stdout, /request rate\s+20\.000 req\/s/);
+  });
+
+  test("requests whose hash ids are not one per 512-token block are counted, and the table warns of them", () => {
+    const result = runCli(["trace", "stats", traceFile(FOUR_REQUESTS)]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /\nwarning: 2 of 4 request\(s\) have a number of hash_ids other than ceil\(input_length \/ 512\), one per 512-token block; .*\n$/);
+    const exact = [
+      { timestamp: 0, input_length: 512, output_length: 1, hash_ids: [1] },
+      { timestamp: 1, input_length: 513, output_length: 1, hash_ids: [1, 2] },
+      { timestamp: 2, input_length: 0, output_length: 1, hash_ids: [] },
+    ];
+    const clean = runCli(["trace", "stats", traceFile(exact)]);
+    assert.doesNotMatch(clean.stdout, /warning/);
+    assert.equal(JSON.parse(runCli(["trace", "stats", traceFile(exact), "--json"]).stdout).blocks.countMismatches, 0);
+  });
+
+  test("a Mooncake-like trace has one hash id per 512-token block throughout", async () => {
+    const { stats } = await traceStats(traceFile([...conversationTrace(500)]));
+    assert.equal(stats.blocks.countMismatches, 0);
   });
 });

@@ -19,5 +19,10 @@ export function traceStatsText(stats: TraceStats): string {
     ["repeats", formatCount(blocks.repeats)],
     ["cache efficiency", `${formatPercent(blocks.cacheEfficiency)} (the hit rate of one unbounded prefix cache)`],
   ];
-  return `${textTable({ header: ["figure", "value"], align: ["left", "left"], rows })}\n`;
+  const table = `${textTable({ header: ["figure", "value"], align: ["left", "left"], rows })}\n`;
+  if (blocks.countMismatches === 0) return table;
+  return (
+    `${table}warning: ${formatCount(blocks.countMismatches)} of ${formatCount(stats.requests)} request(s) have a number of hash_ids ` +
+    `other than ceil(input_length / 512), one per 512-token block; their block figures may not match their tokens\n`
+  );
 }

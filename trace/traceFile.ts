@@ -55,6 +55,8 @@ export async function forEachTraceRequest(
   visit: (request: TraceRequest) => void,
   options: TraceReadOptions = {},
 ): Promise<TraceRead> {
+  // `trace stats "$(… trace fetch)"` hands over an empty path when the fetch failed.
+  if (path === "") throw new TraceError("give the trace file: the path is empty");
   const why = notARegularFile(path);
   if (why) throw new TraceError(`${path}: ${why}`);
   const read: TraceRead = { requests: 0, skippedLines: [] };

@@ -10,7 +10,7 @@ interface Range {
 /** A trace's figures, in the shape `trace stats --json` prints. */
 export interface TraceStats {
   requests: number;
-  /** Last timestamp minus first, in seconds. */
+  /** The largest timestamp minus the smallest, in seconds. */
   durationSeconds: number;
   requestRate: number;
   inputTokensPerSecond: number;
@@ -27,8 +27,13 @@ export interface TraceStats {
     repeats: number;
     /** repeats / references: the most that any routing can reuse. */
     cacheEfficiency: number;
+    /** Requests whose hash_ids do not number ceil(input_length / 512), one per block. */
+    countMismatches: number;
   };
 }
+
+/** Mooncake's block size: one hash id per 512 tokens of input, the last block partial. */
+const BLOCK_TOKENS = 512;
 
 class RangeTally {
   sum = 0;
@@ -48,21 +53,24 @@ export async function traceStats(path: string, options: TraceReadOptions = {}): 
   const input = new RangeTally();
   const output = new RangeTally();
   const blocks = new BlockTally();
-  let first: number | undefined;
-  let last = 0;
+  // aiperf's fixed schedule sends requests in timestamp order, whatever the file's order
+  // (src/aiperf/timing/strategies/fixed_schedule.py sorts by timestamp_ms, yangligt2/aiperf @ c2f5e9d4),
+  // so the trace lasts from its smallest timestamp to its largest.
+  const timestamps = new RangeTally();
+  let countMismatches = 0;
   let index = 0;
   const read = await forEachTraceRequest(
     path,
     (request) => {
-      first ??= request.timestamp;
-      last = request.timestamp;
+      timestamps.add(request.timestamp);
+      if (request.hash_ids.length !== Math.ceil(request.input_length / BLOCK_TOKENS)) countMismatches++;
       input.add(request.input_length);
       output.add(request.output_length);
       blocks.addRequest(index++, request.hash_ids);
     },
     options,
   );
-  const durationSeconds = (last - first!) / 1000;
+  const durationSeconds = (timestamps.max - timestamps.min) / 1000;
   const unique = blocks.unique;
   const reused = blocks.reused;
   const repeats = blocks.references - unique;
@@ -81,6 +89,7 @@ export async function traceStats(path: string, options: TraceReadOptions = {}): 
         references: blocks.references,
         repeats,
         cacheEfficiency: blocks.references > 0 ? repeats / blocks.references : 0,
+        countMismatches,
       },
     },
     skippedLines: read.skippedLines,
