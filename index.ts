@@ -5,6 +5,7 @@ import { hfTokenFromPulumi, stackConfigFromPulumi } from "./config/pulumiConfig"
 import { configWarnings, type StackConfig } from "./config/schema";
 import { ConfigError } from "./config/stackConfig";
 import { buildStackObjects } from "./builders/stackObjects";
+import { loadClusterScripts } from "./clusterScriptFiles";
 import { HF_TOKEN_KEY } from "./builders/hfTokenSecret";
 import { SharedStorage } from "./components/sharedStorage";
 import { ModelDownload } from "./components/modelDownload";
@@ -30,7 +31,7 @@ const config = loadConfig();
 for (const warning of configWarnings(config)) pulumi.log.warn(warning);
 
 const stack = pulumi.getStack();
-const objects = buildStackObjects(config, { stack, runId: RENDER_RUN_ID });
+const objects = buildStackObjects(config, { stack, runId: RENDER_RUN_ID }, loadClusterScripts());
 try {
   assertDynamoGraphAccepted(objects.dynamoGraph);
 } catch (error) {

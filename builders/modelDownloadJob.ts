@@ -1,6 +1,3 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { PROJECT_ROOT } from "../projectRoot";
 import type { IJob } from "kubernetes-models/batch/v1/Job";
 import type { StackConfig } from "../config/schema";
 import { AWAIT, minutesToSeconds, stackMeta } from "./metadata";
@@ -8,9 +5,8 @@ import { HF_HOME } from "./paths";
 import { PVC_NAMES } from "./storage";
 import { hfTokenSecretName, modelDownloadJobName } from "./names";
 
-export const MODEL_DOWNLOAD_SCRIPT = join(PROJECT_ROOT, "builders", "scripts", "model-download.sh");
-
-export function buildModelDownloadJob(config: StackConfig): IJob {
+/** The Job that downloads the model once into the model cache, running `script` (model-download.sh). */
+export function buildModelDownloadJob(config: StackConfig, script: string): IJob {
   const name = modelDownloadJobName(config);
   const { modelDownload, model } = config;
   return {
@@ -34,7 +30,7 @@ export function buildModelDownloadJob(config: StackConfig): IJob {
               name: "model-download",
               image: modelDownload.image,
               command: ["sh", "-c"],
-              args: [readFileSync(MODEL_DOWNLOAD_SCRIPT, "utf8")],
+              args: [script],
               envFrom: [{ secretRef: { name: hfTokenSecretName(config) } }],
               env: [
                 { name: "MODEL_NAME", value: model.name },

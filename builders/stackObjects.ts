@@ -10,6 +10,7 @@ import { buildPersistentVolumeClaims, type PersistentVolumeClaims } from "./stor
 import { buildBenchmarkScripts } from "./benchmarkScripts";
 import { buildBenchmarkJob } from "./benchmarkJob";
 import type { BenchmarkRunRef } from "./benchmarkRun";
+import type { ClusterScripts } from "./clusterScripts";
 
 /** Every Kubernetes object of one stack, as plain data: `pulumi up`, `render` and the tests all start here. */
 export interface StackObjects {
@@ -28,14 +29,14 @@ export interface KubernetesObject {
   metadata?: { name?: string; namespace?: string };
 }
 
-export function buildStackObjects(config: StackConfig, run: BenchmarkRunRef): StackObjects {
+export function buildStackObjects(config: StackConfig, run: BenchmarkRunRef, scripts: ClusterScripts): StackObjects {
   return {
     persistentVolumeClaims: buildPersistentVolumeClaims(config),
     hfTokenSecret: buildHfTokenSecret(config),
-    modelDownloadJob: buildModelDownloadJob(config),
+    modelDownloadJob: buildModelDownloadJob(config, scripts.modelDownloadSh),
     dynamoGraph: config.graph.apiVersion === "v1beta1" ? asV1beta1(buildDynamoGraph(config)) : buildDynamoGraph(config),
     benchmark: config.benchmark.enabled
-      ? { scripts: buildBenchmarkScripts(config), job: buildBenchmarkJob(config, run) }
+      ? { scripts: buildBenchmarkScripts(config, scripts), job: buildBenchmarkJob(config, run) }
       : undefined,
   };
 }

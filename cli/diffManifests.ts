@@ -1,5 +1,5 @@
 import { manifestChanges } from "../review/manifestChanges";
-import { changesMarkdown, changesText } from "../review/formatChanges";
+import { changesMarkdown, changesText, hasChanges } from "../review/formatChanges";
 import { UserError } from "../userError";
 
 export interface DiffManifestsOptions {
@@ -19,6 +19,5 @@ export async function diffManifestsCommand(baseDir: string, headDir: string, opt
   }
   if (options.json) process.stdout.write(`${JSON.stringify(changes, null, 2)}\n`);
   else process.stdout.write(options.markdown ? changesMarkdown(changes) : changesText(changes));
-  const changed = changes.some((stack) => stack.added.length + stack.removed.length + stack.changed.length > 0);
-  if (options.exitCode && changed) process.exitCode = 1;
+  if (options.exitCode && hasChanges(changes)) process.exitCode = 1;
 }

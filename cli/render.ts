@@ -6,6 +6,8 @@ import { readStackConfig } from "../config/stackConfig";
 import { configWarnings } from "../config/schema";
 import { buildStackObjects, objectsInApplyOrder, type KubernetesObject } from "../builders/stackObjects";
 import { RENDER_RUN_ID } from "../builders/benchmarkRun";
+import { loadClusterScripts } from "../clusterScriptFiles";
+import { reviewForm } from "../review/reviewForm";
 import { manifestYaml } from "./yaml";
 import { assertDynamoGraphAccepted } from "../schemas/dynamoGraphSchema";
 import { UserError } from "../userError";
@@ -22,7 +24,10 @@ export interface RenderedManifest {
   /** `<kind>-<name>.yaml`: stable while the object exists, whatever else is added or removed. */
   fileName: string;
   object: KubernetesObject;
+  /** The object as it is applied. */
   yaml: string;
+  /** The object as the committed render shows it (review/reviewForm.ts). */
+  reviewYaml: string;
 }
 
 export interface RenderedStack {
@@ -39,12 +44,13 @@ export function renderStack(stackFile: string): RenderedStack {
   const file = readStackFile(stackFile);
   const config = readStackConfig({ description: stackFile, stack: file.stack, entries: file.entries });
   const run = { stack: file.stack, runId: RENDER_RUN_ID };
-  const objects = buildStackObjects(config, run);
+  const objects = buildStackObjects(config, run, loadClusterScripts());
   assertDynamoGraphAccepted(objects.dynamoGraph);
   const manifests = objectsInApplyOrder(objects).map((object) => ({
     fileName: `${object.kind.toLowerCase()}-${object.metadata?.name}.yaml`,
     object,
     yaml: manifestYaml(object),
+    reviewYaml: manifestYaml(reviewForm(object)),
   }));
   const warnings = configWarnings(config);
   if (file.importsEnvironments) {
@@ -61,7 +67,7 @@ export function multiDocumentYaml(rendered: RenderedStack): string {
 }
 
 export function manifestFileText(rendered: RenderedStack, manifest: RenderedManifest): string {
-  return `${GENERATED_MARK} from ${rendered.source}. Do not edit.\n${manifest.yaml}`;
+  return `${GENERATED_MARK} from ${rendered.source}. Do not edit.\n${manifest.reviewYaml}`;
 }
 
 /**

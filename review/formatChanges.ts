@@ -1,4 +1,5 @@
 import type { FieldChange, StackChanges } from "./manifestChanges";
+import { shortBundleIdentity } from "./reviewForm";
 
 const SHORT = 60;
 
@@ -7,6 +8,8 @@ function shown(value: unknown): string {
   if (value === undefined) return "(none)";
   const text = typeof value === "string" ? value : JSON.stringify(value);
   if (typeof value === "string" && value.includes("\n")) return `(${value.split("\n").length} lines)`;
+  const bundle = typeof value === "string" ? shortBundleIdentity(value) : undefined;
+  if (bundle) return bundle;
   return text.length > SHORT ? `${text.slice(0, SHORT - 1)}…` : text;
 }
 

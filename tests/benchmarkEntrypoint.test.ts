@@ -11,6 +11,7 @@ import { parseStackConfig } from "../config/stackConfig";
 import { buildStackObjects } from "../builders/stackObjects";
 import { filesFromLog } from "../summary/summaryFiles";
 import { FIVE_REQUESTS, recordLine } from "./support/aiperfArtifacts";
+import { SCRIPTS } from "./support/clusterScripts";
 
 const MODEL = "Qwen/Qwen3-32B";
 const TRACE = '{"timestamp": 0, "input_length": 655, "output_length": 52, "hash_ids": [46, 47]}\n';
@@ -89,7 +90,7 @@ function sandbox(exitCode = 0): Sandbox {
 }
 
 const config = parseStackConfig({ variant: "disagg", benchmark: { fixedScheduleEndOffsetMs: 60_000 } }, "test");
-const objects = buildStackObjects(config, { stack: "disagg", runId: "0a1b2c3d" });
+const objects = buildStackObjects(config, { stack: "disagg", runId: "0a1b2c3d" }, SCRIPTS);
 const job = objects.benchmark!.job;
 const podSpec = job.spec!.template.spec!;
 

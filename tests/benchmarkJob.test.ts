@@ -8,6 +8,7 @@ import { PROJECT_ROOT } from "../cli/stackFiles";
 import { buildStackObjects } from "../builders/stackObjects";
 import { buildBenchmarkJob } from "../builders/benchmarkJob";
 import { artifactRetrievalCommand, benchmarkFingerprint } from "../builders/benchmarkRun";
+import { SCRIPTS } from "./support/clusterScripts";
 
 const RUN = { stack: "agg", runId: "0a1b2c3d" };
 const agg = stackConfigFromFile(join(PROJECT_ROOT, "Pulumi.agg.yaml"));
@@ -92,7 +93,7 @@ describe("the benchmark Job", () => {
 describe("runs", () => {
   test("the fingerprint that draws a new run id follows what the run measures", () => {
     const measured = (config: StackConfig) => {
-      const objects = buildStackObjects(config, RUN);
+      const objects = buildStackObjects(config, RUN, SCRIPTS);
       return benchmarkFingerprint([objects.dynamoGraph, objects.benchmark!.job]);
     };
     assert.equal(measured(agg), measured(parseStackConfig({ variant: "agg" }, "test")));
@@ -101,7 +102,7 @@ describe("runs", () => {
   });
 
   test("benchmark.enabled false deploys the graph alone", () => {
-    assert.equal(buildStackObjects(parseStackConfig({ variant: "agg", benchmark: { enabled: false } }, "test"), RUN).benchmark, undefined);
+    assert.equal(buildStackObjects(parseStackConfig({ variant: "agg", benchmark: { enabled: false } }, "test"), RUN, SCRIPTS).benchmark, undefined);
   });
 
   test("the retrieval command copies the run's directory out of perf-cache into the local results", () => {

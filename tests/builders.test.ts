@@ -11,6 +11,7 @@ import type { DynamoGraphDeploymentV1beta1 } from "../builders/dynamoGraphV1beta
 import { dynamoGraphProblems } from "../schemas/dynamoGraphSchema";
 import { REDACTED_TOKEN } from "../builders/hfTokenSecret";
 import { stackSummary } from "../outputs";
+import { SCRIPTS } from "./support/clusterScripts";
 
 const RUN = { stack: "test", runId: "0a1b2c3d" };
 
@@ -37,7 +38,7 @@ const COMMON_WORKER_ARGS = [
 
 /** The graph a stack applies, in the recipe's v1alpha1. */
 function graphOf(config: StackConfig): DynamoGraphDeployment {
-  return v1alpha1(buildStackObjects(config, RUN).dynamoGraph);
+  return v1alpha1(buildStackObjects(config, RUN, SCRIPTS).dynamoGraph);
 }
 
 function v1alpha1(graph: StackObjects["dynamoGraph"]): DynamoGraphDeployment {
@@ -51,7 +52,7 @@ function withConfig(base: StackConfig, overrides: Record<string, unknown>): Stac
 
 describe("storage", () => {
   test("three claims with the recipe's names and sizes, ReadWriteMany, on the default class", () => {
-    const claims = buildStackObjects(agg, RUN).persistentVolumeClaims;
+    const claims = buildStackObjects(agg, RUN, SCRIPTS).persistentVolumeClaims;
     const summary = Object.values(claims).map((c) => [c.metadata?.name, c.spec?.resources?.requests?.storage, c.spec?.accessModes]);
     assert.deepEqual(summary, [
       ["model-cache", "100Gi", ["ReadWriteMany"]],
@@ -67,7 +68,7 @@ describe("storage", () => {
 
   test("a configured storage class and access mode reach every claim", () => {
     const config = withConfig(agg, { storage: { storageClassName: "cephfs", accessMode: "ReadWriteOnce", perfCacheSize: "1Ti" } });
-    const claims = buildStackObjects(config, RUN).persistentVolumeClaims;
+    const claims = buildStackObjects(config, RUN, SCRIPTS).persistentVolumeClaims;
     for (const claim of Object.values(claims)) {
       assert.equal(claim.spec?.storageClassName, "cephfs");
       assert.deepEqual(claim.spec?.accessModes, ["ReadWriteOnce"]);
@@ -76,12 +77,12 @@ describe("storage", () => {
   });
 
   test("both stacks build byte-identical claims, since both apply them", () => {
-    assert.deepEqual(buildStackObjects(agg, RUN).persistentVolumeClaims, buildStackObjects(disagg, RUN).persistentVolumeClaims);
+    assert.deepEqual(buildStackObjects(agg, RUN, SCRIPTS).persistentVolumeClaims, buildStackObjects(disagg, RUN, SCRIPTS).persistentVolumeClaims);
   });
 });
 
 describe("model download Job", () => {
-  const job = buildStackObjects(agg, RUN).modelDownloadJob;
+  const job = buildStackObjects(agg, RUN, SCRIPTS).modelDownloadJob;
   const container = job.spec!.template.spec!.containers[0];
 
   test("runs the pinned tools in python:3.10-slim with the recipe's environment", () => {
@@ -115,19 +116,19 @@ describe("model download Job", () => {
 
   test("`pulumi up` waits two hours for 64 GB, not the provider's 10 minutes", () => {
     assert.equal(job.metadata?.annotations?.["pulumi.com/timeoutSeconds"], "7200");
-    const slower = buildStackObjects(withConfig(agg, { modelDownload: { timeoutMinutes: 300 } }), RUN).modelDownloadJob;
+    const slower = buildStackObjects(withConfig(agg, { modelDownload: { timeoutMinutes: 300 } }), RUN, SCRIPTS).modelDownloadJob;
     assert.equal(slower.metadata?.annotations?.["pulumi.com/timeoutSeconds"], "18000");
   });
 
   test("each stack owns a Job of its own name, so both can exist in one namespace", () => {
     assert.equal(job.metadata?.name, "agg-8xtp2-model-download");
-    assert.equal(buildStackObjects(disagg, RUN).modelDownloadJob.metadata?.name, "disagg-router-6p-2d-model-download");
+    assert.equal(buildStackObjects(disagg, RUN, SCRIPTS).modelDownloadJob.metadata?.name, "disagg-router-6p-2d-model-download");
   });
 });
 
 describe("HF token Secret", () => {
   test("without a token in config the stack uses the recipe's existing hf-token-secret and creates none", () => {
-    const objects = buildStackObjects(disagg, RUN);
+    const objects = buildStackObjects(disagg, RUN, SCRIPTS);
     assert.equal(objects.hfTokenSecret, undefined);
     for (const service of Object.values(v1alpha1(objects.dynamoGraph).spec.services).filter((s) => s.componentType === "worker")) {
       assert.equal(service.envFromSecret, "hf-token-secret");
@@ -135,7 +136,7 @@ describe("HF token Secret", () => {
   });
 
   test("with a token the stack creates its own Secret, redacted, and every pod reads it", () => {
-    const objects = buildStackObjects(withConfig(disagg, { hfToken: SECRET_SET }), RUN);
+    const objects = buildStackObjects(withConfig(disagg, { hfToken: SECRET_SET }), RUN, SCRIPTS);
     assert.equal(objects.hfTokenSecret?.metadata?.name, "disagg-router-6p-2d-hf-token");
     assert.deepEqual(objects.hfTokenSecret?.stringData, { HF_TOKEN: REDACTED_TOKEN });
     assert.deepEqual(objects.modelDownloadJob.spec!.template.spec!.containers[0].envFrom, [
@@ -145,7 +146,7 @@ describe("HF token Secret", () => {
   });
 
   test("an existing Secret can be named instead", () => {
-    const objects = buildStackObjects(withConfig(agg, { hfTokenSecretName: "team-hf" }), RUN);
+    const objects = buildStackObjects(withConfig(agg, { hfTokenSecretName: "team-hf" }), RUN, SCRIPTS);
     assert.equal(objects.hfTokenSecret, undefined);
     assert.equal(v1alpha1(objects.dynamoGraph).spec.services.VllmDecodeWorker.envFromSecret, "team-hf");
   });
@@ -194,7 +195,7 @@ describe("DynamoGraphDeployment, both variants", () => {
 
     test(`${config.variant}: the workers load the downloaded snapshot of the pinned revision, served under the model's name`, () => {
       const other = withConfig(config, { model: { name: "Acme/Big-Model.v2", revision: "0123456789abcdef0123456789abcdef01234567" } });
-      const download = buildStackObjects(other, RUN).modelDownloadJob.spec!.template.spec!.containers[0];
+      const download = buildStackObjects(other, RUN, SCRIPTS).modelDownloadJob.spec!.template.spec!.containers[0];
       const downloadHfHome = download.env!.find((variable) => variable.name === "HF_HOME")!.value;
       for (const service of Object.values(graphOf(other).spec.services).filter((s) => s.componentType === "worker")) {
         const args = service.extraPodSpec.mainContainer.args;
@@ -294,7 +295,7 @@ describe("overrides", () => {
 
 describe("the objects as a whole", () => {
   test("are applied storage first, then the download, then the graph, then the benchmark", () => {
-    const kinds = objectsInApplyOrder(buildStackObjects(withConfig(agg, { hfToken: SECRET_SET }), RUN)).map((o) => o.kind);
+    const kinds = objectsInApplyOrder(buildStackObjects(withConfig(agg, { hfToken: SECRET_SET }), RUN, SCRIPTS)).map((o) => o.kind);
     assert.deepEqual(kinds, [
       "PersistentVolumeClaim", "PersistentVolumeClaim", "PersistentVolumeClaim", "Secret", "Job", "DynamoGraphDeployment", "ConfigMap", "Job",
     ]);
@@ -309,7 +310,7 @@ describe("the objects as a whole", () => {
       return key === "resources" && typeof value !== "string" ? [path] : [];
     };
     for (const config of [agg, disagg]) {
-      assert.deepEqual(numbersUnder(buildStackObjects(config, RUN), "objects", ""), []);
+      assert.deepEqual(numbersUnder(buildStackObjects(config, RUN, SCRIPTS), "objects", ""), []);
     }
   });
 
@@ -357,7 +358,7 @@ describe("the image's Dynamo version, as newer operators require it", () => {
 });
 
 describe("graph.apiVersion v1beta1: the same recipe as the storage version of Dynamo ≥ 1.5", () => {
-  const beta = (config: StackConfig) => buildStackObjects(withConfig(config, { graph: { apiVersion: "v1beta1" } }), RUN).dynamoGraph as DynamoGraphDeploymentV1beta1;
+  const beta = (config: StackConfig) => buildStackObjects(withConfig(config, { graph: { apiVersion: "v1beta1" } }), RUN, SCRIPTS).dynamoGraph as DynamoGraphDeploymentV1beta1;
 
   test("valid against the operator's v1beta1 schema, with nothing it would drop", () => {
     for (const config of [agg, disagg]) {

@@ -11,6 +11,7 @@ import { configSet, parseConfigSet, storedConfigOf, writeStackFile, type StoredC
 import { readBothWays, stackFileDir, type Reading } from "./support/bothPaths";
 import { MOCK_RUN_ID, runProgram, type ProgramRun } from "./support/pulumiProgram";
 import { named, ofType, only, plain, TYPES } from "./support/resourceGraph";
+import { SCRIPTS } from "./support/clusterScripts";
 
 const { dir, cleanup } = stackFileDir();
 after(cleanup);
@@ -124,14 +125,14 @@ describe("pulumi up, under mocks, after the README's agg commands", () => {
 
   test("applies what render prints for the same file", () => {
     // render's objects, with the run id the mocks draw in place of its "run-id".
-    const objects = buildStackObjects(stackConfigFromFile(stackFile), { stack: "agg", runId: MOCK_RUN_ID });
+    const objects = buildStackObjects(stackConfigFromFile(stackFile), { stack: "agg", runId: MOCK_RUN_ID }, SCRIPTS);
     const benchmarkJob = ofType(run, TYPES.job).find((resource) => resource.inputs.metadata.name.includes("-benchmark-"))!;
     assert.deepEqual(benchmarkJob.inputs, plain(objects.benchmark!.job));
     assert.deepEqual(only(run, TYPES.graph).inputs, plain(objects.dynamoGraph));
     assert.equal(named(run, TYPES.secret, "agg-8xtp2-hf-token").inputs.metadata.name, objects.hfTokenSecret!.metadata!.name);
     assert.deepEqual(
       renderStack(stackFile).manifests.map((manifest) => manifest.fileName),
-      objectsInApplyOrder(buildStackObjects(stackConfigFromFile(stackFile), { stack: "agg", runId: "run-id" })).map(
+      objectsInApplyOrder(buildStackObjects(stackConfigFromFile(stackFile), { stack: "agg", runId: "run-id" }, SCRIPTS)).map(
         (object) => `${object.kind.toLowerCase()}-${object.metadata?.name}.yaml`,
       ),
     );

@@ -13,6 +13,7 @@ import { dynamoGraphProblems } from "../schemas/dynamoGraphSchema";
 import { configSet, type StoredConfig } from "./support/pulumiConfigSet";
 import { readBothWays, stackFileDir, type Reading } from "./support/bothPaths";
 import { invalidValues } from "./support/kubernetesNames";
+import { SCRIPTS } from "./support/clusterScripts";
 
 const { dir, cleanup } = stackFileDir();
 after(cleanup);
@@ -32,7 +33,7 @@ interface Tally {
 
 /** Every object the config makes, with the longest run id, is one the API server would take. */
 function objectProblems(config: StackConfig): string[] {
-  const objects = buildStackObjects(config, { stack: "agg", runId: LONGEST_RUN_ID });
+  const objects = buildStackObjects(config, { stack: "agg", runId: LONGEST_RUN_ID }, SCRIPTS);
   const problems = invalidValues(objectsInApplyOrder(objects), config);
   try {
     for (const claim of Object.values(objects.persistentVolumeClaims)) new PersistentVolumeClaim(claim).validate();

@@ -5,6 +5,7 @@ import { SECRET_SET } from "../config/schema";
 import { buildStackObjects, objectsInApplyOrder } from "../builders/stackObjects";
 import { LONGEST_RUN_ID } from "../builders/names";
 import { invalidValues } from "./support/kubernetesNames";
+import { SCRIPTS } from "./support/clusterScripts";
 
 function problemsOf(raw: Record<string, unknown>): string {
   try {
@@ -18,7 +19,7 @@ function problemsOf(raw: Record<string, unknown>): string {
 /** Every object of the stack, with the longest run id that can be drawn, checked as the API server would. */
 function assertAllValid(raw: Record<string, unknown>): void {
   const config = parseStackConfig(raw, "test");
-  const objects = objectsInApplyOrder(buildStackObjects(config, { stack: "agg", runId: LONGEST_RUN_ID }));
+  const objects = objectsInApplyOrder(buildStackObjects(config, { stack: "agg", runId: LONGEST_RUN_ID }, SCRIPTS));
   assert.deepEqual(invalidValues(objects, config), []);
 }
 

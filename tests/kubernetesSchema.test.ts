@@ -11,6 +11,7 @@ import { stackConfigFromFile } from "../config/stackFile";
 import { PROJECT_ROOT } from "../cli/stackFiles";
 import { buildStackObjects } from "../builders/stackObjects";
 import { dgdSchema, dynamoGraphProblems } from "../schemas/dynamoGraphSchema";
+import { SCRIPTS } from "./support/clusterScripts";
 
 const configs = {
   agg: stackConfigFromFile(join(PROJECT_ROOT, "Pulumi.agg.yaml")),
@@ -23,7 +24,7 @@ const configs = {
 
 describe("the core objects are valid against the Kubernetes schema", () => {
   for (const [name, config] of Object.entries(configs)) {
-    const objects = buildStackObjects(config, { stack: "agg", runId: "0a1b2c3d" });
+    const objects = buildStackObjects(config, { stack: "agg", runId: "0a1b2c3d" }, SCRIPTS);
 
     test(`${name}: the three PersistentVolumeClaims`, () => {
       for (const claim of Object.values(objects.persistentVolumeClaims)) new PersistentVolumeClaim(claim).validate();
@@ -50,13 +51,13 @@ describe("the core objects are valid against the Kubernetes schema", () => {
 });
 
 test("the validator rejects what the API server would", () => {
-  const job = buildStackObjects(configs.agg, { stack: "agg", runId: "0a1b2c3d" }).modelDownloadJob;
+  const job = buildStackObjects(configs.agg, { stack: "agg", runId: "0a1b2c3d" }, SCRIPTS).modelDownloadJob;
   const broken = { ...job, spec: { ...job.spec!, backoffLimit: "three" as unknown as number } };
   assert.throws(() => new Job(broken).validate(), /backoffLimit/);
 });
 
 describe("the DynamoGraphDeployment check catches what the operator's CRD would refuse or drop", () => {
-  const graph = () => structuredClone(buildStackObjects(configs.agg, { stack: "agg", runId: "0a1b2c3d" }).dynamoGraph) as any;
+  const graph = () => structuredClone(buildStackObjects(configs.agg, { stack: "agg", runId: "0a1b2c3d" }, SCRIPTS).dynamoGraph) as any;
 
   test("the schema is the operator's v1alpha1, from the commit it was extracted at", () => {
     const schema = dgdSchema("v1alpha1");

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseStackConfig } from "../config/stackConfig";
 import { buildModelDownloadJob } from "../builders/modelDownloadJob";
+import { SCRIPTS } from "./support/clusterScripts";
 
 /** A fake command that records its arguments, one call a line, and exits with the given code. */
 function fakeCommand(bin: string, name: string, log: string, exitCode = 0): void {
@@ -33,7 +34,7 @@ function sandbox(hfExitCode = 0): Sandbox {
 /** Runs the Job's container command, with the Job's own environment, against a local cache. */
 function runJobScript(box: Sandbox, revision?: string) {
   const config = parseStackConfig({ variant: "agg", ...(revision && { model: { revision } }) }, "test");
-  const container = buildModelDownloadJob(config).spec!.template.spec!.containers[0];
+  const container = buildModelDownloadJob(config, SCRIPTS.modelDownloadSh).spec!.template.spec!.containers[0];
   const env: Record<string, string> = { PATH: `${box.bin}:${process.env.PATH}` };
   for (const variable of container.env ?? []) env[variable.name] = variable.value!;
   env.HF_HOME = box.cache;

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseStackConfig } from "../config/stackConfig";
-import { summaryBundle } from "../builders/summaryBundle";
+import { SCRIPTS } from "./support/clusterScripts";
 import { collectRunSummary, REJECTED_LOG } from "../postRun/collectRunSummary";
 import { benchmarkSummaryCallback } from "../postRun/hook";
 import { kubernetesJobLogs, type JobLogReader } from "../postRun/jobLogs";
@@ -25,7 +25,7 @@ const newDir = (name: string) => {
 };
 
 const bundlePath = join(newDir("bundle"), "summarize.js");
-writeFileSync(bundlePath, summaryBundle());
+writeFileSync(bundlePath, SCRIPTS.summarizeJs);
 
 /** What the summary container prints for a run: the real bundle, run on an aiperf-format directory. */
 function summaryContainerLog(ttftScale = 1): string {

@@ -11,6 +11,7 @@ import { buildStackObjects, objectsInApplyOrder } from "../builders/stackObjects
 import { REDACTED_TOKEN } from "../builders/hfTokenSecret";
 import { RENDER_RUN_ID } from "../builders/benchmarkRun";
 import { runCli, STACK_TRACE } from "./support/cli";
+import { SCRIPTS } from "./support/clusterScripts";
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "dynamo-bench-render-"));
@@ -30,7 +31,7 @@ describe("render --stack", () => {
       assert.equal(result.stderr, "");
       const documents = yaml.loadAll(result.stdout);
       const config = stackConfigFromFile(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`));
-      const expected = objectsInApplyOrder(buildStackObjects(config, { stack, runId: RENDER_RUN_ID }));
+      const expected = objectsInApplyOrder(buildStackObjects(config, { stack, runId: RENDER_RUN_ID }, SCRIPTS));
       assert.deepEqual(documents, JSON.parse(JSON.stringify(expected)));
     });
   }

@@ -113,7 +113,7 @@ describe("diff-manifests, on real changes between two renders", () => {
 describe("the pull-request workflows", () => {
   const read = (name: string) => readFileSync(join(PROJECT_ROOT, ".github", "workflows", name), "utf8");
 
-  for (const name of ["preview.yml", "manifest-diff-comment.yml"]) {
+  for (const name of ["ci.yml", "preview.yml", "manifest-diff-comment.yml"]) {
     test(`${name} is a valid GitHub Actions workflow`, async () => {
       const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } = await import("@actions/workflow-parser");
       const parsed = parseWorkflow({ name, content: read(name) }, new NoOperationTraceWriter());
@@ -148,6 +148,16 @@ describe("the pull-request workflows", () => {
     const [check, ...rest] = job.steps;
     assert.match(check.run, /::notice title=pulumi preview skipped::/);
     for (const step of rest) assert.equal(step.if, "steps.credentials.outputs.available == 'true'", step.name ?? step.uses ?? step.run);
+  });
+
+  test("ci.yml runs the README's test command, as .ci/run does, on every push and pull request", () => {
+    const ci = yaml.load(read("ci.yml")) as any;
+    assert.deepEqual(Object.keys(ci.on).sort(), ["pull_request", "push"]);
+    const runs = ci.jobs.test.steps.map((step: any) => step.run).filter(Boolean);
+    const ciRun = readFileSync(join(PROJECT_ROOT, ".ci", "run"), "utf8");
+    assert.deepEqual(runs, ["npm ci", "npm test"]);
+    assert.match(ciRun, /^npm ci\nnpm test\n$/m);
+    assert.equal(ci.jobs.test.steps.find((step: any) => String(step.uses).startsWith("actions/setup-node")).with["node-version"], 20);
   });
 
   test("both jobs install with npm ci and cache npm", () => {

@@ -7,11 +7,12 @@ import { buildStackObjects } from "../../builders/stackObjects";
 import { benchmarkOutputs, stackSummary } from "../../outputs";
 import { MOCK_RUN_ID, runProgram, type ProgramRun } from "./pulumiProgram";
 import { named, ofType, only, plain, providerOf, TYPES } from "./resourceGraph";
+import { SCRIPTS } from "./clusterScripts";
 
 /** The tests every recipe stack passes, run on its real Pulumi.<stack>.yaml under Pulumi's mocks. */
 export function describeRecipeStack(stack: "agg" | "disagg"): void {
   const config = stackConfigFromFile(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`));
-  const objects = buildStackObjects(config, { stack, runId: MOCK_RUN_ID });
+  const objects = buildStackObjects(config, { stack, runId: MOCK_RUN_ID }, SCRIPTS);
   let run: ProgramRun;
   before(async () => {
     run = await runProgram(stack);

@@ -1,0 +1,4 @@
+import { loadClusterScripts } from "../../clusterScriptFiles";
+
+/** The real programs the stack ships to the cluster, read once per test process. */
+export const SCRIPTS = loadClusterScripts();
