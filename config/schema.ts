@@ -4,6 +4,7 @@ import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
 import { flag, minutes, positiveNumber, text, textEnum, textThat, wholeNumber } from "./fields";
 import { followsNameRule, isExtendedResourceName, isImageReference, isPositiveQuantity, nameRuleText } from "./kubernetesRules";
 import { imageTagHasVersion, imageTagVersion, isOverrideVersion } from "./runtimeVersion";
+import { MOONCAKE_CONVERSATION_TRACE, PINS } from "./versions";
 
 /** The Pulumi project name, and so the namespace of every config key (`dynamo-bench:<key>`). */
 export const PROJECT = "dynamo-bench";
@@ -93,10 +94,8 @@ const huggingFaceRepo = textThat(
 );
 
 const modelSchema = strict({
-  name: huggingFaceRepo.default("Qwen/Qwen3-32B"),
-  revision: textThat(40, (revision) => /^[0-9a-f]{40}$/.test(revision), "must be a 40-character commit hash: a branch or tag can move under you").default(
-    "9216db5781bf21249d130ec9da846c4624c16137",
-  ),
+  name: huggingFaceRepo.default(PINS.model),
+  revision: textThat(40, (revision) => /^[0-9a-f]{40}$/.test(revision), "must be a 40-character commit hash: a branch or tag can move under you").default(PINS.modelRevision),
   /** The facts that size the KV cache, for `simulate`: Qwen3-32B in bf16. */
   layers: wholeNumber(1).default(64),
   kvHeads: wholeNumber(1).default(8),
@@ -106,9 +105,9 @@ const modelSchema = strict({
 });
 
 const modelDownloadSchema = strict({
-  image: image.default("python:3.10-slim"),
-  huggingfaceHubVersion: exactVersion.default("1.11.0"),
-  hfTransferVersion: exactVersion.default("0.1.9"),
+  image: image.default(PINS.modelDownloadImage),
+  huggingfaceHubVersion: exactVersion.default(PINS.huggingfaceHub),
+  hfTransferVersion: exactVersion.default(PINS.hfTransfer),
   backoffLimit: wholeNumber(0).default(3),
   /** 64 GB of weights; the provider's 10-minute default is too short. */
   timeoutMinutes: minutes().default(120),
@@ -204,14 +203,12 @@ const graphSchema = (defaults: VariantDefaults) =>
     ).default(defaults.graphName),
     /** v1alpha1, the recipe's and the storage version up to Dynamo 1.4; v1beta1, the storage version from 1.5. */
     apiVersion: textEnum(["v1alpha1", "v1beta1"]).default("v1alpha1"),
-    image: image.default("nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.3.1"),
+    image: image.default(PINS.dynamoImage),
     /** The Dynamo version inside graph.image, for an image whose tag does not say it. */
     runtimeVersionOverride: textThat(64, isOverrideVersion, 'must be a version such as "1.3.1", as the operator\'s CRD takes it: three numbers, no "v", no suffix').optional(),
     readyTimeoutMinutes: minutes().default(45),
   });
 
-const MOONCAKE_CONVERSATION_TRACE =
-  "https://raw.githubusercontent.com/kvcache-ai/Mooncake/3cca71daccf2a7afb8fe3f0295358f70e3a69fdb/FAST25-release/traces/conversation_trace.jsonl";
 
 const goodputText = textThat(
   1024,
@@ -232,14 +229,12 @@ const benchmarkSchema = strict({
   enabled: flag().default(true),
   /** Change it (any new value) to run the benchmark again; each run writes to a new directory. */
   runKey: text(253).default("1"),
-  image: image.default("python:3.11"),
-  aiperfVersion: exactVersion.default("0.13.0"),
+  image: image.default(PINS.benchmarkImage),
+  aiperfVersion: exactVersion.default(PINS.aiperf),
   /** Runs the summarizer beside aiperf. */
-  summaryImage: image.default("node:20-bookworm-slim"),
+  summaryImage: image.default(PINS.summaryImage),
   traceUrl: textThat(2048, isHttpUrl, "must be an http:// or https:// URL").default(MOONCAKE_CONVERSATION_TRACE),
-  traceSha256: textThat(64, (digest) => /^[0-9a-f]{64}$/.test(digest), "must be a sha256 digest: 64 lower-case hex characters").default(
-    "b8cbb061a85206d729d91cdc2981f43c9e0d99209dce588d3af5f7934408b9df",
-  ),
+  traceSha256: textThat(64, (digest) => /^[0-9a-f]{64}$/.test(digest), "must be a sha256 digest: 64 lower-case hex characters").default(PINS.traceSha256),
   goodput: goodputText.default(RECIPE_GOODPUT),
   /** Replay only the first N ms of the trace (aiperf --fixed-schedule-end-offset), for a smoke run. */
   fixedScheduleEndOffsetMs: wholeNumber(1).optional(),

@@ -1,0 +1,22 @@
+/**
+ * Every version the stack pins, in one place. The schema's defaults are these; the README states
+ * them, and a test checks that it does. Change a pin here, then refresh the committed manifests.
+ */
+export const PINS = {
+  /** Dynamo's vLLM runtime, as the recipe deploys it (frontend and workers). */
+  dynamoImage: "nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.3.1",
+  model: "Qwen/Qwen3-32B",
+  /** A commit of the model's Hugging Face repository: a branch or tag can move. */
+  modelRevision: "9216db5781bf21249d130ec9da846c4624c16137",
+  modelDownloadImage: "python:3.10-slim",
+  huggingfaceHub: "1.11.0",
+  hfTransfer: "0.1.9",
+  benchmarkImage: "python:3.11",
+  aiperf: "0.13.0",
+  summaryImage: "node:20-bookworm-slim",
+  /** The Mooncake repository's commit whose FAST'25 conversation trace the benchmark replays. */
+  mooncakeCommit: "3cca71daccf2a7afb8fe3f0295358f70e3a69fdb",
+  traceSha256: "b8cbb061a85206d729d91cdc2981f43c9e0d99209dce588d3af5f7934408b9df",
+} as const;
+
+export const MOONCAKE_CONVERSATION_TRACE = `https://raw.githubusercontent.com/kvcache-ai/Mooncake/${PINS.mooncakeCommit}/FAST25-release/traces/conversation_trace.jsonl`;

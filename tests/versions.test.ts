@@ -1,0 +1,41 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PINS, MOONCAKE_CONVERSATION_TRACE } from "../config/versions";
+import { parseStackConfig } from "../config/stackConfig";
+import { stackConfigFromFile } from "../config/stackFile";
+import { PROJECT_ROOT } from "../cli/stackFiles";
+import type { StackConfig } from "../config/schema";
+
+/** Where each pin lands in a stack's config. */
+function pinsOf(config: StackConfig): Record<keyof typeof PINS, string> {
+  return {
+    dynamoImage: config.graph.image,
+    model: config.model.name,
+    modelRevision: config.model.revision,
+    modelDownloadImage: config.modelDownload.image,
+    huggingfaceHub: config.modelDownload.huggingfaceHubVersion,
+    hfTransfer: config.modelDownload.hfTransferVersion,
+    benchmarkImage: config.benchmark.image,
+    aiperf: config.benchmark.aiperfVersion,
+    summaryImage: config.benchmark.summaryImage,
+    mooncakeCommit: /\/Mooncake\/([0-9a-f]{40})\//.exec(config.benchmark.traceUrl)?.[1] ?? config.benchmark.traceUrl,
+    traceSha256: config.benchmark.traceSha256,
+  };
+}
+
+for (const variant of ["agg", "disagg"] as const) {
+  test(`${variant}: the schema's defaults and Pulumi.${variant}.yaml use every pin of config/versions.ts`, () => {
+    assert.deepEqual(pinsOf(parseStackConfig({ variant }, "defaults")), PINS);
+    assert.deepEqual(pinsOf(stackConfigFromFile(join(PROJECT_ROOT, `Pulumi.${variant}.yaml`))), PINS);
+    assert.equal(parseStackConfig({ variant }, "defaults").benchmark.traceUrl, MOONCAKE_CONVERSATION_TRACE);
+  });
+}
+
+test("the README's table of pinned versions is config/versions.ts", () => {
+  const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("### Pinned versions"), readme.indexOf("### Names and values Kubernetes accepts"));
+  const rows = Object.fromEntries([...section.matchAll(/^\| `(\w+)` \| `([^`]+)` \|/gm)].map(([, key, value]) => [key, value]));
+  assert.deepEqual(rows, PINS);
+});
