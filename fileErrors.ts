@@ -27,6 +27,9 @@ export function describeFileError(error: unknown): string {
 
 /** True for an error a file-system call raised on a path: it has an errno code and a path. */
 export function isFileSystemError(error: unknown): error is NodeJS.ErrnoException & { path: string } {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string" && typeof (error as NodeJS.ErrnoException).path === "string";
+  return (
+    error instanceof Error &&
+    typeof (error as NodeJS.ErrnoException).code === "string" &&
+    typeof (error as NodeJS.ErrnoException).path === "string"
+  );
 }
-

@@ -38,7 +38,8 @@ try {
   throw new pulumi.RunError((error as Error).message);
 }
 // A context stored as a secret stays one in the providers' state.
-const kubeContext = config.kubeContext && config.secretKeys.includes("kubeContext") ? pulumi.secret(config.kubeContext) : config.kubeContext;
+const kubeContext =
+  config.kubeContext && config.secretKeys.includes("kubeContext") ? pulumi.secret(config.kubeContext) : config.kubeContext;
 const cluster = new k8s.Provider("cluster", { context: kubeContext });
 
 const storage = new SharedStorage("storage", {
@@ -62,11 +63,7 @@ const modelDownload = new ModelDownload(
   { providers: [cluster], dependsOn: [storage, ...(hfTokenSecret ? [hfTokenSecret] : [])] },
 );
 
-const dynamoGraph = new DynamoGraph(
-  "dynamo-graph",
-  { graph: objects.dynamoGraph },
-  { providers: [cluster], dependsOn: [modelDownload] },
-);
+const dynamoGraph = new DynamoGraph("dynamo-graph", { graph: objects.dynamoGraph }, { providers: [cluster], dependsOn: [modelDownload] });
 
 function runBenchmark(measured: NonNullable<typeof objects.benchmark>) {
   // A new id, and so a new artifact directory, whenever runKey or anything the run measures changes.

@@ -12,7 +12,13 @@ export function stackSummary(config: StackConfig, stack: string) {
     graphName: config.graph.name,
     frontendServiceName: frontendServiceName(config),
     frontendUrl: frontendUrl(config),
-    portForwardCommand: kubectlCommand(config, stack, "port-forward", `svc/${frontendServiceName(config)}`, `${FRONTEND_PORT}:${FRONTEND_PORT}`),
+    portForwardCommand: kubectlCommand(
+      config,
+      stack,
+      "port-forward",
+      `svc/${frontendServiceName(config)}`,
+      `${FRONTEND_PORT}:${FRONTEND_PORT}`,
+    ),
     pvcNames: Object.values(PVC_NAMES),
     totalGpus: totalGpus(config),
   };

@@ -35,9 +35,13 @@ async function main(): Promise<void> {
     };
     started = process.hrtime.bigint();
     const report = simulateTrace(trace, options);
-    console.log(`${variant}: ${report.policy} over ${report.workers} workers, hit rate ${(report.hitRate * 100).toFixed(2)}%: ${seconds(started)} s`);
+    console.log(
+      `${variant}: ${report.policy} over ${report.workers} workers, hit rate ${(report.hitRate * 100).toFixed(2)}%: ${seconds(started)} s`,
+    );
     started = process.hrtime.bigint();
-    const result = spawnSync("npm", ["run", "--silent", "cli", "--", "simulate", "--trace", path, "--stack", variant, "--json"], { encoding: "utf8" });
+    const result = spawnSync("npm", ["run", "--silent", "cli", "--", "simulate", "--trace", path, "--stack", variant, "--json"], {
+      encoding: "utf8",
+    });
     if (result.status !== 0) throw new Error(result.stderr);
     console.log(`${variant}: the whole command: ${seconds(started)} s`);
   }

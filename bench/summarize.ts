@@ -12,7 +12,7 @@ import { recordLine } from "../tests/support/aiperfArtifacts";
 /** A deterministic pseudo-random sequence, so every run of the bench reads the same file. */
 function random(seed: number): () => number {
   let state = seed;
-  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  return () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
 async function writeRecords(path: string, count: number): Promise<void> {
@@ -22,7 +22,9 @@ async function writeRecords(path: string, count: number): Promise<void> {
     const osl = 1 + Math.floor(next() * 686); // averages ~343 tokens, as the conversation trace does
     const ttft = 50 + next() * 3_000;
     const itl = 5 + next() * 40;
-    const line = JSON.parse(recordLine({ startMs: i * 300, endMs: i * 300 + ttft + osl * itl, ttft, itl, latency: ttft + osl * itl, isl: 12_000, osl }));
+    const line = JSON.parse(
+      recordLine({ startMs: i * 300, endMs: i * 300 + ttft + osl * itl, ttft, itl, latency: ttft + osl * itl, isl: 12_000, osl }),
+    );
     line.metrics.inter_chunk_latency.value = Array.from({ length: osl - 1 }, () => itl * (0.5 + next()));
     if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, "drain");
   }

@@ -41,7 +41,18 @@ export function artifactRetrievalCommand(config: StackConfig, run: BenchmarkRunR
     },
   });
   const into = `${localResultsPath(run)}/artifacts`;
-  const fetch = kubectlCommand(config, run.stack, "run", `dynamo-bench-fetch-${run.runId}`, "--rm", "-i", "--quiet", "--restart=Never", "--image=busybox:1.36", `--overrides=${overrides}`);
+  const fetch = kubectlCommand(
+    config,
+    run.stack,
+    "run",
+    `dynamo-bench-fetch-${run.runId}`,
+    "--rm",
+    "-i",
+    "--quiet",
+    "--restart=Never",
+    "--image=busybox:1.36",
+    `--overrides=${overrides}`,
+  );
   return `${shellCommand("mkdir", "-p", into)} && ${fetch} | ${shellCommand("tar", "xf", "-", "-C", into)}`;
 }
 

@@ -80,15 +80,22 @@ export function workerArgs(config: StackConfig, pool: ConfiguredPool): string[] 
   // no revision: components/src/dynamo/vllm/main.py, ai-dynamo/dynamo @ 4a78ada1d9a0d6f9e884f135ae609ee41b6eb9d7).
   // So the workers load the pinned snapshot by its path, and are served under the model's name.
   const args = [
-    "--model", modelSnapshotPath(model),
-    "--served-model-name", model.name,
-    "--tensor-parallel-size", String(workers.tensorParallelSize),
+    "--model",
+    modelSnapshotPath(model),
+    "--served-model-name",
+    model.name,
+    "--tensor-parallel-size",
+    String(workers.tensorParallelSize),
     "--no-enable-log-requests",
-    "--gpu-memory-utilization", fraction(workers.gpuMemoryUtilization),
+    "--gpu-memory-utilization",
+    fraction(workers.gpuMemoryUtilization),
     "--async-scheduling",
-    "--block-size", String(workers.blockSize),
-    "--max-model-len", String(workers.maxModelLen),
-    "--hf-overrides", workers.hfOverrides,
+    "--block-size",
+    String(workers.blockSize),
+    "--max-model-len",
+    String(workers.maxModelLen),
+    "--hf-overrides",
+    workers.hfOverrides,
   ];
   if (disaggregated) {
     args.push("--disaggregation-mode", pool.role, "--kv-transfer-config", JSON.stringify(KV_TRANSFER_CONFIG));

@@ -13,7 +13,9 @@ const GPU_RESOURCE = "nvidia.com/gpu";
 type Resources = Record<string, string>;
 
 /** `gpu` is `nvidia.com/gpu` in a pod; cpu and custom resources such as `rdma/ib` keep their names. */
-function podResources(list: { cpu?: string; gpu?: string; memory?: string; custom?: Record<string, string> } | undefined): Resources | undefined {
+function podResources(
+  list: { cpu?: string; gpu?: string; memory?: string; custom?: Record<string, string> } | undefined,
+): Resources | undefined {
   if (!list) return undefined;
   const { gpu, custom, ...named } = list;
   const resources: Resources = { ...(named as Resources), ...(gpu !== undefined && { [GPU_RESOURCE]: gpu }), ...custom };
@@ -32,9 +34,12 @@ function component(name: string, service: DynamoService): Component {
   const mounts = service.volumeMounts ?? [];
   const cache = mounts.find((mount) => mount.useAsCompilationCache);
   // Every mount this stack writes has its mount point; one without would have nowhere to go in a pod.
-  const podMounts = mounts.filter((mount) => mount !== cache).flatMap(({ name: claim, mountPoint }) => (mountPoint ? [{ name: claim, mountPath: mountPoint }] : []));
+  const podMounts = mounts
+    .filter((mount) => mount !== cache)
+    .flatMap(({ name: claim, mountPoint }) => (mountPoint ? [{ name: claim, mountPath: mountPoint }] : []));
   const sub = service.subComponentType;
-  const type: Component["type"] = service.componentType === "worker" && (sub === "prefill" || sub === "decode") ? sub : service.componentType;
+  const type: Component["type"] =
+    service.componentType === "worker" && (sub === "prefill" || sub === "decode") ? sub : service.componentType;
   return {
     name,
     type,

@@ -14,11 +14,7 @@ export function minutesToSeconds(minutes: number): string {
 }
 
 /** Metadata for an object that both stacks apply: nothing in it may differ between them. */
-export function sharedMeta(
-  config: StackConfig,
-  name: string,
-  annotations?: Record<string, string>,
-): ObjectMeta {
+export function sharedMeta(config: StackConfig, name: string, annotations?: Record<string, string>): ObjectMeta {
   return {
     name,
     namespace: config.namespace,
@@ -28,11 +24,7 @@ export function sharedMeta(
 }
 
 /** Metadata for an object that one stack owns. */
-export function stackMeta(
-  config: StackConfig,
-  name: string,
-  annotations?: Record<string, string>,
-): ObjectMeta {
+export function stackMeta(config: StackConfig, name: string, annotations?: Record<string, string>): ObjectMeta {
   const meta = sharedMeta(config, name, annotations);
   return { ...meta, labels: { ...meta.labels, [`${PROJECT}/variant`]: config.variant } };
 }

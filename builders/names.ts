@@ -88,9 +88,17 @@ export function operatorNames(config: Pick<StackConfig, "graph" | "namespace" | 
   const names: DerivedName[] = [fromGraph("the frontend's Service", `${graph}-${SERVICE_NAMES.frontend.toLowerCase()}`, "dns1035Label")];
   for (const pool of workerPools(config)) {
     const base = `${graph}-${SERVICE_NAMES[pool.role].toLowerCase()}`;
-    names.push(fromGraph(`the ${pool.role} workers' Deployment and Service`, `${base}-${OPERATOR_WORKER_HASH}`, "dns1035Label", `${base}-<hash>`));
+    names.push(
+      fromGraph(`the ${pool.role} workers' Deployment and Service`, `${base}-${OPERATOR_WORKER_HASH}`, "dns1035Label", `${base}-<hash>`),
+    );
   }
   const dynamoNamespace = `${config.namespace}-${graph.replaceAll(".", "-")}`;
-  names.push({ what: "the pods' nvidia.com/dynamo-namespace label", name: dynamoNamespace, shown: dynamoNamespace, rule: "labelValue", field: "namespace" });
+  names.push({
+    what: "the pods' nvidia.com/dynamo-namespace label",
+    name: dynamoNamespace,
+    shown: dynamoNamespace,
+    rule: "labelValue",
+    field: "namespace",
+  });
   return names;
 }

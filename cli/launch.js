@@ -65,7 +65,10 @@ async function build() {
 // This file holds the build options and package.json the version, so editing either makes the bundle stale.
 if (bundleMs() < Math.max(newestSourceMs(), statSync(__filename).mtimeMs, statSync(join(root, "package.json")).mtimeMs)) {
   // esbuild has already printed why the build failed.
-  build().then(() => require(bundle), () => process.exit(1));
+  build().then(
+    () => require(bundle),
+    () => process.exit(1),
+  );
 } else {
   require(bundle);
 }

@@ -74,7 +74,11 @@ function repeatedFlag(command: Command, args: string[]): string | undefined {
         (option.long !== undefined && (arg === option.long || arg.startsWith(`${option.long}=`))) ||
         (option.short !== undefined && !arg.startsWith("--") && arg.startsWith(option.short)),
     ).length;
-    if (uses > 1) return `${option.flags.split(/[ ,]+/).filter((flag) => flag.startsWith("-")).join(", ")} is given ${uses} times; give it once`;
+    if (uses > 1)
+      return `${option.flags
+        .split(/[ ,]+/)
+        .filter((flag) => flag.startsWith("-"))
+        .join(", ")} is given ${uses} times; give it once`;
   }
   return undefined;
 }
@@ -102,7 +106,10 @@ stackOptions(
   "the stack whose Pulumi.<name>.yaml to render (agg, disagg)",
 )
   .option("--out <dir>", "write one file per object into this directory instead of printing")
-  .option("--check", "exit 1 with a unified diff when manifests/<stack> (or --out) is not what render writes; with no stack, check every stack")
+  .option(
+    "--check",
+    "exit 1 with a unified diff when manifests/<stack> (or --out) is not what render writes; with no stack, check every stack",
+  )
   .addHelpText("after", examples("npx dynamo-bench render -s agg | kubectl apply --dry-run=client -f -", "npx dynamo-bench render --check"))
   .action((options: RenderOptions) => run(() => commands.render().renderCommand(options)));
 
@@ -126,13 +133,15 @@ formatOptions(compare, "print the table as Markdown, for a pull request", "print
   .option("--goodput <slos>", "the SLOs for runs summarized from artifacts", RECIPE_GOODPUT)
   .addHelpText("after", examples("npx dynamo-bench compare examples/agg-sample examples/disagg-sample --out report.html"))
   .action((baseline: string, candidate: string, options: CompareOptions, command: Command) =>
-    run(() => commands.compare().compareCommand(baseline, candidate, { ...options, goodputGiven: givenOptions(command).includes("goodput") })),
+    run(() =>
+      commands.compare().compareCommand(baseline, candidate, { ...options, goodputGiven: givenOptions(command).includes("goodput") }),
+    ),
   );
 
 const trace = program
   .command("trace")
   .description("fetch the benchmark's Mooncake-format trace, and look at it before spending GPUs on it")
-  .addHelpText("after", examples("npx dynamo-bench trace stats \"$(npx dynamo-bench trace fetch)\""));
+  .addHelpText("after", examples('npx dynamo-bench trace stats "$(npx dynamo-bench trace fetch)"'));
 trace
   .command("stats")
   .description("requests, rate, input and output lengths, and how much of the trace's prefix blocks repeat")
@@ -166,7 +175,9 @@ stackOptions(
   .option("--json", "print JSON")
   .option("--skip-invalid", "skip invalid trace lines instead of stopping")
   .addHelpText("after", examples("npx dynamo-bench simulate --trace traces/conversation_trace.jsonl -s disagg --policy all"))
-  .action((options: SimulateOptions, command: Command) => run(() => commands.simulate().simulateCommand({ ...options, given: givenOptions(command) })));
+  .action((options: SimulateOptions, command: Command) =>
+    run(() => commands.simulate().simulateCommand({ ...options, given: givenOptions(command) })),
+  );
 
 formatOptions(
   program

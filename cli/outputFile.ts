@@ -32,7 +32,8 @@ export function assertWritableTarget(flag: string, path: string): void {
     throw new UserError(`${flag} ${path}: cannot write it (${describeFileError(error)})`);
   }
   if (stats?.isDirectory()) throw new UserError(`${flag} ${path}: is a directory; give a file path`);
-  if (stats?.isFIFO() || stats?.isSocket()) throw new UserError(`${flag} ${path}: is a pipe or socket, which would block until read; give a file path`);
+  if (stats?.isFIFO() || stats?.isSocket())
+    throw new UserError(`${flag} ${path}: is a pipe or socket, which would block until read; give a file path`);
 }
 
 /** Makes the directory `--out` names, with its parents; one line naming the flag when it cannot. */

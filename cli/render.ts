@@ -113,8 +113,10 @@ export function staleManifests(rendered: RenderedStack, dir: string): string[] {
   for (const [file, current] of expected) {
     const path = join(dir, file);
     const committed = present.includes(file) ? readManifest(path) : "";
-    if (committed === undefined) problems.push(`${path}: not a manifest file render writes (a directory, a link, a device or over 4 MiB); remove it\n`);
-    else if (committed !== current) problems.push(createTwoFilesPatch(committed ? path : "/dev/null", path, committed, current, "committed", "rendered"));
+    if (committed === undefined)
+      problems.push(`${path}: not a manifest file render writes (a directory, a link, a device or over 4 MiB); remove it\n`);
+    else if (committed !== current)
+      problems.push(createTwoFilesPatch(committed ? path : "/dev/null", path, committed, current, "committed", "rendered"));
   }
   return problems;
 }

@@ -14,7 +14,8 @@ export interface RenderOptions {
 
 export function renderCommand(options: RenderOptions): void {
   if (options.check && options.stack === undefined && options.configFile === undefined) {
-    if (options.out !== undefined) throw new UserError("--check --out: give -s or --config-file, to say which stack the directory should hold");
+    if (options.out !== undefined)
+      throw new UserError("--check --out: give -s or --config-file, to say which stack the directory should hold");
     checkEveryStack();
     return;
   }

@@ -24,7 +24,13 @@ const decimal = (error: string) => z.string({ error }).regex(DECIMAL, { error })
 
 const wholeNumber = (flag: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
   const error = `${flag}: must be a whole number ≥ ${min}`;
-  return decimal(error).pipe(z.number().int({ error }).min(min, { error }).max(max, { error: `${flag}: must be at most ${formatCount(max)}` }));
+  return decimal(error).pipe(
+    z
+      .number()
+      .int({ error })
+      .min(min, { error })
+      .max(max, { error: `${flag}: must be at most ${formatCount(max)}` }),
+  );
 };
 
 const simulateOptions = z.object({
@@ -34,7 +40,9 @@ const simulateOptions = z.object({
   policy: z.enum([...POLICIES, "all"], { error: `--policy: must be one of ${[...POLICIES, "all"].join(", ")}` }).optional(),
   workers: wholeNumber("--workers", 1, MAX_WORKERS).optional(),
   capacityTokens: wholeNumber("--capacity-tokens", 0, MAX_CAPACITY_TOKENS).optional(),
-  overlapWeight: decimal("--overlap-weight: must be a number ≥ 0").pipe(z.number().max(1e6, { error: "--overlap-weight: must be at most 1,000,000" })).default(1),
+  overlapWeight: decimal("--overlap-weight: must be a number ≥ 0")
+    .pipe(z.number().max(1e6, { error: "--overlap-weight: must be at most 1,000,000" }))
+    .default(1),
   seed: wholeNumber("--seed", 0).default(1),
   sweepCapacity: z.boolean().optional(),
   chart: z.string().optional(),
@@ -49,10 +57,14 @@ export type SimulateOptions = z.input<typeof simulateOptions>;
 function refuseUnusedOptions(given: string[], policies: Policy[]): void {
   const routing = policies.join(", ");
   if (given.includes("seed") && !policies.includes("random")) {
-    throw new UserError(`--seed: only the random policy uses it, and this run routes with ${routing}; add --policy random (or all), or leave --seed out`);
+    throw new UserError(
+      `--seed: only the random policy uses it, and this run routes with ${routing}; add --policy random (or all), or leave --seed out`,
+    );
   }
   if (given.includes("overlapWeight") && !policies.includes("kv")) {
-    throw new UserError(`--overlap-weight: only the kv policy uses it, and this run routes with ${routing}; add --policy kv (or all), or leave --overlap-weight out`);
+    throw new UserError(
+      `--overlap-weight: only the kv policy uses it, and this run routes with ${routing}; add --policy kv (or all), or leave --overlap-weight out`,
+    );
   }
 }
 
@@ -83,19 +95,26 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
     const sweeps = policies.map((policy) => ({ policy, points: capacitySweep(trace, { ...base, policy }) }));
     if (options.chart !== undefined) {
       const title = `${config.variant}: hit rate against cache capacity, ${formatCount(base.workers)} worker(s)`;
-      writeOutputFile("--chart", options.chart, sweepChart({
+      writeOutputFile(
+        "--chart",
+        options.chart,
+        sweepChart({
           title,
           sweeps,
           bound: trace.bound,
           capacityTokens: base.capacityTokens,
           capacityFrom: options.capacityTokens === undefined ? "the stack" : "--capacity-tokens",
-        }));
+        }),
+      );
       process.stderr.write(`wrote ${options.chart}\n`);
     }
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ bound: trace.bound, workers: base.workers, capacityTokensPerWorker: base.capacityTokens, sweeps }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ bound: trace.bound, workers: base.workers, capacityTokensPerWorker: base.capacityTokens, sweeps }, null, 2)}\n`,
+      );
     } else {
-      for (const sweep of sweeps) process.stdout.write(`${sweep.policy} over ${base.workers} worker(s):\n${sweepText(sweep.points, trace.bound)}\n`);
+      for (const sweep of sweeps)
+        process.stdout.write(`${sweep.policy} over ${base.workers} worker(s):\n${sweepText(sweep.points, trace.bound)}\n`);
     }
     return;
   }

@@ -4,8 +4,17 @@ import { svgChart } from "../charts/svgChart";
 import { CDF_POINTS, type RequestCdf } from "./requestCdf";
 
 const QUANTILES: [keyof MetricSummary, number][] = [
-  ["min", 0], ["p1", 0.01], ["p5", 0.05], ["p10", 0.1], ["p25", 0.25], ["p50", 0.5],
-  ["p75", 0.75], ["p90", 0.9], ["p95", 0.95], ["p99", 0.99], ["max", 1],
+  ["min", 0],
+  ["p1", 0.01],
+  ["p5", 0.05],
+  ["p10", 0.1],
+  ["p25", 0.25],
+  ["p50", 0.5],
+  ["p75", 0.75],
+  ["p90", 0.9],
+  ["p95", 0.95],
+  ["p99", 0.99],
+  ["max", 1],
 ];
 
 export interface ChartSeries {

@@ -14,7 +14,8 @@ function label(row: ComparisonRow): string {
 function value(row: ComparisonRow, run: ComparedRun, side: "baseline" | "candidate"): string {
   const figure = row[side];
   if (figure === null) return "n/a";
-  if (row.metric === "failed_requests") return `${formatCount(run.summary.requests.failed)} of ${formatCount(run.summary.requests.total)} (${formatPercent(figure)})`;
+  if (row.metric === "failed_requests")
+    return `${formatCount(run.summary.requests.failed)} of ${formatCount(run.summary.requests.total)} (${formatPercent(figure)})`;
   return row.metric === "goodput" ? formatPercent(figure) : formatValue(figure);
 }
 
@@ -72,14 +73,16 @@ const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 export function comparisonMarkdown(comparison: Comparison): string {
   const side = (run: ComparedRun) => `${code(run.label)} (${code(printable(run.dir, 200))}, ${requestCounts(run)})`;
   const notes = [...comparison.caveats, ...comparison.notes].map((note) => `> Note: ${note}.`);
-  return [
-    "### dynamo-bench: baseline vs candidate",
-    "",
-    `Baseline ${side(comparison.baseline)}, candidate ${side(comparison.candidate)}. Lower latency is better; higher goodput is better.`,
-    "",
-    `${goodputSlosLine(comparison)}.`,
-    ...(notes.length ? ["", ...notes] : []),
-    "",
-    markdownTable(comparisonTable(comparison)),
-  ].join("\n") + "\n";
+  return (
+    [
+      "### dynamo-bench: baseline vs candidate",
+      "",
+      `Baseline ${side(comparison.baseline)}, candidate ${side(comparison.candidate)}. Lower latency is better; higher goodput is better.`,
+      "",
+      `${goodputSlosLine(comparison)}.`,
+      ...(notes.length ? ["", ...notes] : []),
+      "",
+      markdownTable(comparisonTable(comparison)),
+    ].join("\n") + "\n"
+  );
 }

@@ -11,7 +11,9 @@ import { printable } from "./printable";
 const MAX_RUN_FILE_BYTES = 64 * 1024;
 
 /** The same rule the hook names directories by, so a label is short, printable and safe in HTML. */
-const SEGMENT = z.string().regex(/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/, { error: "is not a short name of letters, digits, '.', '_' or '-'" });
+const SEGMENT = z
+  .string()
+  .regex(/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/, { error: "is not a short name of letters, digits, '.', '_' or '-'" });
 
 /** The fields of run.json (postRun/localResults.ts) that name a run; the rest is not needed here. */
 const runFile = z.object({
@@ -47,7 +49,8 @@ export function runLabel(dir: string): RunLabel {
     return fallback(`${path} cannot be read (${describeFileError(error)}); the run is labelled by its directory`);
   }
   if (!stats) return fallback();
-  if (stats.isFile() && stats.size > MAX_RUN_FILE_BYTES) return fallback(`${path} is ${stats.size} bytes, too large for a run record; the run is labelled by its directory`);
+  if (stats.isFile() && stats.size > MAX_RUN_FILE_BYTES)
+    return fallback(`${path} is ${stats.size} bytes, too large for a run record; the run is labelled by its directory`);
   let text: string;
   try {
     text = readRegularFile(path);

@@ -40,9 +40,9 @@ export class SharedStorage extends pulumi.ComponentResource {
         args.claims[cache].metadata!.name!,
         asResourceArgs<k8s.core.v1.PersistentVolumeClaimArgs>(args.claims[cache]),
         {
-        parent: this,
-        provider,
-        retainOnDelete: keep[cache],
+          parent: this,
+          provider,
+          retainOnDelete: keep[cache],
         },
       );
     this.claims = { modelCache: claim("modelCache"), compilationCache: claim("compilationCache"), perfCache: claim("perfCache") };

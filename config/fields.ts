@@ -54,25 +54,27 @@ export function text(maxLength: number) {
 
 /** Text that `accepts` approves, after the length checks; `says` names what is allowed. */
 export function textThat(maxLength: number, accepts: (value: string) => boolean, says: string | ((value: string) => string)) {
-  return z.preprocess(
-    textFromTyped,
-    z
-      .string({ error: textError })
-      .min(1, { error: "must not be empty" })
-      .max(maxLength, { error: `must be at most ${maxLength} characters` })
-      .refine(
-        (value) => {
-          // Too long is reported already; a long value is never matched against a pattern.
-          if (value.length > maxLength) return true;
-          try {
-            return accepts(value);
-          } catch {
-            return false;
-          }
-        },
-        { error: (issue) => (typeof says === "string" ? says : says(String(issue.input))) },
-      ),
-  ).meta({ kind: "text" });
+  return z
+    .preprocess(
+      textFromTyped,
+      z
+        .string({ error: textError })
+        .min(1, { error: "must not be empty" })
+        .max(maxLength, { error: `must be at most ${maxLength} characters` })
+        .refine(
+          (value) => {
+            // Too long is reported already; a long value is never matched against a pattern.
+            if (value.length > maxLength) return true;
+            try {
+              return accepts(value);
+            } catch {
+              return false;
+            }
+          },
+          { error: (issue) => (typeof says === "string" ? says : says(String(issue.input))) },
+        ),
+    )
+    .meta({ kind: "text" });
 }
 
 export function textEnum<const Values extends readonly [string, ...string[]]>(values: Values) {
@@ -82,7 +84,9 @@ export function textEnum<const Values extends readonly [string, ...string[]]>(va
 /** A whole number in [min, max]; int32 by default, as Kubernetes counts are. */
 export function wholeNumber(min: number, max = INT32_MAX) {
   const says = `must be a whole number from ${min} to ${max}`;
-  return z.preprocess(numberFromText, z.int({ error: says }).min(min, { error: says }).max(max, { error: says })).meta({ kind: "whole number" });
+  return z
+    .preprocess(numberFromText, z.int({ error: says }).min(min, { error: says }).max(max, { error: says }))
+    .meta({ kind: "whole number" });
 }
 
 /** Minutes that Kubernetes or pulumi-kubernetes counts in seconds, which must fit an int32. */

@@ -100,9 +100,7 @@ const DOMAIN = `${HOST}(?::[0-9]+)?`;
 const TAG = "[\\w][\\w.-]{0,127}";
 // The grammar takes any algorithm; a pull needs a registered one with its length (opencontainers/go-digest).
 const DIGEST = "(?:sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})";
-const IMAGE_REFERENCE = new RegExp(
-  `^(?:${DOMAIN}/)?(?<path>${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::${TAG})?(?:@${DIGEST})?$`,
-);
+const IMAGE_REFERENCE = new RegExp(`^(?:${DOMAIN}/)?(?<path>${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::${TAG})?(?:@${DIGEST})?$`);
 
 /** An image reference the runtime can pull: lower-case repository path, optional tag and digest. */
 export function isImageReference(text: string): boolean {

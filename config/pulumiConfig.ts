@@ -9,7 +9,8 @@ import { readStackConfig, type ConfigEntry } from "./stackConfig";
  */
 function isConfigSecret(key: string): boolean {
   const check = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
-  if (typeof check !== "function") throw new Error("@pulumi/pulumi no longer exports runtime.isConfigSecret; update config/pulumiConfig.ts");
+  if (typeof check !== "function")
+    throw new Error("@pulumi/pulumi no longer exports runtime.isConfigSecret; update config/pulumiConfig.ts");
   return check(key);
 }
 

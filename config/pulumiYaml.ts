@@ -67,8 +67,11 @@ function goTimestamp(text: string): GoTime | undefined {
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   const two = (n: number) => String(n).padStart(2, "0");
   const fraction = (parts.fraction ?? "").replace(/0+$/, "");
-  const zone = parts.zone === undefined || parts.zone === "Z" ? "+0000 UTC" : `${parts.zone.replace(":", "")} ${parts.zone.replace(":", "")}`;
-  return new GoTime(`${parts.year}-${two(month)}-${two(day)} ${two(hour)}:${two(minute)}:${two(second)}${fraction ? `.${fraction}` : ""} ${zone}`);
+  const zone =
+    parts.zone === undefined || parts.zone === "Z" ? "+0000 UTC" : `${parts.zone.replace(":", "")} ${parts.zone.replace(":", "")}`;
+  return new GoTime(
+    `${parts.year}-${two(month)}-${two(day)} ${two(hour)}:${two(minute)}:${two(second)}${fraction ? `.${fraction}` : ""} ${zone}`,
+  );
 }
 
 /** go-yaml v3's `resolve` for a plain scalar; quoted scalars never come here, and stay text. */

@@ -44,7 +44,9 @@ function strict<Shape extends z.ZodRawShape>(shape: Shape) {
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
-  return typeof value === "string" ? `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}` : `a ${typeof value}`;
+  return typeof value === "string"
+    ? `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
+    : `a ${typeof value}`;
 }
 
 const storageQuantity = textThat(64, isPositiveQuantity, 'must be a Kubernetes quantity > 0, such as "100Gi" or "500G"');
@@ -95,7 +97,11 @@ const huggingFaceRepo = textThat(
 
 const modelSchema = strict({
   name: huggingFaceRepo.default(PINS.model),
-  revision: textThat(40, (revision) => /^[0-9a-f]{40}$/.test(revision), "must be a 40-character commit hash: a branch or tag can move under you").default(PINS.modelRevision),
+  revision: textThat(
+    40,
+    (revision) => /^[0-9a-f]{40}$/.test(revision),
+    "must be a 40-character commit hash: a branch or tag can move under you",
+  ).default(PINS.modelRevision),
   /** The facts that size the KV cache, for `simulate`: Qwen3-32B in bf16. */
   layers: wholeNumber(1).default(64),
   kvHeads: wholeNumber(1).default(8),
@@ -181,9 +187,7 @@ const workersSchema = (defaults: VariantDefaults) =>
     decode: workerPoolSchema(defaults.decode).prefault({}),
     prefill: defaults.prefill
       ? workerPoolSchema(defaults.prefill).prefault({})
-      : z
-          .undefined({ error: "an aggregated graph has no prefill workers; use variant: disagg for prefill/decode" })
-          .optional(),
+      : z.undefined({ error: "an aggregated graph has no prefill workers; use variant: disagg for prefill/decode" }).optional(),
   });
 
 const clusterSchema = strict({
@@ -205,10 +209,13 @@ const graphSchema = (defaults: VariantDefaults) =>
     apiVersion: textEnum(["v1alpha1", "v1beta1"]).default("v1alpha1"),
     image: image.default(PINS.dynamoImage),
     /** The Dynamo version inside graph.image, for an image whose tag does not say it. */
-    runtimeVersionOverride: textThat(64, isOverrideVersion, 'must be a version such as "1.3.1", as the operator\'s CRD takes it: three numbers, no "v", no suffix').optional(),
+    runtimeVersionOverride: textThat(
+      64,
+      isOverrideVersion,
+      'must be a version such as "1.3.1", as the operator\'s CRD takes it: three numbers, no "v", no suffix',
+    ).optional(),
     readyTimeoutMinutes: minutes().default(45),
   });
-
 
 const goodputText = textThat(
   1024,
@@ -234,7 +241,9 @@ const benchmarkSchema = strict({
   /** Runs the summarizer beside aiperf. */
   summaryImage: image.default(PINS.summaryImage),
   traceUrl: textThat(2048, isHttpUrl, "must be an http:// or https:// URL").default(MOONCAKE_CONVERSATION_TRACE),
-  traceSha256: textThat(64, (digest) => /^[0-9a-f]{64}$/.test(digest), "must be a sha256 digest: 64 lower-case hex characters").default(PINS.traceSha256),
+  traceSha256: textThat(64, (digest) => /^[0-9a-f]{64}$/.test(digest), "must be a sha256 digest: 64 lower-case hex characters").default(
+    PINS.traceSha256,
+  ),
   goodput: goodputText.default(RECIPE_GOODPUT),
   /** Replay only the first N ms of the trace (aiperf --fixed-schedule-end-offset), for a smoke run. */
   fixedScheduleEndOffsetMs: wholeNumber(1).optional(),

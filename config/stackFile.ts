@@ -52,7 +52,9 @@ function asEngineEntry(key: string, value: unknown): ConfigEntry | { problem: st
   if (value instanceof GoTime) return { key, text: value.text, secret: false };
   const text = goJson(value);
   if (text === undefined) {
-    return { problem: `${key}: holds .inf or .nan, which Pulumi cannot hand to a program (Go's encoding/json refuses them); pulumi up stops here too` };
+    return {
+      problem: `${key}: holds .inf or .nan, which Pulumi cannot hand to a program (Go's encoding/json refuses them); pulumi up stops here too`,
+    };
   }
   return { key, text, secret: false };
 }

@@ -56,7 +56,9 @@ export async function collectRunSummary(args: CollectRunSummaryArgs): Promise<bo
   try {
     log = await args.logs.containerLog(args.namespace, run.jobName, "summary");
   } catch (error) {
-    print(`Could not fetch the summary of benchmark run ${run.runId} (${(error as Error).message}). The run itself is unaffected.\n${byHand(args.commands)}`);
+    print(
+      `Could not fetch the summary of benchmark run ${run.runId} (${(error as Error).message}). The run itself is unaffected.\n${byHand(args.commands)}`,
+    );
     return false;
   }
   const checked = summaryFrom(log);
@@ -72,7 +74,9 @@ export async function collectRunSummary(args: CollectRunSummaryArgs): Promise<bo
     }
     dir = saveRun(args.resultsRoot, run, checked.files);
   } catch (error) {
-    print(`Could not save the summary of benchmark run ${run.runId} (${(error as Error).message}). The run itself is unaffected.\n${byHand(args.commands)}`);
+    print(
+      `Could not save the summary of benchmark run ${run.runId} (${(error as Error).message}). The run itself is unaffected.\n${byHand(args.commands)}`,
+    );
     return false;
   }
   print(`Benchmark run ${run.runId} of stack ${run.stack}, saved in ${dir}:\n\n${checked.files[SUMMARY_MARKDOWN]}`);
@@ -86,7 +90,9 @@ export async function collectRunSummary(args: CollectRunSummaryArgs): Promise<bo
     try {
       const comparison = compareRuns(await loadRun(baseline.dir, {}), await loadRun(candidate.dir, {}));
       addToRun(dir, { [`${name}.md`]: comparisonMarkdown(comparison), [`${name}.html`]: htmlReport(comparison) });
-      print(`\n${baseline.stack} (baseline) vs ${candidate.stack} (candidate), also in ${dir}/${name}.{md,html}:\n\n${comparisonText(comparison)}`);
+      print(
+        `\n${baseline.stack} (baseline) vs ${candidate.stack} (candidate), also in ${dir}/${name}.{md,html}:\n\n${comparisonText(comparison)}`,
+      );
     } catch (error) {
       print(`Not compared with ${other.dir}: ${(error as Error).message}`);
     }

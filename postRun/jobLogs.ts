@@ -84,7 +84,11 @@ export function kubernetesJobLogs(kubeContext?: string, limits: ApiLimits = DEFA
           },
         });
         const core = new k8s.CoreV1Api(
-          k8s.createConfiguration({ baseServer: new k8s.ServerConfiguration(cluster.server, {}), authMethods: { default: kubeConfig }, httpApi }),
+          k8s.createConfiguration({
+            baseServer: new k8s.ServerConfiguration(cluster.server, {}),
+            authMethods: { default: kubeConfig },
+            httpApi,
+          }),
         );
         const pods = await core.listNamespacedPod({ namespace, labelSelector: `job-name=${jobName}` });
         const createdAt = (pod: (typeof pods.items)[number]) => new Date(pod.metadata?.creationTimestamp ?? 0).getTime();

@@ -32,12 +32,15 @@ export interface StackChanges {
 function readManifestSet(dir: string): ManifestSet {
   const set: ManifestSet = new Map();
   const files = new Map<string, string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()) {
     for (const document of loadManifests(join(dir, file))) {
       const object = document as { kind?: string; metadata?: { name?: string } } | null;
       if (!object?.kind || !object.metadata?.name) continue;
       const key = `${object.kind} ${object.metadata.name}`;
-      if (files.has(key)) throw new UserError(`${join(dir, file)}: ${key} is defined again (also in ${files.get(key)}); a render holds each object once`);
+      if (files.has(key))
+        throw new UserError(`${join(dir, file)}: ${key} is defined again (also in ${files.get(key)}); a render holds each object once`);
       files.set(key, file);
       set.set(key, { kind: object.kind, name: object.metadata.name, object: object as Record<string, unknown> });
     }
@@ -79,7 +82,9 @@ interface RenderLayout {
 function readStacks(root: string): RenderLayout {
   const why = notASearchableDirectory(root);
   if (why) throw new UserError(`${root}: ${why}`);
-  const subdirs = readdirSync(root).filter((entry) => statSync(join(root, entry)).isDirectory()).sort();
+  const subdirs = readdirSync(root)
+    .filter((entry) => statSync(join(root, entry)).isDirectory())
+    .sort();
   if (subdirs.length === 0) return { root, stacks: new Map([[".", readManifestSet(root)]]), perStack: false };
   return { root, stacks: new Map(subdirs.map((stack) => [stack, readManifestSet(join(root, stack))])), perStack: true };
 }
@@ -100,7 +105,9 @@ function assertSameLayout(base: RenderLayout, head: RenderLayout): void {
 /** A render with no object in it is a mistyped path, not "no changes". */
 function assertHoldsManifests(render: RenderLayout): void {
   if ([...render.stacks.values()].some((set) => set.size > 0)) return;
-  throw new UserError(`${render.root}: holds no Kubernetes manifests (*.yaml files with a kind and metadata.name); give a directory that render --out wrote`);
+  throw new UserError(
+    `${render.root}: holds no Kubernetes manifests (*.yaml files with a kind and metadata.name); give a directory that render --out wrote`,
+  );
 }
 
 function fieldPath(path: (string | number)[]): string {

@@ -20,12 +20,37 @@ export interface StructuralSchema {
 
 /** Keywords that say what a value is; everything else (descriptions, examples, defaults, CEL rules) is left out. */
 const STRUCTURAL_KEYWORDS = new Set([
-  "type", "format", "nullable", "enum", "required",
-  "properties", "additionalProperties", "items", "anyOf", "allOf", "oneOf", "not",
-  "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
-  "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties",
-  "x-kubernetes-preserve-unknown-fields", "x-kubernetes-embedded-resource", "x-kubernetes-int-or-string",
-  "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type",
+  "type",
+  "format",
+  "nullable",
+  "enum",
+  "required",
+  "properties",
+  "additionalProperties",
+  "items",
+  "anyOf",
+  "allOf",
+  "oneOf",
+  "not",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+  "minProperties",
+  "maxProperties",
+  "x-kubernetes-preserve-unknown-fields",
+  "x-kubernetes-embedded-resource",
+  "x-kubernetes-int-or-string",
+  "x-kubernetes-list-type",
+  "x-kubernetes-list-map-keys",
+  "x-kubernetes-map-type",
 ]);
 
 /** The schema with only its structural keywords, at every level. */
@@ -79,7 +104,9 @@ export function crdValidator(schema: StructuralSchema): (object: unknown) => str
     if (!validate(object)) {
       for (const error of validate.errors ?? []) {
         const at = error.instancePath.replace(/^\//, "").replaceAll("/", ".") || "(the object)";
-        problems.push(`${at}: ${error.message}${error.params && "allowedValues" in error.params ? ` (${(error.params.allowedValues as unknown[]).join(", ")})` : ""}`);
+        problems.push(
+          `${at}: ${error.message}${error.params && "allowedValues" in error.params ? ` (${(error.params.allowedValues as unknown[]).join(", ")})` : ""}`,
+        );
       }
     }
     for (const field of prunedFields(schema, object)) {

@@ -25,13 +25,26 @@ interface CrdVersion {
 async function main(): Promise<void> {
   const [crdPath, source] = process.argv.slice(2);
   if (!crdPath || !source) throw new Error("usage: generate-dgd-models.ts <crd.yaml> <repository@commit:path>");
-  const crd = yaml.load(readFileSync(crdPath, "utf8")) as { metadata: { name: string }; spec: { group: string; names: unknown; scope: string; versions: CrdVersion[] } };
+  const crd = yaml.load(readFileSync(crdPath, "utf8")) as {
+    metadata: { name: string };
+    spec: { group: string; names: unknown; scope: string; versions: CrdVersion[] };
+  };
   if (crd.metadata.name !== "dynamographdeployments.nvidia.com") throw new Error(`${crdPath} is the CRD of ${crd.metadata.name}`);
 
-  const versions = crd.spec.versions.map((version) => ({ ...version, schema: { openAPIV3Schema: structuralOnly(version.schema.openAPIV3Schema) } }));
+  const versions = crd.spec.versions.map((version) => ({
+    ...version,
+    schema: { openAPIV3Schema: structuralOnly(version.schema.openAPIV3Schema) },
+  }));
   mkdirSync(DGD_SCHEMA_DIR, { recursive: true });
   for (const version of versions) {
-    const file = { source, version: version.name, served: version.served, storage: version.storage, deprecated: version.deprecated ?? false, schema: version.schema.openAPIV3Schema };
+    const file = {
+      source,
+      version: version.name,
+      served: version.served,
+      storage: version.storage,
+      deprecated: version.deprecated ?? false,
+      schema: version.schema.openAPIV3Schema,
+    };
     writeFileSync(dgdSchemaFile(version.name), `${JSON.stringify(file, null, 1)}\n`);
   }
 

@@ -155,9 +155,18 @@ function recordLine(index: number, request: Request, time: Timing, next: () => n
 
 /** profile_export_aiperf.json, in aiperf 0.13's layout, with its figures computed from the records. */
 function aggregate(variant: Variant, lines: string[], next: () => number): string {
-  const records = lines.map((line) => JSON.parse(line) as { metadata: { request_start_ns: number; request_end_ns: number }; metrics: Record<string, { value: number; unit: string }> });
+  const records = lines.map(
+    (line) =>
+      JSON.parse(line) as {
+        metadata: { request_start_ns: number; request_end_ns: number };
+        metrics: Record<string, { value: number; unit: string }>;
+      },
+  );
   const metrics = Object.fromEntries(
-    SUMMARY_METRICS.map((tag) => [tag, { unit: records[0].metrics[tag].unit, ...describe(records.map((record) => record.metrics[tag].value)) }]),
+    SUMMARY_METRICS.map((tag) => [
+      tag,
+      { unit: records[0].metrics[tag].unit, ...describe(records.map((record) => record.metrics[tag].value)) },
+    ]),
   );
   const startNs = Math.min(...records.map((record) => record.metadata.request_start_ns));
   const endNs = Math.max(...records.map((record) => record.metadata.request_end_ns));

@@ -38,7 +38,9 @@ export function sweepChart({ title, sweeps, bound, capacityTokens, capacityFrom 
   const guides = [
     { yAxis: bound * 100, label: { formatter: `bound ${formatValue(bound * 100, 1)}%`, position: "end" as const } },
     // Along the line, on its side toward the middle: a label across its top is cut off near either edge.
-    ...(marked ? [{ xAxis: capacityTokens, label: { formatter: `${capacityFrom}: ${formatCount(capacityTokens)}`, position: towardTheMiddle } }] : []),
+    ...(marked
+      ? [{ xAxis: capacityTokens, label: { formatter: `${capacityFrom}: ${formatCount(capacityTokens)}`, position: towardTheMiddle } }]
+      : []),
   ];
   return svgChart(
     {

@@ -66,7 +66,10 @@ export function simulateTrace(trace: LoadedTrace, options: SimulationOptions): S
     bound: trace.bound,
     prefillTokens: { computed: run.prefillTokens, unbounded: trace.unboundedPrefillTokens, input: trace.inputTokens },
     load: run.load,
-    cachedTokensPerWorker: { ...run.cachedTokens, capacityFraction: options.capacityTokens > 0 ? run.cachedTokens.max / options.capacityTokens : 0 },
+    cachedTokensPerWorker: {
+      ...run.cachedTokens,
+      capacityFraction: options.capacityTokens > 0 ? run.cachedTokens.max / options.capacityTokens : 0,
+    },
   };
 }
 

@@ -26,7 +26,9 @@ function metricsTable(summary: RunSummary): Table {
 
 function goodputLine(summary: RunSummary, provenance: SummaryProvenance): string {
   const { goodRequests, fraction, slos } = summary.goodput;
-  const conditions = Object.entries(slos).map(([metric, threshold]) => sloCondition(metric, threshold)).join(" and ");
+  const conditions = Object.entries(slos)
+    .map(([metric, threshold]) => sloCondition(metric, threshold))
+    .join(" and ");
   const unrecorded = provenance.unrecordedSloMetrics;
   if (goodRequests === null && unrecorded.length > 0) {
     return `Goodput: not known for ${conditions}: it is counted from the per-request records, and none that succeeded has ${unrecorded.join(" or ")}`;
@@ -75,5 +77,15 @@ export function summaryText(summary: RunSummary, provenance: SummaryProvenance):
 }
 
 export function summaryMarkdown(title: string, summary: RunSummary, provenance: SummaryProvenance): string {
-  return [`## ${title}`, "", ...headlines(summary, provenance).map((line) => `- ${line}`), "", markdownTable(metricsTable(summary)), "", goodputLine(summary, provenance)].join("\n") + "\n";
+  return (
+    [
+      `## ${title}`,
+      "",
+      ...headlines(summary, provenance).map((line) => `- ${line}`),
+      "",
+      markdownTable(metricsTable(summary)),
+      "",
+      goodputLine(summary, provenance),
+    ].join("\n") + "\n"
+  );
 }

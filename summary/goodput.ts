@@ -2,9 +2,9 @@ import * as z from "zod/mini";
 import { UserError } from "../userError";
 
 /** aiperf's --goodput syntax: space-separated `metric:threshold` pairs, thresholds in the metric's unit. */
-const sloPair = z.string().check(
-  z.regex(/^[a-z_]+:[0-9]+(\.[0-9]+)?$/, { error: 'each SLO is written "metric:threshold", such as "time_to_first_token:1000"' }),
-);
+const sloPair = z
+  .string()
+  .check(z.regex(/^[a-z_]+:[0-9]+(\.[0-9]+)?$/, { error: 'each SLO is written "metric:threshold", such as "time_to_first_token:1000"' }));
 
 export type Slos = Record<string, number>;
 
@@ -43,7 +43,7 @@ export function sloCondition(metric: string, threshold: number): string {
 
 export function parseGoodput(text: string): Slos {
   const pairs = text.trim().split(/\s+/).filter(Boolean);
-  if (pairs.length === 0) throw new GoodputError("--goodput: give at least one SLO, such as \"time_to_first_token:1000\"");
+  if (pairs.length === 0) throw new GoodputError('--goodput: give at least one SLO, such as "time_to_first_token:1000"');
   const slos: Slos = {};
   for (const pair of pairs) {
     const shown = pair.length > 60 ? `${pair.slice(0, 60)}…` : pair;
@@ -52,12 +52,15 @@ export function parseGoodput(text: string): Slos {
     const [metric, threshold] = pair.split(":");
     // A misspelled metric would otherwise be missing from every request, and goodput 0%.
     if (!Object.hasOwn(SLO_METRICS, metric)) {
-      throw new GoodputError(`--goodput: "${shown}": aiperf has no per-request metric "${metric}"; the metrics allowed are: ${Object.keys(SLO_METRICS).join(", ")}`);
+      throw new GoodputError(
+        `--goodput: "${shown}": aiperf has no per-request metric "${metric}"; the metrics allowed are: ${Object.keys(SLO_METRICS).join(", ")}`,
+      );
     }
     if (Object.hasOwn(slos, metric)) throw new GoodputError(`--goodput: "${metric}" is given twice; give each metric one threshold`);
     // Digits alone can still be too many for a double: 400 nines are Infinity, which JSON writes as null.
     const value = Number(threshold);
-    if (!Number.isFinite(value)) throw new GoodputError(`--goodput: "${shown}": the threshold of ${metric} is not a finite number; give one such as "${metric}:1000"`);
+    if (!Number.isFinite(value))
+      throw new GoodputError(`--goodput: "${shown}": the threshold of ${metric} is not a finite number; give one such as "${metric}:1000"`);
     slos[metric] = value;
   }
   return slos;

@@ -24,7 +24,10 @@ export function statisticsProblem(stats: Statistics): { statistic: StatKey; prob
     if (value === undefined) continue;
     if (!Number.isFinite(value)) return { statistic: key, problem: "is not a finite number" };
     if (value < 0 && (key === "std" || NON_NEGATIVE_UNITS.has(stats.unit))) {
-      return { statistic: key, problem: `is negative (${value}), which no ${key === "std" ? "standard deviation" : `value in ${stats.unit}`} is` };
+      return {
+        statistic: key,
+        problem: `is negative (${value}), which no ${key === "std" ? "standard deviation" : `value in ${stats.unit}`} is`,
+      };
     }
   }
   let below: StatKey | undefined;
@@ -37,7 +40,9 @@ export function statisticsProblem(stats: Statistics): { statistic: StatKey; prob
     below = key;
   }
   const [avg, min, max] = [known("avg"), known("min"), known("max")];
-  if (avg !== undefined && min !== undefined && !atMost(min, avg)) return { statistic: "avg", problem: `is ${avg}, less than min (${min})` };
-  if (avg !== undefined && max !== undefined && !atMost(avg, max)) return { statistic: "avg", problem: `is ${avg}, more than max (${max})` };
+  if (avg !== undefined && min !== undefined && !atMost(min, avg))
+    return { statistic: "avg", problem: `is ${avg}, less than min (${min})` };
+  if (avg !== undefined && max !== undefined && !atMost(avg, max))
+    return { statistic: "avg", problem: `is ${avg}, more than max (${max})` };
   return undefined;
 }

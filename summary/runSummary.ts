@@ -97,7 +97,10 @@ function inMilliseconds(record: RequestRecord): void {
     const factor = MS_PER[metric.unit];
     if (factor === undefined || factor === 1) continue;
     const { value } = metric;
-    metrics[tag] = { unit: "ms", value: typeof value === "number" ? value * factor : Array.isArray(value) ? value.map((v) => v * factor) : value };
+    metrics[tag] = {
+      unit: "ms",
+      value: typeof value === "number" ? value * factor : Array.isArray(value) ? value.map((v) => v * factor) : value,
+    };
   }
 }
 
@@ -154,7 +157,6 @@ class RecordTally {
   ) {
     for (const metric of metricsToCollect) this.values.set(metric, []);
   }
-
 
   /** Why a record cannot be a real measurement, if it cannot. */
   private implausibility(record: RequestRecord): keyof ImplausibleRecords | undefined {
@@ -230,7 +232,9 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
   const tally = new RecordTally(slos, [...SUMMARY_METRICS]);
   const read = await forEachRecord(dir, (record) => tally.add(record));
   if (!read && !aggregate) {
-    throw new SummaryError(`${dir}: neither profile_export.jsonl nor profile_export_aiperf.json is there; is it an aiperf artifact directory?`);
+    throw new SummaryError(
+      `${dir}: neither profile_export.jsonl nor profile_export_aiperf.json is there; is it an aiperf artifact directory?`,
+    );
   }
   const implausible = Object.values(tally.implausible).reduce((sum, count) => sum + count, 0);
   // Records that say nothing (an empty or corrupt file) leave the aggregate to speak for the run.
@@ -281,7 +285,11 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
     },
     provenance: {
       metricsFrom:
-        fromRecords === 0 ? "aiperf's aggregate" : !aggregate || implausible > 0 ? "the per-request records" : "aiperf's aggregate, and the per-request records for the rest",
+        fromRecords === 0
+          ? "aiperf's aggregate"
+          : !aggregate || implausible > 0
+            ? "the per-request records"
+            : "aiperf's aggregate, and the per-request records for the rest",
       skippedLineNumbers: read?.skippedLines ?? [],
       unrecordedSloMetrics,
     },

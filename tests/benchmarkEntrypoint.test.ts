@@ -149,20 +149,32 @@ describe("the benchmark Job's entrypoint, run for real against a stub frontend",
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const waits = result.stdout.split("\n").filter((line) => line.includes(`waiting for ${MODEL}`));
     assert.equal(waits.length, 2, `expected a line for each of the two unlisted answers, got:\n${result.stdout}`);
-    for (const line of waits) assert.match(line, /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\] waiting for Qwen\/Qwen3-32B at .*\/v1\/models \(attempt \d+: not listed yet\)/);
+    for (const line of waits)
+      assert.match(
+        line,
+        /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\] waiting for Qwen\/Qwen3-32B at .*\/v1\/models \(attempt \d+: not listed yet\)/,
+      );
     const artifactDir = join(box.perfCache, "artifacts", "disagg", "0a1b2c3d");
     assert.deepEqual(JSON.parse(readFileSync(box.argsLog, "utf8")), [
       "profile",
-      "-m", MODEL,
-      "--input-file", join(box.perfCache, "traces", "conversation_trace.jsonl"),
-      "--custom-dataset-type", "mooncake_trace",
+      "-m",
+      MODEL,
+      "--input-file",
+      join(box.perfCache, "traces", "conversation_trace.jsonl"),
+      "--custom-dataset-type",
+      "mooncake_trace",
       "--fixed-schedule",
-      "--url", frontend.url,
+      "--url",
+      frontend.url,
       "--streaming",
-      "--artifact-dir", artifactDir,
-      "--goodput", "time_to_first_token:1000 inter_token_latency:30",
-      "--tokenizer-revision", "9216db5781bf21249d130ec9da846c4624c16137",
-      "--fixed-schedule-end-offset", "60000",
+      "--artifact-dir",
+      artifactDir,
+      "--goodput",
+      "time_to_first_token:1000 inter_token_latency:30",
+      "--tokenizer-revision",
+      "9216db5781bf21249d130ec9da846c4624c16137",
+      "--fixed-schedule-end-offset",
+      "60000",
     ]);
     assert.equal(readFileSync(join(artifactDir, "aiperf-exit-code"), "utf8").trim(), "0");
   });
@@ -215,7 +227,21 @@ describe("the benchmark Job's entrypoint, run for real against a stub frontend",
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const artifactDir = join(box.perfCache, "artifacts", "disagg", "0a1b2c3d");
     const written = JSON.parse(readFileSync(join(artifactDir, "summary.json"), "utf8"));
-    assert.deepEqual(written.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: { duplicate: 0, badTimestamp: 0, endBeforeStart: 0, negativeValue: 0, unitMismatch: 0, notFinite: 0, longerThanRequest: 0 } });
+    assert.deepEqual(written.requests, {
+      total: 6,
+      succeeded: 5,
+      failed: 1,
+      skippedLines: 0,
+      implausible: {
+        duplicate: 0,
+        badTimestamp: 0,
+        endBeforeStart: 0,
+        negativeValue: 0,
+        unitMismatch: 0,
+        notFinite: 0,
+        longerThanRequest: 0,
+      },
+    });
     assert.equal(written.goodput.goodRequests, 3);
     const printed = filesFromLog(result.stdout);
     assert.deepEqual(JSON.parse(printed["summary.json"]!), written);

@@ -36,7 +36,11 @@ describe("the benchmark Job", () => {
     assert.match(aiperf.command![2], /pip install --no-cache-dir "aiperf==\$AIPERF_VERSION"/);
     assert.deepEqual(
       { AIPERF_VERSION: env(aiperf).AIPERF_VERSION, MODEL_NAME: env(aiperf).MODEL_NAME, TRACE_SHA256: env(aiperf).TRACE_SHA256 },
-      { AIPERF_VERSION: "0.13.0", MODEL_NAME: "Qwen/Qwen3-32B", TRACE_SHA256: "b8cbb061a85206d729d91cdc2981f43c9e0d99209dce588d3af5f7934408b9df" },
+      {
+        AIPERF_VERSION: "0.13.0",
+        MODEL_NAME: "Qwen/Qwen3-32B",
+        TRACE_SHA256: "b8cbb061a85206d729d91cdc2981f43c9e0d99209dce588d3af5f7934408b9df",
+      },
     );
     assert.equal(
       env(aiperf).TRACE_URL,
@@ -80,7 +84,11 @@ describe("the benchmark Job", () => {
 
   test("model, SLOs and a replay window are config", () => {
     const config = parseStackConfig(
-      { variant: "agg", model: { name: "Qwen/Qwen3-8B" }, benchmark: { goodput: "time_to_first_token:500", fixedScheduleEndOffsetMs: 300000 } },
+      {
+        variant: "agg",
+        model: { name: "Qwen/Qwen3-8B" },
+        benchmark: { goodput: "time_to_first_token:500", fixedScheduleEndOffsetMs: 300000 },
+      },
       "test",
     );
     const variables = env(jobOf(config).spec!.template.spec!.initContainers![0]);
@@ -98,11 +106,17 @@ describe("runs", () => {
     };
     assert.equal(measured(agg), measured(parseStackConfig({ variant: "agg" }, "test")));
     assert.notEqual(measured(agg), measured(parseStackConfig({ variant: "agg", workers: { decode: { replicas: 4 } } }, "test")));
-    assert.notEqual(measured(agg), measured(parseStackConfig({ variant: "agg", benchmark: { goodput: "time_to_first_token:500" } }, "test")));
+    assert.notEqual(
+      measured(agg),
+      measured(parseStackConfig({ variant: "agg", benchmark: { goodput: "time_to_first_token:500" } }, "test")),
+    );
   });
 
   test("benchmark.enabled false deploys the graph alone", () => {
-    assert.equal(buildStackObjects(parseStackConfig({ variant: "agg", benchmark: { enabled: false } }, "test"), RUN, SCRIPTS).benchmark, undefined);
+    assert.equal(
+      buildStackObjects(parseStackConfig({ variant: "agg", benchmark: { enabled: false } }, "test"), RUN, SCRIPTS).benchmark,
+      undefined,
+    );
   });
 
   test("the retrieval command copies the run's directory out of perf-cache into the local results", () => {
@@ -134,7 +148,10 @@ describe("benchmark config is validated", () => {
   });
 
   test("`pulumi up` must wait longer than the Job may run", () => {
-    assert.match(problem({ waitTimeoutMinutes: 60 }), /dynamo-bench:benchmark\.waitTimeoutMinutes: must exceed benchmark\.activeDeadlineMinutes \(180\)/);
+    assert.match(
+      problem({ waitTimeoutMinutes: 60 }),
+      /dynamo-bench:benchmark\.waitTimeoutMinutes: must exceed benchmark\.activeDeadlineMinutes \(180\)/,
+    );
     assert.equal(problem({ waitTimeoutMinutes: 60, wait: false }), "");
   });
 });

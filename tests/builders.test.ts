@@ -25,15 +25,22 @@ const HF_OVERRIDES =
 const KV_TRANSFER = '{"kv_connector":"NixlConnector","kv_role":"kv_both"}';
 const KV_EVENTS = '{"publisher":"zmq","topic":"kv-events","endpoint":"tcp://*:20080","enable_kv_cache_events":true}';
 const COMMON_WORKER_ARGS = [
-  "--model", `${HF_HOME}/hub/models--Qwen--Qwen3-32B/snapshots/9216db5781bf21249d130ec9da846c4624c16137`,
-  "--served-model-name", "Qwen/Qwen3-32B",
-  "--tensor-parallel-size", "2",
+  "--model",
+  `${HF_HOME}/hub/models--Qwen--Qwen3-32B/snapshots/9216db5781bf21249d130ec9da846c4624c16137`,
+  "--served-model-name",
+  "Qwen/Qwen3-32B",
+  "--tensor-parallel-size",
+  "2",
   "--no-enable-log-requests",
-  "--gpu-memory-utilization", "0.90",
+  "--gpu-memory-utilization",
+  "0.90",
   "--async-scheduling",
-  "--block-size", "64",
-  "--max-model-len", "131072",
-  "--hf-overrides", HF_OVERRIDES,
+  "--block-size",
+  "64",
+  "--max-model-len",
+  "131072",
+  "--hf-overrides",
+  HF_OVERRIDES,
 ];
 
 /** The graph a stack applies, in the recipe's v1alpha1. */
@@ -77,7 +84,10 @@ describe("storage", () => {
   });
 
   test("both stacks build byte-identical claims, since both apply them", () => {
-    assert.deepEqual(buildStackObjects(agg, RUN, SCRIPTS).persistentVolumeClaims, buildStackObjects(disagg, RUN, SCRIPTS).persistentVolumeClaims);
+    assert.deepEqual(
+      buildStackObjects(agg, RUN, SCRIPTS).persistentVolumeClaims,
+      buildStackObjects(disagg, RUN, SCRIPTS).persistentVolumeClaims,
+    );
   });
 });
 
@@ -247,9 +257,12 @@ describe("DynamoGraphDeployment, disagg", () => {
     assert.equal(prefill.replicas, 6);
     assert.deepEqual(prefill.extraPodSpec.mainContainer.args, [
       ...COMMON_WORKER_ARGS,
-      "--disaggregation-mode", "prefill",
-      "--kv-transfer-config", KV_TRANSFER,
-      "--kv-events-config", KV_EVENTS,
+      "--disaggregation-mode",
+      "prefill",
+      "--kv-transfer-config",
+      KV_TRANSFER,
+      "--kv-events-config",
+      KV_EVENTS,
     ]);
     assert.deepEqual(prefill.extraPodMetadata, {
       annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": "9400", "prometheus.io/path": "/metrics" },
@@ -262,8 +275,10 @@ describe("DynamoGraphDeployment, disagg", () => {
     assert.equal(decode.replicas, 2);
     assert.deepEqual(decode.extraPodSpec.mainContainer.args, [
       ...COMMON_WORKER_ARGS,
-      "--disaggregation-mode", "decode",
-      "--kv-transfer-config", KV_TRANSFER,
+      "--disaggregation-mode",
+      "decode",
+      "--kv-transfer-config",
+      KV_TRANSFER,
       "--no-enable-prefix-caching",
     ]);
     assert.equal(decode.extraPodMetadata, undefined);
@@ -297,7 +312,14 @@ describe("the objects as a whole", () => {
   test("are applied storage first, then the download, then the graph, then the benchmark", () => {
     const kinds = objectsInApplyOrder(buildStackObjects(withConfig(agg, { hfToken: SECRET_SET }), RUN, SCRIPTS)).map((o) => o.kind);
     assert.deepEqual(kinds, [
-      "PersistentVolumeClaim", "PersistentVolumeClaim", "PersistentVolumeClaim", "Secret", "Job", "DynamoGraphDeployment", "ConfigMap", "Job",
+      "PersistentVolumeClaim",
+      "PersistentVolumeClaim",
+      "PersistentVolumeClaim",
+      "Secret",
+      "Job",
+      "DynamoGraphDeployment",
+      "ConfigMap",
+      "Job",
     ]);
   });
 
@@ -305,7 +327,9 @@ describe("the objects as a whole", () => {
     const numbersUnder = (value: unknown, path: string, key: string): string[] => {
       if (Array.isArray(value)) return value.flatMap((v, i) => numbersUnder(v, `${path}[${i}]`, key));
       if (value && typeof value === "object") {
-        return Object.entries(value).flatMap(([k, v]) => numbersUnder(v, `${path}.${k}`, k === "resources" || key === "resources" ? "resources" : k));
+        return Object.entries(value).flatMap(([k, v]) =>
+          numbersUnder(v, `${path}.${k}`, k === "resources" || key === "resources" ? "resources" : k),
+        );
       }
       return key === "resources" && typeof value !== "string" ? [path] : [];
     };
@@ -331,7 +355,11 @@ describe("the objects as a whole", () => {
 
 describe("the image's Dynamo version, as newer operators require it", () => {
   test("a tag without a semantic version is refused, unless graph.runtimeVersionOverride says the version", () => {
-    for (const image of ["nvcr.io/nvidia/ai-dynamo/vllm-runtime:latest", "nvcr.io/nvidia/ai-dynamo/vllm-runtime", `registry.local/vllm@sha256:${"a".repeat(64)}`]) {
+    for (const image of [
+      "nvcr.io/nvidia/ai-dynamo/vllm-runtime:latest",
+      "nvcr.io/nvidia/ai-dynamo/vllm-runtime",
+      `registry.local/vllm@sha256:${"a".repeat(64)}`,
+    ]) {
       assert.throws(
         () => parseStackConfig({ variant: "agg", graph: { image } }, "test"),
         /dynamo-bench:graph\.image: its tag holds no semantic version.*graph\.runtimeVersionOverride/,
@@ -343,22 +371,38 @@ describe("the image's Dynamo version, as newer operators require it", () => {
       /graph\.image: its tag holds no semantic version/,
       "a version number past a uint64, which the operator's semver parser cannot hold",
     );
-    for (const image of ["vllm-runtime:1.3.1", "vllm-runtime:v1.6.1", "vllm-runtime:1.4.0-rc1", `vllm-runtime:1.3.1@sha256:${"a".repeat(64)}`]) {
-      assert.equal(graphOf(parseStackConfig({ variant: "agg", graph: { image } }, "test")).spec.services.Frontend.runtimeVersionOverride, undefined, image);
+    for (const image of [
+      "vllm-runtime:1.3.1",
+      "vllm-runtime:v1.6.1",
+      "vllm-runtime:1.4.0-rc1",
+      `vllm-runtime:1.3.1@sha256:${"a".repeat(64)}`,
+    ]) {
+      assert.equal(
+        graphOf(parseStackConfig({ variant: "agg", graph: { image } }, "test")).spec.services.Frontend.runtimeVersionOverride,
+        undefined,
+        image,
+      );
     }
   });
 
   test("with the override, every service carries it; the override itself is strict semver", () => {
-    const config = parseStackConfig({ variant: "disagg", graph: { image: "registry.local/vllm:custom", runtimeVersionOverride: "1.3.1" } }, "test");
+    const config = parseStackConfig(
+      { variant: "disagg", graph: { image: "registry.local/vllm:custom", runtimeVersionOverride: "1.3.1" } },
+      "test",
+    );
     for (const service of Object.values(graphOf(config).spec.services)) assert.equal(service.runtimeVersionOverride, "1.3.1");
-    assert.throws(() => parseStackConfig({ variant: "agg", graph: { runtimeVersionOverride: "v1.3.1" } }, "test"), /graph\.runtimeVersionOverride: must be a version such as "1\.3\.1"/);
+    assert.throws(
+      () => parseStackConfig({ variant: "agg", graph: { runtimeVersionOverride: "v1.3.1" } }, "test"),
+      /graph\.runtimeVersionOverride: must be a version such as "1\.3\.1"/,
+    );
     const disagreeing = parseStackConfig({ variant: "agg", graph: { runtimeVersionOverride: "1.4.0" } }, "test");
     assert.match(configWarnings(disagreeing).join("\n"), /graph\.runtimeVersionOverride is 1\.4\.0, but graph\.image's tag says 1\.3\.1/);
   });
 });
 
 describe("graph.apiVersion v1beta1: the same recipe as the storage version of Dynamo ≥ 1.5", () => {
-  const beta = (config: StackConfig) => buildStackObjects(withConfig(config, { graph: { apiVersion: "v1beta1" } }), RUN, SCRIPTS).dynamoGraph as DynamoGraphDeploymentV1beta1;
+  const beta = (config: StackConfig) =>
+    buildStackObjects(withConfig(config, { graph: { apiVersion: "v1beta1" } }), RUN, SCRIPTS).dynamoGraph as DynamoGraphDeploymentV1beta1;
 
   test("valid against the operator's v1beta1 schema, with nothing it would drop", () => {
     for (const config of [agg, disagg]) {
@@ -370,12 +414,21 @@ describe("graph.apiVersion v1beta1: the same recipe as the storage version of Dy
 
   test("each service becomes a component of the same name, a prefill or decode worker gets that type", () => {
     const components = beta(disagg).spec!.components!;
-    assert.deepEqual(components.map((c) => [c.name, c.type, c.replicas]), [
-      ["Frontend", "frontend", 1],
-      ["VllmDecodeWorker", "decode", 2],
-      ["VllmPrefillWorker", "prefill", 6],
-    ]);
-    assert.deepEqual(beta(agg).spec!.components!.map((c) => [c.name, c.type, c.replicas]), [["Frontend", "frontend", 1], ["VllmDecodeWorker", "decode", 8]]);
+    assert.deepEqual(
+      components.map((c) => [c.name, c.type, c.replicas]),
+      [
+        ["Frontend", "frontend", 1],
+        ["VllmDecodeWorker", "decode", 2],
+        ["VllmPrefillWorker", "prefill", 6],
+      ],
+    );
+    assert.deepEqual(
+      beta(agg).spec!.components!.map((c) => [c.name, c.type, c.replicas]),
+      [
+        ["Frontend", "frontend", 1],
+        ["VllmDecodeWorker", "decode", 8],
+      ],
+    );
   });
 
   test("the pod's main container carries the same engine, resources, Secret, environment and caches", () => {
@@ -388,7 +441,10 @@ describe("graph.apiVersion v1beta1: the same recipe as the storage version of Dy
     assert.deepEqual(main.args, alpha.extraPodSpec.mainContainer.args);
     assert.deepEqual(main.resources, { requests: { "nvidia.com/gpu": "2" }, limits: { "nvidia.com/gpu": "2", "rdma/ib": "2" } });
     assert.deepEqual(main.envFrom, [{ secretRef: { name: "hf-token-secret" } }]);
-    assert.deepEqual(main.env, [{ name: "DYN_HEALTH_CHECK_ENABLED", value: "false" }, { name: "HF_HOME", value: HF_HOME }]);
+    assert.deepEqual(main.env, [
+      { name: "DYN_HEALTH_CHECK_ENABLED", value: "false" },
+      { name: "HF_HOME", value: HF_HOME },
+    ]);
     assert.deepEqual(main.volumeMounts, [{ name: "model-cache", mountPath: HF_HOME }]);
     assert.deepEqual(prefill.podTemplate!.spec!.volumes, [{ name: "model-cache", persistentVolumeClaim: { claimName: "model-cache" } }]);
     assert.deepEqual(prefill.compilationCache, { pvcName: "compilation-cache", mountPath: "/home/dynamo/.cache/vllm" });

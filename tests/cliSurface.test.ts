@@ -19,14 +19,22 @@ function shell(commandLine: string): { status: number | null; stdout: string; st
     encoding: "utf8",
     maxBuffer: 64 * 2 ** 20,
     // npx keeps its link to this package in its cache: a scratch one, and never the registry.
-    env: { ...process.env, npm_config_cache: mkdtempSync(join(tmpdir(), "npm-cache-")), npm_config_offline: "true", npm_config_update_notifier: "false" },
+    env: {
+      ...process.env,
+      npm_config_cache: mkdtempSync(join(tmpdir(), "npm-cache-")),
+      npm_config_offline: "true",
+      npm_config_update_notifier: "false",
+    },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** A command the README documents, exactly as it is written there. */
 function documented(commandLine: string): string {
-  assert.ok(README.split("\n").some((line) => line.trim().startsWith(commandLine)), `the README documents \`${commandLine}\``);
+  assert.ok(
+    README.split("\n").some((line) => line.trim().startsWith(commandLine)),
+    `the README documents \`${commandLine}\``,
+  );
   return commandLine;
 }
 
@@ -64,7 +72,16 @@ describe("flags", () => {
     for (const flag of ["-V", "--version"]) assert.equal(runCli([flag]).stdout, `${version}\n`);
   });
 
-  const commands = [["render"], ["summarize"], ["compare"], ["trace"], ["trace", "stats"], ["trace", "fetch"], ["simulate"], ["diff-manifests"]];
+  const commands = [
+    ["render"],
+    ["summarize"],
+    ["compare"],
+    ["trace"],
+    ["trace", "stats"],
+    ["trace", "fetch"],
+    ["simulate"],
+    ["diff-manifests"],
+  ];
   for (const command of commands) {
     test(`${command.join(" ")} --help ends with an example`, () => {
       const result = runCli([...command, "--help"]);
@@ -76,9 +93,18 @@ describe("flags", () => {
   const conflicts: [string[], RegExp][] = [
     [["compare", "a", "b", "--markdown", "--json"], /option '--markdown' cannot be used with option '--json'/],
     [["diff-manifests", "a", "b", "--markdown", "--json"], /option '--markdown' cannot be used with option '--json'/],
-    [["render", "--stack", "agg", "--config-file", "Pulumi.disagg.yaml"], /option '-s, --stack <name>' cannot be used with option '--config-file <path>'/],
-    [["simulate", "--trace", "t.jsonl", "-s", "agg", "--config-file", "Pulumi.agg.yaml"], /option '-s, --stack <name>' cannot be used with option '--config-file <path>'/],
-    [["trace", "fetch", "-s", "agg", "--config-file", "Pulumi.agg.yaml"], /option '-s, --stack <name>' cannot be used with option '--config-file <path>'/],
+    [
+      ["render", "--stack", "agg", "--config-file", "Pulumi.disagg.yaml"],
+      /option '-s, --stack <name>' cannot be used with option '--config-file <path>'/,
+    ],
+    [
+      ["simulate", "--trace", "t.jsonl", "-s", "agg", "--config-file", "Pulumi.agg.yaml"],
+      /option '-s, --stack <name>' cannot be used with option '--config-file <path>'/,
+    ],
+    [
+      ["trace", "fetch", "-s", "agg", "--config-file", "Pulumi.agg.yaml"],
+      /option '-s, --stack <name>' cannot be used with option '--config-file <path>'/,
+    ],
   ];
   for (const [args, message] of conflicts) {
     test(`conflicting flags are refused, not resolved: ${args.join(" ")}`, () => {
@@ -118,10 +144,19 @@ describe("flags that would be ignored, or repeated, are refused", () => {
   });
 
   const unused: [() => string[], RegExp][] = [
-    [() => ["simulate", "--trace", trace(), "-s", "disagg", "--seed", "5"], /--seed: only the random policy uses it, and this run routes with kv/],
-    [() => ["simulate", "--trace", trace(), "-s", "agg", "--overlap-weight", "2"], /--overlap-weight: only the kv policy uses it, and this run routes with round-robin/],
+    [
+      () => ["simulate", "--trace", trace(), "-s", "disagg", "--seed", "5"],
+      /--seed: only the random policy uses it, and this run routes with kv/,
+    ],
+    [
+      () => ["simulate", "--trace", trace(), "-s", "agg", "--overlap-weight", "2"],
+      /--overlap-weight: only the kv policy uses it, and this run routes with round-robin/,
+    ],
     [() => ["simulate", "--trace", trace(), "-s", "agg", "--workers", "0x10"], /--workers: must be a whole number ≥ 1/],
-    [() => ["simulate", "--trace", trace(), "-s", "agg", "--policy", "kv", "--overlap-weight", "Infinity"], /--overlap-weight: must be a number ≥ 0/],
+    [
+      () => ["simulate", "--trace", trace(), "-s", "agg", "--policy", "kv", "--overlap-weight", "Infinity"],
+      /--overlap-weight: must be a number ≥ 0/,
+    ],
   ];
   for (const [args, message] of unused) {
     test(`refused: ${args().slice(3).join(" ")}`, () => {
@@ -133,7 +168,10 @@ describe("flags that would be ignored, or repeated, are refused", () => {
 
   test("--seed with the random policy, and --overlap-weight with kv, are used", () => {
     assert.equal(runCli(["simulate", "--trace", trace(), "-s", "agg", "--policy", "random", "--seed", "5"]).status, 0);
-    assert.equal(runCli(["simulate", "--trace", trace(), "-s", "agg", "--policy", "all", "--overlap-weight", "0.5", "--seed", "2"]).status, 0);
+    assert.equal(
+      runCli(["simulate", "--trace", trace(), "-s", "agg", "--policy", "all", "--overlap-weight", "0.5", "--seed", "2"]).status,
+      0,
+    );
   });
 
   test("compare --goodput with two results directories, whose summary.json fixes the SLOs, is refused", () => {

@@ -80,7 +80,9 @@ describe("compare", () => {
     assert.deepEqual(
       rows.map((r: any) => `${r.metric}.${r.statistic}`),
       [
-        ...["time_to_first_token", "inter_token_latency", "request_latency"].flatMap((m) => ["avg", "p50", "p90", "p99"].map((s) => `${m}.${s}`)),
+        ...["time_to_first_token", "inter_token_latency", "request_latency"].flatMap((m) =>
+          ["avg", "p50", "p90", "p99"].map((s) => `${m}.${s}`),
+        ),
         "failed_requests.fraction",
         "goodput.fraction",
       ],
@@ -106,12 +108,18 @@ describe("compare", () => {
     assert.equal(result.status, 0, result.stderr);
     const html = readFileSync(out, "utf8");
     assert.equal(svgsOf(html).length, 4);
-    for (const title of ["Time to first token: CDF", "Inter-token latency: CDF", "Time to first token: percentiles", "Inter-token latency: percentiles"]) {
+    for (const title of [
+      "Time to first token: CDF",
+      "Inter-token latency: CDF",
+      "Time to first token: percentiles",
+      "Inter-token latency: percentiles",
+    ]) {
       assert.ok(html.includes(title), title);
     }
     assert.doesNotMatch(html, /<script|<link|src="http/, "no scripts and nothing fetched");
     assert.match(html, /<td class="right">-40\.0%<\/td>/);
-    for (const svg of svgsOf(html)) assert.match(svg, /^<svg [^>]*>\n<rect width="760" height="\d+" x="0" y="0" fill="#ffffff"><\/rect>/, "an opaque white background");
+    for (const svg of svgsOf(html))
+      assert.match(svg, /^<svg [^>]*>\n<rect width="760" height="\d+" x="0" y="0" fill="#ffffff"><\/rect>/, "an opaque white background");
   });
 
   test("takes a local results directory (summary.json) as readily as an artifact directory", () => {
@@ -196,7 +204,10 @@ describe("compare: goodput in points, failed requests and SLOs", () => {
 
   test("runs whose goodput counts different SLOs show each run's", () => {
     const text = runCli(["compare", resultsDir(baseline, TTFT_250), candidate]).stdout;
-    assert.match(text, /^Goodput SLOs: baseline time_to_first_token ≤ 250 ms; candidate time_to_first_token ≤ 1000 ms and inter_token_latency ≤ 30 ms$/m);
+    assert.match(
+      text,
+      /^Goodput SLOs: baseline time_to_first_token ≤ 250 ms; candidate time_to_first_token ≤ 1000 ms and inter_token_latency ≤ 30 ms$/m,
+    );
     assert.match(text, /^Note: the two runs' goodput counts different SLOs\.$/m);
   });
 });
@@ -208,17 +219,29 @@ describe("compare: runs named by their run.json", () => {
 
   test("a run.json labels the run by stack and run id, in text, Markdown, JSON and HTML", () => {
     const text = runCli(["compare", agg, disagg]).stdout;
-    assert.ok(text.startsWith(`Baseline:  agg · 20251107-1432 (${agg}): 6 requests, 1 failed\nCandidate: disagg · 20251107-1610 (${disagg}):`), text);
-    assert.match(runCli(["compare", agg, disagg, "--markdown"]).stdout, /^Baseline `agg · 20251107-1432` \(`[^`]+`, 6 requests, 1 failed\), candidate `disagg · 20251107-1610`/m);
+    assert.ok(
+      text.startsWith(`Baseline:  agg · 20251107-1432 (${agg}): 6 requests, 1 failed\nCandidate: disagg · 20251107-1610 (${disagg}):`),
+      text,
+    );
+    assert.match(
+      runCli(["compare", agg, disagg, "--markdown"]).stdout,
+      /^Baseline `agg · 20251107-1432` \(`[^`]+`, 6 requests, 1 failed\), candidate `disagg · 20251107-1610`/m,
+    );
     const json = JSON.parse(runCli(["compare", agg, disagg, "--json"]).stdout);
-    assert.deepEqual([json.baseline.label, json.baseline.stack, json.baseline.runId, json.baseline.dir], ["agg · 20251107-1432", "agg", "20251107-1432", agg]);
+    assert.deepEqual(
+      [json.baseline.label, json.baseline.stack, json.baseline.runId, json.baseline.dir],
+      ["agg · 20251107-1432", "agg", "20251107-1432", agg],
+    );
     assert.deepEqual([json.candidate.stack, json.candidate.runId], ["disagg", "20251107-1610"]);
     const out = join(mkdtempSync(join(tmpdir(), "dynamo-bench-report-")), "report.html");
     runCli(["compare", agg, disagg, "--out", out]);
     const html = readFileSync(out, "utf8");
     assert.match(html, /<h1>dynamo-bench: agg · 20251107-1432 vs disagg · 20251107-1610<\/h1>/);
     const legend = textsOf(svgsOf(html)[0]);
-    assert.ok(legend.includes("agg · 20251107-1432 (baseline)") && legend.includes("disagg · 20251107-1610 (candidate)"), legend.join(" | "));
+    assert.ok(
+      legend.includes("agg · 20251107-1432 (baseline)") && legend.includes("disagg · 20251107-1610 (candidate)"),
+      legend.join(" | "),
+    );
   });
 
   test("without a run.json, a run is labelled by its directory's name, with no note", () => {
@@ -229,10 +252,22 @@ describe("compare: runs named by their run.json", () => {
 
   const hostile: [string, string | { dir: true }, RegExp][] = [
     ["that is not JSON", "{ stack: agg", /run\.json is not JSON; the run is labelled by its directory/],
-    ["with fields of the wrong types", JSON.stringify({ stack: 5, runId: ["x"], variant: "agg", jobName: "j" }), /run\.json is not a run record \(stack: /],
-    ["holding a string of a million characters", JSON.stringify({ stack: "a".repeat(1e6), runId: "1" }), /run\.json is \d+ bytes, too large for a run record/],
+    [
+      "with fields of the wrong types",
+      JSON.stringify({ stack: 5, runId: ["x"], variant: "agg", jobName: "j" }),
+      /run\.json is not a run record \(stack: /,
+    ],
+    [
+      "holding a string of a million characters",
+      JSON.stringify({ stack: "a".repeat(1e6), runId: "1" }),
+      /run\.json is \d+ bytes, too large for a run record/,
+    ],
     ["with a 500-character stack name", runJson("a".repeat(500), "1"), /run\.json is not a run record \(stack: is not a short name/],
-    ["with markup and terminal escape sequences", runJson("<img src=x onerror=alert(1)>", "\u001b[31mred"), /run\.json is not a run record \(stack: /],
+    [
+      "with markup and terminal escape sequences",
+      runJson("<img src=x onerror=alert(1)>", "\u001b[31mred"),
+      /run\.json is not a run record \(stack: /,
+    ],
     ["that is a JSON array", "[1, 2]", /run\.json is not a run record \(the value: /],
     ["that is null", "null", /run\.json is not a run record/],
     ["that is a directory", { dir: true }, /run\.json cannot be read \(it is a directory, not a file\)/],
@@ -254,15 +289,19 @@ describe("compare: runs named by their run.json", () => {
     });
   }
 
-  test("a FIFO named run.json is not read (it would block), and the run is labelled by its directory", { skip: spawnSync("mkfifo", ["--version"]).error !== undefined }, () => {
-    const dir = withRunJson(artifacts, "{}");
-    const fifoDir = mkdtempSync(join(tmpdir(), "dynamo-bench-fifo-"));
-    cpSync(join(dir, "profile_export.jsonl"), join(fifoDir, "profile_export.jsonl"));
-    assert.equal(spawnSync("mkfifo", [join(fifoDir, "run.json")]).status, 0);
-    const json = JSON.parse(runCli(["compare", fifoDir, agg, "--json"]).stdout);
-    assert.equal(json.baseline.label, basename(fifoDir));
-    assert.match(json.notes[0], /run\.json cannot be read \(it is not a regular file/);
-  });
+  test(
+    "a FIFO named run.json is not read (it would block), and the run is labelled by its directory",
+    { skip: spawnSync("mkfifo", ["--version"]).error !== undefined },
+    () => {
+      const dir = withRunJson(artifacts, "{}");
+      const fifoDir = mkdtempSync(join(tmpdir(), "dynamo-bench-fifo-"));
+      cpSync(join(dir, "profile_export.jsonl"), join(fifoDir, "profile_export.jsonl"));
+      assert.equal(spawnSync("mkfifo", [join(fifoDir, "run.json")]).status, 0);
+      const json = JSON.parse(runCli(["compare", fifoDir, agg, "--json"]).stdout);
+      assert.equal(json.baseline.label, basename(fifoDir));
+      assert.match(json.notes[0], /run\.json cannot be read \(it is not a regular file/);
+    },
+  );
 
   test("a run.json that is a symbolic link to itself is not followed, and the run is labelled by its directory", () => {
     const dir = withRunJson(artifacts, "{}");
@@ -292,13 +331,47 @@ describe("compare: the CDF charts", () => {
     assert.deepEqual(points[0], [0, 0]);
     assert.deepEqual(points.at(-1), [10_000, 1]);
     for (const [value, fraction] of points) assert.ok(Math.abs(value - fraction * 10_000) < 1e-6);
-    assert.deepEqual(quantilePoints([3, 5, 9]), [[3, 0], [5, 0.5], [9, 1]], "fewer values than points: every value");
+    assert.deepEqual(
+      quantilePoints([3, 5, 9]),
+      [
+        [3, 0],
+        [5, 0.5],
+        [9, 1],
+      ],
+      "fewer values than points: every value",
+    );
     assert.deepEqual(quantilePoints([]), []);
   });
 
   test("clipCurve stops a curve at the limit, ending on it where the curve goes on", () => {
-    assert.deepEqual(clipCurve([[0, 0], [10, 0.5], [30, 1]], 20), [[0, 0], [10, 0.5], [20, 0.75]]);
-    assert.deepEqual(clipCurve([[0, 0], [10, 1]], 20), [[0, 0], [10, 1]]);
+    assert.deepEqual(
+      clipCurve(
+        [
+          [0, 0],
+          [10, 0.5],
+          [30, 1],
+        ],
+        20,
+      ),
+      [
+        [0, 0],
+        [10, 0.5],
+        [20, 0.75],
+      ],
+    );
+    assert.deepEqual(
+      clipCurve(
+        [
+          [0, 0],
+          [10, 1],
+        ],
+        20,
+      ),
+      [
+        [0, 0],
+        [10, 1],
+      ],
+    );
   });
 
   test("from aiperf's per-request records, each run's CDF is drawn through about 300 quantiles, and the chart says so", () => {
@@ -330,7 +403,10 @@ describe("compare: the CDF charts", () => {
     assert.ok(axisName, texts.join(" | "));
     assert.ok(axisName.includes(`(${end.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ms)`), axisName);
     const ticks = texts.filter((t) => /^[\d,.]+$/.test(t)).map((t) => Number(t.replace(/,/g, "")));
-    assert.ok(ticks.length >= 3 && Math.max(...ticks) <= end, `x ticks ${ticks.join(", ")} stop at the p99 ${end}, far below the 10,000,000 ms outlier`);
+    assert.ok(
+      ticks.length >= 3 && Math.max(...ticks) <= end,
+      `x ticks ${ticks.join(", ")} stop at the p99 ${end}, far below the 10,000,000 ms outlier`,
+    );
     assert.ok(texts.some((t) => t === "0%") && texts.some((t) => t === "100%"), "the y-axis is in percent");
   });
 
@@ -339,19 +415,47 @@ describe("compare: the CDF charts", () => {
     const out = join(mkdtempSync(join(tmpdir(), "dynamo-bench-report-")), "report.html");
     assert.equal(runCli(["compare", resultsDir(artifacts), resultsDir(artifacts), "--out", out]).status, 0);
     const ttft = svgsOf(readFileSync(out, "utf8"))[0];
-    assert.ok(linePoints(ttft).every((n) => n <= 11), linePoints(ttft).join(", "));
+    assert.ok(
+      linePoints(ttft).every((n) => n <= 11),
+      linePoints(ttft).join(", "),
+    );
     assert.ok(textsOf(ttft).includes("Drawn through each run's min, p1, p5, p10, p25, p50, p75, p90, p95, p99 and max only"));
 
     const mixedOut = join(mkdtempSync(join(tmpdir(), "dynamo-bench-report-")), "report.html");
     assert.equal(runCli(["compare", resultsDir(artifacts), longTailRun(500, 5, 900), "--out", mixedOut]).status, 0);
     const texts = textsOf(svgsOf(readFileSync(mixedOut, "utf8"))[0]);
-    assert.ok(texts.some((t) => /\(baseline\): through its min, p1…p99 and max only$/.test(t)), texts.join(" | "));
-    assert.ok(texts.some((t) => /\(candidate\): from every request \(501\), thinned to 300 quantiles$/.test(t)), texts.join(" | "));
+    assert.ok(
+      texts.some((t) => /\(baseline\): through its min, p1…p99 and max only$/.test(t)),
+      texts.join(" | "),
+    );
+    assert.ok(
+      texts.some((t) => /\(candidate\): from every request \(501\), thinned to 300 quantiles$/.test(t)),
+      texts.join(" | "),
+    );
   });
 
   test("cdfPoints pins a summary's CDF to its min, percentiles and max", () => {
-    const metric = { unit: "ms", avg: 5, min: 1, max: 9, std: 1, p1: 1.1, p5: 1.5, p10: 2, p25: 3, p50: 5, p75: 7, p90: 8, p95: 8.5, p99: null };
-    assert.deepEqual(cdfPoints(metric).map(([, f]) => f), [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 1], "a null percentile is left out");
+    const metric = {
+      unit: "ms",
+      avg: 5,
+      min: 1,
+      max: 9,
+      std: 1,
+      p1: 1.1,
+      p5: 1.5,
+      p10: 2,
+      p25: 3,
+      p50: 5,
+      p75: 7,
+      p90: 8,
+      p95: 8.5,
+      p99: null,
+    };
+    assert.deepEqual(
+      cdfPoints(metric).map(([, f]) => f),
+      [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 1],
+      "a null percentile is left out",
+    );
   });
 });
 
@@ -388,13 +492,19 @@ describe("compare: summary.json figures no run can give", () => {
     return runCli(["compare", dir, artifactDir(records(FIVE_REQUESTS))]);
   };
   const withTtft = (summary: any, stats: Record<string, number | null>) =>
-    JSON.stringify({ ...summary, metrics: { ...summary.metrics, time_to_first_token: { ...summary.metrics.time_to_first_token, ...stats } } });
+    JSON.stringify({
+      ...summary,
+      metrics: { ...summary.metrics, time_to_first_token: { ...summary.metrics.time_to_first_token, ...stats } },
+    });
 
   test("a negative, infinite or out-of-order statistic is refused, naming the metric and the statistic", () => {
     const summary = summaryOf();
     const cases: [string, RegExp][] = [
       [withTtft(summary, { p50: -5 }), /metrics\.time_to_first_token\.p50: is negative \(-5\), which no value in ms is\)$/],
-      [withTtft(summary, { p90: 1e308 }), /metrics\.time_to_first_token\.p95: is [\d.]+, less than p90 \(1e\+308\); they must rise from min to max\)$/],
+      [
+        withTtft(summary, { p90: 1e308 }),
+        /metrics\.time_to_first_token\.p95: is [\d.]+, less than p90 \(1e\+308\); they must rise from min to max\)$/,
+      ],
       [withTtft(summary, { p50: 2_000 }), /metrics\.time_to_first_token\.p75: is 400, less than p50 \(2000\)/],
       [withTtft(summary, { avg: 1_600 }), /metrics\.time_to_first_token\.avg: is 1600, more than max \(1500\)/],
       [withTtft(summary, { std: -1 }), /metrics\.time_to_first_token\.std: is negative \(-1\), which no standard deviation is/],
@@ -431,23 +541,34 @@ describe("compare: directories and files that are not what they seem", () => {
     truncateSync(path, 2 ** 30);
     const result = runCli(["compare", dir, artifactDir(records(FIVE_REQUESTS))]);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /^error: .*summary\.json: cannot read it \(it is 1,073,741,824 bytes, more than the 1 MiB a summary\.json can be\)\n$/);
+    assert.match(
+      result.stderr,
+      /^error: .*summary\.json: cannot read it \(it is 1,073,741,824 bytes, more than the 1 MiB a summary\.json can be\)\n$/,
+    );
   });
 
   const sides: [string, () => string, RegExp][] = [
     ["a regular file", () => join(artifactDir(records(FIVE_REQUESTS)), "profile_export.jsonl"), /: it is a file, not a directory\n$/],
-    ["a symbolic link to itself", () => {
-      const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-loop-")), "run");
-      symlinkSync("run", path);
-      return path;
-    }, /: its symbolic links loop\n$/],
+    [
+      "a symbolic link to itself",
+      () => {
+        const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-loop-")), "run");
+        symlinkSync("run", path);
+        return path;
+      },
+      /: its symbolic links loop\n$/,
+    ],
   ];
   if (spawnSync("mkfifo", ["--version"]).error === undefined) {
-    sides.push(["a FIFO", () => {
-      const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-fifo-")), "run");
-      assert.equal(spawnSync("mkfifo", [path]).status, 0);
-      return path;
-    }, /: it is not a directory\n$/]);
+    sides.push([
+      "a FIFO",
+      () => {
+        const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-fifo-")), "run");
+        assert.equal(spawnSync("mkfifo", [path]).status, 0);
+        return path;
+      },
+      /: it is not a directory\n$/,
+    ]);
   }
   for (const [name, path, message] of sides) {
     test(`compare given ${name} as a run says what it is`, () => {

@@ -191,7 +191,11 @@ describe("bad config is rejected with the field's full path and what it allows",
   });
 
   test("a token and an existing Secret's name are mutually exclusive", () => {
-    assertRejected({ variant: "agg", hfToken: SECRET_SET, hfTokenSecretName: "mine" }, "hfTokenSecretName", /either hfToken .* or hfTokenSecretName/);
+    assertRejected(
+      { variant: "agg", hfToken: SECRET_SET, hfTokenSecretName: "mine" },
+      "hfTokenSecretName",
+      /either hfToken .* or hfTokenSecretName/,
+    );
   });
 
   test("every field at fault is named at once", () => {
@@ -225,9 +229,7 @@ describe("warnings", () => {
 
 describe("stack files with secrets", () => {
   test("an encrypted hfToken counts as set, and its ciphertext never enters the config", () => {
-    const path = writeStackFile(
-      "config:\n  dynamo-bench:variant: agg\n  dynamo-bench:hfToken:\n    secure: v1:c2VjcmV0Y2lwaGVydGV4dA==\n",
-    );
+    const path = writeStackFile("config:\n  dynamo-bench:variant: agg\n  dynamo-bench:hfToken:\n    secure: v1:c2VjcmV0Y2lwaGVydGV4dA==\n");
     const config = stackConfigFromFile(path);
     assert.equal(config.hfToken, SECRET_SET);
     assert.doesNotMatch(JSON.stringify(config), /c2VjcmV0/);
@@ -235,12 +237,15 @@ describe("stack files with secrets", () => {
 
   test("a plain-text hfToken is refused with the command that stores it encrypted", () => {
     const path = writeStackFile("config:\n  dynamo-bench:variant: agg\n  dynamo-bench:hfToken: hf_plaintext\n");
-    assert.throws(() => stackConfigFromFile(path), (error: Error) => {
-      assert.ok(error instanceof ConfigError);
-      assert.match(error.message, /dynamo-bench:hfToken: is stored in plain text.*pulumi config set -s test --secret hfToken <value>/);
-      assert.doesNotMatch(error.message, /hf_plaintext/);
-      return true;
-    });
+    assert.throws(
+      () => stackConfigFromFile(path),
+      (error: Error) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /dynamo-bench:hfToken: is stored in plain text.*pulumi config set -s test --secret hfToken <value>/);
+        assert.doesNotMatch(error.message, /hf_plaintext/);
+        return true;
+      },
+    );
   });
 
   test("the engine's own pulumi: keys are left alone", () => {
@@ -250,19 +255,31 @@ describe("stack files with secrets", () => {
 
   test("a key under a misspelled namespace is an error that names the key and guesses the fix", () => {
     const path = writeStackFile("config:\n  dynamo-bench:variant: agg\n  dynamo-bnech:graph:\n    name: mine\n  acme:owner: ml\n");
-    assert.throws(() => stackConfigFromFile(path), (error: Error) => {
-      assert.match(error.message, /dynamo-bnech:graph: nothing in this stack reads the "dynamo-bnech" namespace; did you mean dynamo-bench:graph\? Remove it: pulumi config rm dynamo-bnech:graph/);
-      assert.match(error.message, /acme:owner: nothing in this stack reads the "acme" namespace\. Remove it/);
-      return true;
-    });
+    assert.throws(
+      () => stackConfigFromFile(path),
+      (error: Error) => {
+        assert.match(
+          error.message,
+          /dynamo-bnech:graph: nothing in this stack reads the "dynamo-bnech" namespace; did you mean dynamo-bench:graph\? Remove it: pulumi config rm dynamo-bnech:graph/,
+        );
+        assert.match(error.message, /acme:owner: nothing in this stack reads the "acme" namespace\. Remove it/);
+        return true;
+      },
+    );
   });
 
   test("kubernetes:context is refused: the stack's providers are explicit and would not read it", () => {
     const path = writeStackFile("config:\n  kubernetes:context: gpu-cluster\n  dynamo-bench:variant: disagg\n");
-    assert.throws(() => stackConfigFromFile(path), /kubernetes:context: this stack's Kubernetes providers are explicit.*set dynamo-bench:kubeContext instead/);
+    assert.throws(
+      () => stackConfigFromFile(path),
+      /kubernetes:context: this stack's Kubernetes providers are explicit.*set dynamo-bench:kubeContext instead/,
+    );
   });
 
   test("a missing stack file is a config error, not a crash", () => {
-    assert.throws(() => stackConfigFromFile(join(tmpdir(), "no-such-dir", "Pulumi.x.yaml")), /cannot read the stack file: no such file or directory/);
+    assert.throws(
+      () => stackConfigFromFile(join(tmpdir(), "no-such-dir", "Pulumi.x.yaml")),
+      /cannot read the stack file: no such file or directory/,
+    );
   });
 });

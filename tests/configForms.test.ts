@@ -43,9 +43,17 @@ function samplesOf(variant: Variant, key: ConfigKey): string[] {
 function commandsFor(key: ConfigKey, sample: string): ConfigSetCommand[] {
   const name = key.path.join(".");
   if (key.path.length === 1) {
-    return [{ key: name, value: sample, path: false, secret: false }, { key: name, value: sample, path: false, secret: false, type: "string" }];
+    return [
+      { key: name, value: sample, path: false, secret: false },
+      { key: name, value: sample, path: false, secret: false, type: "string" },
+    ];
   }
-  const typedAs: Record<FieldKind, string[]> = { text: ["string"], number: ["float", "string"], "whole number": ["int", "string"], "true/false": ["bool", "string"] };
+  const typedAs: Record<FieldKind, string[]> = {
+    text: ["string"],
+    number: ["float", "string"],
+    "whole number": ["int", "string"],
+    "true/false": ["bool", "string"],
+  };
   return [
     { key: name, value: sample, path: true, secret: false },
     ...typedAs[key.kind].map((type) => ({ key: name, value: sample, path: true, secret: false, type })),

@@ -56,7 +56,10 @@ describe("render and pulumi up read the same stack file alike", () => {
       const readings = readBothWays(dir, stack, committed("agg"));
       assertAlike(readings);
       assert.ok("problems" in readings.pulumi);
-      assert.match(readings.pulumi.problems[0], /stack "\.{1,2}": its results are saved in results\/<stack>\/, so .* does not start with '\.'/);
+      assert.match(
+        readings.pulumi.problems[0],
+        /stack "\.{1,2}": its results are saved in results\/<stack>\/, so .* does not start with '\.'/,
+      );
     }
   });
 
@@ -67,7 +70,10 @@ describe("render and pulumi up read the same stack file alike", () => {
     assert.ok("config" in context && context.config.kubeContext === "null");
     const dotted = readBothWays(dir, "agg", cases["a path set without --path"]).pulumi;
     assert.ok("problems" in dotted);
-    assert.match(dotted.problems.join("\n"), /pulumi config rm -s agg benchmark\.runKey\).*pulumi config set -s agg --path benchmark\.runKey <value>/);
+    assert.match(
+      dotted.problems.join("\n"),
+      /pulumi config rm -s agg benchmark\.runKey\).*pulumi config set -s agg --path benchmark\.runKey <value>/,
+    );
   });
 });
 
@@ -79,7 +85,12 @@ const README_COMMANDS = [...readFileSync(join(PROJECT_ROOT, "README.md"), "utf8"
 describe("the README's config commands, stored as the Pulumi CLI stores them", () => {
   test("include the re-run, smoke-run, cleanup and token commands", () => {
     const text = README_COMMANDS.join("\n");
-    for (const expected of [/--path benchmark\.runKey 2/, /--path benchmark\.fixedScheduleEndOffsetMs 300000/, /--path onDestroy\.deleteModelCache true/, /--secret hfToken/]) {
+    for (const expected of [
+      /--path benchmark\.runKey 2/,
+      /--path benchmark\.fixedScheduleEndOffsetMs 300000/,
+      /--path onDestroy\.deleteModelCache true/,
+      /--secret hfToken/,
+    ]) {
       assert.match(text, expected);
     }
   });
@@ -142,6 +153,9 @@ describe("pulumi up, under mocks, after the README's agg commands", () => {
     assert.equal(only(run, TYPES.randomId).inputs.keepers.runKey, "2");
     const benchmarkJob = ofType(run, TYPES.job).find((resource) => resource.inputs.metadata.name.includes("-benchmark-"))!;
     const env = benchmarkJob.inputs.spec.template.spec.initContainers[0].env;
-    assert.deepEqual(env.find((variable: { name: string }) => variable.name === "FIXED_SCHEDULE_END_OFFSET_MS"), { name: "FIXED_SCHEDULE_END_OFFSET_MS", value: "300000" });
+    assert.deepEqual(
+      env.find((variable: { name: string }) => variable.name === "FIXED_SCHEDULE_END_OFFSET_MS"),
+      { name: "FIXED_SCHEDULE_END_OFFSET_MS", value: "300000" },
+    );
   });
 });

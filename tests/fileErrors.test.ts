@@ -75,7 +75,11 @@ describe("files the user names: one line each, never a stack trace", () => {
     ["a character device", () => "/dev/null", /\/dev\/null: it is not a regular file/],
     ["a missing file", () => join(tempDir(), "none.jsonl"), /none\.jsonl: no such file or directory$/],
     ["an empty path, as a failed $(trace fetch) gives", () => "", /^error: give the trace file: the path is empty$/],
-    ["a path through a file", () => join(traceFile([...conversationTrace(2)]), "x.jsonl"), /x\.jsonl: a part of the path is a file, not a directory$/],
+    [
+      "a path through a file",
+      () => join(traceFile([...conversationTrace(2)]), "x.jsonl"),
+      /x\.jsonl: a part of the path is a file, not a directory$/,
+    ],
   ];
   for (const [name, path, message] of traces) {
     test(`trace stats on ${name}`, () => assertOneLine(runCli(["trace", "stats", path()]), message));
@@ -95,7 +99,10 @@ describe("files the user names: one line each, never a stack trace", () => {
   test("render --out onto a file, or onto /dev/full", () => {
     const file = join(tempDir(), "taken");
     writeFileSync(file, "mine");
-    assertOneLine(runCli(["render", "-s", "agg", "--out", file]), /^error: --out .*taken: cannot make this directory \(something that is not a directory is already there\)$/);
+    assertOneLine(
+      runCli(["render", "-s", "agg", "--out", file]),
+      /^error: --out .*taken: cannot make this directory \(something that is not a directory is already there\)$/,
+    );
     assert.equal(readFileSync(file, "utf8"), "mine");
     assertOneLine(runCli(["render", "-s", "agg", "--out", "/dev/full"]), /^error: --out \/dev\/full: cannot make this directory/);
   });
@@ -118,7 +125,11 @@ describe("writeOutputFile, behind --out and --chart", () => {
   const refused: [string, () => string, RegExp][] = [
     ["a directory", () => tempDir(), /^--out .*: is a directory; give a file path$/],
     ["/dev/full", () => "/dev/full", /^--out \/dev\/full: cannot write it \(no space left on the device\)$/],
-    ["a path through a file", () => join(traceFile([]), "report.html"), /^--out .*report\.html: cannot write it \(a part of the path is a file, not a directory\)$/],
+    [
+      "a path through a file",
+      () => join(traceFile([]), "report.html"),
+      /^--out .*report\.html: cannot write it \(a part of the path is a file, not a directory\)$/,
+    ],
     ["an empty path", () => "", /^--out: give a file path$/],
   ];
   for (const [name, path, message] of refused) {
@@ -138,7 +149,11 @@ describe("render --check: the folder holds exactly what render writes", () => {
 
   const strays: [string, (dir: string) => void, RegExp][] = [
     ["a stray *.yml", (dir) => writeFileSync(join(dir, "old.yml"), "kind: Job\n"), /old\.yml: render does not write this; remove it/],
-    ["a hand-written *.yaml", (dir) => writeFileSync(join(dir, "notes.yaml"), "mine: true\n"), /notes\.yaml: render does not write this; remove it/],
+    [
+      "a hand-written *.yaml",
+      (dir) => writeFileSync(join(dir, "notes.yaml"), "mine: true\n"),
+      /notes\.yaml: render does not write this; remove it/,
+    ],
     ["a folder", (dir) => mkdirSync(join(dir, "extra")), /extra: render does not write this; remove it/],
     [
       "a byte-order mark",
@@ -156,7 +171,10 @@ describe("render --check: the folder holds exactly what render writes", () => {
       const result = check(dir);
       assert.equal(result.status, 1);
       assert.match(result.stdout, shown);
-      assert.match(result.stderr, /is stale: 1 file\(s\) differ from what render writes\. Refresh them with: npx dynamo-bench render -s agg --out /);
+      assert.match(
+        result.stderr,
+        /is stale: 1 file\(s\) differ from what render writes\. Refresh them with: npx dynamo-bench render -s agg --out /,
+      );
     });
   }
 
@@ -205,7 +223,10 @@ describe("diff-manifests on hostile folders", () => {
     const single = render("agg");
     const perStack = tempDir();
     cpSync(join(PROJECT_ROOT, "manifests"), perStack, { recursive: true });
-    assert.match(runCli(["diff-manifests", single, perStack]).stderr, new RegExp(`such as ${single} \\(base\\) with ${join(perStack, "agg")} \\(head\\)`));
+    assert.match(
+      runCli(["diff-manifests", single, perStack]).stderr,
+      new RegExp(`such as ${single} \\(base\\) with ${join(perStack, "agg")} \\(head\\)`),
+    );
   });
 
   test("a directory with no manifests is refused, not reported as no changes", () => {
@@ -218,7 +239,10 @@ describe("diff-manifests on hostile folders", () => {
     const base = render();
     const head = render();
     cpSync(join(head, "persistentvolumeclaim-perf-cache.yaml"), join(head, "zz-copy.yaml"));
-    assertOneLine(runCli(["diff-manifests", base, head]), /zz-copy\.yaml: PersistentVolumeClaim perf-cache is defined again \(also in persistentvolumeclaim-perf-cache\.yaml\)/);
+    assertOneLine(
+      runCli(["diff-manifests", base, head]),
+      /zz-copy\.yaml: PersistentVolumeClaim perf-cache is defined again \(also in persistentvolumeclaim-perf-cache\.yaml\)/,
+    );
   });
 
   test("with --exit-code, trouble exits 2, apart from a change's 1", () => {
@@ -244,17 +268,33 @@ describe("diff-manifests on hostile folders", () => {
   });
 
   const hostile: [string, (dir: string) => void, RegExp][] = [
-    ["malformed YAML", (dir) => writeFileSync(join(dir, "bad.yaml"), "kind: Job\nmetadata: {name: [x\n"), /bad\.yaml: not valid YAML \(.*, line \d+\)$/],
+    [
+      "malformed YAML",
+      (dir) => writeFileSync(join(dir, "bad.yaml"), "kind: Job\nmetadata: {name: [x\n"),
+      /bad\.yaml: not valid YAML \(.*, line \d+\)$/,
+    ],
     [
       "a YAML alias bomb",
       (dir) => {
         const levels = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-        for (let i = 1; i < 9; i++) levels.push(`${"bcdefghij"[i - 1]}: &${"bcdefghij"[i - 1]} [${Array(10).fill(`*${i === 1 ? "a" : "bcdefghij"[i - 2]}`).join(",")}]`);
-        writeFileSync(join(dir, "bomb.yaml"), `kind: ConfigMap\nmetadata: {name: bomb}\ndata:\n${levels.map((l) => `  ${l}`).join("\n")}\n`);
+        for (let i = 1; i < 9; i++)
+          levels.push(
+            `${"bcdefghij"[i - 1]}: &${"bcdefghij"[i - 1]} [${Array(10)
+              .fill(`*${i === 1 ? "a" : "bcdefghij"[i - 2]}`)
+              .join(",")}]`,
+          );
+        writeFileSync(
+          join(dir, "bomb.yaml"),
+          `kind: ConfigMap\nmetadata: {name: bomb}\ndata:\n${levels.map((l) => `  ${l}`).join("\n")}\n`,
+        );
       },
       /bomb\.yaml: expands to more than 100000 values \(YAML aliases\?\); render never writes aliases$/,
     ],
-    ["a file over 4 MiB", (dir) => writeFileSync(join(dir, "huge.yaml"), `# ${"x".repeat(5 * 2 ** 20)}\n`), /huge\.yaml: \d+ bytes, larger than any manifest render writes/],
+    [
+      "a file over 4 MiB",
+      (dir) => writeFileSync(join(dir, "huge.yaml"), `# ${"x".repeat(5 * 2 ** 20)}\n`),
+      /huge\.yaml: \d+ bytes, larger than any manifest render writes/,
+    ],
     ["a pipe", (dir) => execFileSync("mkfifo", [join(dir, "pipe.yaml")]), /pipe\.yaml: cannot read it \(it is not a regular file/],
   ];
   for (const [name, spoil, message] of hostile) {
@@ -275,12 +315,18 @@ describe("outputs that would block or half-write are refused before anything is 
   };
 
   test("compare --out onto a pipe", () => {
-    assertOneLine(runCli(["compare", "examples/agg-sample", "examples/disagg-sample", "--out", fifo()]), /--out .*pipe: is a pipe or socket, which would block until read; give a file path$/);
+    assertOneLine(
+      runCli(["compare", "examples/agg-sample", "examples/disagg-sample", "--out", fifo()]),
+      /--out .*pipe: is a pipe or socket, which would block until read; give a file path$/,
+    );
   });
 
   test("simulate --chart onto a pipe", () => {
     const trace = traceFile([...conversationTrace(20)]);
-    assertOneLine(runCli(["simulate", "--trace", trace, "-s", "agg", "--sweep-capacity", "--chart", fifo()]), /--chart .*pipe: is a pipe or socket/);
+    assertOneLine(
+      runCli(["simulate", "--trace", trace, "-s", "agg", "--sweep-capacity", "--chart", fifo()]),
+      /--chart .*pipe: is a pipe or socket/,
+    );
   });
 
   test("render --out where one target is a pipe, or a directory, writes none of the files", () => {

@@ -20,9 +20,38 @@ after(cleanup);
 
 /** Values a user, a script or a bad paste could put in any key. */
 const HOSTILE: unknown[] = [
-  "", " ", "\n", "\u0000", "x".repeat(100_000), "💥", "null", "true", "-1", "0", "1e400", "NaN", "0x10", "007",
-  "../../etc/passwd", "$(touch PWNED)", "prod; curl x | sh", "a b", "UPPER", "-leading-dash",
-  0, -1, 1.5, 2 ** 31, 2 ** 53 + 2, true, false, null, [], ["x"], {}, { a: 1 },
+  "",
+  " ",
+  "\n",
+  "\u0000",
+  "x".repeat(100_000),
+  "💥",
+  "null",
+  "true",
+  "-1",
+  "0",
+  "1e400",
+  "NaN",
+  "0x10",
+  "007",
+  "../../etc/passwd",
+  "$(touch PWNED)",
+  "prod; curl x | sh",
+  "a b",
+  "UPPER",
+  "-leading-dash",
+  0,
+  -1,
+  1.5,
+  2 ** 31,
+  2 ** 53 + 2,
+  true,
+  false,
+  null,
+  [],
+  ["x"],
+  {},
+  { a: 1 },
 ];
 
 interface Tally {
@@ -58,7 +87,10 @@ function classify(reading: Reading, key: string, what: string, tally: Tally): vo
       reading.problems.some((problem) => problem.includes(key)),
       `${what}: refused without naming ${key}:\n${reading.problems.join("\n")}`,
     );
-    assert.ok(reading.problems.every((problem) => problem.length < 2000 && !/\n/.test(problem)), `${what}: each problem is one short line`);
+    assert.ok(
+      reading.problems.every((problem) => problem.length < 2000 && !/\n/.test(problem)),
+      `${what}: each problem is one short line`,
+    );
     tally.rejectedNamingKey++;
     return;
   }
@@ -73,7 +105,11 @@ for (const variant of VARIANTS) {
     for (const key of configKeys(variant).filter((k) => k.path[0] !== "variant")) {
       const name = key.path.join(".");
       test(name, () => {
-        const tally = (tallies[`${key.path.length === 1 ? "top-level keys" : `${key.kind} keys`}`] ??= { tried: 0, rejectedNamingKey: 0, acceptedValid: 0 });
+        const tally = (tallies[`${key.path.length === 1 ? "top-level keys" : `${key.kind} keys`}`] ??= {
+          tried: 0,
+          rejectedNamingKey: 0,
+          acceptedValid: 0,
+        });
         for (const value of HOSTILE) {
           let stored: StoredConfig = { "dynamo-bench:variant": variant };
           if (key.path.length === 1) stored[`dynamo-bench:${name}`] = value as StoredConfig[string];
@@ -85,7 +121,11 @@ for (const variant of VARIANTS) {
             container[key.path.at(-1)!] = value;
           }
           const readings = readBothWays(dir, variant, stored);
-          assert.deepEqual(readings.pulumi, readings.render, `${name} = ${JSON.stringify(value)?.slice(0, 40)}: render and pulumi up disagree`);
+          assert.deepEqual(
+            readings.pulumi,
+            readings.render,
+            `${name} = ${JSON.stringify(value)?.slice(0, 40)}: render and pulumi up disagree`,
+          );
           classify(readings.render, name, `${name} = ${JSON.stringify(value)?.slice(0, 40)}`, tally);
         }
       });
@@ -98,6 +138,8 @@ test("the tally: no crash and no silently invalid object, in any class", (t) => 
   assert.ok(total > 3000, `${total} cases`);
   for (const [kind, tally] of Object.entries(tallies)) {
     assert.equal(tally.rejectedNamingKey + tally.acceptedValid, tally.tried, kind);
-    t.diagnostic(`${kind}: ${tally.tried} tried, ${tally.rejectedNamingKey} refused naming the key, ${tally.acceptedValid} accepted and valid`);
+    t.diagnostic(
+      `${kind}: ${tally.tried} tried, ${tally.rejectedNamingKey} refused naming the key, ${tally.acceptedValid} accepted and valid`,
+    );
   }
 });

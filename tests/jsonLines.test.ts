@@ -32,17 +32,25 @@ test("a line longer than two chunks arrives whole between its neighbours", async
   const seen = await linesOf(file(`{"a":1}\n${long}\n{"b":2}\n`));
   assert.deepEqual(
     seen.map(([line, number]) => [line.length, number]),
-    [[7, 1], [long.length, 2], [7, 3]],
+    [
+      [7, 1],
+      [long.length, 2],
+      [7, 3],
+    ],
   );
   assert.equal(seen[1][0], long);
 });
 
 test("a last line without a newline is still read, as a truncated record would be", async () => {
-  assert.deepEqual(await linesOf(file('{"a":1}\n{"b":')), [['{"a":1}', 1], ['{"b":', 2]]);
+  assert.deepEqual(await linesOf(file('{"a":1}\n{"b":')), [
+    ['{"a":1}', 1],
+    ['{"b":', 2],
+  ]);
 });
 
 test("with dropValueArrays, array values are emptied, scalar values and other arrays are kept", async () => {
-  const line = '{"metrics":{"inter_chunk_latency":{"value": [1.5,2.5,3.5],"unit":"ms"},"time_to_first_token":{"value":12.5,"unit":"ms"}},"tags":[1,2]}';
+  const line =
+    '{"metrics":{"inter_chunk_latency":{"value": [1.5,2.5,3.5],"unit":"ms"},"time_to_first_token":{"value":12.5,"unit":"ms"}},"tags":[1,2]}';
   const [[unchanged]] = await linesOf(file(`${line}\n`));
   assert.equal(unchanged, line);
   const [[read]] = await linesOf(file(`${line}\n`), true);
@@ -60,6 +68,9 @@ test("a line past the limit is reported by its number, never read into memory, a
     maxLineBytes: 5 * 2 ** 20,
     tooLong: (number) => tooLong.push(number),
   });
-  assert.deepEqual(seen, [['{"a":1}', 1], ['{"b":2}', 3]]);
+  assert.deepEqual(seen, [
+    ['{"a":1}', 1],
+    ['{"b":2}', 3],
+  ]);
   assert.deepEqual(tooLong, [2, 4]);
 });

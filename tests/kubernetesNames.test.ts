@@ -32,7 +32,12 @@ describe("every name the stacks and the operator derive is one Kubernetes accept
   test("a graph name is refused past the longest name the operator derives from it, naming that name and the limit", () => {
     const name = "a".repeat(45);
     const message = problemsOf({ variant: "disagg", graph: { name } });
-    assert.match(message, new RegExp(`dynamo-bench:graph\\.name: "${name}" \\(45 characters\\) makes the prefill workers' Deployment and Service "${name}-vllmprefillworker-<hash>" \\(72 characters\\), which Kubernetes holds to 63; use at most 36 characters`));
+    assert.match(
+      message,
+      new RegExp(
+        `dynamo-bench:graph\\.name: "${name}" \\(45 characters\\) makes the prefill workers' Deployment and Service "${name}-vllmprefillworker-<hash>" \\(72 characters\\), which Kubernetes holds to 63; use at most 36 characters`,
+      ),
+    );
   });
 
   test("at exactly that length every object is valid; one character more is refused", () => {
@@ -42,11 +47,17 @@ describe("every name the stacks and the operator derive is one Kubernetes accept
 
   test("agg, without prefill workers, allows one character more", () => {
     assertAllValid({ variant: "agg", graph: { name: `a${"x".repeat(36)}` } });
-    assert.match(problemsOf({ variant: "agg", graph: { name: `a${"x".repeat(37)}` } }), /decode workers' Deployment and Service.*use at most 37 characters/);
+    assert.match(
+      problemsOf({ variant: "agg", graph: { name: `a${"x".repeat(37)}` } }),
+      /decode workers' Deployment and Service.*use at most 37 characters/,
+    );
   });
 
   test("a graph name must start with a letter, since the operator makes Services of it", () => {
-    assert.match(problemsOf({ variant: "agg", graph: { name: "8xtp2" } }), /dynamo-bench:graph\.name: must be a DNS-1035 label.*starting with a letter/);
+    assert.match(
+      problemsOf({ variant: "agg", graph: { name: "8xtp2" } }),
+      /dynamo-bench:graph\.name: must be a DNS-1035 label.*starting with a letter/,
+    );
   });
 
   test("the benchmark Job's name holds for the longest run id", () => {
@@ -85,7 +96,11 @@ describe("values Kubernetes or the runtime would refuse are refused in the confi
     ["graph.image", { graph: { image: `python@md5:${"a".repeat(32)}` } }, /image reference/],
     ["workers.decode.replicas", { workers: { decode: { replicas: 2 ** 31 } } }, /whole number from 1 to 2147483647/],
     ["modelDownload.backoffLimit", { modelDownload: { backoffLimit: 2 ** 31 } }, /whole number from 0 to 2147483647/],
-    ["benchmark.activeDeadlineMinutes", { benchmark: { activeDeadlineMinutes: 35791395, waitTimeoutMinutes: 35791394 } }, /whole number from 1 to 35791394/],
+    [
+      "benchmark.activeDeadlineMinutes",
+      { benchmark: { activeDeadlineMinutes: 35791395, waitTimeoutMinutes: 35791394 } },
+      /whole number from 1 to 35791394/,
+    ],
     ["model.name", { model: { name: "Qwen/../etc" } }, /Hugging Face repository id/],
     ["model.name", { model: { name: "qwen3" } }, /Hugging Face repository id/],
     ["modelDownload.huggingfaceHubVersion", { modelDownload: { huggingfaceHubVersion: ">=1.0" } }, /exact version/],

@@ -61,7 +61,10 @@ describe("the DynamoGraphDeployment check catches what the operator's CRD would 
 
   test("the schema is the operator's v1alpha1, from the commit it was extracted at", () => {
     const schema = dgdSchema("v1alpha1");
-    assert.equal(schema.source, "ai-dynamo/dynamo@01cc1c3b677b20c5dd72d9eb76962dc04b55b8be:deploy/operator/config/crd/bases/nvidia.com_dynamographdeployments.yaml");
+    assert.equal(
+      schema.source,
+      "ai-dynamo/dynamo@01cc1c3b677b20c5dd72d9eb76962dc04b55b8be:deploy/operator/config/crd/bases/nvidia.com_dynamographdeployments.yaml",
+    );
     assert.deepEqual([schema.served, schema.storage, schema.deprecated], [true, true, true]);
     assert.doesNotMatch(JSON.stringify(schema.schema), /"description"/, "no upstream prose is kept");
   });
@@ -70,7 +73,9 @@ describe("the DynamoGraphDeployment check catches what the operator's CRD would 
     const misspelled = graph();
     misspelled.spec.services.Frontend.extraPodSpecc = misspelled.spec.services.Frontend.extraPodSpec;
     delete misspelled.spec.services.Frontend.extraPodSpec;
-    assert.deepEqual(dynamoGraphProblems(misspelled), ["spec.services.Frontend.extraPodSpecc: not in the schema; the API server would silently drop it"]);
+    assert.deepEqual(dynamoGraphProblems(misspelled), [
+      "spec.services.Frontend.extraPodSpecc: not in the schema; the API server would silently drop it",
+    ]);
   });
 
   test("a wrong type, and a value outside an enum", () => {

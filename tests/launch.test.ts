@@ -31,10 +31,14 @@ test("editing the launcher's build options also rebuilds the bundle", () => {
 
 test("a reader that stops early (| head) ends the command quietly, with no stack trace", () => {
   // render prints more than a pipe holds (the summarizer bundle alone is 67 KB), so its writes outlive head.
-  const piped = spawnSync("bash", ["-c", `"${process.execPath}" cli/launch.js render --stack agg | head -c 10; echo "status \${PIPESTATUS[0]}" >&2`], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-  });
+  const piped = spawnSync(
+    "bash",
+    ["-c", `"${process.execPath}" cli/launch.js render --stack agg | head -c 10; echo "status \${PIPESTATUS[0]}" >&2`],
+    {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+    },
+  );
   assert.equal(piped.stdout, "---\napiVer");
   assert.doesNotMatch(piped.stderr, STACK_TRACE);
   assert.doesNotMatch(piped.stderr, /EPIPE/);

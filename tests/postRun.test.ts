@@ -77,9 +77,26 @@ describe("after the benchmark Job completes", () => {
     const { ok, printed } = await collect(results, reader(GOOD_LOG), "agg", "agg", "11111111");
     assert.equal(ok, true);
     const saved = JSON.parse(readFileSync(join(results, "agg", "11111111", "summary.json"), "utf8"));
-    assert.deepEqual(saved.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: { duplicate: 0, badTimestamp: 0, endBeforeStart: 0, negativeValue: 0, unitMismatch: 0, notFinite: 0, longerThanRequest: 0 } });
+    assert.deepEqual(saved.requests, {
+      total: 6,
+      succeeded: 5,
+      failed: 1,
+      skippedLines: 0,
+      implausible: {
+        duplicate: 0,
+        badTimestamp: 0,
+        endBeforeStart: 0,
+        negativeValue: 0,
+        unitMismatch: 0,
+        notFinite: 0,
+        longerThanRequest: 0,
+      },
+    });
     assert.deepEqual(JSON.parse(readFileSync(join(results, "agg", "11111111", "run.json"), "utf8")), {
-      stack: "agg", variant: "agg", runId: "11111111", jobName: "agg-benchmark-11111111",
+      stack: "agg",
+      variant: "agg",
+      runId: "11111111",
+      jobName: "agg-benchmark-11111111",
     });
     assert.match(printed, /Benchmark run 11111111 of stack agg, saved in .*\/agg\/11111111/);
     assert.match(printed, /\| Time to first token \| ms \| 500\.00 \|/);
@@ -111,7 +128,10 @@ describe("a log that holds no valid summary is reported and kept apart, where no
   const bad: Record<string, [string, RegExp]> = {
     "no markers": ["aiperf crashed before the summary\n", /the summary container printed no summary/],
     "summary.json that is not JSON": [logWithSummaryJson('{"requests": {"total": 6,\n'), /its summary\.json is not JSON/],
-    "summary.json of another shape": [logWithSummaryJson('{"requests": {"total": "six"}}\n'), /its summary\.json is not a dynamo-bench summary \(requests\.total: .*number/],
+    "summary.json of another shape": [
+      logWithSummaryJson('{"requests": {"total": "six"}}\n'),
+      /its summary\.json is not a dynamo-bench summary \(requests\.total: .*number/,
+    ],
   };
   for (const [name, [log, reason]] of Object.entries(bad)) {
     test(name, async () => {
@@ -173,7 +193,11 @@ describe("the resource hook", () => {
     spec: { template: { metadata: { labels: { "dynamo-bench/run-id": runId } } } },
   });
   const hookArgs = (name: unknown = "disagg-router-6p-2d-benchmark-44444444", runId: unknown = "44444444") => ({
-    urn: "urn", id: "id", name: "benchmark-job", type: "kubernetes:batch/v1:Job", newOutputs: jobOutputs(name, runId),
+    urn: "urn",
+    id: "id",
+    name: "benchmark-job",
+    type: "kubernetes:batch/v1:Job",
+    newOutputs: jobOutputs(name, runId),
   });
 
   test("reads the run from the Job it ran after, and saves that run's summary", async () => {
@@ -186,15 +210,28 @@ describe("the resource hook", () => {
   test("when `pulumi up` did not wait, it prints where the summary will be", async () => {
     const printed: string[] = [];
     const noWait = parseStackConfig({ variant: "disagg", benchmark: { wait: false } }, "test");
-    await benchmarkSummaryCallback(noWait, "disagg", { logs: reader(new Error("must not be read")), print: (t) => printed.push(t) })(hookArgs());
-    assert.match(printed.join(""), /did not wait for it \(benchmark\.wait: false\)[\s\S]*kubectl -n dynamo-bench logs job\/disagg-router-6p-2d-benchmark-44444444 -c summary/);
+    await benchmarkSummaryCallback(noWait, "disagg", { logs: reader(new Error("must not be read")), print: (t) => printed.push(t) })(
+      hookArgs(),
+    );
+    assert.match(
+      printed.join(""),
+      /did not wait for it \(benchmark\.wait: false\)[\s\S]*kubectl -n dynamo-bench logs job\/disagg-router-6p-2d-benchmark-44444444 -c summary/,
+    );
   });
 
   test("a run id or Job name from the API that could name a path or a command is refused, and nothing is written", async () => {
-    for (const [name, runId] of [["x", "../../../tmp"], ["x", "4444444"], ["x; rm -rf ~", "44444444"], ["x", null], [42, "44444444"]]) {
+    for (const [name, runId] of [
+      ["x", "../../../tmp"],
+      ["x", "4444444"],
+      ["x; rm -rf ~", "44444444"],
+      ["x", null],
+      [42, "44444444"],
+    ]) {
       const resultsRoot = newDir("results");
       const printed: string[] = [];
-      await benchmarkSummaryCallback(config, "disagg", { logs: reader(GOOD_LOG), resultsRoot, print: (t) => printed.push(t) })(hookArgs(name, runId));
+      await benchmarkSummaryCallback(config, "disagg", { logs: reader(GOOD_LOG), resultsRoot, print: (t) => printed.push(t) })(
+        hookArgs(name, runId),
+      );
       assert.match(printed.join(""), /reported no usable name or run id.*nothing was saved/);
       assert.deepEqual(readdirSync(resultsRoot), []);
     }
@@ -207,7 +244,11 @@ describe("the resource hook", () => {
       const printed: string[] = [];
       await benchmarkSummaryCallback(config, stack, { logs: reader(GOOD_LOG), resultsRoot, print: (t) => printed.push(t) })(hookArgs());
       assert.match(printed.join(""), /Could not save the summary of benchmark run 44444444 \(".*" cannot name a directory under/);
-      assert.deepEqual(readdirSync(root).filter((name) => name !== "results"), [], `nothing beside results/ for stack ${stack}`);
+      assert.deepEqual(
+        readdirSync(root).filter((name) => name !== "results"),
+        [],
+        `nothing beside results/ for stack ${stack}`,
+      );
       assert.ok(!existsSync(join(root, "44444444")));
     }
   });
@@ -227,12 +268,19 @@ describe("the resource hook", () => {
     const run = async (kubeContext: string, error: string) => {
       const secret = parseStackConfig({ variant: "disagg", kubeContext }, "test", ["kubeContext"]);
       const printed: string[] = [];
-      await benchmarkSummaryCallback(secret, "disagg", { logs: reader(new Error(error)), resultsRoot: newDir("results"), print: (t) => printed.push(t) })(hookArgs());
+      await benchmarkSummaryCallback(secret, "disagg", {
+        logs: reader(new Error(error)),
+        resultsRoot: newDir("results"),
+        print: (t) => printed.push(t),
+      })(hookArgs());
       return printed.join("\n");
     };
     const common = await run("dynamo", 'context "dynamo" not found');
     assert.match(common, /context "\[secret: dynamo-bench:kubeContext\]" not found/);
-    assert.match(common, /kubectl --context="\$\(pulumi config get -s disagg kubeContext\)" -n dynamo-bench logs job\/disagg-router-6p-2d-benchmark-44444444 -c summary/);
+    assert.match(
+      common,
+      /kubectl --context="\$\(pulumi config get -s disagg kubeContext\)" -n dynamo-bench logs job\/disagg-router-6p-2d-benchmark-44444444 -c summary/,
+    );
     assert.match(common, /-n dynamo-bench run dynamo-bench-fetch-44444444/);
     const escaped = await run('my"ctx', String.raw`context "my\"ctx" not found`);
     assert.doesNotMatch(escaped, /my\\"ctx|my"ctx/);
@@ -247,8 +295,7 @@ function writeKubeconfig(server: string): string {
 }
 
 function kubeconfigText(server: string): string {
-  return (
-    `apiVersion: v1
+  return `apiVersion: v1
 kind: Config
 clusters:
 - name: stub
@@ -264,8 +311,7 @@ contexts:
 - name: other
   context: {cluster: other, user: stub}
 current-context: other
-`
-  );
+`;
 }
 
 describe("the Job log reader, against a stub Kubernetes API on 127.0.0.1", () => {
@@ -281,9 +327,13 @@ describe("the Job log reader, against a stub Kubernetes API on 127.0.0.1", () =>
         const pod = (name: string, created: string) => ({ metadata: { name, namespace: "dynamo-bench", creationTimestamp: created } });
         // As text, "Sun Nov 01" sorts before "Wed Sep 30": the newest must be chosen by time.
         const items = [pod("bench-new", "2026-11-01T00:00:00Z"), pod("bench-old", "2026-09-30T23:00:00Z")];
-        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ kind: "PodList", apiVersion: "v1", metadata: {}, items }));
+        response
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ kind: "PodList", apiVersion: "v1", metadata: {}, items }));
       } else if (url.pathname === "/api/v1/namespaces/dynamo-bench/pods/bench-new/log") {
-        response.writeHead(200, { "content-type": "text/plain" }).end(`log of ${url.searchParams.get("container")}, limit ${url.searchParams.get("limitBytes")}\n`);
+        response
+          .writeHead(200, { "content-type": "text/plain" })
+          .end(`log of ${url.searchParams.get("container")}, limit ${url.searchParams.get("limitBytes")}\n`);
       } else {
         response.writeHead(404).end();
       }
@@ -344,12 +394,18 @@ describe("an API server that accepts connections and never answers", () => {
     writeFileSync(path, kubeconfig);
     process.env.KUBECONFIG = path;
     const logs = kubernetesJobLogs("stub", { requestTimeoutMs: 600_000, totalTimeoutMs: 600_000, maxLogBytes: 1024 });
-    await assert.rejects(logs.containerLog("dynamo-bench", "x", "summary"), /legacy auth-provider command \(cmd-path\), which cannot be time-limited/);
+    await assert.rejects(
+      logs.containerLog("dynamo-bench", "x", "summary"),
+      /legacy auth-provider command \(cmd-path\), which cannot be time-limited/,
+    );
   });
 
   test("the whole read has a deadline of its own, which a hung credential plugin cannot outlast", async () => {
     process.env.KUBECONFIG = writeKubeconfig(`http://127.0.0.1:${port}`);
     const logs = kubernetesJobLogs("stub", { requestTimeoutMs: 600_000, totalTimeoutMs: 500, maxLogBytes: 1024 });
-    await assert.rejects(logs.containerLog("dynamo-bench", "x", "summary"), /reading the summary from the Kubernetes API took longer than 0\.5 s/);
+    await assert.rejects(
+      logs.containerLog("dynamo-bench", "x", "summary"),
+      /reading the summary from the Kubernetes API took longer than 0\.5 s/,
+    );
   });
 });

@@ -47,7 +47,7 @@ function paste(command: string): { program: string; args: string[] }[] {
     });
 }
 
-const HOSTILE_CONTEXTS = ["prod; touch PWNED | sh", "$(touch PWNED)", "`touch PWNED`", "it's \"quoted\"", "two\nlines", "-n kube-system"];
+const HOSTILE_CONTEXTS = ["prod; touch PWNED | sh", "$(touch PWNED)", "`touch PWNED`", 'it\'s "quoted"', "two\nlines", "-n kube-system"];
 
 function configWith(kubeContext: string, secretKeys: SecretKey[] = []) {
   return parseStackConfig({ variant: "agg", kubeContext }, "test", secretKeys);
@@ -58,7 +58,9 @@ describe("printed commands are safe to paste: every value stays one argument", (
     test(`kubeContext ${JSON.stringify(context)}`, () => {
       const config = configWith(context);
       const portForward = paste(stackSummary(config, "agg").portForwardCommand);
-      assert.deepEqual(portForward, [{ program: "kubectl", args: [`--context=${context}`, "-n", "dynamo-bench", "port-forward", "svc/agg-8xtp2-frontend", "8000:8000"] }]);
+      assert.deepEqual(portForward, [
+        { program: "kubectl", args: [`--context=${context}`, "-n", "dynamo-bench", "port-forward", "svc/agg-8xtp2-frontend", "8000:8000"] },
+      ]);
 
       const retrieval = paste(artifactRetrievalCommand(config, { stack: "agg", runId: "0a1b2c3d" }));
       assert.deepEqual(retrieval.map((call) => call.program).sort(), ["kubectl", "mkdir", "tar"]);
@@ -76,7 +78,10 @@ describe("printed commands are safe to paste: every value stays one argument", (
     assert.doesNotMatch(command, /prod-secret-context/);
     const calls = paste(command);
     assert.deepEqual(calls[0], { program: "pulumi", args: ["config", "get", "-s", "agg", "kubeContext"] });
-    assert.deepEqual(calls[1], { program: "kubectl", args: ["--context=context-from-pulumi", "-n", "dynamo-bench", "logs", "job/x", "-c", "summary"] });
+    assert.deepEqual(calls[1], {
+      program: "kubectl",
+      args: ["--context=context-from-pulumi", "-n", "dynamo-bench", "logs", "job/x", "-c", "summary"],
+    });
     assert.doesNotMatch(JSON.stringify(stackSummary(config, "agg")), /prod-secret-context/);
     assert.doesNotMatch(artifactRetrievalCommand(config, { stack: "agg", runId: "0a1b2c3d" }), /prod-secret-context/);
   });

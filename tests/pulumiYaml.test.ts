@@ -90,7 +90,10 @@ describe("a stack file's scalars reach the program as the Pulumi engine hands th
   test("a YAML timestamp is refused by render and by pulumi up alike, with the fix", () => {
     const fromFile = problemsOf(() => stackConfigFromFile(fileWith("  dynamo-bench:benchmark:\n    runKey: 2024-01-01\n")));
     // The engine hands over what Go's time.String makes of it (object.go: `case time.Time: newObject(v.String())`).
-    pulumi.runtime.setAllConfig({ "dynamo-bench:variant": "agg", "dynamo-bench:benchmark": '{"runKey":"2024-01-01 00:00:00 +0000 UTC"}' }, []);
+    pulumi.runtime.setAllConfig(
+      { "dynamo-bench:variant": "agg", "dynamo-bench:benchmark": '{"runKey":"2024-01-01 00:00:00 +0000 UTC"}' },
+      [],
+    );
     const fromEngine = problemsOf(() => readStackConfig({ description: "Pulumi.agg.yaml", stack: "agg", entries: pulumiConfigEntries() }));
     assert.deepEqual(fromEngine, fromFile);
     assert.match(fromFile[0], /dynamo-bench:benchmark\.runKey: is a YAML timestamp, .* quote it in the stack file/);
@@ -99,13 +102,22 @@ describe("a stack file's scalars reach the program as the Pulumi engine hands th
   test(".inf and .nan, which Pulumi cannot hand over, are refused", () => {
     for (const value of [".inf", "-.Inf", ".nan"]) {
       assert.match(problemsOf(() => stackConfigFromFile(fileWith(`  dynamo-bench:kubeContext: ${value}\n`)))[0], /holds \.inf or \.nan/);
-      assert.match(problemsOf(() => stackConfigFromFile(fileWith(`  dynamo-bench:model:\n    weightsGB: ${value}\n`)))[0], /holds \.inf or \.nan/);
+      assert.match(
+        problemsOf(() => stackConfigFromFile(fileWith(`  dynamo-bench:model:\n    weightsGB: ${value}\n`)))[0],
+        /holds \.inf or \.nan/,
+      );
     }
   });
 
   test("a map or list where text goes is refused, by both readers", () => {
-    assert.match(problemsOf(() => stackConfigFromFile(fileWith("  dynamo-bench:kubeContext: {a: b}\n")))[0], /dynamo-bench:kubeContext: must be text, not a map or list/);
+    assert.match(
+      problemsOf(() => stackConfigFromFile(fileWith("  dynamo-bench:kubeContext: {a: b}\n")))[0],
+      /dynamo-bench:kubeContext: must be text, not a map or list/,
+    );
     pulumi.runtime.setAllConfig({ "dynamo-bench:variant": "agg", "dynamo-bench:kubeContext": '{"a":"b"}' }, []);
-    assert.match(problemsOf(() => readStackConfig({ description: "x", stack: "agg", entries: pulumiConfigEntries() }))[0], /must be text, not a map or list/);
+    assert.match(
+      problemsOf(() => readStackConfig({ description: "x", stack: "agg", entries: pulumiConfigEntries() }))[0],
+      /must be text, not a map or list/,
+    );
   });
 });

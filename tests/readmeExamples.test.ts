@@ -7,9 +7,9 @@ import { PROJECT_ROOT } from "../cli/stackFiles";
 import { runCli } from "./support/cli";
 
 /** The README's `console` blocks: a `$ npx dynamo-bench …` line, then exactly what it prints. */
-const examples = [...readFileSync(join(PROJECT_ROOT, "README.md"), "utf8").matchAll(/^```console\n\$ npx dynamo-bench (.+)\n([\s\S]*?)^```$/gm)].map(
-  ([, command, output]) => ({ command, output }),
-);
+const examples = [
+  ...readFileSync(join(PROJECT_ROOT, "README.md"), "utf8").matchAll(/^```console\n\$ npx dynamo-bench (.+)\n([\s\S]*?)^```$/gm),
+].map(([, command, output]) => ({ command, output }));
 
 test("the README shows expected output", () => assert.ok(examples.length >= 2, `${examples.length} console blocks`));
 

@@ -29,11 +29,19 @@ describe("render refuses a hostile stack file with one message, never a stack tr
     ["a directory", join(dir, "Pulumi.dir.yaml"), /it is a directory, not a file/],
     ["a pipe that never ends", fifo, /it is not a regular file/],
     ["a missing file", join(dir, "Pulumi.none.yaml"), /no such file or directory/],
-    ["a huge file", file("Pulumi.huge.yaml", `config:\n  dynamo-bench:variant: agg\n# ${"x".repeat(2 * 1024 * 1024)}\n`), /has \d+ bytes; a stack file is a few kilobytes/],
+    [
+      "a huge file",
+      file("Pulumi.huge.yaml", `config:\n  dynamo-bench:variant: agg\n# ${"x".repeat(2 * 1024 * 1024)}\n`),
+      /has \d+ bytes; a stack file is a few kilobytes/,
+    ],
     ["aliases that expand without bound", file("Pulumi.bomb.yaml", aliasBomb), /expands to more than 100000 values/],
     ["a list, not a map", file("Pulumi.list.yaml", "- config\n"), /must be a YAML map with a `config:` key/],
     ["config that is not a map", file("Pulumi.five.yaml", "config: 5\n"), /config: must be a map of keys to values/],
-    ["binary garbage", file("Pulumi.binary.yaml", Buffer.from([0, 1, 2, 255, 254, 10, 58, 58])), /not valid YAML|must be a YAML map|variant/],
+    [
+      "binary garbage",
+      file("Pulumi.binary.yaml", Buffer.from([0, 1, 2, 255, 254, 10, 58, 58])),
+      /not valid YAML|must be a YAML map|variant/,
+    ],
     ["an empty file", file("Pulumi.empty.yaml", ""), /dynamo-bench:variant: must be "agg" or "disagg" \(it is not set\)/],
   ];
   for (const [name, path, message] of cases) {
@@ -60,6 +68,9 @@ describe("render refuses a hostile stack file with one message, never a stack tr
     const path = file("Pulumi.esc.yaml", "environment:\n  - team/gpu-cluster\nconfig:\n  dynamo-bench:variant: agg\n");
     const result = runCli(["render", "--config-file", path]);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stderr, /warning: Pulumi\.esc\.yaml imports Pulumi ESC environments .* `pulumi preview` shows what the environments change/);
+    assert.match(
+      result.stderr,
+      /warning: Pulumi\.esc\.yaml imports Pulumi ESC environments .* `pulumi preview` shows what the environments change/,
+    );
   });
 });

@@ -42,7 +42,10 @@ describe("the committed manifests", () => {
     assert.match(result.stdout, /^-      replicas: 5$/m);
     assert.match(result.stdout, /^\+      replicas: 6$/m);
     assert.match(result.stdout, /--- \/dev\/null\tcommitted\n\+\+\+ .*persistentvolumeclaim-perf-cache\.yaml\trendered/);
-    assert.match(result.stderr, /is stale: 2 file\(s\) differ from what render writes\. Refresh them with: npx dynamo-bench render -s disagg --out /);
+    assert.match(
+      result.stderr,
+      /is stale: 2 file\(s\) differ from what render writes\. Refresh them with: npx dynamo-bench render -s disagg --out /,
+    );
   });
 
   test("secrets are redacted in rendered files", () => {
@@ -81,7 +84,10 @@ describe("diff-manifests, on real changes between two renders", () => {
       stack === "agg"
         ? `${text}  dynamo-bench:hfToken:\n    secure: v1:eA==\n  dynamo-bench:benchmark:\n    enabled: false\n`
         : text
-            .replace("    name: disagg-router-6p-2d", "    name: disagg-router-6p-2d\n    image: nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.4.0")
+            .replace(
+              "    name: disagg-router-6p-2d",
+              "    name: disagg-router-6p-2d\n    image: nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.4.0",
+            )
             .replace("accessMode: ReadWriteMany", "accessMode: ReadWriteMany\n    storageClassName: cephfs"),
     );
     const script = join(head, "disagg", "job-disagg-router-6p-2d-model-download.yaml");
@@ -94,7 +100,10 @@ describe("diff-manifests, on real changes between two renders", () => {
     const claim = disagg.changed.find((c: any) => c.object === "PersistentVolumeClaim model-cache");
     assert.deepEqual(claim.fields, [{ path: "spec.storageClassName", after: "cephfs" }]);
     const text = runCli(["diff-manifests", base, head]).stdout;
-    assert.match(text, /spec\.services\.Frontend\.extraPodSpec\.mainContainer\.image nvcr\.io\/nvidia\/ai-dynamo\/vllm-runtime:1\.3\.1 → nvcr\.io\/nvidia\/ai-dynamo\/vllm-runtime:1\.4\.0/);
+    assert.match(
+      text,
+      /spec\.services\.Frontend\.extraPodSpec\.mainContainer\.image nvcr\.io\/nvidia\/ai-dynamo\/vllm-runtime:1\.3\.1 → nvcr\.io\/nvidia\/ai-dynamo\/vllm-runtime:1\.4\.0/,
+    );
     assert.match(text, /^  \+ Secret agg-8xtp2-hf-token$/m);
     assert.match(text, /spec\.template\.spec\.containers\[0\]\.args\[0\] \(18 lines\) → \(19 lines\)/);
   });
@@ -170,7 +179,9 @@ describe("the pull-request workflows", () => {
   test("the manifest diff needs no secrets, and its comment is posted without running the pull request's code", () => {
     const diffJob = preview.jobs["manifest-diff"];
     assert.doesNotMatch(JSON.stringify(diffJob), /secrets\./);
-    assert.ok(diffJob.steps.some((step: any) => /diff-manifests \.\.\/rendered\/base \.\.\/rendered\/head --markdown/.test(step.run ?? "")));
+    assert.ok(
+      diffJob.steps.some((step: any) => /diff-manifests \.\.\/rendered\/base \.\.\/rendered\/head --markdown/.test(step.run ?? "")),
+    );
     const comment = yaml.load(read("manifest-diff-comment.yml")) as any;
     assert.deepEqual(comment.on.workflow_run.workflows, [preview.name]);
     const steps = comment.jobs.comment.steps;

@@ -18,14 +18,20 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 describe("the sample runs in examples/", () => {
   test("are exactly what the generator writes, byte for byte", () => {
     const files = generateSampleRuns(scratch);
-    assert.deepEqual(files.sort(), [
-      join("agg-sample", RECORDS_FILE),
-      join("agg-sample", AGGREGATE_FILE),
-      join("disagg-sample", RECORDS_FILE),
-      join("disagg-sample", AGGREGATE_FILE),
-    ].sort());
+    assert.deepEqual(
+      files.sort(),
+      [
+        join("agg-sample", RECORDS_FILE),
+        join("agg-sample", AGGREGATE_FILE),
+        join("disagg-sample", RECORDS_FILE),
+        join("disagg-sample", AGGREGATE_FILE),
+      ].sort(),
+    );
     for (const file of files) {
-      assert.ok(readFileSync(join(scratch, file)).equals(readFileSync(join(EXAMPLES, file))), `${file} is stale: run npx tsx scripts/generate-sample-runs.ts`);
+      assert.ok(
+        readFileSync(join(scratch, file)).equals(readFileSync(join(EXAMPLES, file))),
+        `${file} is stale: run npx tsx scripts/generate-sample-runs.ts`,
+      );
     }
   });
 

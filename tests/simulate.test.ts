@@ -106,7 +106,10 @@ describe("the simulation's properties", () => {
 
   test("one simulation is deterministic", async () => {
     const trace = await loadTrace(tracePath);
-    assert.deepEqual(simulateTrace(trace, options({ policy: "random", workers: 6 })), simulateTrace(trace, options({ policy: "random", workers: 6 })));
+    assert.deepEqual(
+      simulateTrace(trace, options({ policy: "random", workers: 6 })),
+      simulateTrace(trace, options({ policy: "random", workers: 6 })),
+    );
   });
 });
 
@@ -116,11 +119,32 @@ describe("simulate, as users run it", () => {
     assert.deepEqual([agg.policy, agg.workers, agg.capacityTokensPerWorker], ["round-robin", 8, 717_926]);
     const disagg = JSON.parse(runCli(["simulate", "--trace", tracePath, "--stack", "disagg", "--json"]).stdout);
     assert.deepEqual([disagg.policy, disagg.workers], ["kv", 6]);
-    assert.deepEqual(Object.keys(disagg), ["policy", "workers", "capacityTokensPerWorker", "hitRate", "bound", "prefillTokens", "load", "cachedTokensPerWorker"]);
+    assert.deepEqual(Object.keys(disagg), [
+      "policy",
+      "workers",
+      "capacityTokensPerWorker",
+      "hitRate",
+      "bound",
+      "prefillTokens",
+      "load",
+      "cachedTokensPerWorker",
+    ]);
   });
 
   test("--policy all shows the three policies side by side", () => {
-    const result = runCli(["simulate", "--trace", tracePath, "--stack", "disagg", "--policy", "all", "--workers", "3", "--capacity-tokens", "100000"]);
+    const result = runCli([
+      "simulate",
+      "--trace",
+      tracePath,
+      "--stack",
+      "disagg",
+      "--policy",
+      "all",
+      "--workers",
+      "3",
+      "--capacity-tokens",
+      "100000",
+    ]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^policy\s+round-robin\s+random\s+kv$/m);
     assert.match(result.stdout, /^workers\s+3\s+3\s+3$/m);
@@ -140,7 +164,21 @@ describe("simulate, as users run it", () => {
 
   test("--policy all draws a line per policy, in %, with the bound and the stack's capacity marked, on white", () => {
     const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-sweep-")), "charts", "sweep.svg");
-    const result = runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--policy", "all", "--workers", "2", "--sweep-capacity", "--chart", chart, "--json"]);
+    const result = runCli([
+      "simulate",
+      "--trace",
+      tracePath,
+      "--stack",
+      "agg",
+      "--policy",
+      "all",
+      "--workers",
+      "2",
+      "--sweep-capacity",
+      "--chart",
+      chart,
+      "--json",
+    ]);
     assert.equal(result.status, 0, result.stderr);
     const { bound, capacityTokensPerWorker } = JSON.parse(result.stdout);
     assert.equal(capacityTokensPerWorker, 717_926, "agg's own capacity, from its GPUs and model");
@@ -151,20 +189,42 @@ describe("simulate, as users run it", () => {
     assert.ok(texts.includes("the stack: 717,926"), texts.join(" | "));
     assert.ok(texts.includes(`bound ${(bound * 100).toFixed(1)}%`));
     for (const tick of ["0%", "20%", "40%", "60%", "80%", "100%"]) assert.ok(texts.includes(tick), `y-axis tick ${tick}`);
-    assert.match(svg, /^<svg width="(\d+)" height="(\d+)"[^>]*>\n<rect width="\1" height="\2" x="0" y="0" fill="#ffffff"><\/rect>/, "an opaque white background");
+    assert.match(
+      svg,
+      /^<svg width="(\d+)" height="(\d+)"[^>]*>\n<rect width="\1" height="\2" x="0" y="0" fill="#ffffff"><\/rect>/,
+      "an opaque white background",
+    );
     assert.equal(svg.match(/stroke-dasharray/g)?.length, 2, "two dashed guides: the bound and the capacity");
   });
 
   test("the capacity line marks --capacity-tokens when it is given; one policy draws one line", () => {
     const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-sweep-")), "sweep.svg");
-    assert.equal(runCli(["simulate", "--trace", tracePath, "--stack", "disagg", "--capacity-tokens", "2000", "--sweep-capacity", "--chart", chart]).status, 0);
+    assert.equal(
+      runCli(["simulate", "--trace", tracePath, "--stack", "disagg", "--capacity-tokens", "2000", "--sweep-capacity", "--chart", chart])
+        .status,
+      0,
+    );
     const texts = textsOf(readFileSync(chart, "utf8"));
     assert.ok(texts.includes("--capacity-tokens: 2,000"), texts.join(" | "));
     assert.ok(texts.includes("kv") && !texts.includes("round-robin"), "one policy, the stack's, when --policy is not all");
   });
 
   test("a capacity of 0 has no place on a log axis: the chart says so instead of drawing it", () => {
-    const svg = sweepChart({ title: "t", sweeps: [{ policy: "kv", points: [{ capacityTokens: 1e4, hitRate: 0.1 }, { capacityTokens: 1e9, hitRate: 0.5 }] }], bound: 0.6, capacityTokens: 0, capacityFrom: "the stack" });
+    const svg = sweepChart({
+      title: "t",
+      sweeps: [
+        {
+          policy: "kv",
+          points: [
+            { capacityTokens: 1e4, hitRate: 0.1 },
+            { capacityTokens: 1e9, hitRate: 0.5 },
+          ],
+        },
+      ],
+      bound: 0.6,
+      capacityTokens: 0,
+      capacityFrom: "the stack",
+    });
     const texts = textsOf(svg);
     assert.ok(texts.includes("the capacity per worker from the stack, 0 tokens per worker, has no place on a log axis"), texts.join(" | "));
     assert.equal(svg.match(/stroke-dasharray/g)?.length, 1, "the bound alone");
@@ -190,7 +250,18 @@ describe("simulate, as users run it", () => {
   });
 
   test("the largest --workers and --capacity-tokens allowed still run", () => {
-    const result = runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--workers", String(MAX_WORKERS), "--capacity-tokens", String(MAX_CAPACITY_TOKENS), "--json"]);
+    const result = runCli([
+      "simulate",
+      "--trace",
+      tracePath,
+      "--stack",
+      "agg",
+      "--workers",
+      String(MAX_WORKERS),
+      "--capacity-tokens",
+      String(MAX_CAPACITY_TOKENS),
+      "--json",
+    ]);
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual([JSON.parse(result.stdout).workers, JSON.parse(result.stdout).capacityTokensPerWorker], [4096, 1e12]);
   });

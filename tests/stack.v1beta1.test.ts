@@ -11,7 +11,18 @@ test("with graph.apiVersion v1beta1, pulumi up applies the v1beta1 graph that re
   const run = await runProgram("disagg", { config: { "dynamo-bench:graph": graph } });
   assert.equal(run.error, undefined);
   const registered = only(run, "kubernetes:nvidia.com/v1beta1:DynamoGraphDeployment");
-  const config = parseStackConfig({ variant: "disagg", graph, frontend: { routerMode: "kv" }, workers: { prefill: { replicas: 6, kvEvents: true }, decode: { replicas: 2 } } }, "test");
+  const config = parseStackConfig(
+    {
+      variant: "disagg",
+      graph,
+      frontend: { routerMode: "kv" },
+      workers: { prefill: { replicas: 6, kvEvents: true }, decode: { replicas: 2 } },
+    },
+    "test",
+  );
   assert.deepEqual(registered.inputs, plain(buildStackObjects(config, { stack: "disagg", runId: MOCK_RUN_ID }, SCRIPTS).dynamoGraph));
-  assert.deepEqual(JSON.parse(registered.inputs.metadata.annotations["pulumi.com/waitFor"]), ["condition=Ready", "jsonpath={.status.state}=successful"]);
+  assert.deepEqual(JSON.parse(registered.inputs.metadata.annotations["pulumi.com/waitFor"]), [
+    "condition=Ready",
+    "jsonpath={.status.state}=successful",
+  ]);
 });

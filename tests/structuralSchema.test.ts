@@ -20,7 +20,11 @@ const SCHEMA = structuralOnly({
             properties: {
               replicas: { type: "integer", minimum: 0, format: "int32" },
               componentType: { type: "string", enum: ["frontend", "worker"] },
-              extraPodSpec: { type: "object", "x-kubernetes-preserve-unknown-fields": true, properties: { mainContainer: { type: "object", properties: { image: { type: "string" } } } } },
+              extraPodSpec: {
+                type: "object",
+                "x-kubernetes-preserve-unknown-fields": true,
+                properties: { mainContainer: { type: "object", properties: { image: { type: "string" } } } },
+              },
               labels: { type: "object", additionalProperties: { type: "string" } },
             },
           },
@@ -35,13 +39,19 @@ const good = {
   apiVersion: "nvidia.com/v1alpha1",
   kind: "X",
   metadata: { name: "g", annotations: { anything: "goes" } },
-  spec: { services: { Frontend: { replicas: 1, componentType: "frontend", extraPodSpec: { mainContainer: { image: "i" }, anythingElse: 1 } } }, pvcs: [{ name: "p" }] },
+  spec: {
+    services: { Frontend: { replicas: 1, componentType: "frontend", extraPodSpec: { mainContainer: { image: "i" }, anythingElse: 1 } } },
+    pvcs: [{ name: "p" }],
+  },
 };
 
 describe("a CRD's structural schema, checked as the API server checks it", () => {
   test("only structural keywords are kept", () => {
     assert.doesNotMatch(JSON.stringify(SCHEMA), /description|prose/);
-    assert.equal((SCHEMA.properties!.spec.properties!.services.additionalProperties as StructuralSchema).properties!.replicas.format, "int32");
+    assert.equal(
+      (SCHEMA.properties!.spec.properties!.services.additionalProperties as StructuralSchema).properties!.replicas.format,
+      "int32",
+    );
   });
 
   test("a valid object has no problems; preserve-unknown-fields and the root's metadata keep what they hold", () => {
@@ -54,7 +64,10 @@ describe("a CRD's structural schema, checked as the API server checks it", () =>
     misspelled.spec.pvcs[0].size = "1Gi";
     misspelled.spec.extra = true;
     assert.deepEqual(prunedFields(SCHEMA, misspelled), ["spec.services.Frontend.extraPodSpecc", "spec.pvcs[0].size", "spec.extra"]);
-    assert.match(crdValidator(SCHEMA)(misspelled).join("\n"), /spec\.services\.Frontend\.extraPodSpecc: not in the schema; the API server would silently drop it/);
+    assert.match(
+      crdValidator(SCHEMA)(misspelled).join("\n"),
+      /spec\.services\.Frontend\.extraPodSpecc: not in the schema; the API server would silently drop it/,
+    );
   });
 
   test("a wrong type, a value outside an enum and a missing required field are each named", () => {

@@ -1,7 +1,18 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { summarizeRun, SummaryError } from "../summary/runSummary";
@@ -14,7 +25,15 @@ import { runCli, STACK_TRACE } from "./support/cli";
 
 const SLOS = parseGoodput(RECIPE_GOODPUT);
 const lines = (specs = FIVE_REQUESTS) => specs.map(recordLine).join("\n") + "\n";
-const NONE_IMPLAUSIBLE = { duplicate: 0, badTimestamp: 0, endBeforeStart: 0, negativeValue: 0, unitMismatch: 0, notFinite: 0, longerThanRequest: 0 };
+const NONE_IMPLAUSIBLE = {
+  duplicate: 0,
+  badTimestamp: 0,
+  endBeforeStart: 0,
+  negativeValue: 0,
+  unitMismatch: 0,
+  notFinite: 0,
+  longerThanRequest: 0,
+};
 
 describe("statistics, as numpy and aiperf compute them", () => {
   test("percentiles interpolate linearly between ranks", () => {
@@ -95,7 +114,22 @@ describe("broken and missing input", () => {
 
 describe("a run with aiperf's aggregate", () => {
   const aggregate = aggregateFile({
-    time_to_first_token: { unit: "ms", avg: 512.5, min: 90, max: 1_600, std: 500, p1: 91, p5: 95, p10: 99, p25: 150, p50: 310, p75: 420, p90: 1_100, p95: 1_300, p99: 1_500 },
+    time_to_first_token: {
+      unit: "ms",
+      avg: 512.5,
+      min: 90,
+      max: 1_600,
+      std: 500,
+      p1: 91,
+      p5: 95,
+      p10: 99,
+      p25: 150,
+      p50: 310,
+      p75: 420,
+      p90: 1_100,
+      p95: 1_300,
+      p99: 1_500,
+    },
     inter_token_latency: { unit: "ms", avg: 30, p50: 30, p90: 48, p99: 50 },
     request_latency: { unit: "ms", avg: 3_800, p50: 3_000, p90: 6_000, p99: 7_800 },
     input_sequence_length: { unit: "tokens", avg: 3_000, p50: 3_000, p90: 4_600, p99: 4_960 },
@@ -146,12 +180,39 @@ describe("summarize, as users run it", () => {
     const summary = JSON.parse(result.stdout);
     assert.deepEqual(Object.keys(summary), ["requests", "durationSeconds", "metrics", "goodput"]);
     assert.deepEqual(Object.keys(summary.requests), ["total", "succeeded", "failed", "skippedLines", "implausible"]);
-    assert.deepEqual(Object.keys(summary.requests.implausible), ["duplicate", "badTimestamp", "endBeforeStart", "negativeValue", "unitMismatch", "notFinite", "longerThanRequest"]);
+    assert.deepEqual(Object.keys(summary.requests.implausible), [
+      "duplicate",
+      "badTimestamp",
+      "endBeforeStart",
+      "negativeValue",
+      "unitMismatch",
+      "notFinite",
+      "longerThanRequest",
+    ]);
     assert.deepEqual(Object.keys(summary.metrics), [
-      "time_to_first_token", "inter_token_latency", "request_latency", "input_sequence_length", "output_sequence_length",
+      "time_to_first_token",
+      "inter_token_latency",
+      "request_latency",
+      "input_sequence_length",
+      "output_sequence_length",
     ]);
     for (const metric of Object.values(summary.metrics)) {
-      assert.deepEqual(Object.keys(metric as object), ["unit", "avg", "min", "max", "std", "p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99"]);
+      assert.deepEqual(Object.keys(metric as object), [
+        "unit",
+        "avg",
+        "min",
+        "max",
+        "std",
+        "p1",
+        "p5",
+        "p10",
+        "p25",
+        "p50",
+        "p75",
+        "p90",
+        "p95",
+        "p99",
+      ]);
     }
     assert.deepEqual(Object.keys(summary.goodput), ["slos", "goodRequests", "fraction"]);
   });
@@ -179,7 +240,10 @@ describe("summarize, as users run it", () => {
   });
 
   test("mistakes exit 1 with one message and no stack trace", () => {
-    for (const args of [["summarize", "/nonexistent/run"], ["summarize", artifactDir(""), "--goodput", "ttft<1000"]]) {
+    for (const args of [
+      ["summarize", "/nonexistent/run"],
+      ["summarize", artifactDir(""), "--goodput", "ttft<1000"],
+    ]) {
       const result = runCli(args);
       assert.equal(result.status, 1);
       assert.match(result.stderr, /^error: /);
@@ -221,7 +285,10 @@ describe("aiperf's files as aiperf writes them", () => {
   test("goodput follows aiperf's direction: ≥ for a metric where larger is better", async () => {
     const withThroughput = (spec: RequestSpec, value: number) =>
       edited(spec, (record) => (record.metrics.output_token_throughput_per_user = { value, unit: "tokens/sec/user" }));
-    const records = FIVE_REQUESTS.slice(0, 3).map((spec, i) => withThroughput(spec, [40, 50, 60][i])).join("\n") + "\n";
+    const records =
+      FIVE_REQUESTS.slice(0, 3)
+        .map((spec, i) => withThroughput(spec, [40, 50, 60][i]))
+        .join("\n") + "\n";
     const { summary } = await summarizeRun(artifactDir(records), parseGoodput("output_token_throughput_per_user:50"));
     assert.equal(summary.goodput.goodRequests, 2, "50 and 60 meet ≥ 50");
     const result = runCli(["summarize", artifactDir(records), "--goodput", "output_token_throughput_per_user:50"]);
@@ -229,7 +296,10 @@ describe("aiperf's files as aiperf writes them", () => {
   });
 
   test("a metric aiperf does not have is refused in --goodput and in the stack's config, with the names allowed", () => {
-    assert.throws(() => parseGoodput("time_to_frist_token:1000"), /aiperf has no per-request metric "time_to_frist_token"; the metrics allowed are: time_to_first_token, /);
+    assert.throws(
+      () => parseGoodput("time_to_frist_token:1000"),
+      /aiperf has no per-request metric "time_to_frist_token"; the metrics allowed are: time_to_first_token, /,
+    );
     const result = runCli(["summarize", artifactDir(lines()), "--goodput", "time_to_frist_token:1000"]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^error: --goodput: "time_to_frist_token:1000": aiperf has no per-request metric/);
@@ -247,12 +317,18 @@ describe("aiperf's files as aiperf writes them", () => {
       recordLine({ ...second, startMs: 9_000, endMs: 8_000 }),
       recordLine({ ...second, startMs: 3_000, ttft: -5 }),
       recordLine({ ...second, startMs: 3_500, endMs: 4_000, osl: -3 }),
-      edited({ ...second, startMs: 4_000, endMs: 5_000 }, (record) => (record.metrics.input_sequence_length = { value: 2_000, unit: "characters" })),
+      edited(
+        { ...second, startMs: 4_000, endMs: 5_000 },
+        (record) => (record.metrics.input_sequence_length = { value: 2_000, unit: "characters" }),
+      ),
     ];
     const dir = artifactDir(lines() + bad.join("\n") + "\n", aggregateFile({ time_to_first_token: { unit: "ms", avg: 1, p50: 1 } }));
     const { summary, provenance } = await summarizeRun(dir, SLOS);
     assert.deepEqual(summary.requests, {
-      total: 6, succeeded: 5, failed: 1, skippedLines: 0,
+      total: 6,
+      succeeded: 5,
+      failed: 1,
+      skippedLines: 0,
       implausible: { ...NONE_IMPLAUSIBLE, duplicate: 1, badTimestamp: 1, endBeforeStart: 1, negativeValue: 2, unitMismatch: 1 },
     });
     assert.equal(summary.metrics.time_to_first_token!.avg, 500, "the six plausible records, not aiperf's aggregate, which counts them all");
@@ -266,15 +342,16 @@ describe("aiperf's files as aiperf writes them", () => {
   });
 
   test("times in another unit than ms are converted, so goodput and comparisons mean the same thing", async () => {
-    const inSeconds = FIVE_REQUESTS.map((spec) =>
-      spec.error
-        ? recordLine(spec)
-        : edited(spec, (record) => {
-            for (const tag of ["time_to_first_token", "inter_token_latency", "request_latency"]) {
-              record.metrics[tag] = { value: record.metrics[tag].value / 1000, unit: "sec" };
-            }
-          }),
-    ).join("\n") + "\n";
+    const inSeconds =
+      FIVE_REQUESTS.map((spec) =>
+        spec.error
+          ? recordLine(spec)
+          : edited(spec, (record) => {
+              for (const tag of ["time_to_first_token", "inter_token_latency", "request_latency"]) {
+                record.metrics[tag] = { value: record.metrics[tag].value / 1000, unit: "sec" };
+              }
+            }),
+      ).join("\n") + "\n";
     const { summary } = await summarizeRun(artifactDir(inSeconds), SLOS);
     const reference = (await summarizeRun(artifactDir(lines()), SLOS)).summary;
     assert.deepEqual(summary.goodput, reference.goodput);
@@ -313,9 +390,13 @@ describe("aiperf's files as aiperf writes them", () => {
   });
 
   test("an aggregate whose counts are not counts is refused; an empty records file leaves the aggregate to count", async () => {
-    const counts = (requestCount: number) => aggregateFile({ request_count: { unit: "requests", avg: requestCount }, benchmark_duration: { unit: "sec", avg: 10 } });
+    const counts = (requestCount: number) =>
+      aggregateFile({ request_count: { unit: "requests", avg: requestCount }, benchmark_duration: { unit: "sec", avg: 10 } });
     for (const bad of [-10, 2.5]) {
-      await assert.rejects(summarizeRun(artifactDir(undefined, counts(bad)), SLOS), /aiperf's aggregate gives request_count as .*, which is not a count of requests/);
+      await assert.rejects(
+        summarizeRun(artifactDir(undefined, counts(bad)), SLOS),
+        /aiperf's aggregate gives request_count as .*, which is not a count of requests/,
+      );
     }
     const { summary } = await summarizeRun(artifactDir("", counts(10)), SLOS);
     assert.equal(summary.requests.total, 10);
@@ -335,7 +416,10 @@ describe("aiperf's files as aiperf writes them", () => {
     const result = runCli(["summarize", artifactDir(undefined, aggregate)]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /Metrics from aiperf's aggregate\./);
-    assert.match(result.stdout, /Goodput: not known for time_to_first_token ≤ 1000 and inter_token_latency ≤ 30: it is counted from the per-request records, and this run has none/);
+    assert.match(
+      result.stdout,
+      /Goodput: not known for time_to_first_token ≤ 1000 and inter_token_latency ≤ 30: it is counted from the per-request records, and this run has none/,
+    );
     assert.doesNotMatch(result.stdout, /140\.00%|per-request records\./);
   });
 });
@@ -344,7 +428,10 @@ describe("numbers no run can give", () => {
   const tooBig = `time_to_first_token:${"9".repeat(400)}`;
 
   test("a threshold too large to be a number is refused, naming the SLO, on the command line and in a stack file", () => {
-    assert.throws(() => parseGoodput(tooBig), /^GoodputError: --goodput: "time_to_first_token:9{40}…": the threshold of time_to_first_token is not a finite number; give one such as "time_to_first_token:1000"$/);
+    assert.throws(
+      () => parseGoodput(tooBig),
+      /^GoodputError: --goodput: "time_to_first_token:9{40}…": the threshold of time_to_first_token is not a finite number; give one such as "time_to_first_token:1000"$/,
+    );
     const result = runCli(["summarize", "examples/agg-sample", "--goodput", tooBig]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^error: --goodput: .*the threshold of time_to_first_token is not a finite number/);
@@ -422,12 +509,20 @@ describe("files that are too large, or not what they seem", () => {
 
   const notDirectories: [string, () => string, RegExp][] = [
     ["a regular file", () => join(artifactDir(lines()), "profile_export.jsonl"), /: it is a file, not a directory\n$/],
-    ["a symbolic link to itself", () => {
-      const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-loop-")), "run");
-      symlinkSync("run", path);
-      return path;
-    }, /: its symbolic links loop\n$/],
-    ["a path through a file", () => join(artifactDir(lines()), "profile_export.jsonl", "run"), /: a part of the path is a file, not a directory\n$/],
+    [
+      "a symbolic link to itself",
+      () => {
+        const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-loop-")), "run");
+        symlinkSync("run", path);
+        return path;
+      },
+      /: its symbolic links loop\n$/,
+    ],
+    [
+      "a path through a file",
+      () => join(artifactDir(lines()), "profile_export.jsonl", "run"),
+      /: a part of the path is a file, not a directory\n$/,
+    ],
   ];
   for (const [name, path, message] of notDirectories) {
     test(`summarize on ${name} says what it is`, () => {
@@ -438,13 +533,17 @@ describe("files that are too large, or not what they seem", () => {
     });
   }
 
-  test("summarize on a FIFO says it is not a directory, without reading it", { skip: spawnSync("mkfifo", ["--version"]).error !== undefined }, () => {
-    const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-fifo-")), "run");
-    assert.equal(spawnSync("mkfifo", [path]).status, 0);
-    const result = runCli(["summarize", path]);
-    assert.equal(result.status, 1);
-    assert.match(result.stderr, /^error: .*run: it is not a directory\n$/);
-  });
+  test(
+    "summarize on a FIFO says it is not a directory, without reading it",
+    { skip: spawnSync("mkfifo", ["--version"]).error !== undefined },
+    () => {
+      const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-fifo-")), "run");
+      assert.equal(spawnSync("mkfifo", [path]).status, 0);
+      const result = runCli(["summarize", path]);
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /^error: .*run: it is not a directory\n$/);
+    },
+  );
 });
 
 describe("summarize --write", () => {
@@ -459,7 +558,10 @@ describe("summarize --write", () => {
     try {
       const result = runCli(["summarize", dir, "--write"]);
       assert.equal(result.status, 1);
-      assert.match(result.stderr, /^error: .*summary\.md: cannot write it \(it is not a regular file; a pipe or a device could block the write forever\)\n$/);
+      assert.match(
+        result.stderr,
+        /^error: .*summary\.md: cannot write it \(it is not a regular file; a pipe or a device could block the write forever\)\n$/,
+      );
       assert.equal(existsSync(join(dir, "summary.json")), false, "no summary.json without its summary.md");
     } finally {
       closeSync(reader);
@@ -511,14 +613,20 @@ describe("goodput that cannot be counted", () => {
   });
 
   test("an SLO on a metric only some requests recorded still counts the others as not good", async () => {
-    const some = [edited(FIVE_REQUESTS[0], (record) => (record.metrics.output_token_throughput_per_user = { value: 50, unit: "tokens/sec/user" })), recordLine(FIVE_REQUESTS[1])];
+    const some = [
+      edited(FIVE_REQUESTS[0], (record) => (record.metrics.output_token_throughput_per_user = { value: 50, unit: "tokens/sec/user" })),
+      recordLine(FIVE_REQUESTS[1]),
+    ];
     const { summary } = await summarizeRun(artifactDir(some.join("\n") + "\n"), parseGoodput("output_token_throughput_per_user:10"));
     assert.equal(summary.goodput.goodRequests, 1);
     assert.equal(summary.goodput.fraction, 0.5);
   });
 
   test("a run whose every request failed has goodput 0%, which is known", async () => {
-    const { summary } = await summarizeRun(artifactDir(recordLine(FIVE_REQUESTS[5]) + "\n"), parseGoodput("output_token_throughput_per_user:10"));
+    const { summary } = await summarizeRun(
+      artifactDir(recordLine(FIVE_REQUESTS[5]) + "\n"),
+      parseGoodput("output_token_throughput_per_user:10"),
+    );
     assert.equal(summary.goodput.goodRequests, 0);
     assert.equal(summary.goodput.fraction, 0);
   });

@@ -12,7 +12,10 @@ import { SCRIPTS } from "./support/clusterScripts";
 
 describe("the summarizer bundle, built once and read as data", () => {
   test("builders/scripts/summarize.js is exactly what `npm run build` writes from summary/", () => {
-    assert.ok(readFileSync(SUMMARY_BUNDLE_PATH, "utf8") === buildSummaryBundle(), "stale: run npm run build, and commit builders/scripts/summarize.js");
+    assert.ok(
+      readFileSync(SUMMARY_BUNDLE_PATH, "utf8") === buildSummaryBundle(),
+      "stale: run npm run build, and commit builders/scripts/summarize.js",
+    );
   });
 
   test("npm run build -- --check says so", () => {
@@ -25,7 +28,10 @@ describe("the summarizer bundle, built once and read as data", () => {
     const applied = runCli(["render", "-s", "agg"]).stdout;
     assert.ok(applied.includes(SCRIPTS.summarizeJs.trimEnd().split("\n")[0]), "render's output, which is applied, holds the bundle");
     const committed = readFileSync(join(PROJECT_ROOT, "manifests", "agg", "configmap-agg-8xtp2-benchmark-scripts.yaml"), "utf8");
-    assert.match(committed, new RegExp(`^  summarize\\.js: ${bundleIdentity(SCRIPTS.summarizeJs).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"));
+    assert.match(
+      committed,
+      new RegExp(`^  summarize\\.js: ${bundleIdentity(SCRIPTS.summarizeJs).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"),
+    );
     assert.match(bundleIdentity(SCRIPTS.summarizeJs), /^<bundle sha256:[0-9a-f]{64}, \d+ KB, built from summary\/ by npm run build>$/);
     assert.match(committed, /^  benchmark\.py: \|/m, "the Python entrypoint stays readable, line by line");
   });
@@ -56,6 +62,11 @@ describe("the summarizer bundle, built once and read as data", () => {
     const diff = runCli(["diff-manifests", base, head]);
     assert.equal(diff.status, 0, diff.stderr);
     const digest = (identity: string) => identity.slice(15, 27);
-    assert.match(diff.stdout, new RegExp(`data\\.summarize\\.js sha256:${digest(other)}… \\(0 KB\\) → sha256:${digest(bundleIdentity(SCRIPTS.summarizeJs))}… \\(\\d+ KB\\)\n`));
+    assert.match(
+      diff.stdout,
+      new RegExp(
+        `data\\.summarize\\.js sha256:${digest(other)}… \\(0 KB\\) → sha256:${digest(bundleIdentity(SCRIPTS.summarizeJs))}… \\(\\d+ KB\\)\n`,
+      ),
+    );
   });
 });

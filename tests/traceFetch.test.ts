@@ -36,7 +36,9 @@ function stackFile(url: string, sha256: string): string {
   const path = join(folder(), "Pulumi.fetch.yaml");
   writeFileSync(
     path,
-    ["config:", "  dynamo-bench:variant: agg", "  dynamo-bench:benchmark:", `    traceUrl: ${url}`, `    traceSha256: ${sha256}`, ""].join("\n"),
+    ["config:", "  dynamo-bench:variant: agg", "  dynamo-bench:benchmark:", `    traceUrl: ${url}`, `    traceSha256: ${sha256}`, ""].join(
+      "\n",
+    ),
   );
   return path;
 }
@@ -107,15 +109,29 @@ describe("trace fetch", () => {
 
   test("a download whose sha256 differs is refused with both digests and the URL, and nothing is kept", async () => {
     const dir = folder();
-    const line = errorLine(await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), OTHER_SHA256), "--out", join(dir, "trace.jsonl")]));
-    assert.equal(line, `error: the trace from ${url("/trace.jsonl")} has sha256 ${TRACE_SHA256}, but benchmark.traceSha256 is ${OTHER_SHA256}; it was not kept`);
+    const line = errorLine(
+      await runCliAsync([
+        "trace",
+        "fetch",
+        "--config-file",
+        stackFile(url("/trace.jsonl"), OTHER_SHA256),
+        "--out",
+        join(dir, "trace.jsonl"),
+      ]),
+    );
+    assert.equal(
+      line,
+      `error: the trace from ${url("/trace.jsonl")} has sha256 ${TRACE_SHA256}, but benchmark.traceSha256 is ${OTHER_SHA256}; it was not kept`,
+    );
     assert.deepEqual(readdirSync(dir), []);
   });
 
   test("a file with another digest at --out is said so, and replaced only by a verified download", async () => {
     const out = join(folder(), "trace.jsonl");
     writeFileSync(out, "an older trace\n");
-    const failed = errorLine(await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), OTHER_SHA256), "--out", out]));
+    const failed = errorLine(
+      await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), OTHER_SHA256), "--out", out]),
+    );
     assert.match(failed, new RegExp(`, and ${out} was left as it was$`));
     assert.equal(readFileSync(out, "utf8"), "an older trace\n");
 
@@ -128,12 +144,16 @@ describe("trace fetch", () => {
   test("an HTTP error is one error line naming the status, and the file at --out is left as it was", async () => {
     const out = join(folder(), "trace.jsonl");
     writeFileSync(out, "kept\n");
-    const notFound = errorLine(await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/missing.jsonl"), TRACE_SHA256), "--out", out]));
+    const notFound = errorLine(
+      await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/missing.jsonl"), TRACE_SHA256), "--out", out]),
+    );
     assert.equal(
       notFound,
       `error: cannot download the trace from ${url("/missing.jsonl")}: ${url("/missing.jsonl")} answered 404 Not Found, and ${out} was left as it was`,
     );
-    const serverError = errorLine(await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/broken"), TRACE_SHA256), "--out", out]));
+    const serverError = errorLine(
+      await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/broken"), TRACE_SHA256), "--out", out]),
+    );
     assert.match(serverError, / answered 500 Internal Server Error,/);
     assert.equal(readFileSync(out, "utf8"), "kept\n");
     assert.deepEqual(readdirSync(join(out, "..")), ["trace.jsonl"]);
@@ -145,29 +165,41 @@ describe("trace fetch", () => {
     assert.equal(moved.status, 0, moved.stderr);
     assert.deepEqual(readFileSync(out), TRACE);
 
-    const loop = errorLine(await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/loop"), TRACE_SHA256), "--out", join(folder(), "trace.jsonl")]));
+    const loop = errorLine(
+      await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/loop"), TRACE_SHA256), "--out", join(folder(), "trace.jsonl")]),
+    );
     assert.match(loop, new RegExp(`: more than ${TRACE_DOWNLOAD_LIMITS.maxRedirects} redirects, the last to /loop$`));
   });
 
   test("a refused connection is one error line", async () => {
     const dead = `http://127.0.0.1:${await closedPort()}/trace.jsonl`;
-    const line = errorLine(await runCliAsync(["trace", "fetch", "--config-file", stackFile(dead, TRACE_SHA256), "--out", join(folder(), "trace.jsonl")]));
+    const line = errorLine(
+      await runCliAsync(["trace", "fetch", "--config-file", stackFile(dead, TRACE_SHA256), "--out", join(folder(), "trace.jsonl")]),
+    );
     assert.match(line, /: cannot connect to 127\.0\.0\.1:\d+: connection refused$/);
   });
 
   test("--out naming a directory is refused before any request", async () => {
     const dir = folder();
-    const line = errorLine(await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl?dir"), TRACE_SHA256), "--out", dir]));
+    const line = errorLine(
+      await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl?dir"), TRACE_SHA256), "--out", dir]),
+    );
     assert.equal(line, `error: --out ${dir}: is a directory; give a file path`);
     assert.equal(server.requests.get("/trace.jsonl?dir"), undefined);
   });
 
-  test("--out naming a FIFO is refused without reading from it", { skip: spawnSync("mkfifo", ["--version"]).error !== undefined }, async () => {
-    const fifo = join(folder(), "trace.jsonl");
-    assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
-    const line = errorLine(await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), TRACE_SHA256), "--out", fifo]));
-    assert.equal(line, `error: --out ${fifo}: is not a regular file (a pipe or a device?); give a file path`);
-  });
+  test(
+    "--out naming a FIFO is refused without reading from it",
+    { skip: spawnSync("mkfifo", ["--version"]).error !== undefined },
+    async () => {
+      const fifo = join(folder(), "trace.jsonl");
+      assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
+      const line = errorLine(
+        await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), TRACE_SHA256), "--out", fifo]),
+      );
+      assert.equal(line, `error: --out ${fifo}: is not a regular file (a pipe or a device?); give a file path`);
+    },
+  );
 
   test("--out in a folder that does not exist yet creates it", async () => {
     const out = join(folder(), "a", "b", "trace.jsonl");
@@ -179,7 +211,16 @@ describe("trace fetch", () => {
   test("--out under a file is one error line", async () => {
     const file = join(folder(), "not-a-folder");
     writeFileSync(file, "");
-    const line = errorLine(await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), TRACE_SHA256), "--out", join(file, "trace.jsonl")]));
+    const line = errorLine(
+      await runCliAsync([
+        "trace",
+        "fetch",
+        "--config-file",
+        stackFile(url("/trace.jsonl"), TRACE_SHA256),
+        "--out",
+        join(file, "trace.jsonl"),
+      ]),
+    );
     assert.match(line, /^error: --out .*: cannot (look at it|make the folder .*) \(a part of the path is a file, not a /);
   });
 });
@@ -187,9 +228,21 @@ describe("trace fetch", () => {
 describe("an interrupted trace fetch", () => {
   test("leaves no partial download behind", async () => {
     const dir = folder();
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, "cli", "launch.js"), "trace", "fetch", "--config-file", stackFile(url("/silent"), TRACE_SHA256), "--out", join(dir, "trace.jsonl")], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(PROJECT_ROOT, "cli", "launch.js"),
+        "trace",
+        "fetch",
+        "--config-file",
+        stackFile(url("/silent"), TRACE_SHA256),
+        "--out",
+        join(dir, "trace.jsonl"),
+      ],
+      {
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
     let stderr = "";
     const ended = once(child, "close");
     // The download has begun, and its partial file exists, once the command says so.
@@ -223,7 +276,10 @@ describe("the trace fetch takes the trace the benchmark Job replays", () => {
   });
 
   test("with --config-file, the file's own", () => {
-    assert.deepEqual(traceSource({ configFile: stackFile("http://127.0.0.1:1/t.jsonl", OTHER_SHA256) }), { url: "http://127.0.0.1:1/t.jsonl", sha256: OTHER_SHA256 });
+    assert.deepEqual(traceSource({ configFile: stackFile("http://127.0.0.1:1/t.jsonl", OTHER_SHA256) }), {
+      url: "http://127.0.0.1:1/t.jsonl",
+      sha256: OTHER_SHA256,
+    });
   });
 });
 
@@ -232,7 +288,10 @@ describe("a download is bounded", () => {
   async function refusal(path: string, limits = small): Promise<{ message: string; left: string[] }> {
     const dir = folder();
     const lines: string[] = [];
-    const error = await fetchTrace({ url: url(path), sha256: TRACE_SHA256 }, join(dir, "trace.jsonl"), { limits, log: (line) => lines.push(line) }).then(
+    const error = await fetchTrace({ url: url(path), sha256: TRACE_SHA256 }, join(dir, "trace.jsonl"), {
+      limits,
+      log: (line) => lines.push(line),
+    }).then(
       () => assert.fail("the download succeeded"),
       (error: unknown) => error,
     );
@@ -243,7 +302,10 @@ describe("a download is bounded", () => {
 
   test("by the idle timeout, against a server that accepts the request and never answers", async () => {
     const { message, left } = await refusal("/silent");
-    assert.equal(message, `cannot download the trace from ${url("/silent")}: ${server.origin.slice("http://".length)} sent nothing for 200 ms`);
+    assert.equal(
+      message,
+      `cannot download the trace from ${url("/silent")}: ${server.origin.slice("http://".length)} sent nothing for 200 ms`,
+    );
     assert.deepEqual(left, []);
   });
 

@@ -50,9 +50,25 @@ describe("trace stats", () => {
     const result = runCli(["trace", "stats", traceFile(FOUR_REQUESTS), "--json"]);
     assert.equal(result.status, 0, result.stderr);
     const stats = JSON.parse(result.stdout);
-    assert.deepEqual(Object.keys(stats), ["requests", "durationSeconds", "requestRate", "inputTokensPerSecond", "inputLength", "outputLength", "blocks"]);
+    assert.deepEqual(Object.keys(stats), [
+      "requests",
+      "durationSeconds",
+      "requestRate",
+      "inputTokensPerSecond",
+      "inputLength",
+      "outputLength",
+      "blocks",
+    ]);
     assert.deepEqual(Object.keys(stats.inputLength), ["avg", "min", "max"]);
-    assert.deepEqual(Object.keys(stats.blocks), ["unique", "reused", "reusedFraction", "references", "repeats", "cacheEfficiency", "countMismatches"]);
+    assert.deepEqual(Object.keys(stats.blocks), [
+      "unique",
+      "reused",
+      "reusedFraction",
+      "references",
+      "repeats",
+      "cacheEfficiency",
+      "countMismatches",
+    ]);
   });
 
   test("the table has thousands separators and percentages", () => {
@@ -64,10 +80,17 @@ describe("trace stats", () => {
   });
 
   test("a bad line is an error that names its line number", () => {
-    const path = traceFile([FOUR_REQUESTS[0], '{"timestamp": 5, "input_length": -3, "output_length": 1, "hash_ids": []}', FOUR_REQUESTS[1]]);
+    const path = traceFile([
+      FOUR_REQUESTS[0],
+      '{"timestamp": 5, "input_length": -3, "output_length": 1, "hash_ids": []}',
+      FOUR_REQUESTS[1],
+    ]);
     const result = runCli(["trace", "stats", path]);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /error: .*trace\.jsonl, line 2: input_length: Too small: expected number to be >=0 \(use --skip-invalid to skip such lines\)/);
+    assert.match(
+      result.stderr,
+      /error: .*trace\.jsonl, line 2: input_length: Too small: expected number to be >=0 \(use --skip-invalid to skip such lines\)/,
+    );
     assert.doesNotMatch(result.stderr, STACK_TRACE);
     const badId = runCli(["trace", "stats", traceFile([{ ...FOUR_REQUESTS[0], hash_ids: [1, 2.5] }])]);
     assert.match(badId.stderr, /line 1: hash_ids\.1: .*expected int/);
@@ -105,7 +128,10 @@ describe("trace stats", () => {
   test("requests whose hash ids are not one per 512-token block are counted, and the table warns of them", () => {
     const result = runCli(["trace", "stats", traceFile(FOUR_REQUESTS)]);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /\nwarning: 2 of 4 request\(s\) have a number of hash_ids other than ceil\(input_length \/ 512\), one per 512-token block; .*\n$/);
+    assert.match(
+      result.stdout,
+      /\nwarning: 2 of 4 request\(s\) have a number of hash_ids other than ceil\(input_length \/ 512\), one per 512-token block; .*\n$/,
+    );
     const exact = [
       { timestamp: 0, input_length: 512, output_length: 1, hash_ids: [1] },
       { timestamp: 1, input_length: 513, output_length: 1, hash_ids: [1, 2] },

@@ -45,7 +45,7 @@ function fdSink(fd: number): Writable {
   return new Writable({
     write(chunk: Buffer, _encoding, done) {
       try {
-        for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset);
+        for (let offset = 0; offset < chunk.length;) offset += writeSync(fd, chunk, offset);
         done();
       } catch (error) {
         done(error as Error);
@@ -78,7 +78,9 @@ export async function fetchTrace(source: TraceSource, out: string, options: Fetc
       log(`reusing the verified trace at ${out} (sha256 ${digest})`);
       return "reused";
     }
-    log(`${out} has sha256 ${digest}, not ${source.sha256}: downloading the trace again; the file is replaced only once the new copy is verified`);
+    log(
+      `${out} has sha256 ${digest}, not ${source.sha256}: downloading the trace again; the file is replaced only once the new copy is verified`,
+    );
   }
 
   const folder = dirname(out);
@@ -108,7 +110,8 @@ export async function fetchTrace(source: TraceSource, out: string, options: Fetc
     try {
       downloaded = await download(source.url, fdSink(fd), options.limits ?? TRACE_DOWNLOAD_LIMITS);
     } catch (error) {
-      if (error instanceof DownloadError) throw new UserError(`cannot download the trace from ${source.url}: ${error.message}${untouched(existing, out)}`);
+      if (error instanceof DownloadError)
+        throw new UserError(`cannot download the trace from ${source.url}: ${error.message}${untouched(existing, out)}`);
       throw error;
     }
     if (downloaded.sha256 !== source.sha256) {

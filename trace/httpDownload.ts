@@ -44,7 +44,8 @@ function networkProblem(error: unknown, url: URL): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "ECONNREFUSED") return `cannot connect to ${url.host}: connection refused`;
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `cannot resolve the host name ${url.hostname}`;
-  if (code === "ECONNRESET" || code === "ECONNABORTED" || code === "ERR_STREAM_PREMATURE_CLOSE") return `the connection to ${url.host} was closed before the whole trace arrived`;
+  if (code === "ECONNRESET" || code === "ECONNABORTED" || code === "ERR_STREAM_PREMATURE_CLOSE")
+    return `the connection to ${url.host} was closed before the whole trace arrived`;
   if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return `cannot reach ${url.host} (${code})`;
   return (error as Error).message || String(error);
 }
@@ -54,7 +55,11 @@ function get(url: URL, limits: DownloadLimits, signal: AbortSignal, onIdle: () =
   return new Promise((resolve, reject) => {
     const client = url.protocol === "https:" ? https : http;
     // Identity encoding: the bytes hashed are the bytes of the file, as the pinned sha256 was taken.
-    const request = client.get(url, { headers: { "accept-encoding": "identity", "user-agent": "dynamo-bench" }, timeout: limits.idleTimeoutMs, signal });
+    const request = client.get(url, {
+      headers: { "accept-encoding": "identity", "user-agent": "dynamo-bench" },
+      timeout: limits.idleTimeoutMs,
+      signal,
+    });
     // The socket's timeout covers the connection, the wait for the answer and every pause in the body.
     request.on("timeout", () => {
       onIdle();
@@ -83,9 +88,11 @@ export async function download(url: string, sink: Writable, limits: DownloadLimi
         response.destroy();
         const location = response.headers.location;
         if (!location) throw new DownloadError(`${current.href} answered ${status} (a redirect) with no Location header`);
-        if (redirects >= limits.maxRedirects) throw new DownloadError(`more than ${limits.maxRedirects} redirects, the last to ${location}`);
+        if (redirects >= limits.maxRedirects)
+          throw new DownloadError(`more than ${limits.maxRedirects} redirects, the last to ${location}`);
         const next = new URL(location, current);
-        if (next.protocol !== "http:" && next.protocol !== "https:") throw new DownloadError(`redirected to ${next.href}, which is not an http(s) URL`);
+        if (next.protocol !== "http:" && next.protocol !== "https:")
+          throw new DownloadError(`redirected to ${next.href}, which is not an http(s) URL`);
         current = next;
         continue;
       }

@@ -60,12 +60,18 @@ export async function forEachTraceRequest(
   const why = notARegularFile(path);
   if (why) throw new TraceError(`${path}: ${why}`);
   const read: TraceRead = { requests: 0, skippedLines: [] };
-  read.requests = await forEachValidLine(path, traceRequest, visit, (line, lineNumber) => {
-    if (!options.skipInvalid) {
-      throw new TraceError(`${path}, line ${lineNumber}: ${problem(line)} (use --skip-invalid to skip such lines)`);
-    }
-    read.skippedLines.push(lineNumber);
-  }, { maxLineBytes: MAX_TRACE_LINE_BYTES });
+  read.requests = await forEachValidLine(
+    path,
+    traceRequest,
+    visit,
+    (line, lineNumber) => {
+      if (!options.skipInvalid) {
+        throw new TraceError(`${path}, line ${lineNumber}: ${problem(line)} (use --skip-invalid to skip such lines)`);
+      }
+      read.skippedLines.push(lineNumber);
+    },
+    { maxLineBytes: MAX_TRACE_LINE_BYTES },
+  );
   if (read.requests === 0) throw new TraceError(`${path}: the trace has no requests`);
   return read;
 }

@@ -52,7 +52,12 @@ export function invalidValues(objects: KubernetesObject[], config: StackConfig):
   return problems;
 }
 
-function walk(value: unknown, path: (string | number)[], visit: (path: (string | number)[], value: unknown, parent: unknown) => void, parent?: unknown): void {
+function walk(
+  value: unknown,
+  path: (string | number)[],
+  visit: (path: (string | number)[], value: unknown, parent: unknown) => void,
+  parent?: unknown,
+): void {
   if (path.length > 0) visit(path, value, parent);
   if (Array.isArray(value)) value.forEach((item, index) => walk(item, [...path, index], visit, value));
   else if (typeof value === "object" && value !== null) {

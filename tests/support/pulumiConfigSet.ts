@@ -44,7 +44,20 @@ function coerce(text: string): Value {
   return text;
 }
 
-const PARSE_BOOL: Record<string, boolean> = { "1": true, t: true, T: true, TRUE: true, true: true, True: true, "0": false, f: false, F: false, FALSE: false, false: false, False: false };
+const PARSE_BOOL: Record<string, boolean> = {
+  "1": true,
+  t: true,
+  T: true,
+  TRUE: true,
+  true: true,
+  True: true,
+  "0": false,
+  f: false,
+  F: false,
+  FALSE: false,
+  false: false,
+  False: false,
+};
 
 function typed(text: string, type: string): Value {
   switch (type) {
@@ -130,7 +143,8 @@ export function configSet(stored: StoredConfig, command: ConfigSetCommand): Stor
     const next = segments[i + 1];
     if (container[segment] === undefined) container[segment] = typeof next === "number" ? [] : {};
     const child = container[segment];
-    if (typeof child !== "object" || child === null || isSecure(child)) throw new Error(`${segments.slice(0, i + 1).join(".")}: expected a map`);
+    if (typeof child !== "object" || child === null || isSecure(child))
+      throw new Error(`${segments.slice(0, i + 1).join(".")}: expected a map`);
     container = child as Record<string | number, Value>;
   }
   container[segments[segments.length - 1]] = value;

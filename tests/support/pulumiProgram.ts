@@ -49,7 +49,8 @@ const originalRegisterResource = MockMonitor.prototype.registerResource;
 /** Drops the project's own modules (not its dependencies') from Node's cache, so that index.ts runs anew. */
 function forgetProjectModules(): void {
   for (const path of Object.keys(require.cache)) {
-    if (path.startsWith(PROJECT_ROOT) && !path.includes(`${sep}node_modules${sep}`) && !path.includes(`${sep}tests${sep}`)) delete require.cache[path];
+    if (path.startsWith(PROJECT_ROOT) && !path.includes(`${sep}node_modules${sep}`) && !path.includes(`${sep}tests${sep}`))
+      delete require.cache[path];
   }
 }
 
@@ -122,6 +123,7 @@ export async function runProgram(stack: string, options: ProgramOptions = {}): P
   try {
     // The program runs as its module loads, after the mocks are in place; a fresh load runs it again.
     forgetProjectModules();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh require() runs the program again; import() would be cached
     program = require("../../index");
   } catch (error) {
     await pulumi.runtime.disconnect();

@@ -19,10 +19,7 @@ export function random(seed: number): () => number {
  * as Mooncake's do: a block id stands for its whole prefix, so a repeated id repeats its prefix.
  * Deterministic for a seed.
  */
-export function* conversationTrace(
-  requests: number,
-  { seed = 7, firstBlockId = 0, maxBlocksPerTurn = 16 } = {},
-): Generator<TraceRequest> {
+export function* conversationTrace(requests: number, { seed = 7, firstBlockId = 0, maxBlocksPerTurn = 16 } = {}): Generator<TraceRequest> {
   const next = random(seed);
   let nextBlock = firstBlockId;
   const systemPrompts = Array.from({ length: 8 }, () => Array.from({ length: 1 + Math.floor(next() * 4) }, () => nextBlock++));
