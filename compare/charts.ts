@@ -1,4 +1,4 @@
-import type { MetricSummary } from "../summary/runSummary";
+import type { MetricSummary } from "../summary/resultsSchema";
 import { formatValue } from "../summary/numbers";
 import { svgChart } from "../charts/svgChart";
 import { CDF_POINTS, type RequestCdf } from "./requestCdf";

@@ -1,4 +1,5 @@
-import { SummaryError, type RunSummary, type SummaryMetric } from "../summary/runSummary";
+import { SummaryError } from "../summary/runSummary";
+import type { RunSummary, SummaryMetric } from "../summary/resultsSchema";
 import type { RunInput } from "./runInput";
 
 export const COMPARED_METRICS: SummaryMetric[] = ["time_to_first_token", "inter_token_latency", "request_latency"];

@@ -1,7 +1,8 @@
 import { entryAt, notASearchableDirectory, readRegularFile } from "../regularFile";
 import { join } from "node:path";
 import { AGGREGATE_FILE, aiperfFileAt, RECORDS_FILE } from "../summary/aiperfFiles";
-import { summarizeRun, SummaryError, type RunSummary } from "../summary/runSummary";
+import { summarizeRun, SummaryError } from "../summary/runSummary";
+import type { RunSummary } from "../summary/resultsSchema";
 import { MAX_SUMMARY_JSON_BYTES, parseSummaryJson } from "../summary/summarySchema";
 import { SUMMARY_JSON } from "../summary/summaryFiles";
 import type { Slos } from "../summary/goodput";

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../projectRoot";
 import { AGGREGATE_FILE, RECORDS_FILE } from "../summary/aiperfFiles";
-import { SUMMARY_METRICS } from "../summary/runSummary";
+import { SUMMARY_METRICS } from "../summary/resultsSchema";
 import { describe } from "../summary/statistics";
 
 export const SAMPLE_MARKER =

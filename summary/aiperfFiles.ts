@@ -4,6 +4,7 @@ import { forEachValidLine } from "./jsonLines";
 import * as z from "zod/mini";
 import { UserError } from "../userError";
 import { firstIssue } from "../zodMessages";
+import { STAT_KEYS, type StatKey } from "./metricChecks";
 
 /** The files aiperf writes into its --artifact-dir. */
 export const AGGREGATE_FILE = "profile_export_aiperf.json";
@@ -31,22 +32,8 @@ export const requestRecord = z.compile(
 );
 export type RequestRecord = z.infer<typeof requestRecord>;
 
-const aggregateMetric = z.object({
-  unit: z.string(),
-  avg: nullishNumber,
-  min: nullishNumber,
-  max: nullishNumber,
-  std: nullishNumber,
-  p1: nullishNumber,
-  p5: nullishNumber,
-  p10: nullishNumber,
-  p25: nullishNumber,
-  p50: nullishNumber,
-  p75: nullishNumber,
-  p90: nullishNumber,
-  p95: nullishNumber,
-  p99: nullishNumber,
-});
+const aggregateStatistics = Object.fromEntries(STAT_KEYS.map((key) => [key, nullishNumber])) as Record<StatKey, typeof nullishNumber>;
+const aggregateMetric = z.object({ unit: z.string(), ...aggregateStatistics });
 export type AggregateMetric = z.infer<typeof aggregateMetric>;
 
 /** profile_export_aiperf.json: every metric tag at the top level, beside run information. */

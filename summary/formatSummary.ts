@@ -1,4 +1,5 @@
-import { SUMMARY_METRICS, type RunSummary, type SummaryMetric, type SummaryProvenance } from "./runSummary";
+import type { SummaryProvenance } from "./runSummary";
+import { SUMMARY_METRICS, type RunSummary, type SummaryMetric } from "./resultsSchema";
 import { formatCount, formatPercent, formatValue } from "./numbers";
 import { sloCondition } from "./goodput";
 import { markdownTable, textTable, type Table } from "./table";

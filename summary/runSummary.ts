@@ -3,40 +3,19 @@ import { forEachRecord, readAggregate, RECORDS_FILE, type AggregateMetric, type 
 import { MAX_LINE_BYTES } from "./jsonLines";
 import { describe } from "./statistics";
 import { meetsSlo, type Slos } from "./goodput";
-import { STAT_KEYS, statisticsProblem, type StatKey } from "./metricChecks";
+import { STAT_KEYS, statisticsProblem } from "./metricChecks";
+import {
+  parseRunSummary,
+  SCHEMA_VERSION,
+  SUMMARY_METRICS,
+  type ImplausibleRecords,
+  type MetricSummary,
+  type RunSummary,
+  type SummaryMetric,
+} from "./resultsSchema";
 import { UserError } from "../userError";
 
-export const SUMMARY_METRICS = [
-  "time_to_first_token",
-  "inter_token_latency",
-  "request_latency",
-  "input_sequence_length",
-  "output_sequence_length",
-] as const;
-export type SummaryMetric = (typeof SUMMARY_METRICS)[number];
-
-export type MetricSummary = { unit: string } & Record<StatKey, number | null>;
-
-/** Records that cannot be a real measurement: left out of every figure, and counted here. */
-export interface ImplausibleRecords {
-  /** The same request id as an earlier record. */
-  duplicate: number;
-  /** A request start or end that is no time in this century. */
-  badTimestamp: number;
-  /** request_end_ns before request_start_ns. */
-  endBeforeStart: number;
-  /** A time or a token count below zero. */
-  negativeValue: number;
-  /** A metric in a unit that neither matches the run's other records nor converts to it. */
-  unitMismatch: number;
-  // The two below are absent from summary.json files written before they were counted.
-  /** A time that is no finite number once in ms (1e306 s). A literal 1e309 fails the record's schema: a skipped line. */
-  notFinite?: number;
-  /** A time to first token or an inter-token latency longer than the request's own latency. */
-  longerThanRequest?: number;
-}
-
-export const NO_IMPLAUSIBLE_RECORDS: Required<ImplausibleRecords> = {
+export const NO_IMPLAUSIBLE_RECORDS: ImplausibleRecords = {
   duplicate: 0,
   badTimestamp: 0,
   endBeforeStart: 0,
@@ -45,16 +24,6 @@ export const NO_IMPLAUSIBLE_RECORDS: Required<ImplausibleRecords> = {
   notFinite: 0,
   longerThanRequest: 0,
 };
-
-/** One run, in the shape `summarize --json` prints. */
-export interface RunSummary {
-  requests: { total: number; succeeded: number; failed: number; skippedLines: number; implausible?: ImplausibleRecords };
-  /** First request start to last request end. */
-  durationSeconds: number | null;
-  metrics: Record<SummaryMetric, MetricSummary | null>;
-  /** Counted from the per-request records; null without them, since aiperf's own count used its own SLOs. */
-  goodput: { slos: Slos; goodRequests: number | null; fraction: number | null };
-}
 
 /** How a summary was made, for the human form. */
 export interface SummaryProvenance {
@@ -211,12 +180,6 @@ class RecordTally {
   }
 }
 
-/**
- * Summarizes one aiperf artifact directory. Metrics come from aiperf's own aggregate when it is
- * there, and are computed from the records otherwise (a run that died writes no aggregate, and
- * aiperf's aggregate counts records that cannot be real measurements); counts, duration and
- * goodput come from the records whenever they exist.
- */
 /** Why a run with records has no requests: its lines were skipped. */
 function skippedNote(read: RecordsRead | undefined): string {
   const skipped = read?.skippedLines ?? [];
@@ -225,6 +188,13 @@ function skippedNote(read: RecordsRead | undefined): string {
   return ` (${RECORDS_FILE}: ${skipped.length} line(s) skipped as truncated, invalid or longer than ${MAX_LINE_BYTES / 2 ** 20} MiB: line ${shown})`;
 }
 
+/**
+ * Summarizes one aiperf artifact directory. Metrics come from aiperf's own aggregate when it is
+ * there, and are computed from the records otherwise (a run that died writes no aggregate, and
+ * aiperf's aggregate counts records that cannot be real measurements); counts, duration and
+ * goodput come from the records whenever they exist. The summary is checked against the results
+ * schema before anyone sees it.
+ */
 export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: RunSummary; provenance: SummaryProvenance }> {
   const notDirectory = notASearchableDirectory(dir);
   if (notDirectory) throw new SummaryError(`${dir}: ${notDirectory}`);
@@ -276,13 +246,16 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
   }
   if (requests.total === 0 && implausible === 0) throw new SummaryError(`${dir}: the run has no requests${skippedNote(read)}`);
 
+  const checked = parseRunSummary({
+    schemaVersion: SCHEMA_VERSION,
+    requests,
+    durationSeconds,
+    metrics,
+    goodput: { slos, goodRequests, fraction: goodRequests === null || requests.total === 0 ? null : goodRequests / requests.total },
+  });
+  if ("problem" in checked) throw new SummaryError(`${dir}: the summary of this run would not be valid: ${checked.problem}`);
   return {
-    summary: {
-      requests,
-      durationSeconds,
-      metrics,
-      goodput: { slos, goodRequests, fraction: goodRequests === null || requests.total === 0 ? null : goodRequests / requests.total },
-    },
+    summary: checked.summary,
     provenance: {
       metricsFrom:
         fromRecords === 0

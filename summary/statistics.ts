@@ -1,20 +1,9 @@
+import type { StatKey } from "./metricChecks";
+
 export const PERCENTILES = [1, 5, 10, 25, 50, 75, 90, 95, 99] as const;
 
-export interface Distribution {
-  avg: number;
-  min: number;
-  max: number;
-  std: number;
-  p1: number;
-  p5: number;
-  p10: number;
-  p25: number;
-  p50: number;
-  p75: number;
-  p90: number;
-  p95: number;
-  p99: number;
-}
+/** Every statistic of the results schema, all known. */
+export type Distribution = Record<StatKey, number>;
 
 /** The p-th percentile of sorted values, interpolated linearly between ranks: numpy's default, as aiperf uses. */
 export function percentile(sorted: ArrayLike<number>, p: number): number {

@@ -1,7 +1,8 @@
 import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { describeFileError } from "../fileErrors";
-import { SummaryError, type RunSummary, type SummaryProvenance } from "./runSummary";
+import { SummaryError, type SummaryProvenance } from "./runSummary";
+import type { RunSummary } from "./resultsSchema";
 import { summaryMarkdown } from "./formatSummary";
 
 export const SUMMARY_JSON = "summary.json";

@@ -140,7 +140,7 @@ describe("compare", () => {
   test("mistakes exit 1 with a message naming the directory, and no stack trace", () => {
     const empty = mkdtempSync(join(tmpdir(), "dynamo-bench-empty-"));
     const corrupt = mkdtempSync(join(tmpdir(), "dynamo-bench-corrupt-"));
-    writeFileSync(join(corrupt, "summary.json"), JSON.stringify({ requests: {} }));
+    writeFileSync(join(corrupt, "summary.json"), JSON.stringify({ schemaVersion: 1, requests: {} }));
     for (const [dir, message] of [
       ["/nonexistent/run", /\/nonexistent\/run: no such directory/],
       [empty, /holds neither aiperf's artifacts nor a summary\.json/],
@@ -524,13 +524,30 @@ describe("compare: summary.json figures no run can give", () => {
     assert.equal(result.status, 0, result.stderr);
   });
 
-  test("a summary.json written before the newer implausible counts existed is still read", () => {
-    const summary = summaryOf();
-    const { notFinite, longerThanRequest, ...older } = summary.requests.implausible;
-    assert.deepEqual([notFinite, longerThanRequest], [0, 0]);
-    const result = compareWith(JSON.stringify({ ...summary, requests: { ...summary.requests, implausible: older } }));
-    assert.equal(result.status, 0, result.stderr);
-  });
+  const versions: [string, (summary: any) => unknown, RegExp][] = [
+    [
+      "with no schemaVersion, as written before results were versioned",
+      (summary) => ({ ...summary, schemaVersion: undefined }),
+      /summary\.json: it has no schemaVersion: .*; summarize the run's artifacts again with this version \(npx dynamo-bench summarize <artifact-dir> --write\)\n$/,
+    ],
+    [
+      "with a newer schemaVersion",
+      (summary) => ({ ...summary, schemaVersion: 2 }),
+      /summary\.json: its schemaVersion is 2, newer than the 1 this dynamo-bench reads: update dynamo-bench\n$/,
+    ],
+    [
+      "with an older schemaVersion",
+      (summary) => ({ ...summary, schemaVersion: 0 }),
+      /summary\.json: its schemaVersion is 0, older than the 1 this dynamo-bench reads; summarize the run's artifacts again/,
+    ],
+  ];
+  for (const [name, edit, message] of versions) {
+    test(`a summary.json ${name} is refused, saying what to do`, () => {
+      const result = compareWith(JSON.stringify(edit(summaryOf())));
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, message);
+    });
+  }
 });
 
 describe("compare: directories and files that are not what they seem", () => {

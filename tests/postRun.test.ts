@@ -129,7 +129,7 @@ describe("a log that holds no valid summary is reported and kept apart, where no
     "no markers": ["aiperf crashed before the summary\n", /the summary container printed no summary/],
     "summary.json that is not JSON": [logWithSummaryJson('{"requests": {"total": 6,\n'), /its summary\.json is not JSON/],
     "summary.json of another shape": [
-      logWithSummaryJson('{"requests": {"total": "six"}}\n'),
+      logWithSummaryJson('{"schemaVersion": 1, "requests": {"total": "six"}}\n'),
       /its summary\.json is not a dynamo-bench summary \(requests\.total: .*number/,
     ],
   };
@@ -181,7 +181,7 @@ describe("saved runs are never written over", () => {
     writeFileSync(join(results, "agg", "aaaaaaaa", "summary.json"), "[]");
     const { ok, printed } = await collect(results, reader(FASTER_LOG), "disagg", "disagg", "bbbbbbbb");
     assert.equal(ok, true);
-    assert.match(printed, /Not compared with .*agg\/aaaaaaaa: .*not a dynamo-bench summary/);
+    assert.match(printed, /Not compared with .*agg\/aaaaaaaa: .*not a dynamo-bench summary \(not a JSON object\)/);
     assert.ok(existsSync(join(results, "disagg", "bbbbbbbb", "summary.json")));
   });
 });
