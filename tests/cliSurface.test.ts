@@ -8,8 +8,8 @@ import yaml from "js-yaml";
 import { PROJECT_ROOT } from "../cli/stackFiles";
 import { runCli, STACK_TRACE } from "./support/cli";
 import { conversationTrace, traceFile } from "./support/traceFixtures";
+import { README } from "./support/docs";
 
-const README = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
 const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string };
 
 /** Runs a command line through bash in the project's root, as a user types it after `npm ci`. */

@@ -1,14 +1,12 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { configKeys, type ConfigKey } from "../config/configKeys";
 import { parseStackConfig } from "../config/stackConfig";
 import { VARIANTS, type Variant } from "../config/schema";
 import type { FieldKind } from "../config/fields";
-import { PROJECT_ROOT } from "../cli/stackFiles";
 import { configSet, type ConfigSetCommand, type StoredConfig } from "./support/pulumiConfigSet";
 import { readBothWays, stackFileDir, type Reading } from "./support/bothPaths";
+import { docPage } from "./support/docs";
 
 const { dir, cleanup } = stackFileDir();
 after(cleanup);
@@ -114,9 +112,9 @@ describe("forms a key does not take are refused, naming the key", () => {
   }
 });
 
-describe("the README's table of forms", () => {
-  const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("### The forms each key takes"));
+describe("the documented table of forms (docs/configuration.md)", () => {
+  const page = docPage("configuration.md");
+  const section = page.slice(page.indexOf("## The forms each key takes"));
   const rows = section
     .split("\n")
     .slice(1)

@@ -12,6 +12,7 @@ import { readBothWays, stackFileDir, type Reading } from "./support/bothPaths";
 import { MOCK_RUN_ID, runProgram, type ProgramRun } from "./support/pulumiProgram";
 import { named, ofType, only, plain, TYPES } from "./support/resourceGraph";
 import { SCRIPTS } from "./support/clusterScripts";
+import { ALL_DOCS } from "./support/docs";
 
 const { dir, cleanup } = stackFileDir();
 after(cleanup);
@@ -77,10 +78,8 @@ describe("render and pulumi up read the same stack file alike", () => {
   });
 });
 
-/** Every `pulumi config set -s <stack> …` the README shows, exactly as written. */
-const README_COMMANDS = [...readFileSync(join(PROJECT_ROOT, "README.md"), "utf8").matchAll(/(?:^|`)(pulumi config set -s [^`\n]+)/gm)].map(
-  (match) => match[1],
-);
+/** Every `pulumi config set -s <stack> …` the README and docs/ show, exactly as written. */
+const README_COMMANDS = [...ALL_DOCS.matchAll(/(?:^|`)(pulumi config set -s [^`\n]+)/gm)].map((match) => match[1]);
 
 describe("the README's config commands, stored as the Pulumi CLI stores them", () => {
   test("include the re-run, smoke-run, cleanup and token commands", () => {

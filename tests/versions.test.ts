@@ -1,12 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PINS, MOONCAKE_CONVERSATION_TRACE } from "../config/versions";
 import { parseStackConfig } from "../config/stackConfig";
 import { stackConfigFromFile } from "../config/stackFile";
 import { PROJECT_ROOT } from "../cli/stackFiles";
 import type { StackConfig } from "../config/schema";
+import { docPage } from "./support/docs";
 
 /** Where each pin lands in a stack's config. */
 function pinsOf(config: StackConfig): Record<keyof typeof PINS, string> {
@@ -33,9 +33,9 @@ for (const variant of ["agg", "disagg"] as const) {
   });
 }
 
-test("the README's table of pinned versions is config/versions.ts", () => {
-  const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("### Pinned versions"), readme.indexOf("### Names and values Kubernetes accepts"));
+test("the documented table of pinned versions (docs/configuration.md) is config/versions.ts", () => {
+  const page = docPage("configuration.md");
+  const section = page.slice(page.indexOf("## Pinned versions"), page.indexOf("## Names and values Kubernetes accepts"));
   const rows = Object.fromEntries([...section.matchAll(/^\| `(\w+)` \| `([^`]+)` \|/gm)].map(([, key, value]) => [key, value]));
   assert.deepEqual(rows, PINS);
 });
