@@ -13,7 +13,7 @@ export function bundleIdentity(bundle: string): string {
 
 const IDENTITY = /^<bundle sha256:([0-9a-f]{64}), (\d+ KB), built from summary\/ by npm run build>$/;
 
-/** A bundle identity as a diff shows it, `sha256:4f1173aa994d… (75 KB)`; undefined for other text. */
+/** A bundle identity as a diff shows it, `sha256:4f1173aa994d… (80 KB)`; undefined for other text. */
 export function shortBundleIdentity(text: string): string | undefined {
   const match = IDENTITY.exec(text);
   return match ? `sha256:${match[1].slice(0, 12)}… (${match[2]})` : undefined;
@@ -21,7 +21,7 @@ export function shortBundleIdentity(text: string): string | undefined {
 
 /**
  * An object as the committed render shows it for review: the same, except that the minified
- * summarizer bundle, 75 KB on two lines that no diff can show, appears by identity. What is
+ * summarizer bundle, some 80 KB on two lines that no diff can show, appears by identity. What is
  * applied carries the bundle itself.
  */
 export function reviewForm(object: KubernetesObject): KubernetesObject {
