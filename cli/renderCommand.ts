@@ -1,9 +1,10 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { shellCommand } from "../builders/shellCommands";
 import { UserError } from "../userError";
 import { multiDocumentYaml, renderStack, staleManifests, writeManifests } from "./render";
 import { availableStacks, committedManifestsDir, PROJECT_ROOT, stackFilePath } from "./stackFiles";
+import { buildSummaryBundle, SUMMARY_BUNDLE_PATH } from "../scripts/build-summary-bundle";
 
 export interface RenderOptions {
   stack?: string;
@@ -12,7 +13,20 @@ export interface RenderOptions {
   check?: boolean;
 }
 
+/**
+ * The committed manifests show the summarizer bundle by its digest, which is only worth checking
+ * if the bundle itself is what summary/ builds to.
+ */
+function assertBundleFresh(): void {
+  if (readFileSync(SUMMARY_BUNDLE_PATH, "utf8") === buildSummaryBundle()) return;
+  throw new UserError(
+    `${shownPath(SUMMARY_BUNDLE_PATH)} is stale: summary/ changed since it was built. ` +
+      "Rebuild it with npm run build, then refresh the manifests with npx dynamo-bench render -s <stack> --out manifests/<stack>",
+  );
+}
+
 export function renderCommand(options: RenderOptions): void {
+  if (options.check) assertBundleFresh();
   if (options.check && options.stack === undefined && options.configFile === undefined) {
     if (options.out !== undefined)
       throw new UserError("--check --out: give -s or --config-file, to say which stack the directory should hold");

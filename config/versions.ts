@@ -1,6 +1,6 @@
 /**
- * Every version the stack pins, in one place. The schema's defaults are these; the README states
- * them, and a test checks that it does. Change a pin here, then refresh the committed manifests.
+ * Every version the stack pins, in one place. The schema's defaults are these; docs/configuration.md
+ * states them, and a test checks that it does. Change a pin here, then refresh the committed manifests.
  */
 export const PINS = {
   /** Dynamo's vLLM runtime, as the recipe deploys it (frontend and workers). */

@@ -100,6 +100,11 @@ export function parseRunSummary(value: unknown): { summary: RunSummary } | { pro
   if (typeof value !== "object" || value === null || Array.isArray(value))
     return { problem: "not a dynamo-bench summary (not a JSON object)" };
   const version = (value as { schemaVersion?: unknown }).schemaVersion;
+  if (version !== undefined && !Number.isSafeInteger(version)) {
+    return {
+      problem: `its schemaVersion is ${JSON.stringify(version)}, not a whole number such as ${SCHEMA_VERSION}: not a dynamo-bench summary`,
+    };
+  }
   const again = "summarize the run's artifacts again with this version (npx dynamo-bench summarize <artifact-dir> --write)";
   if (version === undefined)
     return { problem: `it has no schemaVersion: a dynamo-bench from before results were versioned wrote it; ${again}` };

@@ -536,6 +536,16 @@ describe("compare: summary.json figures no run can give", () => {
       /summary\.json: its schemaVersion is 2, newer than the 1 this dynamo-bench reads: update dynamo-bench\n$/,
     ],
     [
+      'with schemaVersion "1", text rather than a number',
+      (summary) => ({ ...summary, schemaVersion: "1" }),
+      /summary\.json: its schemaVersion is "1", not a whole number such as 1: not a dynamo-bench summary\n$/,
+    ],
+    [
+      "with schemaVersion 1.5",
+      (summary) => ({ ...summary, schemaVersion: 1.5 }),
+      /summary\.json: its schemaVersion is 1\.5, not a whole number such as 1/,
+    ],
+    [
       "with an older schemaVersion",
       (summary) => ({ ...summary, schemaVersion: 0 }),
       /summary\.json: its schemaVersion is 0, older than the 1 this dynamo-bench reads; summarize the run's artifacts again/,
