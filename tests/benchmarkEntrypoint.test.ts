@@ -12,6 +12,7 @@ import { buildStackObjects } from "../builders/stackObjects";
 import { filesFromLog } from "../summary/summaryFiles";
 import { FIVE_REQUESTS, recordLine } from "./support/aiperfArtifacts";
 import { SCRIPTS } from "./support/clusterScripts";
+import { NO_IMPLAUSIBLE_RECORDS } from "../summary/runSummary";
 
 const MODEL = "Qwen/Qwen3-32B";
 const TRACE = '{"timestamp": 0, "input_length": 655, "output_length": 52, "hash_ids": [46, 47]}\n';
@@ -232,15 +233,7 @@ describe("the benchmark Job's entrypoint, run for real against a stub frontend",
       succeeded: 5,
       failed: 1,
       skippedLines: 0,
-      implausible: {
-        duplicate: 0,
-        badTimestamp: 0,
-        endBeforeStart: 0,
-        negativeValue: 0,
-        unitMismatch: 0,
-        notFinite: 0,
-        longerThanRequest: 0,
-      },
+      implausible: NO_IMPLAUSIBLE_RECORDS,
     });
     assert.equal(written.goodput.goodRequests, 3);
     const printed = filesFromLog(result.stdout);

@@ -9,6 +9,7 @@ import { random } from "./support/traceFixtures";
 import { runCli, STACK_TRACE } from "./support/cli";
 import { clipCurve, cdfPoints } from "../compare/charts";
 import { CDF_POINTS, quantilePoints } from "../compare/requestCdf";
+import { symlinkLoop } from "./support/symlinkLoop";
 
 const records = (specs: RequestSpec[]) => specs.map(recordLine).join("\n") + "\n";
 /** The candidate: TTFT 40% lower and ITL 20% lower than the baseline, request by request. */
@@ -289,19 +290,15 @@ describe("compare: runs named by their run.json", () => {
     });
   }
 
-  test(
-    "a FIFO named run.json is not read (it would block), and the run is labelled by its directory",
-    { skip: spawnSync("mkfifo", ["--version"]).error !== undefined },
-    () => {
-      const dir = withRunJson(artifacts, "{}");
-      const fifoDir = mkdtempSync(join(tmpdir(), "dynamo-bench-fifo-"));
-      cpSync(join(dir, "profile_export.jsonl"), join(fifoDir, "profile_export.jsonl"));
-      assert.equal(spawnSync("mkfifo", [join(fifoDir, "run.json")]).status, 0);
-      const json = JSON.parse(runCli(["compare", fifoDir, agg, "--json"]).stdout);
-      assert.equal(json.baseline.label, basename(fifoDir));
-      assert.match(json.notes[0], /run\.json cannot be read \(it is not a regular file/);
-    },
-  );
+  test("a FIFO named run.json is not read (it would block), and the run is labelled by its directory", () => {
+    const dir = withRunJson(artifacts, "{}");
+    const fifoDir = mkdtempSync(join(tmpdir(), "dynamo-bench-fifo-"));
+    cpSync(join(dir, "profile_export.jsonl"), join(fifoDir, "profile_export.jsonl"));
+    assert.equal(spawnSync("mkfifo", [join(fifoDir, "run.json")]).status, 0);
+    const json = JSON.parse(runCli(["compare", fifoDir, agg, "--json"]).stdout);
+    assert.equal(json.baseline.label, basename(fifoDir));
+    assert.match(json.notes[0], /run\.json cannot be read \(it is not a regular file/);
+  });
 
   test("a run.json that is a symbolic link to itself is not followed, and the run is labelled by its directory", () => {
     const dir = withRunJson(artifacts, "{}");
@@ -576,27 +573,17 @@ describe("compare: directories and files that are not what they seem", () => {
 
   const sides: [string, () => string, RegExp][] = [
     ["a regular file", () => join(artifactDir(records(FIVE_REQUESTS)), "profile_export.jsonl"), /: it is a file, not a directory\n$/],
-    [
-      "a symbolic link to itself",
-      () => {
-        const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-loop-")), "run");
-        symlinkSync("run", path);
-        return path;
-      },
-      /: its symbolic links loop\n$/,
-    ],
+    ["a symbolic link to itself", symlinkLoop, /: its symbolic links loop\n$/],
   ];
-  if (spawnSync("mkfifo", ["--version"]).error === undefined) {
-    sides.push([
-      "a FIFO",
-      () => {
-        const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-fifo-")), "run");
-        assert.equal(spawnSync("mkfifo", [path]).status, 0);
-        return path;
-      },
-      /: it is not a directory\n$/,
-    ]);
-  }
+  sides.push([
+    "a FIFO",
+    () => {
+      const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-fifo-")), "run");
+      assert.equal(spawnSync("mkfifo", [path]).status, 0);
+      return path;
+    },
+    /: it is not a directory\n$/,
+  ]);
   for (const [name, path, message] of sides) {
     test(`compare given ${name} as a run says what it is`, () => {
       const result = runCli(["compare", artifactDir(records(FIVE_REQUESTS)), path()]);

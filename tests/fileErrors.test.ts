@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../cli/stackFiles";
@@ -9,6 +9,7 @@ import { writeOutputFile } from "../cli/outputFile";
 import { staleCommittedManifests } from "../cli/renderCommand";
 import { runCli, STACK_TRACE, type CliResult } from "./support/cli";
 import { conversationTrace, traceFile } from "./support/traceFixtures";
+import { reachable, runCliWithUnreadable } from "./support/unreadable";
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "dynamo-bench-files-"));
@@ -24,47 +25,24 @@ function assertOneLine(result: CliResult, message: RegExp): void {
   assert.match(lines[0], message);
 }
 
-/**
- * Runs the CLI (from source, as nobody could rebuild the bundle) with `path` unreadable. Root
- * reads any file, so as root the CLI runs as user nobody (65534), which needs to reach the path.
- */
-function runCliOnUnreadable(args: string[], path: string): CliResult {
-  chmodSync(path, 0o000);
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) chmodSync(process.env.TMPDIR!, 0o711);
-  const result = spawnSync(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "cli", "main.ts"), ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-    env: { ...process.env, TSX_DISABLE_CACHE: "1" },
-    ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Makes every directory from the scratch root down to `dir` reachable by another user. */
-function reachable(dir: string): string {
-  chmodSync(dir, 0o711);
-  return dir;
-}
-
 describe("files the user names: one line each, never a stack trace", () => {
   test("an unreadable trace", () => {
     const path = join(reachable(tempDir()), "trace.jsonl");
     writeFileSync(path, `${JSON.stringify([...conversationTrace(3)][0])}\n`);
-    assertOneLine(runCliOnUnreadable(["trace", "stats", path], path), /trace\.jsonl: permission denied$/);
+    assertOneLine(runCliWithUnreadable(["trace", "stats", path], path), /trace\.jsonl: permission denied$/);
   });
 
   test("unreadable aiperf records", () => {
     const dir = reachable(tempDir());
     const path = join(dir, "profile_export.jsonl");
     writeFileSync(path, "{}\n");
-    assertOneLine(runCliOnUnreadable(["summarize", dir], path), /profile_export\.jsonl: permission denied$/);
+    assertOneLine(runCliWithUnreadable(["summarize", dir], path), /profile_export\.jsonl: permission denied$/);
   });
 
   test("an unreadable stack file", () => {
     const path = join(reachable(tempDir()), "Pulumi.x.yaml");
     writeFileSync(path, "config: {}\n");
-    const result = runCliOnUnreadable(["render", "--config-file", path], path);
+    const result = runCliWithUnreadable(["render", "--config-file", path], path);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /Pulumi\.x\.yaml:\n  - cannot read the stack file: permission denied\n$/);
     assert.doesNotMatch(result.stderr, STACK_TRACE);

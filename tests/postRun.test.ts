@@ -14,6 +14,7 @@ import { benchmarkSummaryCallback } from "../postRun/hook";
 import { kubernetesJobLogs, type JobLogReader } from "../postRun/jobLogs";
 import { logMarkers } from "../summary/summaryFiles";
 import { artifactDir, FIVE_REQUESTS, recordLine } from "./support/aiperfArtifacts";
+import { NO_IMPLAUSIBLE_RECORDS } from "../summary/runSummary";
 
 const scratch = mkdtempSync(join(tmpdir(), "dynamo-bench-postrun-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -82,15 +83,7 @@ describe("after the benchmark Job completes", () => {
       succeeded: 5,
       failed: 1,
       skippedLines: 0,
-      implausible: {
-        duplicate: 0,
-        badTimestamp: 0,
-        endBeforeStart: 0,
-        negativeValue: 0,
-        unitMismatch: 0,
-        notFinite: 0,
-        longerThanRequest: 0,
-      },
+      implausible: NO_IMPLAUSIBLE_RECORDS,
     });
     assert.deepEqual(JSON.parse(readFileSync(join(results, "agg", "11111111", "run.json"), "utf8")), {
       stack: "agg",

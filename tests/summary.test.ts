@@ -15,25 +15,17 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { summarizeRun, SummaryError } from "../summary/runSummary";
+import { NO_IMPLAUSIBLE_RECORDS, summarizeRun, SummaryError } from "../summary/runSummary";
 import { parseGoodput } from "../summary/goodput";
 import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
 import { describe as describeSample, percentile } from "../summary/statistics";
 import { aggregateFile, artifactDir, FIVE_REQUESTS, recordLine, type RequestSpec } from "./support/aiperfArtifacts";
 import { parseStackConfig } from "../config/stackConfig";
 import { runCli, STACK_TRACE } from "./support/cli";
+import { symlinkLoop } from "./support/symlinkLoop";
 
 const SLOS = parseGoodput(RECIPE_GOODPUT);
 const lines = (specs = FIVE_REQUESTS) => specs.map(recordLine).join("\n") + "\n";
-const NONE_IMPLAUSIBLE = {
-  duplicate: 0,
-  badTimestamp: 0,
-  endBeforeStart: 0,
-  negativeValue: 0,
-  unitMismatch: 0,
-  notFinite: 0,
-  longerThanRequest: 0,
-};
 
 describe("statistics, as numpy and aiperf compute them", () => {
   test("percentiles interpolate linearly between ranks", () => {
@@ -53,7 +45,7 @@ describe("statistics, as numpy and aiperf compute them", () => {
 describe("a run without aiperf's aggregate (it died) is summarized from the records", () => {
   test("counts, duration and every statistic", async () => {
     const { summary, provenance } = await summarizeRun(artifactDir(lines()), SLOS);
-    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: NONE_IMPLAUSIBLE });
+    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: NO_IMPLAUSIBLE_RECORDS });
     assert.equal(summary.durationSeconds, 10);
     assert.equal(provenance.metricsFrom, "the per-request records");
     const ttft = summary.metrics.time_to_first_token!;
@@ -99,7 +91,7 @@ describe("broken and missing input", () => {
   test("an invalid line in the middle is skipped, and the rest still counts", async () => {
     const records = [recordLine(FIVE_REQUESTS[0]), '{"metadata": {"request_start_ns": "soon"}}', recordLine(FIVE_REQUESTS[1])].join("\n");
     const { summary } = await summarizeRun(artifactDir(records), SLOS);
-    assert.deepEqual(summary.requests, { total: 2, succeeded: 2, failed: 0, skippedLines: 1, implausible: NONE_IMPLAUSIBLE });
+    assert.deepEqual(summary.requests, { total: 2, succeeded: 2, failed: 0, skippedLines: 1, implausible: NO_IMPLAUSIBLE_RECORDS });
   });
 
   test("an empty run is an error, not a row of zeros", async () => {
@@ -145,7 +137,7 @@ describe("a run with aiperf's aggregate", () => {
     assert.equal(provenance.metricsFrom, "aiperf's aggregate");
     assert.equal(summary.metrics.time_to_first_token!.p50, 310);
     assert.equal(summary.metrics.inter_token_latency!.min, null, "a statistic aiperf left out stays absent");
-    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: NONE_IMPLAUSIBLE });
+    assert.deepEqual(summary.requests, { total: 6, succeeded: 5, failed: 1, skippedLines: 0, implausible: NO_IMPLAUSIBLE_RECORDS });
     assert.equal(summary.durationSeconds, 10);
   });
 
@@ -330,7 +322,7 @@ describe("aiperf's files as aiperf writes them", () => {
       succeeded: 5,
       failed: 1,
       skippedLines: 0,
-      implausible: { ...NONE_IMPLAUSIBLE, duplicate: 1, badTimestamp: 1, endBeforeStart: 1, negativeValue: 2, unitMismatch: 1 },
+      implausible: { ...NO_IMPLAUSIBLE_RECORDS, duplicate: 1, badTimestamp: 1, endBeforeStart: 1, negativeValue: 2, unitMismatch: 1 },
     });
     assert.equal(summary.metrics.time_to_first_token!.avg, 500, "the six plausible records, not aiperf's aggregate, which counts them all");
     assert.equal(provenance.metricsFrom, "the per-request records");
@@ -457,7 +449,7 @@ describe("numbers no run can give", () => {
     ];
     const dir = artifactDir(lines() + bad.join("\n") + "\n");
     const { summary } = await summarizeRun(dir, SLOS);
-    assert.deepEqual(summary.requests.implausible, { ...NONE_IMPLAUSIBLE, longerThanRequest: 2, notFinite: 1 });
+    assert.deepEqual(summary.requests.implausible, { ...NO_IMPLAUSIBLE_RECORDS, longerThanRequest: 2, notFinite: 1 });
     assert.equal(summary.requests.skippedLines, 1, "1e309 reads as Infinity, which is no number to the record's schema");
     assert.equal(summary.requests.total, 6);
     assert.equal(summary.metrics.time_to_first_token!.max, 1_500);
@@ -475,7 +467,7 @@ describe("numbers no run can give", () => {
       record.metrics.request_latency = { value: 2, unit: "sec" };
     });
     const { summary } = await summarizeRun(artifactDir(`${whole}\n`), SLOS);
-    assert.deepEqual(summary.requests.implausible, NONE_IMPLAUSIBLE);
+    assert.deepEqual(summary.requests.implausible, NO_IMPLAUSIBLE_RECORDS);
     assert.equal(summary.requests.total, 1);
   });
 
@@ -510,15 +502,7 @@ describe("files that are too large, or not what they seem", () => {
 
   const notDirectories: [string, () => string, RegExp][] = [
     ["a regular file", () => join(artifactDir(lines()), "profile_export.jsonl"), /: it is a file, not a directory\n$/],
-    [
-      "a symbolic link to itself",
-      () => {
-        const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-loop-")), "run");
-        symlinkSync("run", path);
-        return path;
-      },
-      /: its symbolic links loop\n$/,
-    ],
+    ["a symbolic link to itself", symlinkLoop, /: its symbolic links loop\n$/],
     [
       "a path through a file",
       () => join(artifactDir(lines()), "profile_export.jsonl", "run"),
@@ -534,23 +518,17 @@ describe("files that are too large, or not what they seem", () => {
     });
   }
 
-  test(
-    "summarize on a FIFO says it is not a directory, without reading it",
-    { skip: spawnSync("mkfifo", ["--version"]).error !== undefined },
-    () => {
-      const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-fifo-")), "run");
-      assert.equal(spawnSync("mkfifo", [path]).status, 0);
-      const result = runCli(["summarize", path]);
-      assert.equal(result.status, 1);
-      assert.match(result.stderr, /^error: .*run: it is not a directory\n$/);
-    },
-  );
+  test("summarize on a FIFO says it is not a directory, without reading it", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-fifo-")), "run");
+    assert.equal(spawnSync("mkfifo", [path]).status, 0);
+    const result = runCli(["summarize", path]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^error: .*run: it is not a directory\n$/);
+  });
 });
 
 describe("summarize --write", () => {
-  const fifoSkip = { skip: spawnSync("mkfifo", ["--version"]).error !== undefined };
-
-  test("a FIFO named summary.md is refused before anything is written", fifoSkip, () => {
+  test("a FIFO named summary.md is refused before anything is written", () => {
     const dir = artifactDir(lines());
     const fifo = join(dir, "summary.md");
     assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
