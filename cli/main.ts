@@ -64,7 +64,7 @@ function givenOptions(command: Command): string[] {
   return command.options.map((option) => option.attributeName()).filter((name) => command.getOptionValueSource(name) === "cli");
 }
 
-/** How often each of the command's flags appears in `args`: `--out x`, `--out=x`, `-s x`, `-sx`. */
+/** The first of the command's flags that `args` gives more than once (as `--out x`, `--out=x`, `-s x` or `-sx`), said as a mistake. */
 function repeatedFlag(command: Command, args: string[]): string | undefined {
   const end = args.indexOf("--");
   const flags = end === -1 ? args : args.slice(0, end);
