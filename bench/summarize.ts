@@ -55,7 +55,8 @@ async function main(): Promise<void> {
       }
       const { seconds, peakMiB } = timeCommand(dir);
       console.log(
-        `${String(count).padStart(7)}  ${fileMiB.toFixed(0).padStart(8)}  ${(withAggregate ? "yes" : "no").padStart(9)}  ${seconds.toFixed(2).padStart(7)}  ${peakMiB.toFixed(0).padStart(8)}`,
+        `${String(count).padStart(7)}  ${fileMiB.toFixed(0).padStart(8)}  ${(withAggregate ? "yes" : "no").padStart(9)}  ` +
+          `${seconds.toFixed(2).padStart(7)}  ${peakMiB.toFixed(0).padStart(8)}`,
       );
     }
   }

@@ -63,7 +63,8 @@ function refuseUnusedOptions(given: string[], policies: Policy[]): void {
   }
   if (given.includes("overlapWeight") && !policies.includes("kv")) {
     throw new UserError(
-      `--overlap-weight: only the kv policy uses it, and this run routes with ${routing}; add --policy kv (or all), or leave --overlap-weight out`,
+      `--overlap-weight: only the kv policy uses it, and this run routes with ${routing}; ` +
+        "add --policy kv (or all), or leave --overlap-weight out",
     );
   }
 }

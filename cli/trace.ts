@@ -10,7 +10,8 @@ export async function traceStatsCommand(file: string, options: TraceStatsOptions
   const { stats, skippedLines } = await traceStats(file, { skipInvalid: options.skipInvalid });
   if (skippedLines.length > 0) {
     process.stderr.write(
-      `warning: skipped ${skippedLines.length} invalid line(s): ${skippedLines.slice(0, 5).join(", ")}${skippedLines.length > 5 ? ", …" : ""}\n`,
+      `warning: skipped ${skippedLines.length} invalid line(s): ` +
+        `${skippedLines.slice(0, 5).join(", ")}${skippedLines.length > 5 ? ", …" : ""}\n`,
     );
   }
   process.stdout.write(options.json ? `${JSON.stringify(stats, null, 2)}\n` : traceStatsText(stats));

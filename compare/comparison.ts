@@ -84,7 +84,8 @@ export function compareRuns(baseline: RunInput, candidate: RunInput): Comparison
     // Converting ms to s is not exact in floating point, and side by side the numbers would mislead.
     if (before && after && before.unit !== after.unit) {
       throw new SummaryError(
-        `${metric} is in ${before.unit} in ${baseline.dir} but in ${after.unit} in ${candidate.dir}: runs in different units are not compared`,
+        `${metric} is in ${before.unit} in ${baseline.dir} but in ${after.unit} in ${candidate.dir}: ` +
+          "runs in different units are not compared",
       );
     }
     for (const statistic of COMPARED_STATISTICS) {

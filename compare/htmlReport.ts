@@ -36,7 +36,10 @@ export interface ReportCdfs {
 }
 
 function runLine(role: string, run: ComparedRun): string {
-  return `<li>${role}: <strong>${escapeHtml(run.label)}</strong> (<code>${escapeHtml(run.dir)}</code>): ${escapeHtml(requestCounts(run))}</li>`;
+  return (
+    `<li>${role}: <strong>${escapeHtml(run.label)}</strong> (<code>${escapeHtml(run.dir)}</code>): ` +
+    `${escapeHtml(requestCounts(run))}</li>`
+  );
 }
 
 /** A report in one file, charts inline as SVG, that opens anywhere with no network. */
@@ -58,9 +61,10 @@ export function htmlReport(comparison: Comparison, cdfs: ReportCdfs = {}): strin
     ];
   });
   const notes = [...comparison.caveats, ...comparison.notes];
+  const title = `dynamo-bench: ${escapeHtml(baseline.label)} vs ${escapeHtml(candidate.label)}`;
   return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>dynamo-bench: ${escapeHtml(baseline.label)} vs ${escapeHtml(candidate.label)}</title><style>${STYLE}</style></head>
+<head><meta charset="utf-8"><title>${title}</title><style>${STYLE}</style></head>
 <body>
 <h1>dynamo-bench: ${escapeHtml(baseline.label)} vs ${escapeHtml(candidate.label)}</h1>
 <ul>

@@ -34,7 +34,10 @@ function textFromTyped(value: unknown): unknown {
 
 function textError(issue: { input?: unknown }): string {
   if (typeof issue.input === "number") {
-    return "must be text; a number this large has lost digits in Pulumi's config. Store it as text: pulumi config set --path --type string <key> <value>";
+    return (
+      "must be text; a number this large has lost digits in Pulumi's config. " +
+      "Store it as text: pulumi config set --path --type string <key> <value>"
+    );
   }
   return `must be text (got ${issue.input === null ? "null" : typeof issue.input})`;
 }

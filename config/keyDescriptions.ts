@@ -7,10 +7,12 @@ export const KEY_DESCRIPTIONS: Record<string, string> = {
   variant: "`agg` or `disagg`",
   namespace: "an existing namespace, shared by both stacks",
   kubeContext:
-    "kubeconfig context for both of the stack's providers (default: the current one); may be a secret (`--secret`): then it stays one in the providers' state, and printed commands read it with `pulumi config get` instead of showing it",
+    "kubeconfig context for both of the stack's providers (default: the current one); may be a secret (`--secret`): " +
+    "then it stays one in the providers' state, and printed commands read it with `pulumi config get` instead of showing it",
   hfToken: "secret only (`pulumi config set --secret hfToken …`): the stack creates Secret `<graph>-hf-token` with key `HF_TOKEN`",
   hfTokenSecretName:
-    "an existing Secret with key `HF_TOKEN`, used when `hfToken` is unset: `hf-token-secret`, as the recipe, unless set (a DNS-1123 subdomain)",
+    "an existing Secret with key `HF_TOKEN`, used when `hfToken` is unset: " +
+    "`hf-token-secret`, as the recipe, unless set (a DNS-1123 subdomain)",
   "storage.storageClassName": "storage class of the three PVCs (default: the cluster's)",
   "storage.accessMode": "`ReadWriteOnce` / `ReadWriteOncePod` warn at preview when the workers need more than one node",
   "storage.modelCacheSize": "size of the model-cache PVC",
@@ -29,12 +31,15 @@ export const KEY_DESCRIPTIONS: Record<string, string> = {
   "modelDownload.backoffLimit": "retries of the download Job",
   "modelDownload.timeoutMinutes": "how long `pulumi up` waits for the download",
   "graph.name":
-    "the DynamoGraphDeployment; its frontend Service is `<name>-frontend`. Starts with a letter; at most 36 characters for disagg and 37 for agg (see below)",
+    "the DynamoGraphDeployment; its frontend Service is `<name>-frontend`. " +
+    "Starts with a letter; at most 36 characters for disagg and 37 for agg (see below)",
   "graph.apiVersion":
-    "the DynamoGraphDeployment's version: `v1alpha1` as the recipe (Dynamo 1.3.1) writes it, or `v1beta1`, the storage version from Dynamo 1.5 (see [Dynamo versions](reviewing.md#dynamo-versions))",
+    "the DynamoGraphDeployment's version: `v1alpha1` as the recipe (Dynamo 1.3.1) writes it, " +
+    "or `v1beta1`, the storage version from Dynamo 1.5 (see [Dynamo versions](reviewing.md#dynamo-versions))",
   "graph.image": "frontend and workers",
   "graph.runtimeVersionOverride":
-    "the Dynamo version inside `graph.image` (strict semver, `1.3.1`), set on every service; needed by newer operators only when the image's tag holds no version, and then required",
+    "the Dynamo version inside `graph.image` (strict semver, `1.3.1`), set on every service; " +
+    "needed by newer operators only when the image's tag holds no version, and then required",
   "graph.readyTimeoutMinutes": "how long `pulumi up` waits for the graph to be Ready",
   "frontend.replicas": "frontend pods",
   "frontend.cpu": "the frontend's CPU request",

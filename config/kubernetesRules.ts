@@ -27,12 +27,16 @@ const NAME_RULES: Record<NameRule, { pattern: RegExp; maxLength: number; says: s
   dns1123Subdomain: {
     pattern: DNS1123_SUBDOMAIN,
     maxLength: 253,
-    says: "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters",
+    says:
+      "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', " +
+      "starting and ending with a letter or digit, at most 253 characters",
   },
   dns1035Label: {
     pattern: DNS1035_LABEL,
     maxLength: 63,
-    says: "a DNS-1035 label: lower-case letters, digits and '-', starting with a letter, ending with a letter or digit, at most 63 characters",
+    says:
+      "a DNS-1035 label: lower-case letters, digits and '-', " +
+      "starting with a letter, ending with a letter or digit, at most 63 characters",
   },
   labelValue: {
     pattern: LABEL_VALUE,

@@ -50,8 +50,12 @@ function goFloatJson(value: number): string {
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const TIMESTAMP =
-  /^(?<year>[0-9]{4})-(?<month>[0-9]{1,2})-(?<day>[0-9]{1,2})(?:(?:(?<t>[Tt])|(?<space> ))(?<hour>[0-9]{1,2}):(?<minute>[0-9]{1,2}):(?<second>[0-9]{1,2})(?:\.(?<fraction>[0-9]{1,9}))?(?<zone>Z|[+-][0-9]{2}:[0-9]{2})?)?$/;
+const TIMESTAMP_DATE = String.raw`(?<year>[0-9]{4})-(?<month>[0-9]{1,2})-(?<day>[0-9]{1,2})`;
+const TIMESTAMP_SEPARATOR = String.raw`(?:(?<t>[Tt])|(?<space> ))`;
+const TIMESTAMP_CLOCK = String.raw`(?<hour>[0-9]{1,2}):(?<minute>[0-9]{1,2}):(?<second>[0-9]{1,2})`;
+const TIMESTAMP_FRACTION = String.raw`(?:\.(?<fraction>[0-9]{1,9}))?`;
+const TIMESTAMP_ZONE = String.raw`(?<zone>Z|[+-][0-9]{2}:[0-9]{2})?`;
+const TIMESTAMP = new RegExp(`^${TIMESTAMP_DATE}(?:${TIMESTAMP_SEPARATOR}${TIMESTAMP_CLOCK}${TIMESTAMP_FRACTION}${TIMESTAMP_ZONE})?$`);
 
 /** parseTimestamp: the four layouts go-yaml tries with time.Parse, which also checks the ranges. */
 function goTimestamp(text: string): GoTime | undefined {

@@ -56,7 +56,8 @@ const dnsSubdomain = textThat(253, (name) => followsNameRule("dns1123Subdomain",
 const image = textThat(
   512,
   isImageReference,
-  'must be an image reference such as "python:3.11" or "nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.3.1": no spaces, a lower-case repository, an optional :tag and @digest',
+  'must be an image reference such as "python:3.11" or "nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.3.1": ' +
+    "no spaces, a lower-case repository, an optional :tag and @digest",
 );
 /** A pip pin: an exact release, never a range. */
 const exactVersion = textThat(
@@ -154,7 +155,8 @@ const rdmaSchema = strict({
   resourceName: textThat(
     317,
     isExtendedResourceName,
-    'must be an extended resource name such as "rdma/ib" or "nvidia.com/hostdev": a lower-case domain prefix outside kubernetes.io, \'/\', and a name',
+    'must be an extended resource name such as "rdma/ib" or "nvidia.com/hostdev": ' +
+      "a lower-case domain prefix outside kubernetes.io, '/', and a name",
   ).default("rdma/ib"),
   perWorker: wholeNumber(1).default(2),
 });
@@ -294,14 +296,18 @@ export function stackSchema(variant: Variant) {
       ctx.addIssue({
         code: "custom",
         path: ["workers"],
-        message: `the workers need ${gpus} GPUs (${breakdown}) but cluster.gpus is ${config.cluster.gpus}; lower the replicas or raise cluster.gpus`,
+        message:
+          `the workers need ${gpus} GPUs (${breakdown}) but cluster.gpus is ${config.cluster.gpus}; ` +
+          "lower the replicas or raise cluster.gpus",
       });
     }
     if (config.workers.tensorParallelSize > config.cluster.gpusPerNode) {
       ctx.addIssue({
         code: "custom",
         path: ["workers", "tensorParallelSize"],
-        message: `a worker's ${config.workers.tensorParallelSize} GPUs must fit on one node, which has ${config.cluster.gpusPerNode} (cluster.gpusPerNode)`,
+        message:
+          `a worker's ${config.workers.tensorParallelSize} GPUs must fit on one node, ` +
+          `which has ${config.cluster.gpusPerNode} (cluster.gpusPerNode)`,
       });
     }
     if (config.cluster.gpusPerNode > config.cluster.gpus) {
@@ -324,7 +330,9 @@ export function stackSchema(variant: Variant) {
       ctx.addIssue({
         code: "custom",
         path: ["benchmark", "waitTimeoutMinutes"],
-        message: `must exceed benchmark.activeDeadlineMinutes (${benchmark.activeDeadlineMinutes}), or \`pulumi up\` gives up before the run ends`,
+        message:
+          `must exceed benchmark.activeDeadlineMinutes (${benchmark.activeDeadlineMinutes}), ` +
+          "or `pulumi up` gives up before the run ends",
       });
     }
     if (!imageTagHasVersion(config.graph.image) && config.graph.runtimeVersionOverride === undefined) {

@@ -70,7 +70,9 @@ function decodeEntry(entry: ConfigEntry, stack: string): { name: string; value: 
   if (name === "hfToken") {
     if (!entry.secret) {
       return {
-        problem: `${entry.key}: is stored in plain text; store it encrypted instead: ${shellCommand("pulumi", "config", "set", "-s", stack, "--secret", "hfToken")} <value>`,
+        problem:
+          `${entry.key}: is stored in plain text; store it encrypted instead: ` +
+          `${shellCommand("pulumi", "config", "set", "-s", stack, "--secret", "hfToken")} <value>`,
       };
     }
     return { name, value: SECRET_SET };
@@ -125,7 +127,10 @@ function foreignKeyProblem(key: string, namespace: string, name: string): string
     );
   }
   const guess = isTopLevelKey(name) ? `; did you mean ${PROJECT}:${name}?` : ".";
-  return `${key}: nothing in this stack reads the "${namespace}" namespace${guess} Remove it: ${shellCommand("pulumi", "config", "rm", key)}`;
+  return (
+    `${key}: nothing in this stack reads the "${namespace}" namespace${guess} ` +
+    `Remove it: ${shellCommand("pulumi", "config", "rm", key)}`
+  );
 }
 
 /** Pulumi allows "." and ".." as stack names; as a directory under results/ they would escape it. */

@@ -53,7 +53,9 @@ function asEngineEntry(key: string, value: unknown): ConfigEntry | { problem: st
   const text = goJson(value);
   if (text === undefined) {
     return {
-      problem: `${key}: holds .inf or .nan, which Pulumi cannot hand to a program (Go's encoding/json refuses them); pulumi up stops here too`,
+      problem:
+        `${key}: holds .inf or .nan, which Pulumi cannot hand to a program ` +
+        "(Go's encoding/json refuses them); pulumi up stops here too",
     };
   }
   return { key, text, secret: false };

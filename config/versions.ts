@@ -19,4 +19,5 @@ export const PINS = {
   traceSha256: "b8cbb061a85206d729d91cdc2981f43c9e0d99209dce588d3af5f7934408b9df",
 } as const;
 
-export const MOONCAKE_CONVERSATION_TRACE = `https://raw.githubusercontent.com/kvcache-ai/Mooncake/${PINS.mooncakeCommit}/FAST25-release/traces/conversation_trace.jsonl`;
+export const MOONCAKE_CONVERSATION_TRACE =
+  `https://raw.githubusercontent.com/kvcache-ai/Mooncake/${PINS.mooncakeCommit}` + "/FAST25-release/traces/conversation_trace.jsonl";

@@ -57,7 +57,8 @@ export async function collectRunSummary(args: CollectRunSummaryArgs): Promise<bo
     log = await args.logs.containerLog(args.namespace, run.jobName, "summary");
   } catch (error) {
     print(
-      `Could not fetch the summary of benchmark run ${run.runId} (${(error as Error).message}). The run itself is unaffected.\n${byHand(args.commands)}`,
+      `Could not fetch the summary of benchmark run ${run.runId} (${(error as Error).message}). ` +
+        `The run itself is unaffected.\n${byHand(args.commands)}`,
     );
     return false;
   }
@@ -75,7 +76,8 @@ export async function collectRunSummary(args: CollectRunSummaryArgs): Promise<bo
     dir = saveRun(args.resultsRoot, run, checked.files);
   } catch (error) {
     print(
-      `Could not save the summary of benchmark run ${run.runId} (${(error as Error).message}). The run itself is unaffected.\n${byHand(args.commands)}`,
+      `Could not save the summary of benchmark run ${run.runId} (${(error as Error).message}). ` +
+        `The run itself is unaffected.\n${byHand(args.commands)}`,
     );
     return false;
   }
@@ -91,7 +93,8 @@ export async function collectRunSummary(args: CollectRunSummaryArgs): Promise<bo
       const comparison = compareRuns(await loadRun(baseline.dir, {}), await loadRun(candidate.dir, {}));
       addToRun(dir, { [`${name}.md`]: comparisonMarkdown(comparison), [`${name}.html`]: htmlReport(comparison) });
       print(
-        `\n${baseline.stack} (baseline) vs ${candidate.stack} (candidate), also in ${dir}/${name}.{md,html}:\n\n${comparisonText(comparison)}`,
+        `\n${baseline.stack} (baseline) vs ${candidate.stack} (candidate), also in ${dir}/${name}.{md,html}:\n\n` +
+          comparisonText(comparison),
       );
     } catch (error) {
       print(`Not compared with ${other.dir}: ${(error as Error).message}`);

@@ -104,9 +104,8 @@ export function crdValidator(schema: StructuralSchema): (object: unknown) => str
     if (!validate(object)) {
       for (const error of validate.errors ?? []) {
         const at = error.instancePath.replace(/^\//, "").replaceAll("/", ".") || "(the object)";
-        problems.push(
-          `${at}: ${error.message}${error.params && "allowedValues" in error.params ? ` (${(error.params.allowedValues as unknown[]).join(", ")})` : ""}`,
-        );
+        const allowed = error.params && "allowedValues" in error.params ? ` (${(error.params.allowedValues as unknown[]).join(", ")})` : "";
+        problems.push(`${at}: ${error.message}${allowed}`);
       }
     }
     for (const field of prunedFields(schema, object)) {

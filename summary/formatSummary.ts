@@ -32,13 +32,17 @@ function goodputLine(summary: RunSummary, provenance: SummaryProvenance): string
     .join(" and ");
   const unrecorded = provenance.unrecordedSloMetrics;
   if (goodRequests === null && unrecorded.length > 0) {
-    return `Goodput: not known for ${conditions}: it is counted from the per-request records, and none that succeeded has ${unrecorded.join(" or ")}`;
+    return (
+      `Goodput: not known for ${conditions}: it is counted from the per-request records, ` +
+      `and none that succeeded has ${unrecorded.join(" or ")}`
+    );
   }
   if (goodRequests === null) {
     return `Goodput: not known for ${conditions}: it is counted from the per-request records, and this run has none`;
   }
   if (fraction === null) return `Goodput: not known for ${conditions}: no plausible request to count it over`;
-  return `Goodput: ${formatCount(goodRequests)} of ${formatCount(summary.requests.total)} requests (${formatPercent(fraction)}) meet ${conditions}`;
+  const requests = formatCount(summary.requests.total);
+  return `Goodput: ${formatCount(goodRequests)} of ${requests} requests (${formatPercent(fraction)}) meet ${conditions}`;
 }
 
 function headlines(summary: RunSummary, provenance: SummaryProvenance): string[] {
@@ -60,9 +64,8 @@ function headlines(summary: RunSummary, provenance: SummaryProvenance): string[]
       longerThanRequest: "had a time to first token or inter-token latency longer than the whole request",
     };
     const total = left.reduce((sum, [, count]) => sum + count, 0);
-    lines.push(
-      `Left out ${formatCount(total)} record(s) that cannot be real measurements: ${left.map(([reason, count]) => `${formatCount(count)} ${reasons[reason]}`).join(", ")}`,
-    );
+    const counts = left.map(([reason, count]) => `${formatCount(count)} ${reasons[reason]}`).join(", ");
+    lines.push(`Left out ${formatCount(total)} record(s) that cannot be real measurements: ${counts}`);
   }
   const skipped = provenance.skippedLineNumbers;
   if (skipped.length > 0) {

@@ -53,7 +53,8 @@ export function parseGoodput(text: string): Slos {
     // A misspelled metric would otherwise be missing from every request, and goodput 0%.
     if (!Object.hasOwn(SLO_METRICS, metric)) {
       throw new GoodputError(
-        `--goodput: "${shown}": aiperf has no per-request metric "${metric}"; the metrics allowed are: ${Object.keys(SLO_METRICS).join(", ")}`,
+        `--goodput: "${shown}": aiperf has no per-request metric "${metric}"; ` +
+          `the metrics allowed are: ${Object.keys(SLO_METRICS).join(", ")}`,
       );
     }
     if (Object.hasOwn(slos, metric)) throw new GoodputError(`--goodput: "${metric}" is given twice; give each metric one threshold`);

@@ -185,7 +185,8 @@ function skippedNote(read: RecordsRead | undefined): string {
   const skipped = read?.skippedLines ?? [];
   if (skipped.length === 0) return "";
   const shown = skipped.slice(0, 5).join(", ") + (skipped.length > 5 ? ", …" : "");
-  return ` (${RECORDS_FILE}: ${skipped.length} line(s) skipped as truncated, invalid or longer than ${MAX_LINE_BYTES / 2 ** 20} MiB: line ${shown})`;
+  const maxMiB = MAX_LINE_BYTES / 2 ** 20;
+  return ` (${RECORDS_FILE}: ${skipped.length} line(s) skipped as truncated, invalid or longer than ${maxMiB} MiB: line ${shown})`;
 }
 
 /**

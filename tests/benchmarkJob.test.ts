@@ -44,7 +44,8 @@ describe("the benchmark Job", () => {
     );
     assert.equal(
       env(aiperf).TRACE_URL,
-      "https://raw.githubusercontent.com/kvcache-ai/Mooncake/3cca71daccf2a7afb8fe3f0295358f70e3a69fdb/FAST25-release/traces/conversation_trace.jsonl",
+      "https://raw.githubusercontent.com/kvcache-ai/Mooncake/3cca71daccf2a7afb8fe3f0295358f70e3a69fdb" +
+        "/FAST25-release/traces/conversation_trace.jsonl",
     );
     assert.equal(env(aiperf).FRONTEND_URL, "http://agg-8xtp2-frontend.dynamo-bench.svc:8000");
     assert.equal(env(aiperf).GOODPUT, "time_to_first_token:1000 inter_token_latency:30");

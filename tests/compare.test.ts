@@ -207,7 +207,11 @@ describe("compare: goodput in points, failed requests and SLOs", () => {
     const text = runCli(["compare", resultsDir(baseline, TTFT_250), candidate]).stdout;
     assert.match(
       text,
-      /^Goodput SLOs: baseline time_to_first_token ≤ 250 ms; candidate time_to_first_token ≤ 1000 ms and inter_token_latency ≤ 30 ms$/m,
+      new RegExp(
+        "^Goodput SLOs: baseline time_to_first_token ≤ 250 ms; " +
+          "candidate time_to_first_token ≤ 1000 ms and inter_token_latency ≤ 30 ms$",
+        "m",
+      ),
     );
     assert.match(text, /^Note: the two runs' goodput counts different SLOs\.$/m);
   });
@@ -525,7 +529,10 @@ describe("compare: summary.json figures no run can give", () => {
     [
       "with no schemaVersion, as written before results were versioned",
       (summary) => ({ ...summary, schemaVersion: undefined }),
-      /summary\.json: it has no schemaVersion: .*; summarize the run's artifacts again with this version \(npx dynamo-bench summarize <artifact-dir> --write\)\n$/,
+      new RegExp(
+        String.raw`summary\.json: it has no schemaVersion: .*; ` +
+          String.raw`summarize the run's artifacts again with this version \(npx dynamo-bench summarize <artifact-dir> --write\)\n$`,
+      ),
     ],
     [
       "with a newer schemaVersion",

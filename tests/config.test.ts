@@ -123,7 +123,10 @@ describe("bad config is rejected with the field's full path and what it allows",
     assertRejected(
       { variant: "disagg", workers: { prefill: { replicas: 8 } } },
       "workers",
-      /need 20 GPUs \(workers\.prefill\.replicas 8 × workers\.tensorParallelSize 2 \+ workers\.decode\.replicas 2 × workers\.tensorParallelSize 2\) but cluster.gpus is 16/,
+      new RegExp(
+        String.raw`need 20 GPUs \(workers\.prefill\.replicas 8 × workers\.tensorParallelSize 2 \+ ` +
+          String.raw`workers\.decode\.replicas 2 × workers\.tensorParallelSize 2\) but cluster.gpus is 16`,
+      ),
     );
     const bigger = parseStackConfig({ variant: "disagg", workers: { prefill: { replicas: 8 } }, cluster: { gpus: 24 } }, "test");
     assert.equal(totalGpus(bigger), 20);
@@ -260,7 +263,10 @@ describe("stack files with secrets", () => {
       (error: Error) => {
         assert.match(
           error.message,
-          /dynamo-bnech:graph: nothing in this stack reads the "dynamo-bnech" namespace; did you mean dynamo-bench:graph\? Remove it: pulumi config rm dynamo-bnech:graph/,
+          new RegExp(
+            String.raw`dynamo-bnech:graph: nothing in this stack reads the "dynamo-bnech" namespace; ` +
+              String.raw`did you mean dynamo-bench:graph\? Remove it: pulumi config rm dynamo-bnech:graph`,
+          ),
         );
         assert.match(error.message, /acme:owner: nothing in this stack reads the "acme" namespace\. Remove it/);
         return true;

@@ -81,7 +81,8 @@ for (const variant of VARIANTS) {
           for (const command of commandsFor(key, sample)) {
             const stored: StoredConfig = configSet({ "dynamo-bench:variant": variant }, command);
             const { render, pulumi } = readBothWays(dir, variant, stored);
-            const how = `pulumi config set${command.path ? " --path" : ""}${command.type ? ` --type ${command.type}` : ""} ${name} ${sample}`;
+            const flags = `${command.path ? " --path" : ""}${command.type ? ` --type ${command.type}` : ""}`;
+            const how = `pulumi config set${flags} ${name} ${sample}`;
             assert.deepEqual(valueOf(render, key.path), meant(key.kind, sample), `render, after ${how}`);
             assert.deepEqual(valueOf(pulumi, key.path), meant(key.kind, sample), `pulumi up, after ${how}`);
           }

@@ -193,7 +193,10 @@ describe("diff-manifests on hostile folders", () => {
     const single = render("agg");
     assertOneLine(
       runCli(["diff-manifests", perStack, single]),
-      /holds a directory per stack \(agg, disagg\) but .*agg holds one stack's manifests: compare like with like, such as .*\/agg \(base\) with .*agg \(head\)$/,
+      new RegExp(
+        String.raw`holds a directory per stack \(agg, disagg\) but .*agg holds one stack's manifests: ` +
+          String.raw`compare like with like, such as .*\/agg \(base\) with .*agg \(head\)$`,
+      ),
     );
   });
 

@@ -50,7 +50,8 @@ test("a last line without a newline is still read, as a truncated record would b
 
 test("with dropValueArrays, array values are emptied, scalar values and other arrays are kept", async () => {
   const line =
-    '{"metrics":{"inter_chunk_latency":{"value": [1.5,2.5,3.5],"unit":"ms"},"time_to_first_token":{"value":12.5,"unit":"ms"}},"tags":[1,2]}';
+    '{"metrics":{"inter_chunk_latency":{"value": [1.5,2.5,3.5],"unit":"ms"},' +
+    '"time_to_first_token":{"value":12.5,"unit":"ms"}},"tags":[1,2]}';
   const [[unchanged]] = await linesOf(file(`${line}\n`));
   assert.equal(unchanged, line);
   const [[read]] = await linesOf(file(`${line}\n`), true);

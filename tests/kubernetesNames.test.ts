@@ -35,7 +35,8 @@ describe("every name the stacks and the operator derive is one Kubernetes accept
     assert.match(
       message,
       new RegExp(
-        `dynamo-bench:graph\\.name: "${name}" \\(45 characters\\) makes the prefill workers' Deployment and Service "${name}-vllmprefillworker-<hash>" \\(72 characters\\), which Kubernetes holds to 63; use at most 36 characters`,
+        `dynamo-bench:graph\\.name: "${name}" \\(45 characters\\) makes the prefill workers' Deployment and Service ` +
+          `"${name}-vllmprefillworker-<hash>" \\(72 characters\\), which Kubernetes holds to 63; use at most 36 characters`,
       ),
     );
   });
@@ -69,7 +70,10 @@ describe("every name the stacks and the operator derive is one Kubernetes accept
     const namespace = `n${"s".repeat(60)}`;
     assert.match(
       problemsOf({ variant: "agg", namespace }),
-      /dynamo-bench:namespace: with graph\.name "agg-8xtp2", the pods' nvidia\.com\/dynamo-namespace label is "ns+-agg-8xtp2" \(71 characters; at most 63\)/,
+      new RegExp(
+        String.raw`dynamo-bench:namespace: with graph\.name "agg-8xtp2", ` +
+          String.raw`the pods' nvidia\.com\/dynamo-namespace label is "ns+-agg-8xtp2" \(71 characters; at most 63\)`,
+      ),
     );
     assertAllValid({ variant: "agg", namespace: "n".repeat(53) });
   });

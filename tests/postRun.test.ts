@@ -208,7 +208,10 @@ describe("the resource hook", () => {
     );
     assert.match(
       printed.join(""),
-      /did not wait for it \(benchmark\.wait: false\)[\s\S]*kubectl -n dynamo-bench logs job\/disagg-router-6p-2d-benchmark-44444444 -c summary/,
+      new RegExp(
+        String.raw`did not wait for it \(benchmark\.wait: false\)[\s\S]*` +
+          String.raw`kubectl -n dynamo-bench logs job\/disagg-router-6p-2d-benchmark-44444444 -c summary`,
+      ),
     );
   });
 
@@ -257,7 +260,7 @@ describe("the resource hook", () => {
     assert.match(text, /kubectl --context="\$\(pulumi config get -s disagg kubeContext\)" -n dynamo-bench logs/);
   });
 
-  test("a secret kubeContext that also occurs in other words leaves the printed commands whole; an escaped copy is hidden too", async () => {
+  test("a secret kubeContext also found in other words leaves the printed commands whole; an escaped copy is hidden too", async () => {
     const run = async (kubeContext: string, error: string) => {
       const secret = parseStackConfig({ variant: "disagg", kubeContext }, "test", ["kubeContext"]);
       const printed: string[] = [];
@@ -272,7 +275,10 @@ describe("the resource hook", () => {
     assert.match(common, /context "\[secret: dynamo-bench:kubeContext\]" not found/);
     assert.match(
       common,
-      /kubectl --context="\$\(pulumi config get -s disagg kubeContext\)" -n dynamo-bench logs job\/disagg-router-6p-2d-benchmark-44444444 -c summary/,
+      new RegExp(
+        String.raw`kubectl --context="\$\(pulumi config get -s disagg kubeContext\)" ` +
+          String.raw`-n dynamo-bench logs job\/disagg-router-6p-2d-benchmark-44444444 -c summary`,
+      ),
     );
     assert.match(common, /-n dynamo-bench run dynamo-bench-fetch-44444444/);
     const escaped = await run('my"ctx', String.raw`context "my\"ctx" not found`);

@@ -102,7 +102,10 @@ describe("diff-manifests, on real changes between two renders", () => {
     const text = runCli(["diff-manifests", base, head]).stdout;
     assert.match(
       text,
-      /spec\.services\.Frontend\.extraPodSpec\.mainContainer\.image nvcr\.io\/nvidia\/ai-dynamo\/vllm-runtime:1\.3\.1 → nvcr\.io\/nvidia\/ai-dynamo\/vllm-runtime:1\.4\.0/,
+      new RegExp(
+        String.raw`spec\.services\.Frontend\.extraPodSpec\.mainContainer\.image nvcr\.io\/nvidia\/ai-dynamo\/vllm-runtime:1\.3\.1` +
+          String.raw` → nvcr\.io\/nvidia\/ai-dynamo\/vllm-runtime:1\.4\.0`,
+      ),
     );
     assert.match(text, /^  \+ Secret agg-8xtp2-hf-token$/m);
     assert.match(text, /spec\.template\.spec\.containers\[0\]\.args\[0\] \(18 lines\) → \(19 lines\)/);

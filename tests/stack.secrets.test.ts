@@ -13,7 +13,7 @@ const { dir, cleanup } = stackFileDir();
 after(cleanup);
 const agg = () => storedConfigOf(readFileSync(join(PROJECT_ROOT, "Pulumi.agg.yaml"), "utf8"));
 
-test("a plain-text hfToken in the stack file stops pulumi up before anything is registered, with the command that encrypts it", async () => {
+test("a plain-text hfToken in the stack file stops pulumi up before any registration, with the command that encrypts it", async () => {
   const stackFile = writeStackFile(
     dir,
     "agg",

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { PROJECT_ROOT } from "../cli/stackFiles";
 
 const NOT_SOURCE = new Set(["node_modules", "tests", "bench", "results", "manifests", "examples", "traces", "scripts"]);
@@ -65,4 +65,33 @@ test("no module imports itself through others: the modules form no cycle", () =>
     done.add(file);
   };
   for (const file of files) visit(file, []);
+});
+
+const MAX_LINE = 140;
+/** Not walked: git's own folder, installed packages, and the git-ignored folders of results and traces. */
+const NOT_WALKED = new Set([".git", "node_modules", "results", "traces"]);
+/** Generated, and so free of the limit: the summary bundle and the Dynamo CRD models. */
+const GENERATED = new Set(["builders/scripts/summarize.js", "schemas/dynamo"]);
+const SCRIPT = /\.(ts|mjs|js|py|sh)$/;
+
+/** Every script in the repository, in any language, less generated ones, relative to the root. */
+function scriptFiles(dir = PROJECT_ROOT): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    const file = relative(PROJECT_ROOT, path).split(sep).join("/");
+    if (NOT_WALKED.has(entry.name) || GENERATED.has(file)) return [];
+    if (entry.isDirectory()) return scriptFiles(path);
+    return SCRIPT.test(entry.name) ? [file] : [];
+  });
+}
+
+test(`no line of a script is longer than ${MAX_LINE} characters, which prettier cannot break in a literal`, () => {
+  const files = scriptFiles();
+  assert.ok(files.includes("tests/structure.test.ts") && files.includes("eslint.config.mjs"));
+  const long = files.flatMap((file) =>
+    readFileSync(join(PROJECT_ROOT, file), "utf8")
+      .split("\n")
+      .flatMap((line, index) => (line.length > MAX_LINE ? [`${file}:${index + 1} (${line.length} characters)`] : [])),
+  );
+  assert.deepEqual(long, [], `lines longer than ${MAX_LINE} characters:\n${long.join("\n")}`);
 });

@@ -65,7 +65,8 @@ describe("the summarizer bundle, built once and read as data", () => {
     assert.match(
       diff.stdout,
       new RegExp(
-        `data\\.summarize\\.js sha256:${digest(other)}… \\(0 KB\\) → sha256:${digest(bundleIdentity(SCRIPTS.summarizeJs))}… \\(\\d+ KB\\)\n`,
+        `data\\.summarize\\.js sha256:${digest(other)}… \\(0 KB\\) → ` +
+          `sha256:${digest(bundleIdentity(SCRIPTS.summarizeJs))}… \\(\\d+ KB\\)\n`,
       ),
     );
   });

@@ -121,7 +121,8 @@ describe("trace fetch", () => {
     );
     assert.equal(
       line,
-      `error: the trace from ${url("/trace.jsonl")} has sha256 ${TRACE_SHA256}, but benchmark.traceSha256 is ${OTHER_SHA256}; it was not kept`,
+      `error: the trace from ${url("/trace.jsonl")} has sha256 ${TRACE_SHA256}, ` +
+        `but benchmark.traceSha256 is ${OTHER_SHA256}; it was not kept`,
     );
     assert.deepEqual(readdirSync(dir), []);
   });
@@ -149,7 +150,8 @@ describe("trace fetch", () => {
     );
     assert.equal(
       notFound,
-      `error: cannot download the trace from ${url("/missing.jsonl")}: ${url("/missing.jsonl")} answered 404 Not Found, and ${out} was left as it was`,
+      `error: cannot download the trace from ${url("/missing.jsonl")}: ` +
+        `${url("/missing.jsonl")} answered 404 Not Found, and ${out} was left as it was`,
     );
     const serverError = errorLine(
       await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/broken"), TRACE_SHA256), "--out", out]),

@@ -79,7 +79,8 @@ export async function fetchTrace(source: TraceSource, out: string, options: Fetc
       return "reused";
     }
     log(
-      `${out} has sha256 ${digest}, not ${source.sha256}: downloading the trace again; the file is replaced only once the new copy is verified`,
+      `${out} has sha256 ${digest}, not ${source.sha256}: downloading the trace again; ` +
+        "the file is replaced only once the new copy is verified",
     );
   }
 
@@ -116,7 +117,8 @@ export async function fetchTrace(source: TraceSource, out: string, options: Fetc
     }
     if (downloaded.sha256 !== source.sha256) {
       throw new UserError(
-        `the trace from ${source.url} has sha256 ${downloaded.sha256}, but benchmark.traceSha256 is ${source.sha256}; it was not kept${untouched(existing, out)}`,
+        `the trace from ${source.url} has sha256 ${downloaded.sha256}, but benchmark.traceSha256 is ${source.sha256}; ` +
+          `it was not kept${untouched(existing, out)}`,
       );
     }
     closeSync(fd);

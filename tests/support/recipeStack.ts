@@ -80,7 +80,7 @@ export function describeRecipeStack(stack: "agg" | "disagg"): void {
       assert.equal(downloadJob().deleteBeforeReplace, true, "a replaced Job keeps its name, so the old one goes first");
     });
 
-    test("the benchmark starts once the graph is Ready, is summarized after it completes, and draws a new run id when the run key changes", () => {
+    test("the benchmark starts once the graph is Ready, is summarized after it completes, and a new run key draws a new run id", () => {
       const scripts = only(run, TYPES.configMap);
       assert.ok(scripts.dependencies.includes(only(run, TYPES.graph).urn), "the scripts wait for the graph");
       assert.ok(benchmarkJob().dependencies.includes(scripts.urn), "the Job waits for its scripts");
