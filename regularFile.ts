@@ -14,6 +14,11 @@ export interface SizeCap {
  * a gigabyte to find out it is not JSON. Throws an Error whose message says why, as one line.
  */
 export function readRegularFile(path: string, cap?: SizeCap): string {
+  return readRegularFileBytes(path, cap).toString("utf8");
+}
+
+/** As `readRegularFile`, for a binary file. */
+export function readRegularFileBytes(path: string, cap?: SizeCap): Buffer {
   const why = notARegularFile(path);
   if (why) throw new Error(why);
   let fd: number | undefined;
@@ -24,7 +29,7 @@ export function readRegularFile(path: string, cap?: SizeCap): string {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw new Error("it is not a regular file (a pipe or a device would be read until it ends)");
     if (cap && stats.size > cap.maxBytes) throw new Error(tooLarge(stats.size, cap));
-    return readFileSync(fd, "utf8");
+    return readFileSync(fd);
   } catch (error) {
     throw new Error(describeFileError(error));
   } finally {

@@ -1,49 +1,79 @@
 import "../tests/support/scratchTmp.mjs";
-// Times one simulation of a 12k-request conversation-like trace per stack (the goal: under 1 s),
-// in process and as the whole `npm run cli -- simulate` command.
+// Times one latency simulation of a 12k-request conversation-like trace per stack (the goal: under
+// 1 s in process), the whole `simulate` command, and how memory grows with the number of requests
+// (the goal: flat per request). With the synthetic Mooncake trace at ../shared/traces, it also
+// prints the predicted agg vs disagg figures on it.
 // Usage: npm run bench -- bench/simulate.ts
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { workerPools } from "../config/schema";
 import { parseStackConfig } from "../config/stackConfig";
-import { workerCapacityTokens } from "../sim/capacity";
-import { DEFAULT_TIME_MODEL } from "../sim/simulate";
-import { loadTrace, simulateTrace } from "../sim/traceSimulation";
+import { defaultProfile } from "../sim/defaultProfile";
+import { profilePerfModel } from "../sim/perfModel";
+import { stackModel } from "../sim/stackModel";
+import { loadTrace, simulateTrace, type SimulationReport } from "../sim/traceSimulation";
+import { parseGoodput } from "../summary/goodput";
+import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
 import { conversationTrace, writeTrace } from "../tests/support/traceFixtures";
+
+const SYNTHETIC = join(__dirname, "..", "..", "shared", "traces", "synthetic_trace.jsonl");
+const slos = parseGoodput(RECIPE_GOODPUT);
+const perf = profilePerfModel(defaultProfile());
 
 function seconds(since: bigint): string {
   return (Number(process.hrtime.bigint() - since) / 1e9).toFixed(3);
 }
 
+function modelOf(variant: "agg" | "disagg") {
+  return stackModel(parseStackConfig({ variant }, "bench"), perf, { overlapWeight: 1, temperature: 0, seed: 1 });
+}
+
+const figures = (r: SimulationReport) =>
+  `TTFT p50/p90 ${r.latency.timeToFirstToken.p50.toFixed(0)}/${r.latency.timeToFirstToken.p90.toFixed(0)} ms, ` +
+  `ITL p50/p90 ${r.latency.interTokenLatency?.p50.toFixed(1)}/${r.latency.interTokenLatency?.p90.toFixed(1)} ms, ` +
+  `goodput ${((r.goodput?.fraction ?? 0) * 100).toFixed(1)}%, hit rate ${(r.hitRate * 100).toFixed(1)}%`;
+
 async function main(): Promise<void> {
-  const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-sim-")), "trace.jsonl");
-  await writeTrace(path, conversationTrace(12_000));
-  let started = process.hrtime.bigint();
-  const trace = await loadTrace(path);
-  console.log(`load 12,000 requests (with the bound and the unbounded pass): ${seconds(started)} s`);
-  for (const variant of ["agg", "disagg"] as const) {
-    const config = parseStackConfig({ variant }, "bench");
-    const options = {
-      policy: config.frontend.routerMode,
-      workers: workerPools(config)[0].replicas,
-      capacityTokens: workerCapacityTokens(config),
-      overlapWeight: 1,
-      seed: 1,
-      timeModel: DEFAULT_TIME_MODEL,
-    };
-    started = process.hrtime.bigint();
-    const report = simulateTrace(trace, options);
-    console.log(
-      `${variant}: ${report.policy} over ${report.workers} workers, hit rate ${(report.hitRate * 100).toFixed(2)}%: ${seconds(started)} s`,
-    );
-    started = process.hrtime.bigint();
-    const result = spawnSync("npm", ["run", "--silent", "cli", "--", "simulate", "--trace", path, "--stack", variant, "--json"], {
-      encoding: "utf8",
-    });
-    if (result.status !== 0) throw new Error(result.stderr);
-    console.log(`${variant}: the whole command: ${seconds(started)} s`);
+  const dir = mkdtempSync(join(tmpdir(), "dynamo-bench-sim-"));
+  try {
+    const path = join(dir, "trace.jsonl");
+    await writeTrace(path, conversationTrace(12_000));
+    const trace = await loadTrace(path);
+    for (const variant of ["agg", "disagg"] as const) {
+      const started = process.hrtime.bigint();
+      const report = simulateTrace(trace, modelOf(variant), slos);
+      console.log(`${variant}, 12,000 requests: ${seconds(started)} s in process; ${figures(report)}`);
+      const whole = process.hrtime.bigint();
+      const result = spawnSync(process.execPath, ["cli/launch.js", "simulate", "--trace", path, "--stack", variant, "--json"], {
+        encoding: "utf8",
+      });
+      if (result.status !== 0) throw new Error(result.stderr);
+      console.log(`${variant}: the whole command: ${seconds(whole)} s`);
+    }
+    for (const requests of [6_000, 12_000, 24_000]) {
+      const sized = join(dir, `trace-${requests}.jsonl`);
+      await writeTrace(sized, conversationTrace(requests));
+      const script =
+        `const { loadTrace, simulateTrace } = require("./sim/traceSimulation");` +
+        `const { stackModel } = require("./sim/stackModel"); const { parseStackConfig } = require("./config/stackConfig");` +
+        `const { profilePerfModel } = require("./sim/perfModel"); const { defaultProfile } = require("./sim/defaultProfile");` +
+        `loadTrace(${JSON.stringify(sized)}).then((trace) => { const before = process.memoryUsage().rss;` +
+        `simulateTrace(trace, stackModel(parseStackConfig({ variant: "disagg" }, "bench"), profilePerfModel(defaultProfile()),` +
+        `{ overlapWeight: 1, temperature: 0, seed: 1 }), {});` +
+        `console.log(JSON.stringify({ rss: process.memoryUsage().rss, before })); });`;
+      const result = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { encoding: "utf8" });
+      if (result.status !== 0) throw new Error(result.stderr);
+      const { rss } = JSON.parse(result.stdout);
+      console.log(`disagg, ${requests.toLocaleString("en-US")} requests: peak RSS after the simulation ${(rss / 2 ** 20).toFixed(0)} MiB`);
+    }
+    if (existsSync(SYNTHETIC)) {
+      const synthetic = await loadTrace(SYNTHETIC);
+      for (const variant of ["agg", "disagg"] as const)
+        console.log(`synthetic trace, ${variant}: ${figures(simulateTrace(synthetic, modelOf(variant), slos))}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -161,15 +161,30 @@ stackOptions(
 stackOptions(
   program
     .command("simulate")
-    .description("replay a trace through a model of the stack's workers and their prefix caches: what routing can reuse")
+    .description(
+      "replay a trace through a model of the stack: Dynamo's routing, each worker's prefix cache and passes; " +
+        "predicts the hit rate, TTFT, ITL and goodput",
+    )
     .option("--trace <file>", "a Mooncake-format trace"),
   "the stack whose Pulumi.<name>.yaml gives the workers, policy and cache capacity",
 )
   .option("--policy <policy>", "round-robin, random, kv, or all three side by side (default: the stack's)")
   .option("--workers <n>", "how many workers requests are routed to, at most 4096 (default: the stack's)")
   .option("--capacity-tokens <n>", "prefix-cache capacity per worker (default: from GPU memory, TP and the model)")
-  .option("--overlap-weight <w>", "the KV router's weight on blocks to prefill", "1")
-  .option("--seed <n>", "seed of the random policy", "1")
+  .option("--overlap-weight <w>", "the KV router's weight on blocks to prefill (Dynamo's prefill load scale)", "1")
+  .option("--router-temperature <t>", "the KV router's softmax temperature; 0 picks the lowest cost", "0")
+  .option("--seed <n>", "seed of every random choice: the random policy, the KV router's ties and its sampling", "1")
+  .option(
+    "--profile <path>",
+    "engine timings: Dynamo's perf_data.npz, a profiler results directory, or one with prefill_raw_data.json and " +
+      "decode_raw_data.json; mocker-polynomial for the mocker's defaults " +
+      "(default: AIConfigurator's H200 estimate for Qwen3-32B, prefill scaled to TP 2 by an assumed 1.8)",
+  )
+  .option(
+    "--kv-transfer-gbps <n>",
+    "disagg: KV transfer bandwidth from prefill to decode worker (default: 64, the mocker's; an assumption)",
+  )
+  .option("--goodput <slos>", "the SLOs goodput is predicted for, in aiperf's syntax (default: the stack's benchmark.goodput)")
   .option("--sweep-capacity", "hit rate against capacity, 10^4 to 10^9 tokens per worker")
   .option("--chart <file.svg>", "with --sweep-capacity only: draw every policy's sweep as an SVG chart")
   .option("--json", "print JSON")

@@ -1,12 +1,15 @@
 import { z } from "zod";
 import { stackConfigFromFile } from "../config/stackFile";
-import { workerPools } from "../config/schema";
 import { workerCapacityTokens } from "../sim/capacity";
+import { defaultProfile } from "../sim/defaultProfile";
+import { loadProfile } from "../sim/loadProfile";
+import { MOCKER_POLYNOMIAL, polynomialPerfModel, profilePerfModel, type PerfModel } from "../sim/perfModel";
 import { POLICIES, type Policy } from "../sim/routing";
-import { DEFAULT_TIME_MODEL, type SimulationOptions } from "../sim/simulate";
-import { capacitySweep, loadTrace, simulateTrace } from "../sim/traceSimulation";
+import { stackModel } from "../sim/stackModel";
+import { capacitySweep, loadTrace, simulateTrace, unboundedCache } from "../sim/traceSimulation";
 import { simulationText, sweepText } from "../sim/formatSimulation";
 import { sweepChart } from "../sim/sweepChart";
+import { parseGoodput } from "../summary/goodput";
 import { formatCount } from "../summary/numbers";
 import { stackFilePath } from "./stackFiles";
 import { writeOutputFile } from "./outputFile";
@@ -43,7 +46,20 @@ const simulateOptions = z.object({
   overlapWeight: decimal("--overlap-weight: must be a number ≥ 0")
     .pipe(z.number().max(1e6, { error: "--overlap-weight: must be at most 1,000,000" }))
     .default(1),
+  routerTemperature: decimal("--router-temperature: must be a number ≥ 0")
+    .pipe(z.number().max(1e6, { error: "--router-temperature: must be at most 1,000,000" }))
+    .default(0),
   seed: wholeNumber("--seed", 0).default(1),
+  profile: z.string().min(1, { error: "--profile: give a file or directory, or mocker-polynomial" }).optional(),
+  kvTransferGbps: decimal("--kv-transfer-gbps: must be a number above 0")
+    .pipe(
+      z
+        .number()
+        .positive({ error: "--kv-transfer-gbps: must be a number above 0" })
+        .max(1e6, { error: "--kv-transfer-gbps: must be at most 1,000,000" }),
+    )
+    .optional(),
+  goodput: z.string().optional(),
   sweepCapacity: z.boolean().optional(),
   chart: z.string().optional(),
   json: z.boolean().optional(),
@@ -56,9 +72,16 @@ export type SimulateOptions = z.input<typeof simulateOptions>;
 /** A flag that no simulated policy reads would change nothing: it is refused rather than ignored. */
 function refuseUnusedOptions(given: string[], policies: Policy[]): void {
   const routing = policies.join(", ");
-  if (given.includes("seed") && !policies.includes("random")) {
+  if (given.includes("seed") && !policies.some((policy) => policy !== "round-robin")) {
     throw new UserError(
-      `--seed: only the random policy uses it, and this run routes with ${routing}; add --policy random (or all), or leave --seed out`,
+      `--seed: only the random and kv policies use it, and this run routes with ${routing}; ` +
+        "add --policy random, kv or all, or leave --seed out",
+    );
+  }
+  if (given.includes("routerTemperature") && !policies.includes("kv")) {
+    throw new UserError(
+      `--router-temperature: only the kv policy uses it, and this run routes with ${routing}; ` +
+        "add --policy kv (or all), or leave --router-temperature out",
     );
   }
   if (given.includes("overlapWeight") && !policies.includes("kv")) {
@@ -66,6 +89,19 @@ function refuseUnusedOptions(given: string[], policies: Policy[]): void {
       `--overlap-weight: only the kv policy uses it, and this run routes with ${routing}; ` +
         "add --policy kv (or all), or leave --overlap-weight out",
     );
+  }
+}
+
+/** The engine timings `--profile` names, or the default profile; a profile that cannot be read is the user's to fix. */
+function perfModel(profile: string | undefined, capacityTokens: number): PerfModel {
+  if (profile === "mocker-polynomial") {
+    return polynomialPerfModel(MOCKER_POLYNOMIAL, capacityTokens, "the mocker's default polynomials (ai-dynamo/dynamo perf_model.rs)");
+  }
+  if (profile === undefined) return profilePerfModel(defaultProfile());
+  try {
+    return profilePerfModel(loadProfile(profile));
+  } catch (error) {
+    throw new UserError(`--profile: ${profile}: ${(error as Error).message}`);
   }
 }
 
@@ -77,16 +113,19 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
     throw new UserError("--chart draws the capacity sweep: give --sweep-capacity with it, or leave --chart out");
   }
   const config = stackConfigFromFile(stackFilePath(options));
-  // The stack's pool that requests are routed to: the prefill workers of disagg, the workers of agg.
-  const routed = workerPools(config)[0];
-  const base: SimulationOptions = {
-    policy: config.frontend.routerMode,
-    workers: options.workers ?? routed.replicas,
-    capacityTokens: options.capacityTokens ?? workerCapacityTokens(config),
+  if (options.kvTransferGbps !== undefined && config.variant !== "disagg") {
+    throw new UserError("--kv-transfer-gbps: only a disaggregated stack moves KV between workers; leave it out for agg");
+  }
+  const slos = parseGoodput(options.goodput ?? config.benchmark.goodput);
+  const capacityTokens = options.capacityTokens ?? workerCapacityTokens(config);
+  const base = stackModel(config, perfModel(options.profile, capacityTokens), {
+    workers: options.workers,
+    capacityTokens,
     overlapWeight: options.overlapWeight,
+    temperature: options.routerTemperature,
     seed: options.seed,
-    timeModel: DEFAULT_TIME_MODEL,
-  };
+    transferGBps: options.kvTransferGbps,
+  });
   const trace = await loadTrace(options.trace, { skipInvalid: options.skipInvalid });
   if (trace.skippedLines.length > 0) process.stderr.write(`warning: skipped ${trace.skippedLines.length} invalid line(s)\n`);
   const policies: Policy[] = options.policy === "all" ? [...POLICIES] : [options.policy ?? base.policy];
@@ -94,32 +133,32 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
 
   if (options.sweepCapacity) {
     const sweeps = policies.map((policy) => ({ policy, points: capacitySweep(trace, { ...base, policy }) }));
+    const bound = unboundedCache(trace, base.engine.blockSize).hitRate;
     if (options.chart !== undefined) {
-      const title = `${config.variant}: hit rate against cache capacity, ${formatCount(base.workers)} worker(s)`;
+      const title = `${config.variant}: hit rate against cache capacity, ${formatCount(base.routedWorkers)} worker(s)`;
       writeOutputFile(
         "--chart",
         options.chart,
         sweepChart({
           title,
           sweeps,
-          bound: trace.bound,
-          capacityTokens: base.capacityTokens,
+          bound,
+          capacityTokens: base.engine.kvCapacityTokens,
           capacityFrom: options.capacityTokens === undefined ? "the stack" : "--capacity-tokens",
         }),
       );
       process.stderr.write(`wrote ${options.chart}\n`);
     }
     if (options.json) {
-      process.stdout.write(
-        `${JSON.stringify({ bound: trace.bound, workers: base.workers, capacityTokensPerWorker: base.capacityTokens, sweeps }, null, 2)}\n`,
-      );
+      const sweep = { bound, workers: base.routedWorkers, capacityTokensPerWorker: base.engine.kvCapacityTokens, sweeps };
+      process.stdout.write(`${JSON.stringify(sweep, null, 2)}\n`);
     } else {
       for (const sweep of sweeps)
-        process.stdout.write(`${sweep.policy} over ${base.workers} worker(s):\n${sweepText(sweep.points, trace.bound)}\n`);
+        process.stdout.write(`${sweep.policy} over ${base.routedWorkers} worker(s):\n${sweepText(sweep.points, bound)}\n`);
     }
     return;
   }
-  const reports = policies.map((policy) => simulateTrace(trace, { ...base, policy }));
+  const reports = policies.map((policy) => simulateTrace(trace, { ...base, policy }, slos));
   if (options.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
   else process.stdout.write(simulationText(reports));
 }

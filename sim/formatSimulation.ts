@@ -1,13 +1,25 @@
-import { formatCount, formatPercent } from "../summary/numbers";
+import { formatCount, formatPercent, formatValue } from "../summary/numbers";
+import { sloCondition } from "../summary/goodput";
 import { textTable } from "../summary/table";
-import type { SimulationReport, SweepPoint } from "./traceSimulation";
+import type { Percentiles, SimulationReport, SweepPoint } from "./traceSimulation";
+
+type Row = (report: SimulationReport) => string;
 
 const maxMean = ({ max, mean }: { max: number; mean: number }) => `${formatCount(max)} / ${formatCount(mean)}`;
 
 /** One column per simulated policy, side by side. */
 export function simulationText(reports: SimulationReport[]): string {
-  const rows: [string, (report: SimulationReport) => string][] = [
-    ["workers", (r) => formatCount(r.workers)],
+  const ms = (value: number | undefined) => (value === undefined ? "–" : formatValue(value, value < 100 ? 1 : 0));
+  const percentileRows = (label: string, pick: (r: SimulationReport) => Percentiles | null): [string, Row][] => [
+    [`${label}, p50 / p90 / p99 (ms)`, (r) => [50, 90, 99].map((p) => ms(pick(r)?.[`p${p}` as "p50"])).join(" / ")],
+  ];
+  const rows: [string, Row][] = [
+    ["workers routed to", (r) => formatCount(r.workers)],
+    ["decode workers", (r) => (r.decodeWorkers > 0 ? formatCount(r.decodeWorkers) : "–")],
+    ...percentileRows("predicted TTFT", (r) => r.latency.timeToFirstToken),
+    ...percentileRows("predicted ITL", (r) => r.latency.interTokenLatency),
+    ...percentileRows("predicted request latency", (r) => r.latency.requestLatency),
+    ["predicted goodput", (r) => (r.goodput ? formatPercent(r.goodput.fraction) : "–")],
     ["cache capacity per worker (tokens)", (r) => formatCount(r.capacityTokensPerWorker)],
     ["hit rate (block references from cache)", (r) => formatPercent(r.hitRate)],
     ["bound (one unbounded cache)", (r) => formatPercent(r.bound)],
@@ -20,11 +32,18 @@ export function simulationText(reports: SimulationReport[]): string {
     ["cached tokens per worker, max / mean", (r) => maxMean(r.cachedTokensPerWorker)],
     ["  max as a share of capacity", (r) => formatPercent(r.cachedTokensPerWorker.capacityFraction, 1)],
   ];
-  return `${textTable({
+  const table = textTable({
     header: ["policy", ...reports.map((r) => r.policy)],
     align: ["left", ...reports.map(() => "right" as const)],
     rows: rows.map(([label, value]) => [label, ...reports.map(value)]),
-  })}\n`;
+  });
+  const slos = reports.find((r) => r.goodput)?.goodput?.slos;
+  const goodput = slos
+    ? `goodput: requests that meet ${Object.entries(slos)
+        .map(([metric, threshold]) => sloCondition(metric, threshold))
+        .join(" and ")}`
+    : "goodput: not predicted; the SLOs name a metric the simulation does not predict";
+  return `${table}\n${goodput}\nengine timings: ${reports[0]?.perfModel ?? "–"}\n`;
 }
 
 export function sweepText(points: SweepPoint[], bound: number): string {

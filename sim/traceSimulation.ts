@@ -1,75 +1,169 @@
-import { BlockTally } from "../trace/blockTally";
+import { meetsSlo, SLO_METRICS, type Slos } from "../summary/goodput";
+import { percentile } from "../summary/statistics";
 import { forEachTraceRequest, type TraceReadOptions, type TraceRequest } from "../trace/traceFile";
-import { DEFAULT_TIME_MODEL, simulateWorkers, type SimulationOptions, type WorkerSimulation } from "./simulate";
+import { engineBlocks } from "./engineBlocks";
+import { PrefixCache } from "./prefixCache";
+import { simulateStack, type StackModel, type StackRun } from "./stackSimulation";
 
 export interface LoadedTrace {
-  /** In timestamp order. */
+  /** In timestamp order, their `hash_ids` renumbered from 0 (only equality matters). */
   requests: TraceRequest[];
-  /** The trace's cache efficiency: the hit rate of one unbounded prefix cache, the most any routing gets. */
-  bound: number;
   inputTokens: number;
-  /** Input tokens one unbounded prefix cache would still prefill. */
-  unboundedPrefillTokens: number;
   skippedLines: number[];
 }
 
 export async function loadTrace(path: string, options: TraceReadOptions = {}): Promise<LoadedTrace> {
   const requests: TraceRequest[] = [];
-  const tally = new BlockTally();
+  const dense = new Map<number, number>();
   let inputTokens = 0;
   const read = await forEachTraceRequest(
     path,
     (request) => {
-      tally.addRequest(requests.length, request.hash_ids);
+      const hash_ids = request.hash_ids.map((id) => {
+        let renumbered = dense.get(id);
+        if (renumbered === undefined) dense.set(id, (renumbered = dense.size));
+        return renumbered;
+      });
       inputTokens += request.input_length;
-      requests.push(request);
+      requests.push({ ...request, hash_ids });
     },
     options,
   );
   requests.sort((a, b) => a.timestamp - b.timestamp);
-  const unbounded = simulateWorkers(requests, {
-    policy: "round-robin",
-    workers: 1,
-    capacityTokens: Infinity,
-    overlapWeight: 1,
-    seed: 0,
-    timeModel: DEFAULT_TIME_MODEL,
-  });
-  return {
-    requests,
-    bound: tally.references > 0 ? (tally.references - tally.unique) / tally.references : 0,
-    inputTokens,
-    unboundedPrefillTokens: unbounded.prefillTokens,
-    skippedLines: read.skippedLines,
-  };
+  return { requests, inputTokens, skippedLines: read.skippedLines };
+}
+
+/** What one unbounded prefix cache serves, the most any routing gets: its hit rate and what it still prefills. */
+export function unboundedCache(trace: LoadedTrace, blockSize: number): { hitRate: number; prefillTokens: number } {
+  const cache = new PrefixCache(Infinity);
+  let hits = 0;
+  let references = 0;
+  let prefillTokens = 0;
+  for (const request of trace.requests) {
+    const blocks = engineBlocks(request, blockSize);
+    const hit = cache.matchPrefix(blocks);
+    cache.insert(blocks);
+    hits += hit;
+    references += blocks.length;
+    prefillTokens += request.input_length - Math.max(0, Math.min(hit * blockSize, request.input_length - 1));
+  }
+  return { hitRate: references > 0 ? hits / references : 0, prefillTokens };
+}
+
+export interface MaxMean {
+  max: number;
+  mean: number;
+}
+
+export interface Percentiles {
+  p50: number;
+  p90: number;
+  p99: number;
+  avg: number;
+}
+
+/** The fraction of requests that meet every SLO, as aiperf counts goodput; null when an SLO names a metric not predicted. */
+export interface PredictedGoodput {
+  slos: Slos;
+  good: number;
+  total: number;
+  fraction: number;
 }
 
 /** One simulation, in the shape `simulate --json` prints. */
 export interface SimulationReport {
-  policy: WorkerSimulation["policy"];
+  policy: StackModel["policy"];
   workers: number;
+  decodeWorkers: number;
   capacityTokensPerWorker: number;
+  perfModel: string;
   hitRate: number;
   bound: number;
   prefillTokens: { computed: number; unbounded: number; input: number };
-  load: WorkerSimulation["load"];
-  cachedTokensPerWorker: WorkerSimulation["cachedTokens"] & { capacityFraction: number };
+  load: { requests: MaxMean; prefillTokens: MaxMean };
+  cachedTokensPerWorker: MaxMean & { capacityFraction: number };
+  /** Predicted, ms. */
+  latency: { timeToFirstToken: Percentiles; interTokenLatency: Percentiles | null; requestLatency: Percentiles };
+  goodput: PredictedGoodput | null;
 }
 
-export function simulateTrace(trace: LoadedTrace, options: SimulationOptions): SimulationReport {
-  const run = simulateWorkers(trace.requests, options);
+function maxMean(values: Float64Array): MaxMean {
+  let max = 0;
+  let sum = 0;
+  for (const value of values) {
+    max = Math.max(max, value);
+    sum += value;
+  }
+  return { max, mean: values.length > 0 ? sum / values.length : 0 };
+}
+
+function percentiles(values: Float64Array): Percentiles | null {
+  const sorted = values.filter((value) => !Number.isNaN(value)).sort();
+  if (sorted.length === 0) return null;
+  const avg = sorted.reduce((sum, value) => sum + value, 0) / sorted.length;
+  return { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), avg };
+}
+
+/** The per-request metrics a simulation predicts, by aiperf's names. */
+function predictedMetric(run: StackRun, metric: string, index: number): number | undefined {
+  switch (metric) {
+    case "time_to_first_token":
+      return run.ttftMs[index];
+    case "inter_token_latency":
+      return run.itlMs[index];
+    case "request_latency":
+      return run.latencyMs[index];
+    case "output_token_throughput_per_user":
+      return 1000 / run.itlMs[index];
+  }
+  return undefined;
+}
+
+export const PREDICTED_SLO_METRICS = ["time_to_first_token", "inter_token_latency", "request_latency", "output_token_throughput_per_user"];
+
+/**
+ * aiperf's goodput (good_request_count_metric.py): a request is good when it meets every SLO. A
+ * request with no ITL (one output token) has no value for an ITL SLO and aiperf does not count it
+ * good; here, as there, the fraction is of all requests.
+ */
+export function predictedGoodput(run: StackRun, slos: Slos): PredictedGoodput | null {
+  const metrics = Object.keys(slos);
+  if (metrics.some((metric) => !PREDICTED_SLO_METRICS.includes(metric) || !(metric in SLO_METRICS))) return null;
+  const total = run.ttftMs.length;
+  let good = 0;
+  for (let i = 0; i < total; i++) {
+    if (
+      metrics.every((metric) => {
+        const value = predictedMetric(run, metric, i);
+        return value !== undefined && !Number.isNaN(value) && meetsSlo(metric, value, slos[metric]);
+      })
+    )
+      good++;
+  }
+  return { slos, good, total, fraction: total > 0 ? good / total : 0 };
+}
+
+export function simulateTrace(trace: LoadedTrace, model: StackModel, slos: Slos): SimulationReport {
+  const run = simulateStack(trace.requests, model);
+  const unbounded = unboundedCache(trace, model.engine.blockSize);
+  const cached = maxMean(run.cachedTokensPerWorker);
+  const capacity = model.engine.kvCapacityTokens;
+  const ttft = percentiles(run.ttftMs);
+  const latency = percentiles(run.latencyMs);
+  const empty = { p50: 0, p90: 0, p99: 0, avg: 0 };
   return {
-    policy: run.policy,
-    workers: run.workers,
-    capacityTokensPerWorker: run.capacityTokensPerWorker,
-    hitRate: run.hitRate,
-    bound: trace.bound,
-    prefillTokens: { computed: run.prefillTokens, unbounded: trace.unboundedPrefillTokens, input: trace.inputTokens },
-    load: run.load,
-    cachedTokensPerWorker: {
-      ...run.cachedTokens,
-      capacityFraction: options.capacityTokens > 0 ? run.cachedTokens.max / options.capacityTokens : 0,
-    },
+    policy: model.policy,
+    workers: model.routedWorkers,
+    decodeWorkers: model.decodeWorkers,
+    capacityTokensPerWorker: capacity,
+    perfModel: model.perf.describe,
+    hitRate: run.references > 0 ? run.hitBlocks / run.references : 0,
+    bound: unbounded.hitRate,
+    prefillTokens: { computed: run.prefillTokens, unbounded: unbounded.prefillTokens, input: trace.inputTokens },
+    load: { requests: maxMean(run.requestsPerWorker), prefillTokens: maxMean(run.prefillTokensPerWorker) },
+    cachedTokensPerWorker: { ...cached, capacityFraction: capacity > 0 ? cached.max / capacity : 0 },
+    latency: { timeToFirstToken: ttft ?? empty, interTokenLatency: percentiles(run.itlMs), requestLatency: latency ?? empty },
+    goodput: predictedGoodput(run, slos),
   };
 }
 
@@ -81,9 +175,9 @@ export interface SweepPoint {
   hitRate: number;
 }
 
-export function capacitySweep(trace: LoadedTrace, options: Omit<SimulationOptions, "capacityTokens">): SweepPoint[] {
-  return SWEEP_CAPACITIES.map((capacityTokens) => ({
-    capacityTokens,
-    hitRate: simulateWorkers(trace.requests, { ...options, capacityTokens }).hitRate,
-  }));
+export function capacitySweep(trace: LoadedTrace, model: StackModel): SweepPoint[] {
+  return SWEEP_CAPACITIES.map((capacityTokens) => {
+    const run = simulateStack(trace.requests, { ...model, engine: { ...model.engine, kvCapacityTokens: capacityTokens } });
+    return { capacityTokens, hitRate: run.references > 0 ? run.hitBlocks / run.references : 0 };
+  });
 }

@@ -145,9 +145,20 @@ describe("flags that would be ignored, or repeated, are refused", () => {
 
   const unused: [() => string[], RegExp][] = [
     [
-      () => ["simulate", "--trace", trace(), "-s", "disagg", "--seed", "5"],
-      /--seed: only the random policy uses it, and this run routes with kv/,
+      () => ["simulate", "--trace", trace(), "-s", "agg", "--seed", "5"],
+      /--seed: only the random and kv policies use it, and this run routes with round-robin/,
     ],
+    [
+      () => ["simulate", "--trace", trace(), "-s", "agg", "--router-temperature", "0.5"],
+      /--router-temperature: only the kv policy uses it, and this run routes with round-robin/,
+    ],
+    [
+      () => ["simulate", "--trace", trace(), "-s", "agg", "--kv-transfer-gbps", "100"],
+      /--kv-transfer-gbps: only a disaggregated stack moves KV between workers; leave it out for agg/,
+    ],
+    [() => ["simulate", "--trace", trace(), "-s", "disagg", "--kv-transfer-gbps", "0"], /--kv-transfer-gbps: must be a number above 0/],
+    [() => ["simulate", "--trace", trace(), "-s", "disagg", "--router-temperature", "-1"], /--router-temperature: must be a number ≥ 0/],
+    [() => ["simulate", "--trace", trace(), "-s", "disagg", "--goodput", "ttft:5"], /--goodput: /],
     [
       () => ["simulate", "--trace", trace(), "-s", "agg", "--overlap-weight", "2"],
       /--overlap-weight: only the kv policy uses it, and this run routes with round-robin/,

@@ -1,0 +1,52 @@
+import { workerPools, type StackConfig } from "../config/schema";
+import { kvBytesPerToken, workerCapacityTokens } from "./capacity";
+import type { PerfModel } from "./perfModel";
+import type { Policy } from "./routing";
+import type { StackModel } from "./stackSimulation";
+
+/**
+ * Engine limits the recipe leaves at their defaults: the token budget of a pass and the requests
+ * running at once. These are the mocker's defaults (ai-dynamo/dynamo
+ * `components/src/dynamo/mocker/args.py`, 1.3 era), which follow vLLM's.
+ */
+export const MAX_BATCHED_TOKENS = 8192;
+export const MAX_NUM_SEQS = 256;
+
+/**
+ * The KV transfer's bandwidth from a prefill to a decode worker, GB/s: the mocker's default
+ * (`--kv-transfer-bandwidth`, "inter-node IB"), an assumption rather than a measurement of this
+ * stack's NIXL over `rdma/ib`.
+ */
+export const DEFAULT_TRANSFER_GBPS = 64;
+
+export interface ModelOverrides {
+  policy?: Policy;
+  workers?: number;
+  capacityTokens?: number;
+  overlapWeight: number;
+  temperature: number;
+  seed: number;
+  transferGBps?: number;
+}
+
+/** The stack, as the simulation models it: its pools, routing and engines. */
+export function stackModel(config: StackConfig, perf: PerfModel, overrides: ModelOverrides): StackModel {
+  const [routed, decode] = workerPools(config);
+  return {
+    policy: overrides.policy ?? config.frontend.routerMode,
+    routedWorkers: overrides.workers ?? routed.replicas,
+    decodeWorkers: decode?.replicas ?? 0,
+    engine: {
+      kvCapacityTokens: overrides.capacityTokens ?? workerCapacityTokens(config),
+      blockSize: config.workers.blockSize,
+      maxBatchedTokens: MAX_BATCHED_TOKENS,
+      maxNumSeqs: MAX_NUM_SEQS,
+    },
+    perf,
+    overlapWeight: overrides.overlapWeight,
+    temperature: overrides.temperature,
+    seed: overrides.seed,
+    kvBytesPerToken: kvBytesPerToken(config),
+    transferGBps: overrides.transferGBps ?? DEFAULT_TRANSFER_GBPS,
+  };
+}

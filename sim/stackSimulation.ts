@@ -1,0 +1,323 @@
+import type { TraceRequest } from "../trace/traceFile";
+import { engineBlocks } from "./engineBlocks";
+import { EventQueue } from "./eventQueue";
+import type { PerfModel } from "./perfModel";
+import { PrefixCache } from "./prefixCache";
+import { KvRouter, seeded, simpleRouter, type Booking, type KvRouterSettings, type Policy, type RoutedRequest } from "./routing";
+
+/** A worker's engine, as vLLM's scheduler and Dynamo's mocker see it. */
+export interface EngineSettings {
+  kvCapacityTokens: number;
+  blockSize: number;
+  /** The token budget of one pass: vLLM's and the mocker's default, 8192. */
+  maxBatchedTokens: number;
+  /** Requests running at once: vLLM's and the mocker's default, 256. */
+  maxNumSeqs: number;
+}
+
+export interface StackModel {
+  policy: Policy;
+  /** The workers requests are routed to first: agg's workers, or disagg's prefill workers. */
+  routedWorkers: number;
+  /** Decode workers of a disaggregated graph; 0 for agg. */
+  decodeWorkers: number;
+  engine: EngineSettings;
+  perf: PerfModel;
+  overlapWeight: number;
+  temperature: number;
+  seed: number;
+  kvBytesPerToken: number;
+  /** Bandwidth of the KV transfer from prefill to decode worker, in GB/s; Infinity for none. */
+  transferGBps: number;
+}
+
+/** Every request's latencies, in trace order (ms); ITL is NaN for a request of one output token. */
+export interface StackRun {
+  ttftMs: Float64Array;
+  itlMs: Float64Array;
+  latencyMs: Float64Array;
+  /** From arrival until a routed worker takes the request into a pass. */
+  queueMs: Float64Array;
+  /** Engine blocks served from the routed workers' prefix caches, of all the requests' blocks. */
+  hitBlocks: number;
+  references: number;
+  prefillTokens: number;
+  requestsPerWorker: Float64Array;
+  prefillTokensPerWorker: Float64Array;
+  cachedTokensPerWorker: Float64Array;
+}
+
+type Role = "agg" | "prefill" | "decode";
+
+interface Live {
+  index: number;
+  arrival: number;
+  input: number;
+  output: number;
+  blocks: number[];
+  computed: number;
+  generated: number;
+  firstTokenAt: number;
+  booking: Booking | undefined;
+}
+
+interface Pass {
+  chunks: [Live, number][];
+  decoding: Live[];
+}
+
+class Worker {
+  readonly waiting: Live[] = [];
+  waitingHead = 0;
+  running: Live[] = [];
+  busy = false;
+  kvTokens = 0;
+
+  constructor(
+    readonly role: Role,
+    readonly index: number,
+    readonly cache: PrefixCache,
+  ) {}
+
+  hasWork(): boolean {
+    return this.running.length > 0 || this.waitingHead < this.waiting.length;
+  }
+}
+
+type Event = { kind: "pass"; worker: Worker; pass: Pass } | { kind: "handoff"; request: Live };
+
+/** The routed workers' router: Dynamo's KV router, or its round-robin or random push router. */
+interface PoolRouter {
+  route(request: RoutedRequest): Booking;
+  prefillDone(booking: Booking): void;
+  free(booking: Booking): void;
+}
+
+function poolRouter(policy: Policy, workers: Worker[], settings: KvRouterSettings, random: () => number): PoolRouter {
+  if (policy === "kv") {
+    const router = new KvRouter(
+      workers.map((worker) => worker.cache),
+      settings,
+      random,
+    );
+    return {
+      route: (request) => router.route(request),
+      prefillDone: (booking) => router.prefillDone(booking),
+      free: (booking) => router.free(booking),
+    };
+  }
+  const next = simpleRouter(policy, workers.length, random);
+  return { route: () => ({ worker: next(), prefillTokens: 0, blocks: [] }), prefillDone: () => {}, free: () => {} };
+}
+
+/**
+ * Replays requests, in timestamp order, through the stack: routing, each worker's passes, and in
+ * disagg the KV transfer and the decode workers. A discrete-event model: time jumps from one
+ * pass's end, arrival or handoff to the next.
+ *
+ * A pass, as the mocker's vLLM core builds it (ai-dynamo/dynamo `lib/mocker/src/scheduler/vllm/core.rs`):
+ * the running requests first, in order, one token each when decoding or a chunk of their prompt
+ * when prefilling, within the token budget; then waiting requests, first come first served, while
+ * fewer than the maximum run and their prompt fits in KV. Its time is the prefill time of its
+ * chunks plus one decode step for every request that emits a token, the first included.
+ * Prefill workers decode nothing: their requests leave at the end of prefill, and after the KV
+ * transfer (prompt tokens × KV bytes per token over the bandwidth) a decode worker emits the first
+ * token in its next pass. Not modelled: preemption (a request that does not fit waits instead).
+ */
+export function simulateStack(requests: readonly TraceRequest[], model: StackModel): StackRun {
+  const { engine, perf } = model;
+  const disagg = model.decodeWorkers > 0;
+  const capacityBlocks = Math.floor(engine.kvCapacityTokens / engine.blockSize);
+  const routed = Array.from(
+    { length: model.routedWorkers },
+    (_, i) => new Worker(disagg ? "prefill" : "agg", i, new PrefixCache(capacityBlocks)),
+  );
+  // The recipe's decode workers run with --no-enable-prefix-caching.
+  const decoders = Array.from({ length: model.decodeWorkers }, (_, i) => new Worker("decode", i, new PrefixCache(0)));
+  const random = seeded(model.seed);
+  const base = { blockSize: engine.blockSize, overlapWeight: model.overlapWeight, temperature: model.temperature };
+  // Dynamo 1.3 (lib/llm/src/discovery/watcher.rs, kv_router/prefill_router @ 5a510fec): the prefill
+  // workers' router tracks no active blocks; the decode workers' has no overlap and no prefill load.
+  const routedRouter = poolRouter(
+    model.policy,
+    routed,
+    { ...base, trackActiveBlocks: !disagg, useOverlap: true, trackPrefillTokens: true },
+    random,
+  );
+  const decodeRouter = poolRouter(
+    model.policy,
+    decoders,
+    { ...base, trackActiveBlocks: true, useOverlap: false, trackPrefillTokens: false },
+    random,
+  );
+
+  const count = requests.length;
+  const run: StackRun = {
+    ttftMs: new Float64Array(count),
+    itlMs: new Float64Array(count),
+    latencyMs: new Float64Array(count),
+    queueMs: new Float64Array(count),
+    hitBlocks: 0,
+    references: 0,
+    prefillTokens: 0,
+    requestsPerWorker: new Float64Array(routed.length),
+    prefillTokensPerWorker: new Float64Array(routed.length),
+    cachedTokensPerWorker: new Float64Array(routed.length),
+  };
+  const events = new EventQueue<Event>();
+  const transferMsPerToken = Number.isFinite(model.transferGBps) ? model.kvBytesPerToken / (model.transferGBps * 1e6) : 0;
+
+  const finish = (worker: Worker, request: Live, now: number) => {
+    run.ttftMs[request.index] = request.firstTokenAt - request.arrival;
+    run.latencyMs[request.index] = now - request.arrival;
+    run.itlMs[request.index] = request.output > 1 ? (now - request.firstTokenAt) / (request.output - 1) : NaN;
+    worker.kvTokens -= request.input + request.generated;
+    if (request.booking) (worker.role === "decode" ? decodeRouter : routedRouter).free(request.booking);
+  };
+
+  const startPass = (worker: Worker, now: number) => {
+    let budget = engine.maxBatchedTokens;
+    const pass: Pass = { chunks: [], decoding: [] };
+    for (const request of worker.running) {
+      if (budget <= 0) break;
+      if (request.computed < request.input) {
+        const take = Math.min(request.input - request.computed, budget);
+        pass.chunks.push([request, take]);
+        budget -= take;
+      } else {
+        pass.decoding.push(request);
+        budget -= 1;
+      }
+    }
+    while (worker.waitingHead < worker.waiting.length && worker.running.length < engine.maxNumSeqs && budget > 0) {
+      const request = worker.waiting[worker.waitingHead];
+      if (worker.running.length > 0 && worker.kvTokens + request.input > engine.kvCapacityTokens) break;
+      worker.waitingHead++;
+      worker.running.push(request);
+      worker.kvTokens += request.input;
+      if (worker.role === "decode") {
+        request.computed = request.input;
+        pass.decoding.push(request);
+        budget -= 1;
+        continue;
+      }
+      run.queueMs[request.index] = now - request.arrival;
+      const hit = worker.cache.matchPrefix(request.blocks);
+      run.hitBlocks += hit;
+      run.references += request.blocks.length;
+      // vLLM computes at least the prompt's last token, even when all of it is cached.
+      request.computed = Math.max(0, Math.min(hit * engine.blockSize, request.input - 1));
+      run.prefillTokens += request.input - request.computed;
+      run.prefillTokensPerWorker[worker.index] += request.input - request.computed;
+      const take = Math.min(request.input - request.computed, budget);
+      pass.chunks.push([request, take]);
+      budget -= take;
+    }
+    if (worker.waitingHead > 1024 && worker.waitingHead * 2 > worker.waiting.length) {
+      worker.waiting.splice(0, worker.waitingHead);
+      worker.waitingHead = 0;
+    }
+    let prefillMs = 0;
+    let prefilling = 0;
+    for (const [request, take] of pass.chunks) {
+      if (take > 0) prefilling++;
+      prefillMs += perf.prefillMs(request.computed, take);
+    }
+    if (prefilling > 0) prefillMs += perf.prefillPassMs;
+    let decodeMs = 0;
+    if (worker.role !== "prefill") {
+      let emitting = pass.decoding.length;
+      let context = 0;
+      for (const request of pass.decoding) context += request.input + request.generated;
+      for (const [request, take] of pass.chunks) {
+        if (request.computed + take >= request.input) {
+          emitting++;
+          context += request.input;
+        }
+      }
+      if (emitting > 0) decodeMs = perf.decodeMs(worker.kvTokens, context / emitting);
+    }
+    worker.busy = true;
+    events.push(now + prefillMs + decodeMs, { kind: "pass", worker, pass });
+  };
+
+  const enqueue = (worker: Worker, request: Live, now: number) => {
+    worker.waiting.push(request);
+    if (!worker.busy) startPass(worker, now);
+  };
+
+  const endPass = (worker: Worker, pass: Pass, now: number) => {
+    const done = new Set<Live>();
+    for (const [request, take] of pass.chunks) {
+      request.computed += take;
+      if (request.computed < request.input) continue;
+      worker.cache.insert(request.blocks);
+      const router = routedRouter;
+      if (request.booking) router.prefillDone(request.booking);
+      if (worker.role === "prefill") {
+        done.add(request);
+        worker.kvTokens -= request.input;
+        if (request.booking) router.free(request.booking);
+        request.booking = undefined;
+        events.push(now + request.input * transferMsPerToken, { kind: "handoff", request });
+        continue;
+      }
+      request.generated = 1;
+      request.firstTokenAt = now;
+      worker.kvTokens += 1;
+      if (request.generated >= request.output) {
+        done.add(request);
+        finish(worker, request, now);
+      }
+    }
+    for (const request of pass.decoding) {
+      if (request.generated === 0) request.firstTokenAt = now;
+      request.generated++;
+      worker.kvTokens += 1;
+      if (request.generated >= request.output) {
+        done.add(request);
+        finish(worker, request, now);
+      }
+    }
+    if (done.size > 0) worker.running = worker.running.filter((request) => !done.has(request));
+    worker.busy = false;
+    if (worker.hasWork()) startPass(worker, now);
+  };
+
+  let next = 0;
+  while (next < count || events.size > 0) {
+    if (next < count && requests[next].timestamp < events.peekTime()) {
+      const trace = requests[next];
+      const request: Live = {
+        index: next,
+        arrival: trace.timestamp,
+        input: trace.input_length,
+        output: Math.max(1, trace.output_length),
+        blocks: engineBlocks(trace, engine.blockSize),
+        computed: 0,
+        generated: 0,
+        firstTokenAt: 0,
+        booking: undefined,
+      };
+      next++;
+      request.booking = routedRouter.route({ blocks: request.blocks, inputTokens: request.input });
+      const worker = routed[request.booking.worker];
+      run.requestsPerWorker[worker.index]++;
+      enqueue(worker, request, request.arrival);
+      continue;
+    }
+    const { time, event } = events.pop();
+    if (event.kind === "pass") {
+      endPass(event.worker, event.pass, time);
+    } else {
+      const request = event.request;
+      request.computed = 0;
+      // Dynamo hashes decode requests at random, so that no two share a block.
+      const blocks = request.blocks.map((_, k) => -(request.index * 2 ** 21 + k) - 1);
+      request.booking = decodeRouter.route({ blocks, inputTokens: request.input });
+      enqueue(decoders[request.booking.worker], request, time);
+    }
+  }
+  routed.forEach((worker, i) => (run.cachedTokensPerWorker[i] = worker.cache.size * engine.blockSize));
+  return run;
+}
