@@ -8,7 +8,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { totalGpus } from "../config/schema";
 import { parseStackConfig } from "../config/stackConfig";
+import { splitSweep, splitsOf } from "../sim/splitSweep";
 import { defaultProfile } from "../sim/defaultProfile";
 import { profilePerfModel } from "../sim/perfModel";
 import { stackModel } from "../sim/stackModel";
@@ -51,6 +53,10 @@ async function main(): Promise<void> {
       if (result.status !== 0) throw new Error(result.stderr);
       console.log(`${variant}: the whole command: ${seconds(whole)} s`);
     }
+    const disagg = parseStackConfig({ variant: "disagg" }, "bench");
+    const sweepStarted = process.hrtime.bigint();
+    const points = splitSweep(trace, modelOf("disagg"), slos, splitsOf(totalGpus(disagg), disagg.workers.tensorParallelSize));
+    console.log(`split sweep, ${points.length} points (agg and 1P7D … 7P1D), 12,000 requests: ${seconds(sweepStarted)} s`);
     for (const requests of [6_000, 12_000, 24_000]) {
       const sized = join(dir, `trace-${requests}.jsonl`);
       await writeTrace(sized, conversationTrace(requests));

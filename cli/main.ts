@@ -185,8 +185,9 @@ stackOptions(
     "disagg: KV transfer bandwidth from prefill to decode worker (default: 64, the mocker's; an assumption)",
   )
   .option("--goodput <slos>", "the SLOs goodput is predicted for, in aiperf's syntax (default: the stack's benchmark.goodput)")
-  .option("--sweep-capacity", "hit rate against capacity, 10^4 to 10^9 tokens per worker")
-  .option("--chart <file.svg>", "with --sweep-capacity only: draw every policy's sweep as an SVG chart")
+  .addOption(new Option("--sweep-capacity", "hit rate against capacity, 10^4 to 10^9 tokens per worker").conflicts("sweepSplit"))
+  .option("--sweep-split", "predicted TTFT, ITL and goodput for each prefill:decode split of the stack's GPUs, and agg; names the best")
+  .option("--chart <file.svg>", "with --sweep-capacity or --sweep-split only: draw the sweep as an SVG chart")
   .option("--json", "print JSON")
   .option("--skip-invalid", "skip invalid trace lines instead of stopping")
   .addHelpText("after", examples("npx dynamo-bench simulate --trace traces/conversation_trace.jsonl -s disagg --policy all"))

@@ -6,10 +6,14 @@ import { loadProfile } from "../sim/loadProfile";
 import { MOCKER_POLYNOMIAL, polynomialPerfModel, profilePerfModel, type PerfModel } from "../sim/perfModel";
 import { POLICIES, type Policy } from "../sim/routing";
 import { stackModel } from "../sim/stackModel";
-import { capacitySweep, loadTrace, simulateTrace, unboundedCache } from "../sim/traceSimulation";
-import { simulationText, sweepText } from "../sim/formatSimulation";
+import { capacitySweep, loadTrace, simulateTrace, unboundedCache, type LoadedTrace } from "../sim/traceSimulation";
+import { simulationText, splitText, sweepText } from "../sim/formatSimulation";
+import { bestSplit, splitSweep, splitsOf } from "../sim/splitSweep";
+import { splitChart } from "../sim/splitChart";
+import type { StackModel } from "../sim/stackSimulation";
+import { totalGpus, type StackConfig } from "../config/schema";
 import { sweepChart } from "../sim/sweepChart";
-import { parseGoodput } from "../summary/goodput";
+import { parseGoodput, type Slos } from "../summary/goodput";
 import { formatCount } from "../summary/numbers";
 import { stackFilePath } from "./stackFiles";
 import { writeOutputFile } from "./outputFile";
@@ -61,6 +65,7 @@ const simulateOptions = z.object({
     .optional(),
   goodput: z.string().optional(),
   sweepCapacity: z.boolean().optional(),
+  sweepSplit: z.boolean().optional(),
   chart: z.string().optional(),
   json: z.boolean().optional(),
   skipInvalid: z.boolean().optional(),
@@ -109,8 +114,13 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
   const parsed = simulateOptions.safeParse(raw);
   if (!parsed.success) throw new UserError(parsed.error.issues[0].message);
   const options = parsed.data;
-  if (options.chart !== undefined && !options.sweepCapacity) {
-    throw new UserError("--chart draws the capacity sweep: give --sweep-capacity with it, or leave --chart out");
+  if (options.chart !== undefined && !options.sweepCapacity && !options.sweepSplit) {
+    throw new UserError("--chart draws a sweep: give --sweep-capacity or --sweep-split with it, or leave --chart out");
+  }
+  if (options.sweepSplit && (options.workers !== undefined || options.policy === "all")) {
+    throw new UserError(
+      `--sweep-split: the splits set the workers, and one policy routes them; leave ${options.workers !== undefined ? "--workers" : "--policy all"} out`,
+    );
   }
   const config = stackConfigFromFile(stackFilePath(options));
   if (options.kvTransferGbps !== undefined && config.variant !== "disagg") {
@@ -131,6 +141,10 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
   const policies: Policy[] = options.policy === "all" ? [...POLICIES] : [options.policy ?? base.policy];
   refuseUnusedOptions(options.given, policies);
 
+  if (options.sweepSplit) {
+    splitSweepOutput(options, config, trace, { ...base, policy: policies[0] }, slos);
+    return;
+  }
   if (options.sweepCapacity) {
     const sweeps = policies.map((policy) => ({ policy, points: capacitySweep(trace, { ...base, policy }) }));
     const bound = unboundedCache(trace, base.engine.blockSize).hitRate;
@@ -161,4 +175,30 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
   const reports = policies.map((policy) => simulateTrace(trace, { ...base, policy }, slos));
   if (options.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
   else process.stdout.write(simulationText(reports));
+}
+
+function splitSweepOutput(
+  options: { chart?: string; json?: boolean },
+  config: StackConfig,
+  trace: LoadedTrace,
+  model: StackModel,
+  slos: Slos,
+): void {
+  const gpus = totalGpus(config);
+  const { tensorParallelSize } = config.workers;
+  const splits = splitsOf(gpus, tensorParallelSize);
+  const points = splitSweep(trace, model, slos, splits);
+  const best = bestSplit(points);
+  if (options.chart !== undefined) {
+    const title = `${formatCount(gpus)} GPUs at TP ${tensorParallelSize}, ${model.policy} routing: predicted goodput per split`;
+    writeOutputFile("--chart", options.chart, splitChart(title, points, best));
+    process.stderr.write(`wrote ${options.chart}\n`);
+  }
+  if (options.json) {
+    const splitsJson = points.map(({ split, report }) => ({ split: split.label, prefill: split.prefill, decode: split.decode, ...report }));
+    const sweep = { gpus, tensorParallelSize, policy: model.policy, best: best?.split.label ?? null, splits: splitsJson };
+    process.stdout.write(`${JSON.stringify(sweep, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${formatCount(gpus)} GPUs at TP ${tensorParallelSize}, ${model.policy} routing:\n${splitText(points, best)}`);
+  }
 }

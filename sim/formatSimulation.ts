@@ -1,6 +1,7 @@
 import { formatCount, formatPercent, formatValue } from "../summary/numbers";
 import { sloCondition } from "../summary/goodput";
 import { textTable } from "../summary/table";
+import type { SplitPoint } from "./splitSweep";
 import type { Percentiles, SimulationReport, SweepPoint } from "./traceSimulation";
 
 type Row = (report: SimulationReport) => string;
@@ -52,4 +53,23 @@ export function sweepText(points: SweepPoint[], bound: number): string {
     align: ["right", "right", "right"],
     rows: points.map((p) => [formatCount(p.capacityTokens), formatPercent(p.hitRate), formatPercent(bound > 0 ? p.hitRate / bound : 0, 1)]),
   })}\nbound (one unbounded cache): ${formatPercent(bound)}\n`;
+}
+
+/** One row per split: predicted TTFT, ITL and goodput, and the best one named. */
+export function splitText(points: SplitPoint[], best: SplitPoint | undefined): string {
+  const ms = (value: number | undefined) => (value === undefined ? "–" : formatValue(value, value < 100 ? 1 : 0));
+  const table = textTable({
+    header: ["split", "TTFT p50 / p90 (ms)", "ITL p50 / p90 (ms)", "goodput"],
+    align: ["left", "right", "right", "right"],
+    rows: points.map(({ split, report }) => [
+      split === best?.split ? `${split.label} (best)` : split.label,
+      `${ms(report.latency.timeToFirstToken.p50)} / ${ms(report.latency.timeToFirstToken.p90)}`,
+      `${ms(report.latency.interTokenLatency?.p50)} / ${ms(report.latency.interTokenLatency?.p90)}`,
+      report.goodput ? formatPercent(report.goodput.fraction) : "–",
+    ]),
+  });
+  const verdict = best
+    ? `best for the SLOs: ${best.split.label}, with ${formatPercent(best.report.goodput!.fraction)} of requests within them`
+    : "goodput not predicted: the SLOs name a metric the simulation does not predict";
+  return `${table}\n${verdict}\n`;
 }

@@ -1,4 +1,5 @@
 import type { PrefixCache } from "./prefixCache";
+import type { PromptBlocks } from "./promptBlocks";
 
 export const POLICIES = ["round-robin", "random", "kv"] as const;
 export type Policy = (typeof POLICIES)[number];
@@ -14,7 +15,7 @@ export function seeded(seed: number): () => number {
 
 /** A request as a router sees it: its full KV blocks, by content, and its length. */
 export interface RoutedRequest {
-  blocks: readonly number[];
+  blocks: PromptBlocks;
   inputTokens: number;
 }
 
@@ -26,7 +27,10 @@ export interface KvRouterSettings {
   temperature: number;
   /** Counts the blocks of requests in flight. Dynamo turns this off for the prefill workers of a disaggregated graph. */
   trackActiveBlocks: boolean;
-  /** Counts the cached prefix. Off for decode workers, whose requests Dynamo hashes so that they never share. */
+  /**
+   * Counts the cached prefix, and shares blocks between requests. Off for decode workers: Dynamo
+   * hashes their requests at random, so none shares a block and their active blocks add up.
+   */
   useOverlap: boolean;
   /** Counts outstanding prefill tokens. Off for decode workers, which prefill nothing: their cost is their active blocks. */
   trackPrefillTokens: boolean;
@@ -36,7 +40,7 @@ export interface KvRouterSettings {
 export interface Booking {
   worker: number;
   prefillTokens: number;
-  blocks: readonly number[];
+  blocks: PromptBlocks | undefined;
 }
 
 /**
@@ -54,7 +58,10 @@ export interface Booking {
  */
 export class KvRouter {
   private readonly outstandingPrefill: Float64Array;
-  private readonly active: Map<number, number>[];
+  /** Distinct engine blocks active on each worker. */
+  private readonly activeBlocks: Float64Array;
+  /** Per worker, the trace blocks in flight: how many requests hold each, and its engine blocks. */
+  private readonly active: Map<number, { requests: number; fill: number }>[];
 
   constructor(
     private readonly caches: readonly PrefixCache[],
@@ -62,12 +69,14 @@ export class KvRouter {
     private readonly random: () => number,
   ) {
     this.outstandingPrefill = new Float64Array(caches.length);
+    this.activeBlocks = new Float64Array(caches.length);
     this.active = caches.map(() => new Map());
   }
 
   /** The cost of each worker for the request, lower is better. */
   costs(request: RoutedRequest): Float64Array {
     const { blockSize, overlapWeight, trackActiveBlocks, useOverlap, trackPrefillTokens } = this.settings;
+    const { ids, fills, total } = request.blocks;
     const costs = new Float64Array(this.caches.length);
     for (let worker = 0; worker < costs.length; worker++) {
       let cost = 0;
@@ -77,10 +86,12 @@ export class KvRouter {
         cost = overlapWeight * Math.max(0, prefillBlocks - cached);
       }
       if (trackActiveBlocks) {
-        const active = this.active[worker];
         let alreadyActive = 0;
-        while (alreadyActive < request.blocks.length && active.has(request.blocks[alreadyActive])) alreadyActive++;
-        cost += active.size + request.blocks.length - alreadyActive;
+        if (useOverlap) {
+          const active = this.active[worker];
+          for (let i = 0; i < ids.length && active.has(ids[i]); i++) alreadyActive += fills[i];
+        }
+        cost += this.activeBlocks[worker] + total - alreadyActive;
       }
       costs[worker] = cost;
     }
@@ -88,15 +99,26 @@ export class KvRouter {
   }
 
   route(request: RoutedRequest): Booking {
+    const { blockSize, temperature, trackActiveBlocks, useOverlap, trackPrefillTokens } = this.settings;
     const costs = this.costs(request);
-    const worker = this.settings.temperature > 0 ? softmaxPick(costs, this.settings.temperature, this.random) : lowest(costs, this.random);
-    const cached = this.settings.useOverlap ? this.caches[worker].matchPrefix(request.blocks) : 0;
-    const prefillTokens = this.settings.trackPrefillTokens ? Math.max(0, request.inputTokens - cached * this.settings.blockSize) : 0;
+    const worker = temperature > 0 ? softmaxPick(costs, temperature, this.random) : lowest(costs, this.random);
+    const cached = useOverlap ? this.caches[worker].matchPrefix(request.blocks) : 0;
+    const prefillTokens = trackPrefillTokens ? Math.max(0, request.inputTokens - cached * blockSize) : 0;
     this.outstandingPrefill[worker] += prefillTokens;
-    if (this.settings.trackActiveBlocks) {
-      const active = this.active[worker];
-      for (const block of request.blocks) active.set(block, (active.get(block) ?? 0) + 1);
+    if (!trackActiveBlocks) return { worker, prefillTokens, blocks: undefined };
+    if (!useOverlap) {
+      this.activeBlocks[worker] += request.blocks.total;
+      return { worker, prefillTokens, blocks: request.blocks };
     }
+    const active = this.active[worker];
+    request.blocks.ids.forEach((id, i) => {
+      const entry = active.get(id);
+      if (entry) entry.requests++;
+      else {
+        active.set(id, { requests: 1, fill: request.blocks.fills[i] });
+        this.activeBlocks[worker] += request.blocks.fills[i];
+      }
+    });
     return { worker, prefillTokens, blocks: request.blocks };
   }
 
@@ -107,12 +129,19 @@ export class KvRouter {
 
   free(booking: Booking): void {
     this.prefillDone(booking);
-    if (!this.settings.trackActiveBlocks) return;
+    const blocks = booking.blocks;
+    booking.blocks = undefined;
+    if (!blocks) return;
+    if (!this.settings.useOverlap) {
+      this.activeBlocks[booking.worker] -= blocks.total;
+      return;
+    }
     const active = this.active[booking.worker];
-    for (const block of booking.blocks) {
-      const count = active.get(block)! - 1;
-      if (count === 0) active.delete(block);
-      else active.set(block, count);
+    for (const id of blocks.ids) {
+      const entry = active.get(id)!;
+      if (--entry.requests > 0) continue;
+      active.delete(id);
+      this.activeBlocks[booking.worker] -= entry.fill;
     }
   }
 }

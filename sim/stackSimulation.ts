@@ -1,5 +1,5 @@
 import type { TraceRequest } from "../trace/traceFile";
-import { engineBlocks } from "./engineBlocks";
+import { promptBlocks, type PromptBlocks } from "./promptBlocks";
 import { EventQueue } from "./eventQueue";
 import type { PerfModel } from "./perfModel";
 import { PrefixCache } from "./prefixCache";
@@ -54,7 +54,7 @@ interface Live {
   arrival: number;
   input: number;
   output: number;
-  blocks: number[];
+  blocks: PromptBlocks;
   computed: number;
   generated: number;
   firstTokenAt: number;
@@ -107,7 +107,7 @@ function poolRouter(policy: Policy, workers: Worker[], settings: KvRouterSetting
     };
   }
   const next = simpleRouter(policy, workers.length, random);
-  return { route: () => ({ worker: next(), prefillTokens: 0, blocks: [] }), prefillDone: () => {}, free: () => {} };
+  return { route: () => ({ worker: next(), prefillTokens: 0, blocks: undefined }), prefillDone: () => {}, free: () => {} };
 }
 
 /**
@@ -204,7 +204,7 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
       run.queueMs[request.index] = now - request.arrival;
       const hit = worker.cache.matchPrefix(request.blocks);
       run.hitBlocks += hit;
-      run.references += request.blocks.length;
+      run.references += request.blocks.total;
       // vLLM computes at least the prompt's last token, even when all of it is cached.
       request.computed = Math.max(0, Math.min(hit * engine.blockSize, request.input - 1));
       run.prefillTokens += request.input - request.computed;
@@ -293,7 +293,7 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
         arrival: trace.timestamp,
         input: trace.input_length,
         output: Math.max(1, trace.output_length),
-        blocks: engineBlocks(trace, engine.blockSize),
+        blocks: promptBlocks(trace, engine.blockSize),
         computed: 0,
         generated: 0,
         firstTokenAt: 0,
@@ -312,9 +312,7 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
     } else {
       const request = event.request;
       request.computed = 0;
-      // Dynamo hashes decode requests at random, so that no two share a block.
-      const blocks = request.blocks.map((_, k) => -(request.index * 2 ** 21 + k) - 1);
-      request.booking = decodeRouter.route({ blocks, inputTokens: request.input });
+      request.booking = decodeRouter.route({ blocks: request.blocks, inputTokens: request.input });
       enqueue(decoders[request.booking.worker], request, time);
     }
   }

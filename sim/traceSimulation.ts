@@ -1,7 +1,7 @@
 import { meetsSlo, SLO_METRICS, type Slos } from "../summary/goodput";
 import { percentile } from "../summary/statistics";
 import { forEachTraceRequest, type TraceReadOptions, type TraceRequest } from "../trace/traceFile";
-import { engineBlocks } from "./engineBlocks";
+import { promptBlocks } from "./promptBlocks";
 import { PrefixCache } from "./prefixCache";
 import { simulateStack, type StackModel, type StackRun } from "./stackSimulation";
 
@@ -40,11 +40,11 @@ export function unboundedCache(trace: LoadedTrace, blockSize: number): { hitRate
   let references = 0;
   let prefillTokens = 0;
   for (const request of trace.requests) {
-    const blocks = engineBlocks(request, blockSize);
+    const blocks = promptBlocks(request, blockSize);
     const hit = cache.matchPrefix(blocks);
     cache.insert(blocks);
     hits += hit;
-    references += blocks.length;
+    references += blocks.total;
     prefillTokens += request.input_length - Math.max(0, Math.min(hit * blockSize, request.input_length - 1));
   }
   return { hitRate: references > 0 ? hits / references : 0, prefillTokens };

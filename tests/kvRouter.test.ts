@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { PrefixCache } from "../sim/prefixCache";
 import { KvRouter, lowest, seeded, simpleRouter, softmaxPick, type KvRouterSettings } from "../sim/routing";
-import { engineBlocks } from "../sim/engineBlocks";
+import { promptBlocks, type PromptBlocks } from "../sim/promptBlocks";
 
 const AGG: KvRouterSettings = {
   blockSize: 64,
@@ -13,12 +13,14 @@ const AGG: KvRouterSettings = {
   trackPrefillTokens: true,
 };
 const EIGHT_BLOCKS = [1, 2, 3, 4, 5, 6, 7, 8];
-const request = (blocks = EIGHT_BLOCKS, inputTokens = blocks.length * 64) => ({ blocks, inputTokens });
+/** Blocks in unit tests are one engine block each: a fill of 1 per id. */
+const blocksOf = (ids: number[]): PromptBlocks => ({ ids, fills: ids.map(() => 1), total: ids.length });
+const request = (ids = EIGHT_BLOCKS, inputTokens = ids.length * 64) => ({ blocks: blocksOf(ids), inputTokens });
 
 function routerWith(cached: number[][], settings: Partial<KvRouterSettings> = {}) {
   const caches = cached.map((blocks) => {
     const cache = new PrefixCache(1000);
-    cache.insert(blocks);
+    cache.insert(blocksOf(blocks));
     return cache;
   });
   return new KvRouter(caches, { ...AGG, ...settings }, seeded(1));
@@ -110,11 +112,26 @@ describe("picking a worker", () => {
 });
 
 describe("the engine's blocks", () => {
-  test("a 512-token trace block is eight 64-token blocks; only full blocks count", () => {
-    const blocks = engineBlocks({ timestamp: 0, input_length: 1000, output_length: 1, hash_ids: [10, 11] }, 64);
-    assert.equal(blocks.length, 15, "floor(1000 / 64)");
-    const other = engineBlocks({ timestamp: 0, input_length: 600, output_length: 1, hash_ids: [10, 12] }, 64);
-    assert.deepEqual(other.slice(0, 8), blocks.slice(0, 8), "the shared trace block gives the same 8 blocks");
-    assert.notEqual(other[8], blocks[8], "a different second trace block differs from its first engine block");
+  test("a 512-token trace block holds eight 64-token blocks; only full blocks count", () => {
+    const blocks = promptBlocks({ timestamp: 0, input_length: 1000, output_length: 1, hash_ids: [10, 11] }, 64);
+    assert.deepEqual(blocks, { ids: [10, 11], fills: [8, 7], total: 15 }, "floor(1000 / 64) = 15");
+    assert.deepEqual(
+      promptBlocks({ timestamp: 0, input_length: 12_035, output_length: 1, hash_ids: [...Array(24).keys()] }, 64).total,
+      188,
+    );
+    assert.deepEqual(
+      promptBlocks({ timestamp: 0, input_length: 600, output_length: 1, hash_ids: [10] }, 64).fills,
+      [8],
+      "no more than its ids hold",
+    );
+  });
+
+  test("a cache holding part of a trace block serves that part, then stops", () => {
+    const cache = new PrefixCache(100);
+    cache.insert({ ids: [10, 11], fills: [8, 3], total: 11 });
+    assert.equal(cache.matchPrefix({ ids: [10, 11, 12], fills: [8, 8, 8], total: 24 }), 11);
+    assert.equal(cache.size, 11);
+    cache.insert({ ids: [10, 11, 12], fills: [8, 8, 8], total: 24 });
+    assert.equal(cache.size, 24, "the block now holds all 8");
   });
 });

@@ -14,6 +14,8 @@ import { conversationTrace, traceFile } from "./support/traceFixtures";
 import { runCli, STACK_TRACE } from "./support/cli";
 import { MAX_CAPACITY_TOKENS, MAX_WORKERS } from "../cli/simulate";
 import { sweepChart } from "../sim/sweepChart";
+import { bestSplit, splitsOf } from "../sim/splitSweep";
+import type { SimulationReport } from "../sim/traceSimulation";
 
 const tracePath = traceFile([...conversationTrace(2_000)]);
 
@@ -61,14 +63,15 @@ describe("cache capacity from the stack's config", () => {
 
 describe("a worker's prefix cache", () => {
   test("hits the longest cached run of blocks from the first, and evicts the least recently used", () => {
+    const blocks = (ids: number[]) => ({ ids, fills: ids.map(() => 1), total: ids.length });
     const cache = new PrefixCache(3);
-    cache.insert([1, 2, 3]);
-    assert.equal(cache.matchPrefix([1, 2, 9]), 2);
-    assert.equal(cache.matchPrefix([2, 3]), 2);
-    assert.equal(cache.matchPrefix([9, 1]), 0, "a hit must start at the first block");
-    cache.insert([1, 4]); // 2 and 3 are now the oldest; 2 goes
-    assert.equal(cache.matchPrefix([2]), 0);
-    assert.equal(cache.matchPrefix([3, 1, 4]), 3);
+    cache.insert(blocks([1, 2, 3]));
+    assert.equal(cache.matchPrefix(blocks([1, 2, 9])), 2);
+    assert.equal(cache.matchPrefix(blocks([2, 3])), 2);
+    assert.equal(cache.matchPrefix(blocks([9, 1])), 0, "a hit must start at the first block");
+    cache.insert(blocks([1, 4])); // 2 and 3 are now the oldest; 2 goes
+    assert.equal(cache.matchPrefix(blocks([2])), 0);
+    assert.equal(cache.matchPrefix(blocks([3, 1, 4])), 3);
   });
 });
 
@@ -294,7 +297,7 @@ describe("simulate, as users run it", () => {
     const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-sweep-")), "sweep.svg");
     const result = runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--chart", chart]);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /^error: --chart draws the capacity sweep: give --sweep-capacity with it, or leave --chart out\n$/);
+    assert.match(result.stderr, /^error: --chart draws a sweep: give --sweep-capacity or --sweep-split with it, or leave --chart out\n$/);
     assert.equal(existsSync(chart), false);
   });
 
@@ -306,6 +309,60 @@ describe("simulate, as users run it", () => {
     ] as const) {
       const result = runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--workers", "1", "--sweep-capacity", "--chart", chart]);
       assert.equal(result.status, 1, chart);
+      assert.match(result.stderr, message);
+    }
+  });
+});
+
+describe("simulate --sweep-split", () => {
+  test("the splits of 16 GPUs at TP 2 are agg and 1P7D to 7P1D", () => {
+    assert.deepEqual(
+      splitsOf(16, 2).map((split) => split.label),
+      ["agg 8", "1P7D", "2P6D", "3P5D", "4P4D", "5P3D", "6P2D", "7P1D"],
+    );
+    assert.deepEqual(
+      splitsOf(2, 2).map((split) => split.label),
+      ["agg 1"],
+      "one worker cannot be split",
+    );
+  });
+
+  test("the best split serves the most requests within the SLOs; ties go to the lower TTFT p90", () => {
+    const point = (label: string, fraction: number, ttftP90: number) => ({
+      split: { label, prefill: 1, decode: 1 },
+      report: {
+        goodput: { fraction },
+        latency: { timeToFirstToken: { p90: ttftP90 }, interTokenLatency: { p90: 10 } },
+      } as unknown as SimulationReport,
+    });
+    assert.equal(bestSplit([point("a", 0.5, 100), point("b", 0.7, 900), point("c", 0.7, 800)])?.split.label, "c");
+  });
+
+  test("prints each split's predicted TTFT, ITL and goodput, names the best, and draws them", () => {
+    const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-split-")), "split.svg");
+    const result = runCli(["simulate", "--trace", tracePath, "-s", "disagg", "--sweep-split", "--chart", chart]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^16 GPUs at TP 2, kv routing:$/m);
+    for (const label of ["agg 8", "1P7D", "4P4D", "7P1D"])
+      assert.match(result.stdout, new RegExp(`^${label}( \\(best\\))?\\s+[\\d,.]+ / `, "m"));
+    assert.match(result.stdout, /^best for the SLOs: (agg 8|\dP\dD), with [\d.]+% of requests within them$/m);
+    assert.equal(result.stdout.match(/\(best\)/g)?.length, 1);
+    const texts = textsOf(readFileSync(chart, "utf8"));
+    for (const label of ["goodput", "TTFT p90", "ITL p90", "7P1D"]) assert.ok(texts.includes(label), texts.join(" | "));
+    const json = JSON.parse(runCli(["simulate", "--trace", tracePath, "-s", "disagg", "--sweep-split", "--json"]).stdout);
+    assert.equal(json.splits.length, 8);
+    assert.equal(json.best, result.stdout.match(/best for the SLOs: ([^,]+),/)![1]);
+    assert.deepEqual(Object.keys(json.splits[1]).slice(0, 4), ["split", "prefill", "decode", "policy"]);
+  });
+
+  test("refuses what the sweep sets itself, in one line", () => {
+    for (const [args, message] of [
+      [["--workers", "4"], /^error: --sweep-split: the splits set the workers, and one policy routes them; leave --workers out\n$/],
+      [["--policy", "all"], /^error: --sweep-split: .* leave --policy all out\n$/],
+      [["--sweep-capacity"], /^error: option '--sweep-capacity' cannot be used with option '--sweep-split'/],
+    ] as const) {
+      const result = runCli(["simulate", "--trace", tracePath, "-s", "disagg", "--sweep-split", ...args]);
+      assert.equal(result.status, 1, args.join(" "));
       assert.match(result.stderr, message);
     }
   });
