@@ -118,9 +118,8 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
     throw new UserError("--chart draws a sweep: give --sweep-capacity or --sweep-split with it, or leave --chart out");
   }
   if (options.sweepSplit && (options.workers !== undefined || options.policy === "all")) {
-    throw new UserError(
-      `--sweep-split: the splits set the workers, and one policy routes them; leave ${options.workers !== undefined ? "--workers" : "--policy all"} out`,
-    );
+    const given = options.workers !== undefined ? "--workers" : "--policy all";
+    throw new UserError(`--sweep-split: the splits set the workers, and one policy routes them; leave ${given} out`);
   }
   const config = stackConfigFromFile(stackFilePath(options));
   if (options.kvTransferGbps !== undefined && config.variant !== "disagg") {
