@@ -185,6 +185,13 @@ stackOptions(
     "disagg: KV transfer bandwidth from prefill to decode worker (default: 64, the mocker's; an assumption)",
   )
   .option("--goodput <slos>", "the SLOs goodput is predicted for, in aiperf's syntax (default: the stack's benchmark.goodput)")
+  .option(
+    "--calibrate-from <dir>",
+    "fit the engine timings to a run's records (its aiperf artifact directory, or results/<stack>/<run-id> with artifacts/); " +
+      "writes calibration.json there",
+  )
+  .option("--out <file>", "with --calibrate-from: where to write the calibration instead")
+  .option("--calibration <file>", "engine timings from a calibration.json that --calibrate-from wrote")
   .addOption(new Option("--sweep-capacity", "hit rate against capacity, 10^4 to 10^9 tokens per worker").conflicts("sweepSplit"))
   .option("--sweep-split", "predicted TTFT, ITL and goodput for each prefill:decode split of the stack's GPUs, and agg; names the best")
   .option("--chart <file.svg>", "with --sweep-capacity or --sweep-split only: draw the sweep as an SVG chart")

@@ -18,6 +18,9 @@ import { formatCount } from "../summary/numbers";
 import { stackFilePath } from "./stackFiles";
 import { writeOutputFile } from "./outputFile";
 import { UserError } from "../userError";
+import { calibrateCommand } from "./calibrate";
+import { parseCalibrationFile } from "../sim/calibrationFile";
+import { readRegularFile } from "../regularFile";
 
 /** Each worker keeps a cache, and the KV router weighs every worker for every request: far past any real stack, memory and time run out. */
 export const MAX_WORKERS = 4096;
@@ -64,6 +67,9 @@ const simulateOptions = z.object({
     )
     .optional(),
   goodput: z.string().optional(),
+  calibrateFrom: z.string().min(1, { error: "--calibrate-from: give the run's aiperf artifact or results directory" }).optional(),
+  calibration: z.string().min(1, { error: "--calibration: give the calibration.json file" }).optional(),
+  out: z.string().optional(),
   sweepCapacity: z.boolean().optional(),
   sweepSplit: z.boolean().optional(),
   chart: z.string().optional(),
@@ -110,10 +116,37 @@ function perfModel(profile: string | undefined, capacityTokens: number): PerfMod
   }
 }
 
+/** What `--calibrate-from` does not read: the fit takes the stack as the run was, and prints no prediction. */
+const NOT_WITH_CALIBRATE_FROM = ["policy", "workers", "capacityTokens", "profile", "calibration", "sweepCapacity", "sweepSplit", "chart"];
+
+/** A flag's name as typed: `sweepSplit` → `--sweep-split`. */
+const flagName = (option: string) => `--${option.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+
+function calibratedPerfModel(path: string): PerfModel {
+  try {
+    const file = parseCalibrationFile(readRegularFile(path, { maxBytes: 2 ** 20, what: "a calibration" }));
+    return polynomialPerfModel(file, file.kvCapacityTokens, `calibrated from ${file.from.run} (${file.from.stack})`);
+  } catch (error) {
+    throw new UserError(`--calibration: ${path}: ${(error as Error).message}`);
+  }
+}
+
 export async function simulateCommand(raw: SimulateOptions): Promise<void> {
   const parsed = simulateOptions.safeParse(raw);
   if (!parsed.success) throw new UserError(parsed.error.issues[0].message);
   const options = parsed.data;
+  if (options.calibrateFrom !== undefined) {
+    const unused = NOT_WITH_CALIBRATE_FROM.filter((option) => options.given.includes(option));
+    if (unused.length > 0) {
+      throw new UserError(`--calibrate-from fits the stack as the run was; leave out ${unused.map(flagName).join(", ")}`);
+    }
+    await calibrateCommand({ ...options, calibrateFrom: options.calibrateFrom });
+    return;
+  }
+  if (options.out !== undefined) throw new UserError("--out names the calibration --calibrate-from writes; leave it out here");
+  if (options.calibration !== undefined && options.profile !== undefined) {
+    throw new UserError("--calibration and --profile each give the engine timings: give one");
+  }
   if (options.chart !== undefined && !options.sweepCapacity && !options.sweepSplit) {
     throw new UserError("--chart draws a sweep: give --sweep-capacity or --sweep-split with it, or leave --chart out");
   }
@@ -127,7 +160,8 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
   }
   const slos = parseGoodput(options.goodput ?? config.benchmark.goodput);
   const capacityTokens = options.capacityTokens ?? workerCapacityTokens(config);
-  const base = stackModel(config, perfModel(options.profile, capacityTokens), {
+  const perf = options.calibration !== undefined ? calibratedPerfModel(options.calibration) : perfModel(options.profile, capacityTokens);
+  const base = stackModel(config, perf, {
     workers: options.workers,
     capacityTokens,
     overlapWeight: options.overlapWeight,

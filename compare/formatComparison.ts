@@ -4,6 +4,7 @@ import { formatCount, formatPercent, formatValue } from "../summary/numbers";
 import { markdownTable, textTable, type Table } from "../summary/table";
 import type { ComparedRun, Comparison, ComparisonRow } from "./comparison";
 import { goodputSlosLine } from "./sloText";
+import { predictionTable } from "./predictedBesideMeasured";
 
 function label(row: ComparisonRow): string {
   if (row.metric === "goodput") return "Goodput (fraction of requests)";
@@ -63,8 +64,12 @@ function preamble(comparison: Comparison): string[] {
   ];
 }
 
+const predictionsOf = (comparison: Comparison) => predictionTable([comparison.baseline, comparison.candidate]);
+
 export function comparisonText(comparison: Comparison): string {
-  return [...preamble(comparison), "", textTable(comparisonTable(comparison))].join("\n") + "\n";
+  const predictions = predictionsOf(comparison);
+  const beside = predictions ? ["", "Predicted beside measured (prediction.json, saved by pulumi up):", textTable(predictions)] : [];
+  return [...preamble(comparison), "", textTable(comparisonTable(comparison)), ...beside].join("\n") + "\n";
 }
 
 /** Inline code that no backtick in the text can end early. */
@@ -83,6 +88,7 @@ export function comparisonMarkdown(comparison: Comparison): string {
       ...(notes.length ? ["", ...notes] : []),
       "",
       markdownTable(comparisonTable(comparison)),
+      ...(predictionsOf(comparison) ? ["", "#### Predicted beside measured", "", markdownTable(predictionsOf(comparison)!)] : []),
     ].join("\n") + "\n"
   );
 }

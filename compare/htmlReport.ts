@@ -5,6 +5,7 @@ import { comparisonTable, requestCounts } from "./formatComparison";
 import { cdfChart, percentileBars, type ChartSeries } from "./charts";
 import { CDF_METRICS, type CdfMetric, type RequestCdfs } from "./requestCdf";
 import { goodputSlosLine } from "./sloText";
+import { predictionTable } from "./predictedBesideMeasured";
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -61,6 +62,7 @@ export function htmlReport(comparison: Comparison, cdfs: ReportCdfs = {}): strin
     ];
   });
   const notes = [...comparison.caveats, ...comparison.notes];
+  const predictions = predictionTable([baseline, candidate]);
   const title = `dynamo-bench: ${escapeHtml(baseline.label)} vs ${escapeHtml(candidate.label)}`;
   return `<!doctype html>
 <html lang="en">
@@ -74,6 +76,7 @@ ${runLine("Candidate", candidate)}
 <p>${escapeHtml(goodputSlosLine(comparison))}. Lower latency is better; higher goodput is better.</p>
 ${notes.map((note) => `<p><strong>Note:</strong> ${escapeHtml(note)}.</p>`).join("\n")}
 ${htmlTable(comparisonTable(comparison))}
+${predictions ? `<h2>Predicted beside measured</h2>\n${htmlTable(predictions)}` : ""}
 ${figures.join("\n")}
 </body>
 </html>

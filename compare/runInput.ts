@@ -7,9 +7,13 @@ import { MAX_SUMMARY_JSON_BYTES, parseSummaryJson } from "../summary/summarySche
 import { SUMMARY_JSON } from "../summary/summaryFiles";
 import type { Slos } from "../summary/goodput";
 import { runLabel, type RunLabel } from "./runLabel";
+import { predictionBeside } from "./predictedBesideMeasured";
+import type { Prediction } from "../sim/predictionFile";
 
 export interface RunInput extends RunLabel {
   dir: string;
+  /** What `pulumi up` predicted for this run, saved beside it as prediction.json. */
+  prediction?: Prediction;
   /** Where the summary came from: aiperf's artifacts, summarized now, or a summary.json. */
   source: "artifacts" | "summary.json";
   summary: RunSummary;
@@ -27,7 +31,7 @@ export async function loadRun(dir: string, slos: Slos): Promise<RunInput> {
   const summaryJson = summaryJsonAt(path);
   // aiperf's files come first; one that cannot be read is named by summarizing, unless a summary.json stands in.
   if (artifacts.includes("file") || (summaryJson === "nothing" && artifacts.includes("other"))) {
-    return { dir, ...runLabel(dir), source: "artifacts", summary: (await summarizeRun(dir, slos)).summary };
+    return withPrediction({ dir, ...runLabel(dir), source: "artifacts", summary: (await summarizeRun(dir, slos)).summary });
   }
   if (summaryJson === "nothing") {
     throw new SummaryError(`${dir}: holds neither aiperf's artifacts nor a ${SUMMARY_JSON}; give an artifact or results directory`);
@@ -40,7 +44,13 @@ export async function loadRun(dir: string, slos: Slos): Promise<RunInput> {
   }
   const parsed = parseSummaryJson(text);
   if ("problem" in parsed) throw new SummaryError(`${path}: ${parsed.problem}`);
-  return { dir, ...runLabel(dir), source: "summary.json", summary: parsed.summary };
+  return withPrediction({ dir, ...runLabel(dir), source: "summary.json", summary: parsed.summary });
+}
+
+function withPrediction(run: RunInput): RunInput {
+  const { prediction, note } = predictionBeside(run.dir);
+  const notes = [run.note, note].filter((text): text is string => text !== undefined);
+  return { ...run, ...(prediction ? { prediction } : {}), ...(notes.length > 0 ? { note: notes.join("; ") } : {}) };
 }
 
 function summaryJsonAt(path: string): ReturnType<typeof entryAt> {

@@ -4,6 +4,8 @@ import { loadRun } from "../compare/runInput";
 import { compareRuns } from "../compare/comparison";
 import { comparisonMarkdown, comparisonText } from "../compare/formatComparison";
 import { htmlReport } from "../compare/htmlReport";
+import { predictionText } from "../compare/predictedBesideMeasured";
+import { PREDICTION_FILE } from "../sim/predictionFile";
 import { addToRun, baselineFirst, latestRunsOfOtherStacks, saveRejected, saveRun, type RunRecord } from "./localResults";
 import type { JobLogReader } from "./jobLogs";
 
@@ -23,6 +25,8 @@ export interface CollectRunSummaryArgs {
   logs: JobLogReader;
   commands: ManualCommands;
   print: (text: string) => void;
+  /** The stack's prediction for this run, saved beside it as prediction.json, or why there is none. */
+  predict?: () => Promise<{ text: string } | { note: string }>;
 }
 
 /** The log kept when it holds no valid summary, so a reader can see what the container printed. */
@@ -82,6 +86,19 @@ export async function collectRunSummary(args: CollectRunSummaryArgs): Promise<bo
     return false;
   }
   print(`Benchmark run ${run.runId} of stack ${run.stack}, saved in ${dir}:\n\n${checked.files[SUMMARY_MARKDOWN]}`);
+  if (args.predict) {
+    const prediction = await args.predict();
+    if ("note" in prediction) print(`${prediction.note}.`);
+    else {
+      try {
+        addToRun(dir, { [PREDICTION_FILE]: prediction.text });
+        const saved = await loadRun(dir, {});
+        print(`\nPredicted beside measured, also in ${dir}/${PREDICTION_FILE}:\n\n${predictionText([saved])}`);
+      } catch (error) {
+        print(`The prediction was not saved: ${(error as Error).message}.`);
+      }
+    }
+  }
 
   const { runs, skipped } = latestRunsOfOtherStacks(args.resultsRoot, run.stack);
   for (const note of skipped) print(`Skipped a saved run that cannot be read: ${note}`);

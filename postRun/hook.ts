@@ -8,6 +8,7 @@ import { kubectlCommand, redactSecrets } from "../builders/shellCommands";
 import { PROJECT_ROOT } from "../projectRoot";
 import { collectRunSummary } from "./collectRunSummary";
 import { kubernetesJobLogs, type JobLogReader } from "./jobLogs";
+import { DEFAULT_TRACE_FILE, predictRun } from "./predictRun";
 
 /**
  * Runs after the benchmark Job is created, which `pulumi up` reports once the Job completes: the
@@ -18,6 +19,8 @@ export interface HookEnvironment {
   logs: JobLogReader;
   resultsRoot: string;
   print: (text: string) => void;
+  /** The trace the stack's prediction is simulated on: where `trace fetch` puts it, by default. */
+  tracePath: string;
 }
 
 const RUN_ID = new RegExp(`^[0-9a-f]{${RUN_ID_BYTES * 2}}$`);
@@ -32,6 +35,7 @@ export function benchmarkSummaryCallback(
     logs: reader = kubernetesJobLogs(config.kubeContext),
     resultsRoot = join(PROJECT_ROOT, "results"),
     print = (text: string) => pulumi.log.info(text),
+    tracePath = join(PROJECT_ROOT, DEFAULT_TRACE_FILE),
   } = environment;
   // The hook's own text never holds a secret; what the client library says might, and the engine logs it.
   const logs: JobLogReader = {
@@ -71,6 +75,7 @@ export function benchmarkSummaryCallback(
       logs,
       commands,
       print,
+      predict: () => predictRun(config, stack, tracePath),
     });
   };
 }

@@ -88,7 +88,7 @@ function isDirectory(path: string): boolean {
 }
 
 /** A saved run from its run.json, or why it was skipped; undefined when the directory holds no run.json. */
-function savedRun(dir: string): SavedRun | { skipped: string } | undefined {
+export function savedRun(dir: string): SavedRun | { skipped: string } | undefined {
   const path = join(dir, RUN_FILE);
   let text: string;
   let savedAt: number;

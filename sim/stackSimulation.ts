@@ -45,6 +45,24 @@ export interface StackRun {
   requestsPerWorker: Float64Array;
   prefillTokensPerWorker: Float64Array;
   cachedTokensPerWorker: Float64Array;
+  /** With `collectFeatures`: what each request's TTFT and ITL are made of, for calibration. */
+  features?: LatencyFeatures;
+}
+
+/**
+ * A pass's time is linear in the timing polynomials' coefficients (see `PolynomialCoefficients`):
+ * [a prefill pass, Σ new tokens, Σ ((context + new)² − context²), a decode step, its KV fraction u,
+ * u²]. Summed over the passes a request waits through and runs in, they make its TTFT and ITL
+ * linear in the coefficients too, for the schedule the simulation chose.
+ */
+export const FEATURES = 6;
+
+export interface LatencyFeatures {
+  /** Request i's TTFT = ttft[6i … 6i+5] · coefficients + ttftConstantMs[i] (the KV transfer). */
+  ttft: Float64Array;
+  ttftConstantMs: Float64Array;
+  /** Request i's ITL = itl[6i … 6i+5] · coefficients; zeros for a request of one output token. */
+  itl: Float64Array;
 }
 
 type Role = "agg" | "prefill" | "decode";
@@ -59,11 +77,18 @@ interface Live {
   generated: number;
   firstTokenAt: number;
   booking: Booking | undefined;
+  /** Feature sums at the start of its current wait, at its first token, and before its handoff. */
+  base?: Float64Array;
+  first?: Float64Array;
+  before?: Float64Array;
 }
 
 interface Pass {
   chunks: [Live, number][];
   decoding: Live[];
+  start: number;
+  end: number;
+  features: Float64Array;
 }
 
 class Worker {
@@ -72,6 +97,9 @@ class Worker {
   running: Live[] = [];
   busy = false;
   kvTokens = 0;
+  /** The features of every pass ended so far, summed, and the pass in flight. */
+  readonly passed = new Float64Array(FEATURES);
+  current: Pass | undefined;
 
   constructor(
     readonly role: Role,
@@ -124,7 +152,7 @@ function poolRouter(policy: Policy, workers: Worker[], settings: KvRouterSetting
  * transfer (prompt tokens × KV bytes per token over the bandwidth) a decode worker emits the first
  * token in its next pass. Not modelled: preemption (a request that does not fit waits instead).
  */
-export function simulateStack(requests: readonly TraceRequest[], model: StackModel): StackRun {
+export function simulateStack(requests: readonly TraceRequest[], model: StackModel, collectFeatures = false): StackRun {
   const { engine, perf } = model;
   const disagg = model.decodeWorkers > 0;
   const capacityBlocks = Math.floor(engine.kvCapacityTokens / engine.blockSize);
@@ -164,10 +192,26 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
     prefillTokensPerWorker: new Float64Array(routed.length),
     cachedTokensPerWorker: new Float64Array(routed.length),
   };
+  const features: LatencyFeatures | undefined = collectFeatures
+    ? { ttft: new Float64Array(count * FEATURES), ttftConstantMs: new Float64Array(count), itl: new Float64Array(count * FEATURES) }
+    : undefined;
+  run.features = features;
   const events = new EventQueue<Event>();
   const transferMsPerToken = Number.isFinite(model.transferGBps) ? model.kvBytesPerToken / (model.transferGBps * 1e6) : 0;
 
+  /** The features since `from` (and `plus`), into `into` at request i's place. */
+  const since = (into: Float64Array, index: number, worker: Worker, from: Float64Array, plus?: Float64Array, scale = 1) => {
+    for (let k = 0; k < FEATURES; k++) into[index * FEATURES + k] = (worker.passed[k] - from[k] + (plus?.[k] ?? 0)) * scale;
+  };
+  const firstToken = (worker: Worker, request: Live, now: number) => {
+    request.firstTokenAt = now;
+    if (!features) return;
+    since(features.ttft, request.index, worker, request.base!, request.before);
+    request.first = Float64Array.from(worker.passed);
+  };
+
   const finish = (worker: Worker, request: Live, now: number) => {
+    if (features && request.output > 1) since(features.itl, request.index, worker, request.first!, undefined, 1 / (request.output - 1));
     run.ttftMs[request.index] = request.firstTokenAt - request.arrival;
     run.latencyMs[request.index] = now - request.arrival;
     run.itlMs[request.index] = request.output > 1 ? (now - request.firstTokenAt) / (request.output - 1) : NaN;
@@ -177,7 +221,7 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
 
   const startPass = (worker: Worker, now: number) => {
     let budget = engine.maxBatchedTokens;
-    const pass: Pass = { chunks: [], decoding: [] };
+    const pass: Pass = { chunks: [], decoding: [], start: now, end: now, features: new Float64Array(FEATURES) };
     for (const request of worker.running) {
       if (budget <= 0) break;
       if (request.computed < request.input) {
@@ -237,16 +281,37 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
       }
       if (emitting > 0) decodeMs = perf.decodeMs(worker.kvTokens, context / emitting);
     }
+    if (features) {
+      let squares = 0;
+      let tokens = 0;
+      for (const [request, take] of pass.chunks) {
+        tokens += take;
+        squares += (request.computed + take) ** 2 - request.computed ** 2;
+      }
+      const decoding = decodeMs > 0 ? 1 : 0;
+      const used = worker.kvTokens / engine.kvCapacityTokens;
+      pass.features.set([prefilling > 0 ? 1 : 0, tokens, squares, decoding, decoding * used, decoding * used * used]);
+    }
     worker.busy = true;
-    events.push(now + prefillMs + decodeMs, { kind: "pass", worker, pass });
+    pass.start = now;
+    pass.end = now + prefillMs + decodeMs;
+    worker.current = pass;
+    events.push(pass.end, { kind: "pass", worker, pass });
   };
 
   const enqueue = (worker: Worker, request: Live, now: number) => {
+    if (features) {
+      // Waiting through the rest of the pass in flight: the part of it still to run.
+      const pass = worker.busy ? worker.current! : undefined;
+      const rest = pass && pass.end > pass.start ? (pass.end - now) / (pass.end - pass.start) : 0;
+      request.base = Float64Array.from(worker.passed, (sum, k) => sum + (pass ? (1 - rest) * pass.features[k] : 0));
+    }
     worker.waiting.push(request);
     if (!worker.busy) startPass(worker, now);
   };
 
   const endPass = (worker: Worker, pass: Pass, now: number) => {
+    for (let k = 0; k < FEATURES; k++) worker.passed[k] += pass.features[k];
     const done = new Set<Live>();
     for (const [request, take] of pass.chunks) {
       request.computed += take;
@@ -259,11 +324,16 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
         worker.kvTokens -= request.input;
         if (request.booking) router.free(request.booking);
         request.booking = undefined;
-        events.push(now + request.input * transferMsPerToken, { kind: "handoff", request });
+        const transferMs = request.input * transferMsPerToken;
+        if (features) {
+          request.before = Float64Array.from(worker.passed, (sum, k) => sum - request.base![k]);
+          features.ttftConstantMs[request.index] = transferMs;
+        }
+        events.push(now + transferMs, { kind: "handoff", request });
         continue;
       }
       request.generated = 1;
-      request.firstTokenAt = now;
+      firstToken(worker, request, now);
       worker.kvTokens += 1;
       if (request.generated >= request.output) {
         done.add(request);
@@ -271,7 +341,7 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
       }
     }
     for (const request of pass.decoding) {
-      if (request.generated === 0) request.firstTokenAt = now;
+      if (request.generated === 0) firstToken(worker, request, now);
       request.generated++;
       worker.kvTokens += 1;
       if (request.generated >= request.output) {

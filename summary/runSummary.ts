@@ -59,7 +59,7 @@ function isGood(record: RequestRecord, slos: Slos): boolean {
 const MS_PER: Record<string, number> = { ns: 1e-6, us: 1e-3, ms: 1, sec: 1e3, s: 1e3 };
 
 /** Puts every time in ms, so that a run in seconds compares with the SLOs and with other runs as it should. */
-function inMilliseconds(record: RequestRecord): void {
+export function inMilliseconds(record: RequestRecord): void {
   const metrics = record.metrics ?? {};
   for (const tag in metrics) {
     const metric = metrics[tag];

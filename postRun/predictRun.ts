@@ -1,0 +1,36 @@
+import type { StackConfig } from "../config/schema";
+import { entryAt } from "../regularFile";
+import { defaultProfile } from "../sim/defaultProfile";
+import { profilePerfModel } from "../sim/perfModel";
+import { predictionFileText } from "../sim/predictionFile";
+import { stackModel } from "../sim/stackModel";
+import { loadTrace, simulateTrace } from "../sim/traceSimulation";
+import { parseGoodput } from "../summary/goodput";
+import { fileSha256 } from "../trace/fileSha256";
+
+/** Where `trace fetch` keeps the trace by default, under the project. */
+export const DEFAULT_TRACE_FILE = "traces/conversation_trace.jsonl";
+
+/**
+ * The stack's prediction for the run it just measured: `simulate` with the default timings, on the
+ * trace the run replayed (checked by its sha256), cut where the run's fixed schedule ended. When the
+ * trace is not at hand, a note that says how to get it instead.
+ */
+export async function predictRun(config: StackConfig, stack: string, tracePath: string): Promise<{ text: string } | { note: string }> {
+  const fetch = `npx dynamo-bench trace fetch -s ${stack}`;
+  try {
+    if (entryAt(tracePath) !== "file") return { note: `no prediction saved: the trace is not at ${tracePath} (${fetch} puts it there)` };
+    const sha256 = await fileSha256(tracePath);
+    if (sha256 !== config.benchmark.traceSha256) {
+      return { note: `no prediction saved: ${tracePath} is not the trace this stack replays (its sha256 is ${sha256}; ${fetch})` };
+    }
+    const trace = await loadTrace(tracePath);
+    const end = config.benchmark.fixedScheduleEndOffsetMs;
+    const replayed = end === undefined ? trace : { ...trace, requests: trace.requests.filter((request) => request.timestamp <= end) };
+    const model = stackModel(config, profilePerfModel(defaultProfile()), { overlapWeight: 1, temperature: 0, seed: 1 });
+    const report = simulateTrace(replayed, model, parseGoodput(config.benchmark.goodput));
+    return { text: predictionFileText(report, { stack, trace: { sha256, requests: replayed.requests.length } }) };
+  } catch (error) {
+    return { note: `no prediction saved: ${(error as Error).message}` };
+  }
+}

@@ -1,0 +1,44 @@
+import { z } from "zod";
+import type { Calibration } from "./calibration";
+
+export const CALIBRATION_FILE = "calibration.json";
+const KIND = "dynamo-bench calibration";
+const SCHEMA_VERSION = 1;
+
+const finite = z.number().check(z.refine(Number.isFinite, { error: "must be a finite number" }));
+const triple = z.tuple([finite, finite, finite]);
+
+/** calibration.json: the fitted timings, what they were fitted to, and how well they reproduce it. */
+const calibrationFile = z.object({
+  kind: z.literal(KIND, { error: `is not "${KIND}": this is not a file simulate --calibrate-from wrote` }),
+  schemaVersion: z.literal(SCHEMA_VERSION, { error: `must be ${SCHEMA_VERSION}: the file is from another version of dynamo-bench` }),
+  from: z.object({ run: z.string(), stack: z.string(), trace: z.string(), records: z.number() }),
+  prefill: triple,
+  decode: triple,
+  kvCapacityTokens: finite.positive(),
+  iterations: z.number(),
+  fittedRequests: z.object({ ttft: z.number(), itl: z.number() }),
+  error: z.object({ ttftP50: finite, ttftP90: finite, itlP50: finite, itlP90: finite }),
+});
+export type CalibrationFile = z.infer<typeof calibrationFile>;
+
+export function calibrationFileText(calibration: Calibration, from: CalibrationFile["from"]): string {
+  const file: CalibrationFile = { kind: KIND, schemaVersion: SCHEMA_VERSION, from, ...calibration };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+/** Parses calibration.json's text; throws an Error naming the field that is wrong. */
+export function parseCalibrationFile(text: string): CalibrationFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`not JSON (${(error as Error).message})`);
+  }
+  const parsed = calibrationFile.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${issue.path.join(".") || "the file"}: ${issue.message}`);
+  }
+  return parsed.data;
+}
