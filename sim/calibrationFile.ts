@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseJsonText } from "../jsonText";
 import type { Calibration } from "./calibration";
 
 export const CALIBRATION_FILE = "calibration.json";
@@ -29,16 +30,5 @@ export function calibrationFileText(calibration: Calibration, from: CalibrationF
 
 /** Parses calibration.json's text; throws an Error naming the field that is wrong. */
 export function parseCalibrationFile(text: string): CalibrationFile {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`not JSON (${(error as Error).message})`);
-  }
-  const parsed = calibrationFile.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${issue.path.join(".") || "the file"}: ${issue.message}`);
-  }
-  return parsed.data;
+  return parseJsonText(calibrationFile, text);
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseJsonText } from "../jsonText";
 import type { SimulationReport } from "./traceSimulation";
 
 export const PREDICTION_FILE = "prediction.json";
@@ -40,16 +41,5 @@ export function predictionFileText(report: SimulationReport, about: { stack: str
 
 /** Parses prediction.json's text; throws an Error naming the field that is wrong. */
 export function parsePrediction(text: string): Prediction {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`not JSON (${(error as Error).message})`);
-  }
-  const parsed = predictionFile.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${issue.path.join(".") || "the file"}: ${issue.message}`);
-  }
-  return parsed.data;
+  return parseJsonText(predictionFile, text);
 }

@@ -1,24 +1,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { MOCKER_POLYNOMIAL, polynomialPerfModel, profilePerfModel, type PerfModel } from "../sim/perfModel";
-import { simulateStack, type StackModel } from "../sim/stackSimulation";
+import { MOCKER_POLYNOMIAL, profilePerfModel, type PerfModel } from "../sim/perfModel";
+import { simulateStack } from "../sim/stackSimulation";
 import type { TraceRequest } from "../trace/traceFile";
 import { conversationTrace } from "./support/traceFixtures";
+import { MOCKER_PERF, testStackModel } from "./support/stackModels";
 
-const perf = polynomialPerfModel(MOCKER_POLYNOMIAL, 1e6, "mocker");
-const model = (overrides: Partial<StackModel> = {}): StackModel => ({
-  policy: "round-robin",
-  routedWorkers: 1,
-  decodeWorkers: 0,
-  engine: { kvCapacityTokens: 1e6, blockSize: 64, maxBatchedTokens: 8192, maxNumSeqs: 256 },
-  perf,
-  overlapWeight: 1,
-  temperature: 0,
-  seed: 1,
-  kvBytesPerToken: 262_144,
-  transferGBps: 64,
-  ...overrides,
-});
+const perf = MOCKER_PERF;
+const model = testStackModel;
 const alone = (input_length: number, output_length = 10): TraceRequest => ({
   timestamp: 0,
   input_length,

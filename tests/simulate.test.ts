@@ -6,12 +6,12 @@ import { join } from "node:path";
 import { parseStackConfig } from "../config/stackConfig";
 import { kvBytesPerToken, workerCapacityTokens } from "../sim/capacity";
 import { PrefixCache } from "../sim/prefixCache";
-import { MOCKER_POLYNOMIAL, polynomialPerfModel } from "../sim/perfModel";
 import { simulateStack, type StackModel } from "../sim/stackSimulation";
 import { capacitySweep, loadTrace, simulateTrace, SWEEP_CAPACITIES, unboundedCache } from "../sim/traceSimulation";
 import { POLICIES } from "../sim/routing";
 import { conversationTrace, traceFile } from "./support/traceFixtures";
 import { runCli, STACK_TRACE } from "./support/cli";
+import { testStackModel } from "./support/stackModels";
 import { MAX_CAPACITY_TOKENS, MAX_WORKERS } from "../cli/simulate";
 import { sweepChart } from "../sim/sweepChart";
 import { bestSplit, splitsOf } from "../sim/splitSweep";
@@ -27,19 +27,9 @@ function linePoints(svg = ""): number[] {
 /** The text of every <text> element of an SVG. */
 const textsOf = (svg = "") => [...svg.matchAll(/<text [^>]*>([^<]*)<\/text>/g)].map((m) => m[1].replace(/&#39;/g, "'"));
 /** A stack of routed workers and no decode pool, with the mocker's default timings. */
-const model = (overrides: Partial<StackModel> = {}): StackModel => ({
-  policy: "round-robin",
-  routedWorkers: 1,
-  decodeWorkers: 0,
-  engine: { kvCapacityTokens: 1e12, blockSize: 64, maxBatchedTokens: 8192, maxNumSeqs: 256 },
-  perf: polynomialPerfModel(MOCKER_POLYNOMIAL, 1e6, "mocker"),
-  overlapWeight: 1,
-  temperature: 0,
-  seed: 1,
-  kvBytesPerToken: 262_144,
-  transferGBps: 64,
-  ...overrides,
-});
+/** A stack with an unbounded cache, unless a test gives it one. */
+const model = (overrides: Partial<StackModel> = {}): StackModel =>
+  testStackModel({ engine: { ...testStackModel().engine, kvCapacityTokens: 1e12 }, ...overrides });
 const withCapacity = (kvCapacityTokens: number) => ({ ...model().engine, kvCapacityTokens });
 const SLOS = { time_to_first_token: 1000, inter_token_latency: 30 };
 
