@@ -57,6 +57,8 @@ async function main(): Promise<void> {
     const sweepStarted = process.hrtime.bigint();
     const points = splitSweep(trace, modelOf("disagg"), slos, splitsOf(totalGpus(disagg), disagg.workers.tensorParallelSize));
     console.log(`split sweep, ${points.length} points (agg and 1P7D … 7P1D), 12,000 requests: ${seconds(sweepStarted)} s`);
+    // Memory: the heap after a collection, once the trace is loaded and once it has been simulated.
+    const heap: Record<number, { loaded: number; simulated: number }> = {};
     for (const requests of [6_000, 12_000, 24_000]) {
       const sized = join(dir, `trace-${requests}.jsonl`);
       await writeTrace(sized, conversationTrace(requests));
@@ -64,15 +66,25 @@ async function main(): Promise<void> {
         `const { loadTrace, simulateTrace } = require("./sim/traceSimulation");` +
         `const { stackModel } = require("./sim/stackModel"); const { parseStackConfig } = require("./config/stackConfig");` +
         `const { profilePerfModel } = require("./sim/perfModel"); const { defaultProfile } = require("./sim/defaultProfile");` +
-        `loadTrace(${JSON.stringify(sized)}).then((trace) => { const before = process.memoryUsage().rss;` +
-        `simulateTrace(trace, stackModel(parseStackConfig({ variant: "disagg" }, "bench"), profilePerfModel(defaultProfile()),` +
-        `{ overlapWeight: 1, temperature: 0, seed: 1 }), {});` +
-        `console.log(JSON.stringify({ rss: process.memoryUsage().rss, before })); });`;
-      const result = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { encoding: "utf8" });
+        `const used = () => { global.gc(); return process.memoryUsage().heapUsed; };` +
+        `loadTrace(${JSON.stringify(sized)}).then((trace) => { const loaded = used();` +
+        `const report = simulateTrace(trace, stackModel(parseStackConfig({ variant: "disagg" }, "bench"), profilePerfModel(defaultProfile()),` +
+        `{ overlapWeight: 1, temperature: 0, seed: 1 }), {}); const simulated = used();` +
+        `console.log(JSON.stringify({ loaded, simulated, p50: report.latency.timeToFirstToken.p50 })); });`;
+      const result = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", "-e", script], { encoding: "utf8" });
       if (result.status !== 0) throw new Error(result.stderr);
-      const { rss } = JSON.parse(result.stdout);
-      console.log(`disagg, ${requests.toLocaleString("en-US")} requests: peak RSS after the simulation ${(rss / 2 ** 20).toFixed(0)} MiB`);
+      heap[requests] = JSON.parse(result.stdout);
+      const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+      console.log(
+        `disagg, ${requests.toLocaleString("en-US")} requests: heap ${mib(heap[requests].loaded)} MiB with the trace loaded, ` +
+          `${mib(heap[requests].simulated)} MiB after the simulation`,
+      );
     }
+    const perRequest = (key: "loaded" | "simulated") => (heap[24_000][key] - heap[6_000][key]) / 18_000;
+    console.log(
+      `heap per request, 6k → 24k: ${perRequest("loaded").toFixed(0)} bytes for the loaded trace, ` +
+        `${perRequest("simulated").toFixed(0)} bytes with the simulation's results`,
+    );
     if (existsSync(SYNTHETIC)) {
       const synthetic = await loadTrace(SYNTHETIC);
       for (const variant of ["agg", "disagg"] as const)

@@ -170,7 +170,10 @@ stackOptions(
 )
   .option("--policy <policy>", "round-robin, random, kv, or all three side by side (default: the stack's)")
   .option("--workers <n>", "how many workers requests are routed to, at most 4096 (default: the stack's)")
-  .option("--capacity-tokens <n>", "prefix-cache capacity per worker (default: from GPU memory, TP and the model)")
+  .option(
+    "--capacity-tokens <n>",
+    "KV capacity per worker, for its prefix cache and running requests (default: from GPU memory, TP and the model)",
+  )
   .option("--overlap-weight <w>", "the KV router's weight on blocks to prefill (Dynamo's prefill load scale)", "1")
   .option("--router-temperature <t>", "the KV router's softmax temperature; 0 picks the lowest cost", "0")
   .option("--seed <n>", "seed of every random choice: the random policy, the KV router's ties and its sampling", "1")
@@ -178,7 +181,8 @@ stackOptions(
     "--profile <path>",
     "engine timings: Dynamo's perf_data.npz, a profiler results directory, or one with prefill_raw_data.json and " +
       "decode_raw_data.json; mocker-polynomial for the mocker's defaults " +
-      "(default: AIConfigurator's H200 estimate for Qwen3-32B, prefill scaled to TP 2 by an assumed 1.8)",
+      "(default: AIConfigurator's H200 estimate for Qwen3-32B with TensorRT-LLM, not a measurement; its TP 1 prefill " +
+      "scaled to TP 2 by an assumed 1.8)",
   )
   .option(
     "--kv-transfer-gbps <n>",
