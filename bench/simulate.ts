@@ -68,8 +68,9 @@ async function main(): Promise<void> {
         `const { profilePerfModel } = require("./sim/perfModel"); const { defaultProfile } = require("./sim/defaultProfile");` +
         `const used = () => { global.gc(); return process.memoryUsage().heapUsed; };` +
         `loadTrace(${JSON.stringify(sized)}).then((trace) => { const loaded = used();` +
-        `const report = simulateTrace(trace, stackModel(parseStackConfig({ variant: "disagg" }, "bench"), profilePerfModel(defaultProfile()),` +
-        `{ overlapWeight: 1, temperature: 0, seed: 1 }), {}); const simulated = used();` +
+        `const config = parseStackConfig({ variant: "disagg" }, "bench");` +
+        `const model = stackModel(config, profilePerfModel(defaultProfile()), { overlapWeight: 1, temperature: 0, seed: 1 });` +
+        `const report = simulateTrace(trace, model, {}); const simulated = used();` +
         `console.log(JSON.stringify({ loaded, simulated, p50: report.latency.timeToFirstToken.p50 })); });`;
       const result = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", "-e", script], { encoding: "utf8" });
       if (result.status !== 0) throw new Error(result.stderr);

@@ -10,12 +10,15 @@ import { loadTrace } from "../sim/traceSimulation";
 import { forEachRecord, RECORDS_FILE } from "../summary/aiperfFiles";
 import { formatCount, formatPercent } from "../summary/numbers";
 import { inMilliseconds } from "../summary/runSummary";
-import { entryAt } from "../regularFile";
+import { entryAt, notASearchableDirectory } from "../regularFile";
+import type { TraceRequest } from "../trace/traceFile";
 import { UserError } from "../userError";
 import { writeOutputFile } from "./outputFile";
 import { stackFilePath } from "./stackFiles";
 
 export interface CalibrateOptions {
+  /** The flags given on the command line. */
+  given: string[];
   calibrateFrom: string;
   trace: string;
   stack?: string;
@@ -26,6 +29,9 @@ export interface CalibrateOptions {
 
 /** A fit that reproduces the run's percentiles worse than this is reported as not to be trusted. */
 const TRUSTED_ERROR = 0.1;
+/** A flag's name as typed: `sweepSplit` → `--sweep-split`. */
+export const flagName = (option: string) => `--${option.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+
 /** Records whose input length is off the trace request's by more than this are not the same request. */
 const SAME_LENGTH = 0.1;
 
@@ -57,10 +63,19 @@ interface MeasuredRecord {
   itlMs: number | undefined;
 }
 
-async function measuredRecords(dir: string): Promise<MeasuredRecord[]> {
+/** The records of the profiling phase, by start; lines that are not records, and metrics in no known unit, are counted. */
+async function measuredRecords(dir: string): Promise<{ records: MeasuredRecord[]; skippedLines: number; unknownUnits: number }> {
   const records: MeasuredRecord[] = [];
-  const number = (value: unknown) => (typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined);
-  await forEachRecord(dir, (record) => {
+  let unknownUnits = 0;
+  const metric = (value: { value: unknown; unit: string } | undefined, unit: string) => {
+    if (value === undefined) return undefined;
+    if (value.unit !== unit) {
+      unknownUnits++;
+      return undefined;
+    }
+    return typeof value.value === "number" && Number.isFinite(value.value) && value.value >= 0 ? value.value : undefined;
+  };
+  const read = await forEachRecord(dir, (record) => {
     if (record.metadata.benchmark_phase !== undefined && record.metadata.benchmark_phase !== "profiling") return;
     if (!Number.isFinite(record.metadata.request_start_ns)) return;
     inMilliseconds(record);
@@ -68,50 +83,106 @@ async function measuredRecords(dir: string): Promise<MeasuredRecord[]> {
     const ok = !record.error;
     records.push({
       startNs: record.metadata.request_start_ns,
-      inputTokens: number(metrics.input_sequence_length?.value),
-      ttftMs: ok ? number(metrics.time_to_first_token?.value) : undefined,
-      itlMs: ok ? number(metrics.inter_token_latency?.value) : undefined,
+      inputTokens: metric(metrics.input_sequence_length, "tokens"),
+      ttftMs: ok ? metric(metrics.time_to_first_token, "ms") : undefined,
+      itlMs: ok ? metric(metrics.inter_token_latency, "ms") : undefined,
     });
   });
-  return records.sort((a, b) => a.startNs - b.startNs);
+  return { records: records.sort((a, b) => a.startNs - b.startNs), skippedLines: read?.skippedLines.length ?? 0, unknownUnits };
 }
+
+/** How far a record's start may be from its request's place in the schedule: aiperf sends on time to within milliseconds. */
+const SAME_TIME_MS = 1000;
+
+/**
+ * Each record's trace request: the one at its place in the fixed schedule (its start less the
+ * run's first start, against the trace's timestamps), within a second, whose input length is
+ * closest and within 10%. A record that failed to be written leaves its request unmatched, not
+ * every later one shifted.
+ */
+export function matchRecords(records: MeasuredRecord[], requests: readonly TraceRequest[]): (number | undefined)[] {
+  if (records.length === 0 || requests.length === 0) return records.map(() => undefined);
+  const runStart = records[0].startNs;
+  const traceStart = requests[0].timestamp;
+  const used = new Uint8Array(requests.length);
+  let first = 0;
+  return records.map((record) => {
+    const at = traceStart + (record.startNs - runStart) / 1e6;
+    while (first < requests.length && (used[first] || requests[first].timestamp < at - SAME_TIME_MS)) first++;
+    let best: number | undefined;
+    let bestScore = Infinity;
+    for (let i = first; i < requests.length && requests[i].timestamp <= at + SAME_TIME_MS; i++) {
+      if (used[i] || requests[i].timestamp < at - SAME_TIME_MS) continue;
+      const want = requests[i].input_length;
+      const lengthOff = record.inputTokens === undefined ? 0 : Math.abs(record.inputTokens - want) / Math.max(1, want);
+      if (lengthOff > SAME_LENGTH) continue;
+      const score = lengthOff * SAME_TIME_MS + Math.abs(requests[i].timestamp - at) / SAME_TIME_MS;
+      if (score < bestScore) [best, bestScore] = [i, score];
+    }
+    if (best !== undefined) used[best] = 1;
+    return best;
+  });
+}
+
+/** Five coefficients from fewer requests would fit noise. */
+const MIN_FITTED = 100;
+
+/** The flags `--calibrate-from` reads; any other would be ignored, so it is refused. */
+const CALIBRATE_FLAGS = new Set(["calibrateFrom", "trace", "stack", "configFile", "out", "skipInvalid"]);
 
 /**
  * `simulate --calibrate-from`: fits the stack's timings to a run's records and writes
- * calibration.json beside them. Records are matched to the trace's requests in order of start:
- * a fixed-schedule replay sends them in the trace's order, from its first request.
+ * calibration.json beside them.
  */
 export async function calibrateCommand(options: CalibrateOptions): Promise<void> {
+  const ignored = options.given.filter((flag) => !CALIBRATE_FLAGS.has(flag));
+  if (ignored.length > 0) {
+    throw new UserError(
+      `--calibrate-from fits the stack as the run was and prints no prediction; leave out ${ignored.map(flagName).join(", ")}`,
+    );
+  }
+  const notDirectory = notASearchableDirectory(options.calibrateFrom);
+  if (notDirectory) throw new UserError(`--calibrate-from: ${options.calibrateFrom}: ${notDirectory}`);
   const dir = recordsDirectory(options.calibrateFrom);
   const { config, stack } = runStack(options.calibrateFrom, options);
   const out = options.out ?? join(options.calibrateFrom, CALIBRATION_FILE);
-  if (options.out === undefined && entryAt(out) !== "nothing") {
-    throw new UserError(`--calibrate-from: ${out} exists; a calibration is never written over: give --out <file>`);
+  if (entryAt(out) !== "nothing") {
+    const how = options.out === undefined ? "give --out <file>" : "remove it, or give another --out";
+    throw new UserError(`--calibrate-from: ${out} exists; a calibration is never written over: ${how}`);
   }
-  const records = await measuredRecords(dir);
+  const { records, skippedLines, unknownUnits } = await measuredRecords(dir);
+  if (skippedLines > 0)
+    process.stderr.write(`warning: ${RECORDS_FILE}: skipped ${formatCount(skippedLines)} line(s) that are not records\n`);
+  if (unknownUnits > 0)
+    process.stderr.write(`warning: ${RECORDS_FILE}: left out ${formatCount(unknownUnits)} metric(s) in an unknown unit\n`);
   const trace = await loadTrace(options.trace, { skipInvalid: options.skipInvalid });
   if (records.length === 0) throw new UserError(`--calibrate-from: ${join(dir, RECORDS_FILE)} holds no profiling records`);
-  if (records.length > trace.requests.length) {
+  const matches = matchRecords(records, trace.requests);
+  const unmatched = matches.filter((match) => match === undefined).length;
+  if (unmatched > SAME_LENGTH * records.length) {
     throw new UserError(
-      `--calibrate-from: the run has ${formatCount(records.length)} records ` +
-        `but the trace ${formatCount(trace.requests.length)} requests: ` +
-        "give the trace the run replayed",
+      `--calibrate-from: ${formatCount(unmatched)} of ${formatCount(records.length)} records match no trace request ` +
+        "at their place in the schedule (within 1 s, input length within 10%): the run did not replay this trace",
     );
   }
-  const requests = trace.requests.slice(0, records.length);
-  const mismatched = records.filter((record, i) => {
-    const want = requests[i].input_length;
-    return record.inputTokens !== undefined && Math.abs(record.inputTokens - want) > SAME_LENGTH * Math.max(1, want);
-  }).length;
-  if (mismatched > SAME_LENGTH * records.length) {
+  // Every request up to the last one recorded ran, recorded or not: all of them load the workers.
+  const last = Math.max(...matches.map((match) => match ?? -1));
+  const requests = trace.requests.slice(0, last + 1);
+  const measured: MeasuredRequest[] = [];
+  records.forEach((record, i) => {
+    const index = matches[i];
+    if (index === undefined) return;
+    // aiperf has no ITL for one output token; neither has the model.
+    const itlMs = requests[index].output_length > 1 ? record.itlMs : undefined;
+    if ((record.ttftMs ?? 0) > 0 || itlMs !== undefined) measured.push({ index, ttftMs: record.ttftMs ?? 0, itlMs });
+  });
+  const withTtft = measured.filter((request) => request.ttftMs > 0).length;
+  if (withTtft < MIN_FITTED) {
     throw new UserError(
-      `--calibrate-from: ${formatCount(mismatched)} of ${formatCount(records.length)} records have an input length more than 10% off ` +
-        "the trace request at their place: the run did not replay this trace from its start",
+      `--calibrate-from: ${formatCount(withTtft)} record(s) of a successful request with a TTFT; ` +
+        `five coefficients need at least ${MIN_FITTED}, or they fit noise`,
     );
   }
-  const measured: MeasuredRequest[] = records
-    .map((record, index) => ({ index, ttftMs: record.ttftMs ?? 0, itlMs: record.itlMs }))
-    .filter((request) => request.ttftMs > 0 || request.itlMs !== undefined);
   // The timings are what is fitted: the model's own are replaced at every step.
   const model = stackModel(config, polynomialPerfModel(MOCKER_POLYNOMIAL, 1, "fitted"), { overlapWeight: 1, temperature: 0, seed: 1 });
   const calibration = calibrate(requests, measured, model);

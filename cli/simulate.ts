@@ -14,7 +14,7 @@ import type { StackModel } from "../sim/stackSimulation";
 import { totalGpus, type StackConfig } from "../config/schema";
 import { sweepChart } from "../sim/sweepChart";
 import { parseGoodput, type Slos } from "../summary/goodput";
-import { formatCount } from "../summary/numbers";
+import { formatCount, formatPercent } from "../summary/numbers";
 import { stackFilePath } from "./stackFiles";
 import { writeOutputFile } from "./outputFile";
 import { UserError } from "../userError";
@@ -56,7 +56,8 @@ const simulateOptions = z.object({
   routerTemperature: decimal("--router-temperature: must be a number ≥ 0")
     .pipe(z.number().max(1e6, { error: "--router-temperature: must be at most 1,000,000" }))
     .default(0),
-  seed: wholeNumber("--seed", 0).default(1),
+  // The generator keeps 32 bits of state: a larger seed would wrap onto a smaller one.
+  seed: wholeNumber("--seed", 0, 2 ** 32 - 1).default(1),
   profile: z.string().min(1, { error: "--profile: give a file or directory, or mocker-polynomial" }).optional(),
   kvTransferGbps: decimal("--kv-transfer-gbps: must be a number above 0")
     .pipe(
@@ -116,16 +117,14 @@ function perfModel(profile: string | undefined, capacityTokens: number): PerfMod
   }
 }
 
-/** What `--calibrate-from` does not read: the fit takes the stack as the run was, and prints no prediction. */
-const NOT_WITH_CALIBRATE_FROM = ["policy", "workers", "capacityTokens", "profile", "calibration", "sweepCapacity", "sweepSplit", "chart"];
-
-/** A flag's name as typed: `sweepSplit` → `--sweep-split`. */
-const flagName = (option: string) => `--${option.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-
 function calibratedPerfModel(path: string): PerfModel {
   try {
     const file = parseCalibrationFile(readRegularFile(path, { maxBytes: 2 ** 20, what: "a calibration" }));
-    return polynomialPerfModel(file, file.kvCapacityTokens, `calibrated from ${file.from.run} (${file.from.stack})`);
+    const worst = Math.max(...Object.values(file.error).map(Math.abs));
+    const describe =
+      `calibrated from ${file.from.run} (${file.from.stack}), whose TTFT and ITL p50 and p90 ` +
+      `it reproduced to within ${formatPercent(worst, 1)}`;
+    return polynomialPerfModel(file, file.kvCapacityTokens, describe);
   } catch (error) {
     throw new UserError(`--calibration: ${path}: ${(error as Error).message}`);
   }
@@ -136,10 +135,6 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
   if (!parsed.success) throw new UserError(parsed.error.issues[0].message);
   const options = parsed.data;
   if (options.calibrateFrom !== undefined) {
-    const unused = NOT_WITH_CALIBRATE_FROM.filter((option) => options.given.includes(option));
-    if (unused.length > 0) {
-      throw new UserError(`--calibrate-from fits the stack as the run was; leave out ${unused.map(flagName).join(", ")}`);
-    }
     await calibrateCommand({ ...options, calibrateFrom: options.calibrateFrom });
     return;
   }
@@ -155,8 +150,10 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
     throw new UserError(`--sweep-split: the splits set the workers, and one policy routes them; leave ${given} out`);
   }
   const config = stackConfigFromFile(stackFilePath(options));
-  if (options.kvTransferGbps !== undefined && config.variant !== "disagg") {
-    throw new UserError("--kv-transfer-gbps: only a disaggregated stack moves KV between workers; leave it out for agg");
+  if (options.kvTransferGbps !== undefined && config.variant !== "disagg" && !options.sweepSplit) {
+    throw new UserError(
+      "--kv-transfer-gbps: only a disaggregated stack moves KV between workers; leave it out for agg, or add --sweep-split",
+    );
   }
   const slos = parseGoodput(options.goodput ?? config.benchmark.goodput);
   const capacityTokens = options.capacityTokens ?? workerCapacityTokens(config);

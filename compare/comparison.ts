@@ -1,6 +1,7 @@
 import { SummaryError } from "../summary/runSummary";
 import type { RunSummary, SummaryMetric } from "../summary/resultsSchema";
 import type { RunInput } from "./runInput";
+import { predictionNotes } from "./predictedBesideMeasured";
 
 export const COMPARED_METRICS: SummaryMetric[] = ["time_to_first_token", "inter_token_latency", "request_latency"];
 export const COMPARED_STATISTICS = ["avg", "p50", "p90", "p99"] as const;
@@ -105,6 +106,9 @@ export function compareRuns(baseline: RunInput, candidate: RunInput): Comparison
         "with a fixed schedule they replay the same trace only when both ran to the end",
     );
   }
+  const predictions = [baseline, candidate].map(predictionNotes);
+  caveats.push(...predictions.flatMap((prediction) => prediction.caveats));
   const notes = [baseline.note, candidate.note].filter((note): note is string => note !== undefined);
+  notes.push(...predictions.flatMap((prediction) => prediction.assumed));
   return { baseline, candidate, rows, caveats, notes };
 }

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { entryAt, readRegularFile } from "../regularFile";
 import { parsePrediction, PREDICTION_FILE, type Prediction } from "../sim/predictionFile";
-import { formatValue } from "../summary/numbers";
+import { formatCount, formatValue } from "../summary/numbers";
 import { textTable, type Table } from "../summary/table";
 import type { RunSummary } from "../summary/resultsSchema";
 import { printable } from "./printable";
@@ -58,7 +58,32 @@ export function predictionTable(runs: PredictedRun[]): Table | undefined {
   return { header: ["run", "metric", "measured", "predicted", "error"], align: ["left", "left", "right", "right", "right"], rows };
 }
 
-export function predictionText(runs: PredictedRun[]): string {
+/**
+ * What a run's prediction assumed (its timings), and why it may not be comparable with the run:
+ * it simulated other requests than the run sent, or another stack.
+ */
+export function predictionNotes(run: PredictedRun & { stack: string | null }): { assumed: string[]; caveats: string[] } {
+  const { prediction } = run;
+  if (!prediction) return { assumed: [], caveats: [] };
+  const caveats: string[] = [];
+  if (prediction.trace.requests !== run.summary.requests.total) {
+    caveats.push(
+      `the prediction for ${run.label} simulated ${formatCount(prediction.trace.requests)} requests ` +
+        `but the run sent ${formatCount(run.summary.requests.total)}: its figures are not for the same requests`,
+    );
+  }
+  if (run.stack !== null && prediction.stack !== run.stack) {
+    caveats.push(`${run.label}'s prediction.json is for stack ${prediction.stack}, not ${run.stack}`);
+  }
+  return { assumed: [`the prediction for ${run.label} used ${prediction.perfModel}`], caveats };
+}
+
+export function predictionText(runs: (PredictedRun & { stack: string | null })[]): string {
   const table = predictionTable(runs);
-  return table ? `${textTable(table)}\n` : "";
+  if (!table) return "";
+  const notes = runs
+    .map(predictionNotes)
+    .flatMap(({ assumed, caveats }) => [...caveats, ...assumed])
+    .map((note) => `Note: ${note}.`);
+  return `${textTable(table)}\n${notes.join("\n")}${notes.length ? "\n" : ""}`;
 }

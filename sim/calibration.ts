@@ -62,7 +62,9 @@ export function calibrate(requests: readonly TraceRequest[], measured: readonly 
     let sum = 0;
     for (const request of measured) {
       if (request.ttftMs > 0) sum += ((run.ttftMs[request.index] - request.ttftMs) / request.ttftMs) ** 2;
-      if (request.itlMs !== undefined && request.itlMs > 0) sum += ((run.itlMs[request.index] - request.itlMs) / request.itlMs) ** 2;
+      // A request the model gives one output token has no ITL to compare, as in aiperf.
+      const itl = run.itlMs[request.index];
+      if (request.itlMs !== undefined && request.itlMs > 0 && !Number.isNaN(itl)) sum += ((itl - request.itlMs) / request.itlMs) ** 2;
     }
     return sum;
   };
@@ -165,8 +167,9 @@ function linearRows(features: LatencyFeatures, measured: readonly MeasuredReques
       rows.push(Array.from(features.ttft.subarray(at, at + FITTED), (value) => value / request.ttftMs));
       targets.push((request.ttftMs - features.ttftConstantMs[request.index]) / request.ttftMs);
     }
-    if (request.itlMs !== undefined && request.itlMs > 0) {
-      rows.push(Array.from(features.itl.subarray(at, at + FITTED), (value) => value / request.itlMs!));
+    const itl = features.itl.subarray(at, at + FITTED);
+    if (request.itlMs !== undefined && request.itlMs > 0 && itl.some((value) => value !== 0)) {
+      rows.push(Array.from(itl, (value) => value / request.itlMs!));
       targets.push(1);
     }
   }
@@ -203,7 +206,8 @@ export function nonNegativeLeastSquares({ rows, targets }: { rows: number[][]; t
   }
 }
 
-function relativeError<T>(items: T[], predicted: (item: T) => number, measured: (item: T) => number, p: number): number {
+function relativeError<T>(all: T[], predicted: (item: T) => number, measured: (item: T) => number, p: number): number {
+  const items = all.filter((item) => !Number.isNaN(predicted(item)));
   if (items.length === 0) return 0;
   const sorted = (values: number[]) => Float64Array.from(values).sort();
   const want = percentile(sorted(items.map(measured)), p);

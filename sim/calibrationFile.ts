@@ -7,7 +7,11 @@ const KIND = "dynamo-bench calibration";
 const SCHEMA_VERSION = 1;
 
 const finite = z.number().check(z.refine(Number.isFinite, { error: "must be a finite number" }));
-const triple = z.tuple([finite, finite, finite]);
+/** A fit keeps its coefficients non-negative, and no real timing is a million ms per token. */
+const coefficient = finite.min(0, { error: "must be ≥ 0: a fit keeps every coefficient non-negative" }).max(1e6, {
+  error: "must be at most 1,000,000",
+});
+const triple = z.tuple([coefficient, coefficient, coefficient]);
 
 /** calibration.json: the fitted timings, what they were fitted to, and how well they reproduce it. */
 const calibrationFile = z.object({
@@ -16,7 +20,7 @@ const calibrationFile = z.object({
   from: z.object({ run: z.string(), stack: z.string(), trace: z.string(), records: z.number() }),
   prefill: triple,
   decode: triple,
-  kvCapacityTokens: finite.positive(),
+  kvCapacityTokens: finite.positive().max(1e12),
   iterations: z.number(),
   fittedRequests: z.object({ ttft: z.number(), itl: z.number() }),
   error: z.object({ ttftP50: finite, ttftP90: finite, itlP50: finite, itlP90: finite }),

@@ -2,7 +2,7 @@ import { formatCount, formatPercent, formatValue } from "../summary/numbers";
 import { sloCondition } from "../summary/goodput";
 import { textTable } from "../summary/table";
 import type { SplitPoint } from "./splitSweep";
-import type { Percentiles, SimulationReport, SweepPoint } from "./traceSimulation";
+import { PREDICTED_SLO_METRICS, type Percentiles, type SimulationReport, type SweepPoint } from "./traceSimulation";
 
 type Row = (report: SimulationReport) => string;
 
@@ -43,8 +43,31 @@ export function simulationText(reports: SimulationReport[]): string {
     ? `goodput: requests that meet ${Object.entries(slos)
         .map(([metric, threshold]) => sloCondition(metric, threshold))
         .join(" and ")}`
-    : "goodput: not predicted; the SLOs name a metric the simulation does not predict";
-  return `${table}\n${goodput}\nengine timings: ${reports[0]?.perfModel ?? "–"}\n`;
+    : `goodput: not predicted: the simulation does not predict ${unpredicted(reports[0]?.settings.slos ?? {}).join(" or ")}`;
+  return `${table}\n${goodput}\n${settingsText(reports)}`;
+}
+
+const unpredicted = (slos: Record<string, number>) => Object.keys(slos).filter((metric) => !PREDICTED_SLO_METRICS.includes(metric));
+
+/** What every prediction above assumed, besides the trace: the engine, the router, the KV transfer, the timings. */
+function settingsText(reports: SimulationReport[]): string {
+  const first = reports[0];
+  if (!first) return "";
+  const { blockSize, maxBatchedTokens, maxNumSeqs, seed, kvTransfer } = first.settings;
+  const router = reports.find((r) => r.settings.router)?.settings.router;
+  const lines = [
+    `engine: passes of ${formatCount(maxBatchedTokens)} tokens, at most ${maxNumSeqs} requests running, ` +
+      `${blockSize}-token KV blocks, ${formatCount(first.capacityTokensPerWorker)} tokens of KV per worker`,
+    `routing: seed ${seed}` + (router ? `; KV router with overlap weight ${router.overlapWeight}, temperature ${router.temperature}` : ""),
+    ...(kvTransfer
+      ? [
+          `KV transfer: ${kvTransfer.gbps} GB/s per transfer, ${formatCount(kvTransfer.bytesPerToken)} bytes per prompt token; ` +
+            "transfers do not contend for the link",
+        ]
+      : []),
+    `engine timings: ${first.perfModel}`,
+  ];
+  return `${lines.join("\n")}\n`;
 }
 
 export function sweepText(points: SweepPoint[], bound: number): string {
@@ -70,6 +93,6 @@ export function splitText(points: SplitPoint[], best: SplitPoint | undefined): s
   });
   const verdict = best
     ? `best for the SLOs: ${best.split.label}, with ${formatPercent(best.report.goodput!.fraction)} of requests within them`
-    : "goodput not predicted: the SLOs name a metric the simulation does not predict";
-  return `${table}\n${verdict}\n`;
+    : `goodput not predicted: the simulation does not predict ${unpredicted(points[0]?.report.settings.slos ?? {}).join(" or ")}`;
+  return `${table}\n${verdict}\n${settingsText(points.slice(-1).map((point) => point.report))}`;
 }

@@ -11,15 +11,17 @@ export const MAX_NPZ_ENTRY_BYTES = 64 * 2 ** 20;
 
 const NPY_MAGIC = "\x93NUMPY";
 
-/** The little-endian and byte-order-free number types numpy writes for profiles, by `descr`. */
-const READERS: Record<string, { bytes: number; read: (view: DataView, offset: number) => number }> = {
-  "<f8": { bytes: 8, read: (view, offset) => view.getFloat64(offset, true) },
-  "<f4": { bytes: 4, read: (view, offset) => view.getFloat32(offset, true) },
-  "<i8": { bytes: 8, read: (view, offset) => Number(view.getBigInt64(offset, true)) },
-  "<i4": { bytes: 4, read: (view, offset) => view.getInt32(offset, true) },
-  "<u8": { bytes: 8, read: (view, offset) => Number(view.getBigUint64(offset, true)) },
-  "<u4": { bytes: 4, read: (view, offset) => view.getUint32(offset, true) },
-  "|u1": { bytes: 1, read: (view, offset) => view.getUint8(offset) },
+type Reader = (view: DataView, offset: number, littleEndian: boolean) => number;
+
+/** The number types numpy writes for profiles, by `descr` without its byte order. */
+const READERS: Record<string, { bytes: number; read: Reader }> = {
+  f8: { bytes: 8, read: (view, offset, little) => view.getFloat64(offset, little) },
+  f4: { bytes: 4, read: (view, offset, little) => view.getFloat32(offset, little) },
+  i8: { bytes: 8, read: (view, offset, little) => Number(view.getBigInt64(offset, little)) },
+  i4: { bytes: 4, read: (view, offset, little) => view.getInt32(offset, little) },
+  u8: { bytes: 8, read: (view, offset, little) => Number(view.getBigUint64(offset, little)) },
+  u4: { bytes: 4, read: (view, offset, little) => view.getUint32(offset, little) },
+  u1: { bytes: 1, read: (view, offset) => view.getUint8(offset) },
 };
 
 /**
@@ -44,17 +46,23 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) fail("its header has no descr, fortran_order or shape");
-  const reader = READERS[descr!] ?? fail(`holds ${descr} values; a profile holds numbers (${Object.keys(READERS).join(", ")})`);
-  if (fortran === "True") fail("is in Fortran order; write it with numpy's default (C) order");
+  const order = descr!.charAt(0);
+  const reader = ["<", ">", "|", "="].includes(order) ? READERS[descr!.slice(1)] : undefined;
+  if (!reader) fail(`holds ${descr} values, which this reader does not take: save the arrays as float64, numpy's default`);
+  const littleEndian = order !== ">";
   const shape = shapeText!
     .split(",")
     .map((part) => part.trim())
     .filter((part) => part !== "")
     .map((part) => (/^\d+$/.test(part) ? Number(part) : fail(`its shape (${shapeText}) is not a list of sizes`)));
   const count = shape.reduce((product, size) => product * size, 1);
-  if (dataStart + count * reader.bytes > bytes.length) fail(`it is cut short: the shape (${shape.join(", ")}) needs more data`);
+  if (dataStart + count * reader!.bytes > bytes.length) fail(`it is cut short: the shape (${shape.join(", ")}) needs more data`);
+  if (fortran === "True" && shape.length > 2) fail("is in Fortran order with more than two dimensions");
+  // A 2-D array in Fortran order (a transposed one, as numpy saves it) is stored column by column.
+  const [rows, columns] = shape.length === 2 ? shape : [count, 1];
+  const stored = (i: number) => (fortran === "True" ? (i % columns) * rows + Math.floor(i / columns) : i);
   const data = new Float64Array(count);
-  for (let i = 0; i < count; i++) data[i] = reader.read(view, dataStart + i * reader.bytes);
+  for (let i = 0; i < count; i++) data[i] = reader!.read(view, dataStart + stored(i) * reader!.bytes, littleEndian);
   return { shape, data };
 }
 

@@ -23,7 +23,7 @@ export interface DecodeRow {
 }
 
 const numbers = (what: string) =>
-  z.array(z.number({ error: `${what}: must hold numbers` }).check(z.refine(Number.isFinite, { error: `${what}: must be finite` })), {
+  z.array(z.number({ error: `${what}: must hold finite numbers` }), {
     error: `${what}: must be a list of numbers`,
   });
 
@@ -55,8 +55,66 @@ function sortedPoints(what: string, xs: number[], ys: number[]): { xs: number[];
   for (let i = 1; i < order.length; i++) {
     if (xs[order[i]] === xs[order[i - 1]]) throw new Error(`${what}: two points at ${xs[order[i]]}`);
   }
-  if (ys.some((y) => y < 0)) throw new Error(`${what}: a time below 0`);
   return { xs: order.map((i) => xs[i]), ys: order.map((i) => ys[i]) };
+}
+
+/** The names a profile's arrays go by in the file it came from, for messages. */
+export interface ProfileNames {
+  inputTokens: string;
+  ttft: string;
+  activeKv: string;
+  context: string;
+  itl: string;
+}
+
+const RAW_NAMES: ProfileNames = {
+  inputTokens: "prefill_isl",
+  ttft: "prefill_ttft",
+  activeKv: "x_kv_usage",
+  context: "y_context_length",
+  itl: "z_itl",
+};
+const MOCKER_NAMES: ProfileNames = {
+  inputTokens: "prefill_isl",
+  ttft: "prefill_ttft_ms",
+  activeKv: "decode_active_kv_tokens",
+  context: "decode_context_length",
+  itl: "decode_itl",
+};
+
+/** Bounds no real engine crosses: a ms time past about three hours, a length past a hundred million tokens. */
+const MAX_MS = 1e7;
+const MAX_TOKENS = 1e8;
+const MAX_KV_TOKENS = 1e12;
+
+function within(name: string, values: number[], min: number, max: number, unit: string): void {
+  const bad = values.find((value) => !(value >= min && value <= max));
+  if (bad !== undefined) throw new Error(`${name}: ${bad} is not a ${unit} from ${min} to ${max.toLocaleString("en-US")}`);
+}
+
+/**
+ * Refuses a profile that no engine could have measured, naming the array: too few points to draw
+ * a line through, or values out of bounds, which would predict nonsense without a word.
+ */
+function checked(profile: PerfProfile, names: ProfileNames): PerfProfile {
+  const { prefill, decode } = profile;
+  if (prefill.inputTokens.length < 2) throw new Error(`${names.inputTokens}: needs at least two points to draw TTFT through`);
+  within(names.inputTokens, prefill.inputTokens, 0, MAX_TOKENS, "token count");
+  within(names.ttft, prefill.ttftMs, 0, MAX_MS, "time in ms");
+  if (decode.rows.length === 0) throw new Error(`${names.context}: has no points`);
+  within(
+    names.context,
+    decode.rows.map((row) => row.contextLength),
+    0,
+    MAX_TOKENS,
+    "token count",
+  );
+  for (const row of decode.rows) {
+    if (row.activeKvTokens.length === 0) throw new Error(`${names.activeKv}: has no points`);
+    within(names.activeKv, row.activeKvTokens, 0, MAX_KV_TOKENS, "token count");
+    within(names.itl, row.itlMs, 0, MAX_MS, "time in ms");
+  }
+  return profile;
 }
 
 function prefillFrom(raw: z.infer<typeof prefillRawData>): PerfProfile["prefill"] {
@@ -72,6 +130,7 @@ function prefillFrom(raw: z.infer<typeof prefillRawData>): PerfProfile["prefill"
  */
 function decodeFromRaw(raw: z.infer<typeof decodeRawData>): PerfProfile["decode"] {
   sameLength("decode", { x_kv_usage: raw.x_kv_usage, y_context_length: raw.y_context_length, z_itl: raw.z_itl });
+  within("x_kv_usage", raw.x_kv_usage, 0, 1, "fraction of KV in use");
   const byContext = new Map<number, { xs: number[]; ys: number[] }>();
   raw.y_context_length.forEach((context, i) => {
     const row = byContext.get(context) ?? { xs: [], ys: [] };
@@ -93,7 +152,7 @@ export function profileFromRawData(source: string, prefill: unknown, decode: unk
   if (!parsedPrefill.success) throw new Error(`prefill: ${parsedPrefill.error.issues[0].message}`);
   const parsedDecode = decodeRawData.safeParse(decode);
   if (!parsedDecode.success) throw new Error(`decode: ${parsedDecode.error.issues[0].message}`);
-  return { source, prefill: prefillFrom(parsedPrefill.data), decode: decodeFromRaw(parsedDecode.data) };
+  return checked({ source, prefill: prefillFrom(parsedPrefill.data), decode: decodeFromRaw(parsedDecode.data) }, RAW_NAMES);
 }
 
 function vector(arrays: Map<string, NpyArray>, name: string, length?: number): number[] {
@@ -148,5 +207,5 @@ export function profileFromMockerArrays(source: string, arrays: Map<string, NpyA
   });
   sortedPoints("decode_context_length", contexts, contexts);
   rows.sort((a, b) => a.contextLength - b.contextLength);
-  return { source, prefill: { inputTokens: prefill.xs, ttftMs: prefill.ys }, decode: { rows } };
+  return checked({ source, prefill: { inputTokens: prefill.xs, ttftMs: prefill.ys }, decode: { rows } }, MOCKER_NAMES);
 }

@@ -7,7 +7,10 @@ const KIND = "dynamo-bench prediction";
 const SCHEMA_VERSION = 1;
 
 const finite = z.number().check(z.refine(Number.isFinite, { error: "must be a finite number" }));
-const percentiles = z.object({ p50: finite, p90: finite, p99: finite, avg: finite });
+const time = finite.min(0, { error: "must be ≥ 0" });
+const percentiles = z
+  .object({ p50: time, p90: time, p99: time, avg: time })
+  .refine(({ p50, p90, p99 }) => p50 <= p90 && p90 <= p99, { error: "must hold p50 ≤ p90 ≤ p99" });
 
 /** prediction.json: what `simulate` predicted for a stack, saved beside the run that measures it. */
 const predictionFile = z.object({

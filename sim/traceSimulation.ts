@@ -85,6 +85,19 @@ export interface SimulationReport {
   /** Predicted, ms. */
   latency: { timeToFirstToken: Percentiles; interTokenLatency: Percentiles | null; requestLatency: Percentiles };
   goodput: PredictedGoodput | null;
+  /** What the prediction assumed, besides the timings. */
+  settings: {
+    /** The SLOs goodput is counted against. */
+    slos: Slos;
+    blockSize: number;
+    maxBatchedTokens: number;
+    maxNumSeqs: number;
+    /** Of the KV router; null for round-robin and random. */
+    router: { overlapWeight: number; temperature: number } | null;
+    seed: number;
+    /** Of a disaggregated stack; null for agg. */
+    kvTransfer: { gbps: number; bytesPerToken: number } | null;
+  };
 }
 
 function maxMean(values: Float64Array): MaxMean {
@@ -164,6 +177,15 @@ export function simulateTrace(trace: LoadedTrace, model: StackModel, slos: Slos)
     cachedTokensPerWorker: { ...cached, capacityFraction: capacity > 0 ? cached.max / capacity : 0 },
     latency: { timeToFirstToken: ttft ?? empty, interTokenLatency: percentiles(run.itlMs), requestLatency: latency ?? empty },
     goodput: predictedGoodput(run, slos),
+    settings: {
+      slos,
+      blockSize: model.engine.blockSize,
+      maxBatchedTokens: model.engine.maxBatchedTokens,
+      maxNumSeqs: model.engine.maxNumSeqs,
+      router: model.policy === "kv" ? { overlapWeight: model.overlapWeight, temperature: model.temperature } : null,
+      seed: model.seed,
+      kvTransfer: model.decodeWorkers > 0 ? { gbps: model.transferGBps, bytesPerToken: model.kvBytesPerToken } : null,
+    },
   };
 }
 

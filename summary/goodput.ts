@@ -4,7 +4,9 @@ import { UserError } from "../userError";
 /** aiperf's --goodput syntax: space-separated `metric:threshold` pairs, thresholds in the metric's unit. */
 const sloPair = z
   .string()
-  .check(z.regex(/^[a-z_]+:[0-9]+(\.[0-9]+)?$/, { error: 'each SLO is written "metric:threshold", such as "time_to_first_token:1000"' }));
+  .check(
+    z.regex(/^[a-z0-9_]+:[0-9]+(\.[0-9]+)?$/, { error: 'each SLO is written "metric:threshold", such as "time_to_first_token:1000"' }),
+  );
 
 export type Slos = Record<string, number>;
 

@@ -12,6 +12,7 @@ import { loadTrace } from "../sim/traceSimulation";
 import { percentile } from "../summary/statistics";
 import { recordLine } from "./support/aiperfArtifacts";
 import { runCli, STACK_TRACE } from "./support/cli";
+import { matchRecords } from "../cli/calibrate";
 import { conversationTrace, random, traceFile } from "./support/traceFixtures";
 
 /** agg, round-robin as the recipe's, on 4 workers of 80 GB GPUs: busy enough that KV in use varies. */
@@ -99,13 +100,22 @@ describe("simulate --calibrate-from: what it refuses", () => {
       [["--calibrate-from", dir, "--trace", tracePath], /has no run\.json that names its stack; give -s <stack> or --config-file/],
       [
         ["--calibrate-from", artifacts, "--trace", traceFile([...conversationTrace(100)]), "--config-file", stackFile],
-        /the run has 3,000 records but the trace 100 requests: give the trace the run replayed/,
+        /2,900 of 3,000 records match no trace request at their place in the schedule .*: the run did not replay this trace$/m,
       ],
       [
         ["--calibrate-from", artifacts, "--trace", traceFile([...conversationTrace(3000, { seed: 99 })]), "--config-file", stackFile],
-        /records have an input length more than 10% off the trace request at their place/,
+        /of 3,000 records match no trace request at their place in the schedule \(within 1 s, input length within 10%\)/,
       ],
       [["--calibrate-from", artifacts, "--trace", tracePath, "--config-file", stackFile, "--policy", "kv"], /leave out --policy/],
+      [
+        ["--calibrate-from", artifacts, "--trace", tracePath, "--config-file", stackFile, "--json", "--seed", "3", "--goodput", "foo:1"],
+        /prints no prediction; leave out --seed, --goodput, --json$/m,
+      ],
+      [["--calibrate-from", join(dir, "nowhere"), "--trace", tracePath, "-s", "agg"], /--calibrate-from: .*nowhere: no such directory$/m],
+      [
+        ["--calibrate-from", artifacts, "--trace", tracePath, "--config-file", stackFile, "--out", tracePath],
+        /exists; a calibration is never written over: remove it, or give another --out$/m,
+      ],
       [["--calibrate-from", artifacts, "--trace", tracePath, "--config-file", stackFile, "--sweep-split"], /leave out --sweep-split/],
     ];
     const existing: [string[], RegExp] = [
@@ -123,15 +133,59 @@ describe("simulate --calibrate-from: what it refuses", () => {
     assert.equal(readFileSync(join(artifacts, "calibration.json"), "utf8"), "{}", "left as it was");
   });
 
+  test("too few records to fit five coefficients are refused", () => {
+    const dir = scratch();
+    const tracePath = traceFile([...conversationTrace(50)]);
+    const records = [...conversationTrace(50)].map((request) =>
+      recordLine({ startMs: request.timestamp, endMs: request.timestamp + 900, ttft: 100, itl: 10, isl: request.input_length, osl: 5 }),
+    );
+    writeFileSync(join(dir, "profile_export.jsonl"), records.join("\n") + "\n");
+    const result = runCli(["simulate", "--calibrate-from", dir, "--trace", tracePath, "-s", "agg"]);
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stderr,
+      /^error: --calibrate-from: 50 record\(s\) of a successful request with a TTFT; five coefficients need at least 100/,
+    );
+  });
+
+  test("a record missing from the run leaves its request unmatched, not every later one shifted", () => {
+    const requests = [...conversationTrace(1500)];
+    const records = requests.map((request) => ({
+      startNs: 5e18 + request.timestamp * 1e6 + 3e6,
+      inputTokens: request.input_length,
+      ttftMs: 100,
+      itlMs: 10,
+    }));
+    records.splice(700, 1);
+    const matches = matchRecords(records, requests);
+    assert.deepEqual(
+      matches,
+      requests.map((_, i) => i).filter((i) => i !== 700),
+    );
+  });
+
   test("--calibration that is not one, or given with --profile, is one line", () => {
     const dir = scratch();
     const tracePath = traceFile([...conversationTrace(20)]);
     writeFileSync(join(dir, "not-json.json"), "{");
     writeFileSync(join(dir, "other.json"), JSON.stringify({ kind: "something else" }));
+    const negative = {
+      kind: "dynamo-bench calibration",
+      schemaVersion: 1,
+      from: { run: "r", stack: "agg", trace: "t", records: 1 },
+      prefill: [-1, 0.03, 0],
+      decode: [8, 30, 0],
+      kvCapacityTokens: 1000,
+      iterations: 1,
+      fittedRequests: { ttft: 1, itl: 1 },
+      error: { ttftP50: 0, ttftP90: 0, itlP50: 0, itlP90: 0 },
+    };
+    writeFileSync(join(dir, "negative.json"), JSON.stringify(negative));
     for (const [args, message] of [
       [["--calibration", join(dir, "not-json.json")], /^error: --calibration: .*not-json\.json: not JSON/],
       [["--calibration", join(dir, "other.json")], /^error: --calibration: .*other\.json: kind: is not "dynamo-bench calibration"/],
       [["--calibration", join(dir, "missing.json")], /^error: --calibration: .*missing\.json: /],
+      [["--calibration", join(dir, "negative.json")], /^error: --calibration: .*negative\.json: prefill\.0: must be ≥ 0/],
       [["--calibration", join(dir, "other.json"), "--profile", "mocker-polynomial"], /^error: --calibration and --profile each give/],
       [["--out", join(dir, "x.json")], /^error: --out names the calibration --calibrate-from writes/],
     ] as const) {

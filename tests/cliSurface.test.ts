@@ -159,6 +159,7 @@ describe("flags that would be ignored, or repeated, are refused", () => {
     [() => ["simulate", "--trace", trace(), "-s", "disagg", "--kv-transfer-gbps", "0"], /--kv-transfer-gbps: must be a number above 0/],
     [() => ["simulate", "--trace", trace(), "-s", "disagg", "--router-temperature", "-1"], /--router-temperature: must be a number ≥ 0/],
     [() => ["simulate", "--trace", trace(), "-s", "disagg", "--goodput", "ttft:5"], /--goodput: /],
+    [() => ["simulate", "--trace", trace(), "-s", "disagg", "--seed", "4294967296"], /--seed: must be at most 4,294,967,295/],
     [
       () => ["simulate", "--trace", trace(), "-s", "agg", "--overlap-weight", "2"],
       /--overlap-weight: only the kv policy uses it, and this run routes with round-robin/,
@@ -176,6 +177,15 @@ describe("flags that would be ignored, or repeated, are refused", () => {
       assert.match(result.stderr, new RegExp(`^error: ${message.source}`));
     });
   }
+
+  test("a metric with a digit in its name is an SLO; --kv-transfer-gbps plans agg's disaggregated splits", () => {
+    const goodput = runCli(["simulate", "--trace", trace(), "-s", "agg", "--goodput", "e2e_output_token_throughput:1000"]);
+    assert.equal(goodput.status, 0, goodput.stderr);
+    assert.match(goodput.stdout, /^goodput: not predicted: the simulation does not predict e2e_output_token_throughput$/m);
+    const split = runCli(["simulate", "--trace", trace(), "-s", "agg", "--sweep-split", "--kv-transfer-gbps", "10"]);
+    assert.equal(split.status, 0, split.stderr);
+    assert.match(split.stdout, /^KV transfer: 10 GB\/s per transfer/m);
+  });
 
   test("--seed with the random policy, and --overlap-weight with kv, are used", () => {
     assert.equal(runCli(["simulate", "--trace", trace(), "-s", "agg", "--policy", "random", "--seed", "5"]).status, 0);

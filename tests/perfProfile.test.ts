@@ -23,7 +23,7 @@ function npy(values: number[], shape = [values.length], descr = "<f8", fortran =
   values.forEach((value, i) =>
     descr === "<i8"
       ? view.setBigInt64(10 + header.length + i * 8, BigInt(value), true)
-      : view.setFloat64(10 + header.length + i * 8, value, true),
+      : view.setFloat64(10 + header.length + i * 8, value, descr !== ">f8"),
   );
   return bytes;
 }
@@ -53,6 +53,27 @@ describe("Dynamo's profiler output, in each form the mocker reads", () => {
       assert.equal(perf.decodeMs(100_000, 5000), 24);
       assert.equal(perf.decodeMs(50_000, 3000), (10 + 12 + 20 + 24) / 4);
       assert.equal(perf.decodeMs(200_000, 1000), 30, "extrapolated, as the mocker does");
+    }
+  });
+
+  test("a grid saved transposed (Fortran order) or big-endian reads as the same numbers", () => {
+    const dir = scratch();
+    const arrays = (itl: Uint8Array, isl: Uint8Array) =>
+      npz({
+        prefill_isl: isl,
+        prefill_ttft_ms: npy([20, 1020]),
+        decode_active_kv_tokens: npy([0, 100_000]),
+        decode_context_length: npy([1000, 5000]),
+        decode_itl: itl,
+      });
+    // [kv, ctx] = [[10, 12], [20, 24]], stored column by column.
+    writeFileSync(join(dir, "fortran.npz"), arrays(npy([10, 20, 12, 24], [2, 2], "<f8", true), npy([100, 10_000])));
+    writeFileSync(join(dir, "big.npz"), arrays(npy([10, 12, 20, 24], [2, 2]), npy([100, 10_000], [2], ">f8")));
+    for (const file of ["fortran.npz", "big.npz"]) {
+      const perf = profilePerfModel(loadProfile(join(dir, file)));
+      assert.equal(perf.decodeMs(0, 5000), 12, file);
+      assert.equal(perf.decodeMs(100_000, 1000), 20, file);
+      assert.equal(perf.prefillPassMs + perf.prefillMs(0, 5050), 520, file);
     }
   });
 
@@ -104,14 +125,58 @@ describe("Dynamo's profiler output, in each form the mocker reads", () => {
       ["missing.npz", npz({ prefill_isl: npy([1, 2]) }), /it has no prefill_ttft_ms array/],
       ["short.npz", zipSync({ "prefill_isl.npy": npy([1, 2]).slice(0, -8) }), /cut short/],
       ["header.npz", zipSync({ "prefill_isl.npy": npy([1, 2]).slice(0, 40) }), /header runs past the end/],
-      ["fortran.npz", npz({ prefill_isl: npy([1, 2], [2], "<f8", true) }), /Fortran order/],
-      ["strings.npz", npz({ prefill_isl: npy([1, 2], [2], "<U8") }), /holds <U8 values/],
+      [
+        "empty.npz",
+        npz({
+          prefill_isl: npy([]),
+          prefill_ttft_ms: npy([]),
+          decode_active_kv_tokens: npy([0, 100_000]),
+          decode_context_length: npy([1000, 5000]),
+          decode_itl: npy([10, 12, 20, 24], [2, 2]),
+        }),
+        /prefill_isl: needs at least two points/,
+      ],
+      ["strings.npz", npz({ prefill_isl: npy([1, 2], [2], "<U8") }), /holds <U8 values, which this reader does not take/],
       ["nan.npz", mockerNpz([10, NaN, 20, 24]), /decode_itl holds a value that is not a finite number/],
     ];
     for (const [name, content, message] of cases) {
       writeFileSync(join(dir, name), content);
       assert.throws(() => loadProfile(join(dir, name)), message, name);
     }
+    const emptyContexts = npz({
+      prefill_isl: npy([100, 10_000]),
+      prefill_ttft_ms: npy([20, 1020]),
+      decode_active_kv_tokens: npy([0, 100_000]),
+      decode_context_length: npy([]),
+      decode_itl: npy([], [2, 0]),
+    });
+    writeFileSync(join(dir, "no-contexts.npz"), emptyContexts);
+    assert.throws(() => loadProfile(join(dir, "no-contexts.npz")), /decode_context_length: has no points/);
+    const raw = (prefill: object, decode: object) => {
+      const at = scratch();
+      writeFileSync(join(at, "prefill_raw_data.json"), JSON.stringify(prefill));
+      writeFileSync(join(at, "decode_raw_data.json"), JSON.stringify(decode));
+      return at;
+    };
+    const prefill = { prefill_isl: [100, 10_000], prefill_ttft: [20, 1020] };
+    const decode = { x_kv_usage: [0, 0.5], y_context_length: [1000, 1000], z_itl: [10, 20], max_kv_tokens: 200_000 };
+    for (const [at, message] of [
+      [raw({ prefill_isl: [-5000, 100], prefill_ttft: [20, 30] }, decode), /prefill_isl: -5000 is not a token count from 0/],
+      [raw({ prefill_isl: [100], prefill_ttft: [20] }, decode), /prefill_isl: needs at least two points/],
+      [raw({ prefill_isl: [100, 200], prefill_ttft: [20, -3] }, decode), /prefill_ttft: -3 is not a time in ms/],
+      [raw(prefill, { ...decode, x_kv_usage: [0, 90] }), /x_kv_usage: 90 is not a fraction of KV in use from 0 to 1/],
+      [raw(prefill, { ...decode, y_context_length: [-1, -1] }), /y_context_length: -1 is not a token count/],
+      [
+        raw({ prefill_isl: [100, 200], prefill_ttft: [20, 1e300] }, decode),
+        /prefill_ttft: 1e\+300 is not a time in ms from 0 to 10,000,000/,
+      ],
+    ] as const) {
+      assert.throws(() => loadProfile(at), message);
+    }
+    const half = scratch();
+    writeFileSync(join(half, "prefill_raw_data.json"), JSON.stringify(prefill));
+    assert.throws(() => loadProfile(half), /holds .*prefill_raw_data\.json but no .*decode_raw_data\.json/);
+
     const json = scratch();
     writeFileSync(join(json, "prefill_raw_data.json"), JSON.stringify({ prefill_isl: [1, 1], prefill_ttft: [2, 3] }));
     writeFileSync(join(json, "decode_raw_data.json"), "{");

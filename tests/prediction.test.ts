@@ -114,6 +114,8 @@ describe("compare shows predicted beside measured", () => {
       assert.match(text, new RegExp(`^disagg · 44444444\\s+${metric} \\(ms\\)\\s+[\\d,.]+\\s+[\\d,.]+\\s+[+-][\\d,.]+%$`, "m"));
     }
     assert.doesNotMatch(text, /^agg-sample\s+TTFT/m, "a run without a prediction has no rows");
+    assert.match(text, /^Note: the prediction for disagg · 44444444 simulated 200 requests but the run sent 6: /m);
+    assert.match(text, /^Note: the prediction for disagg · 44444444 used AIConfigurator's H200 estimate/m);
     assert.match(runCli(["compare", "examples/agg-sample", run, "--markdown"]).stdout, /^#### Predicted beside measured$/m);
     const html = join(scratch(), "report.html");
     runCli(["compare", "examples/agg-sample", run, "--out", html]);
@@ -127,11 +129,16 @@ describe("compare shows predicted beside measured", () => {
       hookArgs,
     );
     const run = join(resultsRoot, "disagg", "44444444");
-    for (const broken of ["{", JSON.stringify({ kind: "dynamo-bench prediction", schemaVersion: 2 })]) {
+    const valid = JSON.parse(readFileSync(join(run, "prediction.json"), "utf8"));
+    const disordered = { ...valid, timeToFirstToken: { ...valid.timeToFirstToken, p50: 1e9 } };
+    for (const broken of ["{", JSON.stringify({ kind: "dynamo-bench prediction", schemaVersion: 2 }), JSON.stringify(disordered)]) {
       writeFileSync(join(run, "prediction.json"), broken);
       const result = runCli(["compare", "examples/agg-sample", run]);
       assert.equal(result.status, 0, result.stderr);
-      assert.match(result.stdout, /^Note: .*prediction\.json is not used: (not JSON|schemaVersion: must be 1)/m);
+      assert.match(
+        result.stdout,
+        /^Note: .*prediction\.json is not used: (not JSON|schemaVersion: must be 1|timeToFirstToken: must hold p50 ≤ p90 ≤ p99)/m,
+      );
       assert.doesNotMatch(result.stdout, /Predicted beside measured/);
     }
   });

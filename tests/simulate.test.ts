@@ -143,6 +143,7 @@ describe("simulate, as users run it", () => {
       "cachedTokensPerWorker",
       "latency",
       "goodput",
+      "settings",
     ]);
   });
 
