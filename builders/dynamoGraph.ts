@@ -5,6 +5,7 @@ import { frontendServiceName, hfTokenSecretName, SERVICE_NAMES } from "./names";
 import { AWAIT, minutesToSeconds, stackMeta } from "./metadata";
 import { HF_HOME, modelSnapshotPath, VLLM_CACHE } from "./paths";
 import { PVC_NAMES } from "./storage";
+import { kvBytesPerToken, workerCapacityTokens } from "../sim/capacity";
 
 type OperatorSpec = NonNullable<IDynamoGraphDeployment["spec"]>;
 type OperatorService = NonNullable<OperatorSpec["services"]>[string];
@@ -106,7 +107,66 @@ export function workerArgs(config: StackConfig, pool: ConfiguredPool): string[] 
   return args;
 }
 
+/**
+ * Dynamo's mocker in place of vLLM (its flags: config/mockerFlags.ts): the same model, block size
+ * and roles, and the KV capacity a GPU worker of this stack would have, as `simulate` reckons it,
+ * so that the rehearsal routes and evicts as the real stack would. KV events need no flag: the
+ * mocker publishes them on Dynamo's event plane.
+ */
+export function mockerArgs(config: StackConfig, pool: ConfiguredPool): string[] {
+  const { workers, model } = config;
+  const args = [
+    "--model-path",
+    modelSnapshotPath(model),
+    "--model-name",
+    model.name,
+    "--block-size",
+    String(workers.blockSize),
+    "--num-gpu-blocks-override",
+    String(Math.max(1, Math.floor(workerCapacityTokens(config) / workers.blockSize))),
+    "--speedup-ratio",
+    String(workers.mocker.speedupRatio),
+    // The mocker's own reckoning takes hidden size / heads for the head dimension, which for
+    // Qwen3-32B is 80, not its 128: the transfer time would be a third too short.
+    "--kv-bytes-per-token",
+    String(kvBytesPerToken(config)),
+  ];
+  if (workerPools(config).length > 1) {
+    args.push("--disaggregation-mode", pool.role);
+    if (pool.role === "decode") args.push("--no-enable-prefix-caching");
+  }
+  return args;
+}
+
+function mockerService(config: StackConfig, pool: ConfiguredPool): DynamoService {
+  const { cpu, memory } = config.workers.mocker;
+  return {
+    componentType: "worker",
+    subComponentType: pool.role,
+    replicas: pool.replicas,
+    envFromSecret: hfTokenSecretName(config),
+    volumeMounts: [{ name: PVC_NAMES.modelCache, mountPoint: HF_HOME }],
+    resources: { requests: { cpu, memory }, limits: { memory } },
+    // The operator mounts 8Gi of memory at /dev/shm by default, which a mocker does not use.
+    sharedMemory: { disabled: true },
+    extraPodSpec: {
+      mainContainer: {
+        image: config.graph.image,
+        workingDir: "/workspace",
+        command: ["python3", "-m", "dynamo.mocker"],
+        args: mockerArgs(config, pool),
+        env: [
+          { name: "HF_HOME", value: HF_HOME },
+          // The tokenizer is in the model cache already; the hub is never asked.
+          { name: "HF_HUB_OFFLINE", value: "1" },
+        ],
+      },
+    },
+  };
+}
+
 function workerService(config: StackConfig, pool: ConfiguredPool): DynamoService {
+  if (config.workers.engine === "mocker") return mockerService(config, pool);
   const { workers } = config;
   const gpus = String(workers.tensorParallelSize);
   const custom = workers.rdma.enabled ? { custom: { [workers.rdma.resourceName]: String(workers.rdma.perWorker) } } : {};

@@ -5,6 +5,13 @@ import { HF_HOME } from "./paths";
 import { PVC_NAMES } from "./storage";
 import { hfTokenSecretName, modelDownloadJobName } from "./names";
 
+/**
+ * What a mocker reads of the model: its config and tokenizer, with the chat template and the
+ * generation defaults (ai-dynamo/dynamo @ 5a510fec, lib/llm/src/hub.rs takes a cached copy with
+ * config.json and tokenizer.json; the frontend's chat endpoint reads tokenizer_config.json).
+ */
+export const TOKENIZER_FILES = ["config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json"];
+
 /** The Job that downloads the model once into the model cache, running `script` (model-download.sh). */
 export function buildModelDownloadJob(config: StackConfig, script: string): IJob {
   const name = modelDownloadJobName(config);
@@ -39,6 +46,13 @@ export function buildModelDownloadJob(config: StackConfig, script: string): IJob
                 { name: "HF_HUB_ENABLE_HF_TRANSFER", value: "1" },
                 { name: "HUGGINGFACE_HUB_VERSION", value: modelDownload.huggingfaceHubVersion },
                 { name: "HF_TRANSFER_VERSION", value: modelDownload.hfTransferVersion },
+                // A mocker needs megabytes of the model, not its 65 GB of weights.
+                ...(config.workers.engine === "mocker"
+                  ? [
+                      { name: "MODEL_FILES", value: TOKENIZER_FILES.join(" ") },
+                      { name: "MODEL_PART", value: "tokenizer" },
+                    ]
+                  : []),
               ],
               volumeMounts: [{ name: PVC_NAMES.modelCache, mountPath: HF_HOME }],
             },

@@ -44,6 +44,12 @@ export const KEY_DESCRIPTIONS: Record<string, string> = {
   "frontend.replicas": "frontend pods",
   "frontend.cpu": "the frontend's CPU request",
   "frontend.routerMode": "`round-robin`, `random` or `kv`; round-robin passes no `--router-mode`",
+  "workers.engine":
+    "`vllm`, the recipe's workers on GPUs, or `mocker`, Dynamo's mocker engine on CPU in their place, for a rehearsal " +
+    "(see [Rehearse without GPUs](running.md#rehearse-without-gpus))",
+  "workers.mocker.speedupRatio": "with `engine: mocker`: the mocker's `--speedup-ratio`; its engine time runs this many times faster",
+  "workers.mocker.cpu": "with `engine: mocker`: each mocker worker's CPU request",
+  "workers.mocker.memory": "with `engine: mocker`: each mocker worker's memory request and limit",
   "workers.tensorParallelSize": "GPUs per worker",
   "workers.gpuMemoryUtilization": "vLLM's `--gpu-memory-utilization`",
   "workers.blockSize": "vLLM's KV block size, in tokens",

@@ -149,6 +149,17 @@ const jsonObjectText = textThat(
   "must be a JSON object, written as text",
 );
 
+export const WORKER_ENGINES = ["vllm", "mocker"] as const;
+
+/** Dynamo's mocker in place of vLLM: the same graph with no GPU, for a rehearsal. */
+const mockerSchema = strict({
+  /** The mocker's --speedup-ratio: its simulated engine time runs this many times faster than real. */
+  speedupRatio: positiveNumber(1e6).default(1),
+  /** Each mocker worker's CPU and memory: it only keeps time and tokenizes. */
+  cpu: cpuQuantity.default("100m"),
+  memory: storageQuantity.default("512Mi"),
+});
+
 const rdmaSchema = strict({
   /** Off for clusters without InfiniBand. */
   enabled: flag().default(true),
@@ -180,6 +191,9 @@ const VARIANT_DEFAULTS: Record<Variant, VariantDefaults> = {
 
 const workersSchema = (defaults: VariantDefaults) =>
   strict({
+    /** vllm: the recipe's workers, on GPUs. mocker: Dynamo's mocker engine, on CPU, for a rehearsal. */
+    engine: textEnum(WORKER_ENGINES).default("vllm"),
+    mocker: mockerSchema.prefault({}),
     tensorParallelSize: wholeNumber(1).default(2),
     gpuMemoryUtilization: positiveNumber(1).default(0.9),
     blockSize: wholeNumber(1).default(64),
@@ -289,7 +303,7 @@ export function stackSchema(variant: Variant) {
   }).superRefine((config, ctx) => {
     const pools = workerPools(config);
     const gpus = totalGpus(config);
-    if (gpus > config.cluster.gpus) {
+    if (gpus > config.cluster.gpus && config.workers.engine === "vllm") {
       const breakdown = pools
         .map((pool) => `workers.${pool.role}.replicas ${pool.replicas} × workers.tensorParallelSize ${config.workers.tensorParallelSize}`)
         .join(" + ");
@@ -301,7 +315,7 @@ export function stackSchema(variant: Variant) {
           "lower the replicas or raise cluster.gpus",
       });
     }
-    if (config.workers.tensorParallelSize > config.cluster.gpusPerNode) {
+    if (config.workers.tensorParallelSize > config.cluster.gpusPerNode && config.workers.engine === "vllm") {
       ctx.addIssue({
         code: "custom",
         path: ["workers", "tensorParallelSize"],

@@ -32,8 +32,8 @@ function sandbox(hfExitCode = 0): Sandbox {
 }
 
 /** Runs the Job's container command, with the Job's own environment, against a local cache. */
-function runJobScript(box: Sandbox, revision?: string) {
-  const config = parseStackConfig({ variant: "agg", ...(revision && { model: { revision } }) }, "test");
+function runJobScript(box: Sandbox, revision?: string, engine: "vllm" | "mocker" = "vllm") {
+  const config = parseStackConfig({ variant: "agg", workers: { engine }, ...(revision && { model: { revision } }) }, "test");
   const container = buildModelDownloadJob(config, SCRIPTS.modelDownloadSh).spec!.template.spec!.containers[0];
   const env: Record<string, string> = { PATH: `${box.bin}:${process.env.PATH}` };
   for (const variable of container.env ?? []) env[variable.name] = variable.value!;
@@ -47,6 +47,24 @@ function calls(box: Sandbox): string[] {
 }
 
 describe("the model download Job's script", () => {
+  test("for a mocker stack, downloads only the config and tokenizer, and marks that part alone", () => {
+    const box = sandbox();
+    const result = runJobScript(box, undefined, "mocker");
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(calls(box).slice(1), [
+      "hf download Qwen/Qwen3-32B --revision 9216db5781bf21249d130ec9da846c4624c16137 " +
+        "config.json generation_config.json tokenizer.json tokenizer_config.json",
+    ]);
+    const marks = join(box.cache, ".dynamo-bench");
+    assert.ok(existsSync(join(marks, "Qwen_Qwen3-32B@9216db5781bf21249d130ec9da846c4624c16137.tokenizer.complete")));
+    assert.ok(!existsSync(join(marks, "Qwen_Qwen3-32B@9216db5781bf21249d130ec9da846c4624c16137.complete")));
+    // The GPU stack's Job, on the same cache, still downloads the whole model; a second mocker stack does not.
+    runJobScript(box);
+    assert.equal(calls(box).filter((call) => call.startsWith("hf download")).length, 2);
+    assert.equal(runJobScript(box, undefined, "mocker").status, 0);
+    assert.equal(calls(box).filter((call) => call.startsWith("hf download")).length, 2);
+  });
+
   test("installs the pinned tools, downloads the pinned revision, and marks the cache complete", () => {
     const box = sandbox();
     const result = runJobScript(box);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { PROJECT_ROOT } from "../cli/stackFiles";
+import { SCRIPTS } from "./support/clusterScripts";
 import { runCli } from "./support/cli";
 
 function tempDir(prefix: string): string {
@@ -108,7 +109,11 @@ describe("diff-manifests, on real changes between two renders", () => {
       ),
     );
     assert.match(text, /^  \+ Secret agg-8xtp2-hf-token$/m);
-    assert.match(text, /spec\.template\.spec\.containers\[0\]\.args\[0\] \(18 lines\) → \(19 lines\)/);
+    const scriptLines = SCRIPTS.modelDownloadSh.split("\n").length;
+    assert.match(
+      text,
+      new RegExp(String.raw`spec\.template\.spec\.containers\[0\]\.args\[0\] \(${scriptLines} lines\) → \(${scriptLines + 1} lines\)`),
+    );
   });
 
   test("two equal renders: no changes", () => {
