@@ -60,7 +60,10 @@ export function buildBenchmarkJob(config: StackConfig, run: BenchmarkRunRef): IJ
                 // The tokenizer comes from the downloaded model, never from the hub.
                 { name: "HF_HUB_OFFLINE", value: "1" },
               ],
-              resources: { requests: { cpu: "8", memory: "16Gi" }, limits: { cpu: "16", memory: "32Gi" } },
+              resources: {
+                requests: { cpu: benchmark.cpu, memory: benchmark.memory },
+                limits: { cpu: benchmark.cpuLimit, memory: benchmark.memoryLimit },
+              },
               volumeMounts: [perfCacheMount, { name: PVC_NAMES.modelCache, mountPath: HF_HOME, readOnly: true }, scriptsMount],
             },
           ],

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { stackConfigFromFile } from "../config/stackFile";
-import { PROJECT_ROOT } from "../cli/stackFiles";
+import { availableStacks, PROJECT_ROOT } from "../cli/stackFiles";
 import { buildStackObjects, objectsInApplyOrder } from "../builders/stackObjects";
 import { REDACTED_TOKEN } from "../builders/hfTokenSecret";
 import { RENDER_RUN_ID } from "../builders/benchmarkRun";
@@ -24,7 +24,7 @@ function stackFile(text: string): string {
 }
 
 describe("render --stack", () => {
-  for (const stack of ["agg", "disagg"]) {
+  for (const stack of availableStacks()) {
     test(`${stack}: prints every object pulumi up applies, as multi-document YAML`, () => {
       const result = runCli(["render", "--stack", stack]);
       assert.equal(result.status, 0, result.stderr);

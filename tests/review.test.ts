@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
-import { PROJECT_ROOT } from "../cli/stackFiles";
+import { availableStacks, PROJECT_ROOT } from "../cli/stackFiles";
 import { SCRIPTS } from "./support/clusterScripts";
 import { runCli } from "./support/cli";
 
@@ -25,7 +25,7 @@ function renderBoth(edit: (stack: string, text: string) => string = (_s, t) => t
 }
 
 describe("the committed manifests", () => {
-  for (const stack of ["agg", "disagg"]) {
+  for (const stack of availableStacks()) {
     test(`manifests/${stack} is exactly what render writes (render --check)`, () => {
       const result = runCli(["render", "--stack", stack, "--check"]);
       assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
