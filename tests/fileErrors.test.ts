@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../cli/stackFiles";
+import { PROJECT_ROOT, availableStacks } from "../cli/stackFiles";
 import { writeOutputFile } from "../cli/outputFile";
 import { staleCommittedManifests } from "../cli/renderCommand";
 import { runCli, STACK_TRACE, type CliResult } from "./support/cli";
@@ -162,7 +162,8 @@ describe("render --check: the folder holds exactly what render writes", () => {
     assert.match(committed.stderr, /manifests\/agg is up to date\n.*manifests\/disagg is up to date\n/);
 
     const root = tempDir();
-    for (const file of ["Pulumi.yaml", "Pulumi.agg.yaml", "Pulumi.disagg.yaml"]) cpSync(join(PROJECT_ROOT, file), join(root, file));
+    for (const stack of availableStacks()) cpSync(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), join(root, `Pulumi.${stack}.yaml`));
+    cpSync(join(PROJECT_ROOT, "Pulumi.yaml"), join(root, "Pulumi.yaml"));
     cpSync(join(PROJECT_ROOT, "manifests"), join(root, "manifests"), { recursive: true });
     assert.deepEqual(staleCommittedManifests(root).problems, []);
     mkdirSync(join(root, "manifests", "staging"));
@@ -194,7 +195,7 @@ describe("diff-manifests on hostile folders", () => {
     assertOneLine(
       runCli(["diff-manifests", perStack, single]),
       new RegExp(
-        String.raw`holds a directory per stack \(agg, disagg\) but .*agg holds one stack's manifests: ` +
+        String.raw`holds a directory per stack \(${availableStacks().join(", ")}\) but .*agg holds one stack's manifests: ` +
           String.raw`compare like with like, such as .*\/agg \(base\) with .*agg \(head\)$`,
       ),
     );
