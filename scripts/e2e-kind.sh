@@ -53,8 +53,15 @@ check_caches() {
   echo "the caches outlived destroy: ${CACHES[*]}"
 }
 
+STATE=""
+
 cleanup() {
-  if [ "${E2E_KEEP_CLUSTER:-}" != 1 ]; then kind delete cluster --name "$CLUSTER" || true; fi
+  if [ "${E2E_KEEP_CLUSTER:-}" = 1 ]; then
+    [ -z "$STATE" ] || echo "kept: the cluster $CLUSTER, and Pulumi's state in $STATE"
+    return
+  fi
+  kind delete cluster --name "$CLUSTER" || true
+  [ -z "$STATE" ] || rm -rf "$STATE"
 }
 
 main() {
@@ -73,9 +80,8 @@ main() {
 
   step "Pulumi on a local backend"
   export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-e2e}"
-  local state
-  state="$(mktemp -d)"
-  pulumi login "file://$state"
+  STATE="$(mktemp -d)"
+  pulumi login "file://$STATE"
 
   local stack
   for stack in "${STACKS[@]}"; do

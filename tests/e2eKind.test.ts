@@ -38,7 +38,7 @@ function sandbox(options: { comparison?: boolean; lostClaim?: string } = {}) {
   );
   const run = (...args: string[]) =>
     spawnSync("bash", [join(root, "scripts", "e2e-kind.sh"), ...args], {
-      env: { PATH: `${bin}:${process.env.PATH}`, FAKE_ROOT: root, HOME: root },
+      env: { PATH: `${bin}:${process.env.PATH}`, FAKE_ROOT: root, HOME: root, TMPDIR: root },
       encoding: "utf8",
     });
   const calls = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : []);
@@ -47,7 +47,7 @@ function sandbox(options: { comparison?: boolean; lostClaim?: string } = {}) {
 
 describe("scripts/e2e-kind.sh, with the cluster tools faked", () => {
   test("creates the cluster and the platform, brings both mock stacks up and down, and checks results and caches", () => {
-    const { run, calls } = sandbox();
+    const { root, run, calls } = sandbox();
     const result = run();
     assert.equal(result.status, 0, result.stdout + result.stderr);
     const made = calls();
@@ -69,6 +69,9 @@ describe("scripts/e2e-kind.sh, with the cluster tools faked", () => {
     assert.equal(made.at(-1), "kind delete cluster --name dynamo-bench-e2e");
     assert.match(result.stdout, /both summaries and the comparison are there[\s\S]*the caches outlived destroy[\s\S]*the rehearsal passed/);
     assert.ok(!made.some((call) => /pulumi config set/.test(call)), "the stack files are left as committed");
+    const state = /^pulumi login file:\/\/(.+)$/m.exec(made.join("\n"))![1];
+    assert.ok(state.startsWith(root), "Pulumi's state goes in TMPDIR");
+    assert.equal(existsSync(state), false, "and is removed with the cluster");
   });
 
   test("fails, naming what is missing, when the comparison was not saved or a cache is gone", () => {
