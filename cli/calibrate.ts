@@ -203,6 +203,12 @@ export async function calibrateCommand(options: CalibrateOptions): Promise<void>
       `ITL p50 ${signed(error.itlP50)}, p90 ${signed(error.itlP90)}\n` +
       `wrote ${out}; use it with: npx dynamo-bench simulate --calibration ${out} …\n`,
   );
+  if (calibration.undetermined.length > 0) {
+    process.stderr.write(
+      `warning: this run hardly determines ${calibration.undetermined.join(", ")} (a standard error over half the value): ` +
+        "what set its latencies (a queue, say) left little of them to see; do not trust a prediction that leans on them\n",
+    );
+  }
   const worst = Math.max(...Object.values(error).map(Math.abs));
   if (worst > TRUSTED_ERROR) {
     process.stderr.write(

@@ -123,7 +123,8 @@ function calibratedPerfModel(path: string): PerfModel {
     const worst = Math.max(...Object.values(file.error).map(Math.abs));
     const describe =
       `calibrated from ${file.from.run} (${file.from.stack}), whose TTFT and ITL p50 and p90 ` +
-      `it reproduced to within ${formatPercent(worst, 1)}`;
+      `it reproduced to within ${formatPercent(worst, 1)}` +
+      (file.undetermined.length > 0 ? `, though the run hardly determined ${file.undetermined.join(", ")}` : "");
     return polynomialPerfModel(file, file.kvCapacityTokens, describe);
   } catch (error) {
     throw new UserError(`--calibration: ${path}: ${(error as Error).message}`);

@@ -20,6 +20,11 @@ export interface PercentileErrors {
 }
 
 export interface Calibration extends PolynomialCoefficients {
+  /**
+   * The fitted coefficients this run hardly determines (`COEFFICIENTS`' names): a standard error
+   * over half the value. A coefficient the fit keeps at 0 is not judged.
+   */
+  undetermined: Coefficient[];
   /** The KV capacity per worker that the decode polynomial's fraction is of. */
   kvCapacityTokens: number;
   iterations: number;
@@ -27,12 +32,27 @@ export interface Calibration extends PolynomialCoefficients {
   error: PercentileErrors;
 }
 
+/** The fitted coefficients, by name: prefill a + b·t + c·t², decode d + e·u. */
+export const COEFFICIENTS = ["a", "b", "c", "d", "e"] as const;
+export type Coefficient = (typeof COEFFICIENTS)[number];
+/** A standard error over this fraction of a coefficient's value leaves it undetermined. */
+const UNDETERMINED = 0.5;
+
 const MAX_ITERATIONS = 40;
 const FITTED = 5;
-const MIN_STEP = 1 / 1024;
-const POLISH_STEPS = [0.04, 0.01];
-const POLISH_ROUNDS = 4;
-const CONVERGED = 1e-7;
+/** Steps toward the linear fit are halved down to this before the fit is called done. */
+const MIN_STEP = 1 / 16;
+const CONVERGED = 1e-6;
+/** Requests are put in this many groups of equal size by each of the keys below. */
+const GROUPS = 10;
+
+/** A group of measured requests whose mean TTFT or mean ITL the fit matches. */
+interface Moment {
+  metric: "ttft" | "itl";
+  /** Trace indices. */
+  members: number[];
+  measuredMeanMs: number;
+}
 
 interface Descent {
   coefficients: number[];
@@ -42,133 +62,132 @@ interface Descent {
 }
 
 /**
- * Fits the timing polynomials to a run's measured TTFT and ITL. For a given schedule every
- * request's TTFT and ITL are linear in the coefficients (`LatencyFeatures`), so a least-squares
- * fit, weighted to relative error so that ITLs of 10 ms count as much as TTFTs of seconds, says
- * where to go. But the timings change the schedule (queues, batches, routing), so each step goes
- * toward that fit only as far as the simulated misfit keeps falling, until it stops falling. The
- * decode polynomial is fitted as a line in the KV fraction: its square term cannot be told apart
- * from the line by one run's data.
+ * Fits the timing polynomials to a run's measured TTFT and ITL, by the simulated method of moments:
+ * the simulated mean TTFT and mean ITL of groups of requests (by input length and by arrival time;
+ * by arrival time and by output length) are brought to the measured ones.
+ *
+ * Why group means and not each request: a pass's make-up is a discrete choice (whether a request
+ * joins this pass or the next), so the smallest change of the timings reorders some passes, and no
+ * simulation other than the run's own timings reproduces each request's wait. Fitted request by
+ * request, that mismatch acts as noise in the features and pulls the pass constant a down by about
+ * 6% even on noise-free records. A group's mean averages over the reorderings, and its value in
+ * the simulation is a smooth function of the timings.
+ *
+ * For a given schedule every request's TTFT and ITL are linear in the coefficients
+ * (`LatencyFeatures`), and so are the group means: their least-squares fit, weighted to relative
+ * error so that ITLs of 10 ms count as much as TTFTs of seconds, says where to go. The timings
+ * change the schedule, so each step goes toward that fit only as far as the simulated misfit keeps
+ * falling. The decode polynomial is fitted as a line in the KV fraction: its square term cannot be
+ * told apart from the line by one run's data.
  */
 export function calibrate(requests: readonly TraceRequest[], measured: readonly MeasuredRequest[], model: StackModel): Calibration {
   const capacity = model.engine.kvCapacityTokens;
   const simulate = (coefficients: number[]) =>
     simulateStack(requests, { ...model, perf: polynomialPerfModel(asPolynomial(coefficients), capacity, "calibrating") }, true);
-  /** The sum of squared relative errors of the simulated TTFTs and ITLs: what the fit lowers. */
-  const misfit = (run: StackRun) => {
-    let sum = 0;
-    for (const request of measured) {
-      if (request.ttftMs > 0) sum += ((run.ttftMs[request.index] - request.ttftMs) / request.ttftMs) ** 2;
-      // A request the model gives one output token has no ITL to compare, as in aiperf.
-      const itl = run.itlMs[request.index];
-      if (request.itlMs !== undefined && request.itlMs > 0 && !Number.isNaN(itl)) sum += ((itl - request.itlMs) / request.itlMs) ** 2;
-    }
-    return sum;
-  };
-  const descend = (start: number[]): Descent => {
-    let current: Descent = { coefficients: start, run: simulate(start), misfit: 0, iterations: 0 };
-    current.misfit = misfit(current.run);
-    while (current.iterations < MAX_ITERATIONS) {
-      const target = [...nonNegativeLeastSquares(linearRows(current.run.features!, measured)), 0];
-      let next: Descent | undefined;
-      for (let step = 1; step >= MIN_STEP && !next; step /= 2) {
-        const coefficients = current.coefficients.map((value, k) => value + step * (target[k] - value));
-        const run = simulate(coefficients);
-        const candidate = { coefficients, run, misfit: misfit(run), iterations: current.iterations + 1 };
-        if (candidate.misfit < current.misfit) next = candidate;
-      }
-      if (!next) break;
-      const change = Math.max(
-        ...next.coefficients.map((value, k) => Math.abs(value - current.coefficients[k]) / (Math.abs(value) + 1e-12)),
-      );
-      current = next;
-      if (change < CONVERGED) break;
-    }
-    return polish(current);
-  };
-  /**
-   * Past where the fitted direction stops helping, each coefficient alone is tried a few percent
-   * up and down, keeping any change that lowers the simulated misfit: the schedule's steps that
-   * stop the descent do not stop this.
-   */
-  const polish = (start: Descent): Descent => {
-    let current = start;
-    for (const relative of POLISH_STEPS) {
-      for (let improved = true, rounds = 0; improved && rounds < POLISH_ROUNDS; rounds++) {
-        improved = false;
-        for (let k = 0; k < FITTED; k++) {
-          for (const sign of [1, -1]) {
-            const coefficients = [...current.coefficients];
-            coefficients[k] *= 1 + sign * relative;
-            const run = simulate(coefficients);
-            const candidate = { coefficients, run, misfit: misfit(run), iterations: current.iterations + 1 };
-            if (candidate.misfit < current.misfit) {
-              current = candidate;
-              improved = true;
-              break;
-            }
-          }
-        }
-      }
-    }
-    return current;
-  };
-  const mocker = [...MOCKER_POLYNOMIAL.prefill, ...MOCKER_POLYNOMIAL.decode.slice(0, FITTED - 3), 0];
-  // The fit starts from the mocker's own timings. Starts from half to four times as slow were
-  // tried: they cost four fits and found no better one.
-  const best = descend(mocker);
-  const { run } = best;
   const fittedTtft = measured.filter((request) => request.ttftMs > 0);
-  const fittedItl = measured.filter((request) => request.itlMs !== undefined && request.itlMs > 0);
+  // A request the model gives one output token has no ITL to compare, as in aiperf.
+  const fittedItl = measured.filter(
+    (request) => request.itlMs !== undefined && request.itlMs > 0 && requests[request.index].output_length > 1,
+  );
+  const moments = groupMoments(requests, fittedTtft, fittedItl);
+  /** The sum of squared relative errors of the groups' simulated means: what the fit lowers. */
+  const misfit = (run: StackRun) =>
+    moments.reduce((sum, moment) => sum + Math.log(simulatedMean(run, moment) / moment.measuredMeanMs) ** 2, 0);
+  const attempt = (coefficients: number[], iterations: number): Descent => {
+    const run = simulate(coefficients);
+    return { coefficients, run, misfit: misfit(run), iterations };
+  };
+
+  // The fit starts from the mocker's own timings.
+  let current = attempt([...MOCKER_POLYNOMIAL.prefill, ...MOCKER_POLYNOMIAL.decode.slice(0, FITTED - 3), 0], 0);
+  while (current.iterations < MAX_ITERATIONS) {
+    const target = [...nonNegativeLeastSquares(linearRows(current.run.features!, moments)), 0];
+    let next: Descent | undefined;
+    for (let step = 1; step >= MIN_STEP && !next; step /= 2) {
+      const candidate = attempt(
+        current.coefficients.map((value, k) => value + step * (target[k] - value)),
+        current.iterations + 1,
+      );
+      if (candidate.misfit < current.misfit) next = candidate;
+    }
+    if (!next) break;
+    const change = Math.max(...next.coefficients.map((value, k) => Math.abs(value - current.coefficients[k]) / (Math.abs(value) + 1e-12)));
+    current = next;
+    if (change < CONVERGED) break;
+  }
+  const { run } = current;
+  const fitted = current.coefficients.slice(0, FITTED);
+  const se = standardErrors(linearRows(run.features!, moments), fitted);
+  const error = (metric: "ttft" | "itl", p: number) =>
+    metric === "ttft"
+      ? relativeError(
+          fittedTtft,
+          (r) => run.ttftMs[r.index],
+          (r) => r.ttftMs,
+          p,
+        )
+      : relativeError(
+          fittedItl,
+          (r) => run.itlMs[r.index],
+          (r) => r.itlMs!,
+          p,
+        );
   return {
-    ...asPolynomial(best.coefficients),
+    ...asPolynomial(current.coefficients),
+    undetermined: COEFFICIENTS.filter((_, k) => fitted[k] > 0 && se[k] > UNDETERMINED * fitted[k]),
     kvCapacityTokens: capacity,
-    iterations: best.iterations,
+    iterations: current.iterations,
     fittedRequests: { ttft: fittedTtft.length, itl: fittedItl.length },
-    error: {
-      ttftP50: relativeError(
-        fittedTtft,
-        (r) => run.ttftMs[r.index],
-        (r) => r.ttftMs,
-        50,
-      ),
-      ttftP90: relativeError(
-        fittedTtft,
-        (r) => run.ttftMs[r.index],
-        (r) => r.ttftMs,
-        90,
-      ),
-      itlP50: relativeError(
-        fittedItl,
-        (r) => run.itlMs[r.index],
-        (r) => r.itlMs!,
-        50,
-      ),
-      itlP90: relativeError(
-        fittedItl,
-        (r) => run.itlMs[r.index],
-        (r) => r.itlMs!,
-        90,
-      ),
-    },
+    error: { ttftP50: error("ttft", 50), ttftP90: error("ttft", 90), itlP50: error("itl", 50), itlP90: error("itl", 90) },
   };
 }
 
-/** The rows of the least-squares problem for the schedule the features come from, weighted to relative error. */
-function linearRows(features: LatencyFeatures, measured: readonly MeasuredRequest[]): { rows: number[][]; targets: number[] } {
+/**
+ * The groups whose means are fitted. Requests are grouped by what the trace and the records say of
+ * them, never by the simulated schedule, so that a group holds the same requests at every step:
+ * TTFT by input length (which sets the prefill) and by arrival time (which sets the load);
+ * ITL by arrival time and by output length (how long a request decodes beside others' prefills).
+ */
+export function groupMoments(
+  requests: readonly TraceRequest[],
+  fittedTtft: readonly MeasuredRequest[],
+  fittedItl: readonly MeasuredRequest[],
+): Moment[] {
+  const moments: Moment[] = [];
+  const add = (metric: Moment["metric"], fitted: readonly MeasuredRequest[], key: (request: TraceRequest) => number) => {
+    const sorted = [...fitted].sort((x, y) => key(requests[x.index]) - key(requests[y.index]) || x.index - y.index);
+    const groups = Math.min(GROUPS, sorted.length);
+    for (let g = 0; g < groups; g++) {
+      const group = sorted.slice(Math.floor((g * sorted.length) / groups), Math.floor(((g + 1) * sorted.length) / groups));
+      const measuredMeanMs = mean(group, (request) => (metric === "ttft" ? request.ttftMs : request.itlMs!));
+      moments.push({ metric, members: group.map((request) => request.index), measuredMeanMs });
+    }
+  };
+  add("ttft", fittedTtft, (request) => request.input_length);
+  add("ttft", fittedTtft, (request) => request.timestamp);
+  add("itl", fittedItl, (request) => request.timestamp);
+  add("itl", fittedItl, (request) => request.output_length);
+  return moments;
+}
+
+const mean = <T>(items: readonly T[], value: (item: T) => number) => items.reduce((sum, item) => sum + value(item), 0) / items.length;
+
+const simulatedMean = (run: StackRun, moment: Moment) =>
+  mean(moment.members, (index) => (moment.metric === "ttft" ? run.ttftMs[index] : run.itlMs[index]));
+
+/**
+ * The rows of the least-squares problem for the schedule the features come from: each group's
+ * mean features against its measured mean, weighted to relative error.
+ */
+function linearRows(features: LatencyFeatures, moments: readonly Moment[]): { rows: number[][]; targets: number[] } {
   const rows: number[][] = [];
   const targets: number[] = [];
-  for (const request of measured) {
-    const at = request.index * FEATURES;
-    if (request.ttftMs > 0) {
-      rows.push(Array.from(features.ttft.subarray(at, at + FITTED), (value) => value / request.ttftMs));
-      targets.push((request.ttftMs - features.ttftConstantMs[request.index]) / request.ttftMs);
-    }
-    const itl = features.itl.subarray(at, at + FITTED);
-    if (request.itlMs !== undefined && request.itlMs > 0 && itl.some((value) => value !== 0)) {
-      rows.push(Array.from(itl, (value) => value / request.itlMs!));
-      targets.push(1);
-    }
+  for (const moment of moments) {
+    const perRequest = moment.metric === "ttft" ? features.ttft : features.itl;
+    const row = Array.from({ length: FITTED }, (_, k) => mean(moment.members, (index) => perRequest[index * FEATURES + k]));
+    const constant = moment.metric === "ttft" ? mean(moment.members, (index) => features.ttftConstantMs[index]) : 0;
+    rows.push(row.map((value) => value / moment.measuredMeanMs));
+    targets.push((moment.measuredMeanMs - constant) / moment.measuredMeanMs);
   }
   return { rows, targets };
 }
@@ -212,32 +231,50 @@ function relativeError<T>(all: T[], predicted: (item: T) => number, measured: (i
 }
 
 /**
- * The x minimising |A x − b|², by the normal equations on columns scaled to unit size (their
- * magnitudes span 1 to 10^10 tokens²), with partial pivoting. A column that is all zeros (no pass
- * ever prefilled, say) gets 0.
+ * (AᵀA)⁻¹ for the rows A, by Gauss-Jordan on columns scaled to unit size (their magnitudes span 1
+ * to 10^10 tokens²), with partial pivoting. A trace of 1e-12 keeps a column the data cannot tell
+ * from another, or one that is all zeros (no pass ever prefilled, say), invertible: its
+ * coefficient then comes out 0, with a standard error as large as it is undetermined.
  */
-export function leastSquares(rows: number[][], targets: number[]): number[] {
+function normalInverse(rows: number[][]): number[][] {
   const n = rows[0]?.length ?? 0;
   const scale = Array.from({ length: n }, (_, k) => Math.sqrt(rows.reduce((sum, row) => sum + row[k] ** 2, 0)) || 1);
-  const normal = Array.from({ length: n }, () => new Array<number>(n + 1).fill(0));
-  rows.forEach((row, r) => {
-    for (let i = 0; i < n; i++) {
-      const x = row[i] / scale[i];
-      for (let j = 0; j < n; j++) normal[i][j] += x * (row[j] / scale[j]);
-      normal[i][n] += x * targets[r];
-    }
-  });
-  // A trace of 1e-12 keeps a column the data cannot tell from another solvable, without moving the fit.
-  for (let i = 0; i < n; i++) normal[i][i] += 1e-12;
+  const work = Array.from({ length: n }, (_, i) => Array.from({ length: 2 * n }, (_, j) => (j === n + i ? 1 : i === j ? 1e-12 : 0)));
+  for (const row of rows) {
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) work[i][j] += (row[i] / scale[i]) * (row[j] / scale[j]);
+  }
   for (let col = 0; col < n; col++) {
     let pivot = col;
-    for (let row = col + 1; row < n; row++) if (Math.abs(normal[row][col]) > Math.abs(normal[pivot][col])) pivot = row;
-    [normal[col], normal[pivot]] = [normal[pivot], normal[col]];
+    for (let row = col + 1; row < n; row++) if (Math.abs(work[row][col]) > Math.abs(work[pivot][col])) pivot = row;
+    [work[col], work[pivot]] = [work[pivot], work[col]];
+    const divisor = work[col][col];
+    for (let k = 0; k < 2 * n; k++) work[col][k] /= divisor;
     for (let row = 0; row < n; row++) {
-      if (row === col || normal[col][col] === 0) continue;
-      const factor = normal[row][col] / normal[col][col];
-      for (let k = col; k <= n; k++) normal[row][k] -= factor * normal[col][k];
+      if (row === col) continue;
+      const factor = work[row][col];
+      for (let k = 0; k < 2 * n; k++) work[row][k] -= factor * work[col][k];
     }
   }
-  return normal.map((row, i) => (row[i] === 0 ? 0 : row[n] / row[i] / scale[i]));
+  return work.map((row, i) => row.slice(n).map((value, j) => value / scale[i] / scale[j]));
+}
+
+/** The x minimising |A x − b|², by the normal equations. */
+export function leastSquares(rows: number[][], targets: number[]): number[] {
+  const inverse = normalInverse(rows);
+  const projected = inverse.map((_, k) => rows.reduce((sum, row, r) => sum + row[k] * targets[r], 0));
+  return inverse.map((row) => row.reduce((sum, value, k) => sum + value * projected[k], 0));
+}
+
+/**
+ * Each coefficient's standard error, from the misfit left over: the square root of σ²·(AᵀA)⁻¹'s
+ * diagonal, σ² the rows' residual variance. It tells a coefficient the run pins from one it hardly
+ * touches (the prefill terms of a run whose TTFT is all queueing for decode: errors of 10^4 %). It
+ * is no confidence interval: the groups share requests, and the schedule's reorderings are not
+ * independent noise, so it runs up to three times smaller than the error of a round trip.
+ */
+export function standardErrors({ rows, targets }: { rows: number[][]; targets: number[] }, fitted: number[]): number[] {
+  const n = fitted.length;
+  const residuals = rows.reduce((sum, row, r) => sum + (row.reduce((dot, value, k) => dot + value * fitted[k], 0) - targets[r]) ** 2, 0);
+  const variance = residuals / Math.max(1, rows.length - n);
+  return normalInverse(rows).map((row, k) => Math.sqrt(Math.max(0, variance * row[k])));
 }

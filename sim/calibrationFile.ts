@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseJsonText } from "../jsonText";
-import type { Calibration } from "./calibration";
+import { COEFFICIENTS, type Calibration } from "./calibration";
 
 export const CALIBRATION_FILE = "calibration.json";
 const KIND = "dynamo-bench calibration";
@@ -22,6 +22,8 @@ const calibrationFile = z.object({
   decode: triple,
   kvCapacityTokens: finite.positive().max(1e12),
   iterations: z.number(),
+  // Written since the fit by group means; a file from before it has none.
+  undetermined: z.array(z.enum(COEFFICIENTS)).default([]),
   fittedRequests: z.object({ ttft: z.number(), itl: z.number() }),
   error: z.object({ ttftP50: finite, ttftP90: finite, itlP50: finite, itlP90: finite }),
 });
