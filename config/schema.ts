@@ -354,6 +354,16 @@ export function stackSchema(variant: Variant) {
           "or `pulumi up` gives up before the run ends",
       });
     }
+    const imageName = config.graph.image.split("@")[0].split("/").at(-1)!.split(":")[0];
+    if (config.workers.engine === "vllm" && (imageName === "dynamo-planner" || imageName === "dynamo-frontend")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["graph", "image"],
+        message:
+          `${imageName} holds no vLLM, so vLLM workers cannot start in it: use a vllm-runtime image ` +
+          `(such as ${PINS.dynamoImage}), or set workers.engine to mocker`,
+      });
+    }
     if (!imageTagHasVersion(config.graph.image) && config.graph.runtimeVersionOverride === undefined) {
       ctx.addIssue({
         code: "custom",

@@ -5,6 +5,13 @@
 export const PINS = {
   /** Dynamo's vLLM runtime, as the recipe deploys it (frontend and workers). */
   dynamoImage: "nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.3.1",
+  /**
+   * The mock stacks' frontend and mocker workers: Dynamo's CPU-only planner image, which holds the
+   * ai-dynamo wheels and no CUDA, and which Dynamo's own mocker deployments run
+   * (ai-dynamo/dynamo@5a510fec examples/backends/mocker/deploy/agg.yaml; published for 1.3.1:
+   * @c07a9206 docs/fern/pages/reference/general/release-artifacts.mdx).
+   */
+  mockerImage: "nvcr.io/nvidia/ai-dynamo/dynamo-planner:1.3.1",
   model: "Qwen/Qwen3-32B",
   /** A commit of the model's Hugging Face repository: a branch or tag can move. */
   modelRevision: "9216db5781bf21249d130ec9da846c4624c16137",

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # The rehearsal end to end, with no GPU: a kind cluster, the Dynamo platform from its Helm chart,
-# the Pulumi CLI on a local backend, then `pulumi up` on mock-agg and mock-disagg, a check that
-# results/ holds both summaries and the comparison, `pulumi destroy` on both, and a check that the
-# caches and the results are still there.
+# the Pulumi CLI on a local backend, then for mock-agg and then mock-disagg `pulumi up`, a record of
+# what the cluster holds, `pulumi destroy` and a check that the caches are still there; at the end,
+# a check that results/ holds both summaries and the comparison. Each stack is destroyed before the
+# next comes up, as a user with 16 GPUs runs agg and disagg, and so that one runner's 4 CPUs hold it.
 #
-# Needs on PATH: kind, kubectl, helm, pulumi, node/npm (after `npm ci`). The stacks take the current
-# kubeconfig context, which `kind create cluster` sets. Environment:
+# Needs on PATH: docker, kind, kubectl, helm, pulumi, node/npm (after `npm ci`). The stacks take the
+# current kubeconfig context, which `kind create cluster` sets. Environment:
 #   HF_TOKEN                    optional; Qwen/Qwen3-32B's tokenizer is public
 #   E2E_CLUSTER                 the kind cluster's name (default dynamo-bench-e2e)
 #   E2E_KEEP_CLUSTER=1          keep the cluster at the end, for a look around
 #   E2E_IMAGE                   another image for the graph (default: the stacks' graph.image);
 #                               set, it is written into the stack files with `pulumi config set`
 #   PULUMI_CONFIG_PASSPHRASE    for the local backend's secrets (default: e2e)
+#   E2E_MIN_FREE_GB             free disk to insist on where Docker keeps its data, before the
+#                               cluster is made (default 10, an estimate; 0 skips the check)
 set -euo pipefail
 
 # The platform chart of Dynamo 1.3.1: its release notes list dynamo-platform-1.3.0.tgz, and no 1.3.1
@@ -53,6 +56,39 @@ check_caches() {
   echo "the caches outlived destroy: ${CACHES[*]}"
 }
 
+# Docker's data root holds the kind node, and in it every image the stacks pull.
+check_disk() {
+  local need="${E2E_MIN_FREE_GB:-10}" root free_kb free_gb
+  case "$need" in '' | *[!0-9]*) fail "E2E_MIN_FREE_GB must be a whole number of GB, not '$need'" ;; esac
+  [ "$need" -gt 0 ] || return 0
+  root="$(docker info --format '{{.DockerRootDir}}' 2>/dev/null || true)"
+  [ -n "$root" ] && [ -d "$root" ] || root=/
+  free_kb="$(df -Pk "$root" | awk 'NR == 2 { print $4 }')"
+  case "$free_kb" in '' | *[!0-9]*) fail "cannot read the free disk of $root from df" ;; esac
+  free_gb=$((free_kb / 1024 / 1024))
+  [ "$free_gb" -ge "$need" ] ||
+    fail "$root has $free_gb GB free; the rehearsal wants $need GB for its images and caches: free some, or set E2E_MIN_FREE_GB"
+  echo "$root: $free_gb GB free"
+}
+
+# What a stack's run took, for the docs to state from a real run: the images pulled and their
+# sizes, the node's disk, and its memory and CPU with the stack up. Kept in results/ for the
+# workflow's artifact.
+record_footprint() {
+  local stack="$1" node="$CLUSTER-control-plane" out="$RESULTS/e2e-footprint-$1.txt"
+  mkdir -p "$RESULTS"
+  {
+    echo "# $stack, with the stack up, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "## images in the kind node (crictl images)"
+    docker exec "$node" crictl images
+    echo "## the node's disk (df -h /var)"
+    docker exec "$node" df -h /var
+    echo "## the node's memory and CPU (docker stats)"
+    docker stats --no-stream "$node"
+  } >"$out" 2>&1 || echo "(some of the record failed; see above)" >>"$out"
+  cat "$out"
+}
+
 STATE=""
 
 cleanup() {
@@ -66,6 +102,8 @@ cleanup() {
 
 main() {
   cd "$ROOT"
+  step "free disk"
+  check_disk
   step "a kind cluster, $CLUSTER"
   kind create cluster --name "$CLUSTER" --wait 5m
   trap cleanup EXIT
@@ -89,14 +127,11 @@ main() {
     pulumi stack select --create "$stack"
     if [ -n "${E2E_IMAGE:-}" ]; then pulumi config set -s "$stack" --path graph.image "$E2E_IMAGE"; fi
     pulumi up -s "$stack" --yes --skip-preview
-  done
-  check_results
-
-  for stack in "${STACKS[@]}"; do
+    record_footprint "$stack"
     step "pulumi destroy -s $stack"
     pulumi destroy -s "$stack" --yes --skip-preview
+    check_caches
   done
-  check_caches
   check_results
   step "the rehearsal passed"
 }

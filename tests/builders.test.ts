@@ -353,6 +353,24 @@ describe("the objects as a whole", () => {
   });
 });
 
+describe("an image that cannot run the workers", () => {
+  test("vLLM workers in Dynamo's planner or frontend image are refused; mocker workers run there", () => {
+    for (const image of ["nvcr.io/nvidia/ai-dynamo/dynamo-planner:1.3.1", "registry.local:5000/mirror/dynamo-frontend:1.3.1"]) {
+      assert.throws(
+        () => parseStackConfig({ variant: "agg", graph: { image } }, "test"),
+        /dynamo-bench:graph\.image: dynamo-(planner|frontend) holds no vLLM, .*use a vllm-runtime image .*or set workers\.engine to mocker/,
+        image,
+      );
+      const mock = parseStackConfig({ variant: "agg", graph: { image }, workers: { engine: "mocker" } }, "test");
+      assert.equal(mock.graph.image, image);
+    }
+    assert.equal(
+      parseStackConfig({ variant: "agg", graph: { image: "registry.local:5000/vllm-runtime:1.3.1" } }, "test").workers.engine,
+      "vllm",
+    );
+  });
+});
+
 describe("the image's Dynamo version, as newer operators require it", () => {
   test("a tag without a semantic version is refused, unless graph.runtimeVersionOverride says the version", () => {
     for (const image of [

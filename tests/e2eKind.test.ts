@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from "../cli/stackFiles";
  * The end-to-end script, run for real with kind, kubectl, helm and pulumi replaced by fakes that
  * record each call. The fake `pulumi up` saves a run in results/ as the hook would.
  */
-function sandbox(options: { comparison?: boolean; lostClaim?: string } = {}) {
+function sandbox(options: { comparison?: boolean; lostClaim?: string; freeGB?: number; env?: Record<string, string> } = {}) {
   const root = mkdtempSync(join(tmpdir(), "dynamo-bench-e2e-"));
   mkdirSync(join(root, "scripts"));
   copyFileSync(join(PROJECT_ROOT, "scripts", "e2e-kind.sh"), join(root, "scripts", "e2e-kind.sh"));
@@ -24,6 +24,18 @@ function sandbox(options: { comparison?: boolean; lostClaim?: string } = {}) {
   };
   fake("kind");
   fake("helm");
+  mkdirSync(join(root, "docker-data"));
+  fake(
+    "docker",
+    [
+      `case "$1" in info) echo "${join(root, "docker-data")}" ;;`,
+      '  exec) echo "IMAGE TAG IMAGE ID SIZE"; echo "nvcr.io/nvidia/ai-dynamo/dynamo-planner 1.3.1 0123 1.2GB" ;;',
+      '  stats) echo "NAME CPU % MEM USAGE / LIMIT"; echo "dynamo-bench-e2e-control-plane 12% 5GiB / 15GiB" ;;',
+      "esac",
+    ].join("\n"),
+  );
+  const freeKb = (options.freeGB ?? 50) * 1024 * 1024;
+  fake("df", `echo "Filesystem 1024-blocks Used Available Capacity Mounted on"; echo "/dev/fake ${2 * freeKb} ${freeKb} ${freeKb} 50% /"`);
   fake("kubectl", options.lostClaim ? `case "$*" in *"get pvc ${options.lostClaim} "*) exit 1 ;; esac` : "");
   fake(
     "pulumi",
@@ -38,7 +50,7 @@ function sandbox(options: { comparison?: boolean; lostClaim?: string } = {}) {
   );
   const run = (...args: string[]) =>
     spawnSync("bash", [join(root, "scripts", "e2e-kind.sh"), ...args], {
-      env: { PATH: `${bin}:${process.env.PATH}`, FAKE_ROOT: root, HOME: root, TMPDIR: root },
+      env: { PATH: `${bin}:${process.env.PATH}`, FAKE_ROOT: root, HOME: root, TMPDIR: root, ...options.env },
       encoding: "utf8",
     });
   const calls = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : []);
@@ -52,22 +64,32 @@ describe("scripts/e2e-kind.sh, with the cluster tools faked", () => {
     assert.equal(result.status, 0, result.stdout + result.stderr);
     const made = calls();
     const at = (pattern: RegExp) => made.findIndex((call) => pattern.test(call));
-    assert.match(made[0], /^kind create cluster --name dynamo-bench-e2e --wait 5m$/);
+    assert.ok(at(/^kind create cluster --name dynamo-bench-e2e --wait 5m$/) >= 0, made.join("\n"));
     assert.ok(
       at(/^helm install dynamo-platform https:\/\/helm\.ngc\.nvidia\.com\/nvidia\/ai-dynamo\/charts\/dynamo-platform-1\.3\.0\.tgz /) > 0,
     );
     assert.ok(at(/^kubectl create namespace dynamo-bench-mock$/) > 0);
     assert.ok(at(/^kubectl create secret generic hf-token-secret -n dynamo-bench-mock /) > 0);
     assert.ok(at(/^pulumi login file:\/\//) > 0);
-    const upAgg = at(/^pulumi up -s mock-agg --yes/);
-    const upDisagg = at(/^pulumi up -s mock-disagg --yes/);
-    const downAgg = at(/^pulumi destroy -s mock-agg --yes/);
-    assert.ok(upAgg > 0 && upDisagg > upAgg && downAgg > upDisagg, made.join("\n"));
-    for (const claim of ["model-cache", "compilation-cache", "perf-cache"]) {
-      assert.ok(at(new RegExp(`^kubectl get pvc ${claim} -n dynamo-bench-mock$`)) > downAgg, claim);
+    assert.ok(at(/^df -Pk .*docker-data$/) < at(/^kind create cluster/), "the free disk is checked before the cluster is made");
+    // Each stack comes up, is recorded, goes down, and leaves its caches, before the next comes up.
+    let after = 0;
+    for (const stack of ["mock-agg", "mock-disagg"]) {
+      const up = at(new RegExp(`^pulumi up -s ${stack} --yes`));
+      const recorded = made.findIndex((call, i) => i > up && /^docker exec dynamo-bench-e2e-control-plane crictl images$/.test(call));
+      const down = at(new RegExp(`^pulumi destroy -s ${stack} --yes`));
+      const claims = ["model-cache", "compilation-cache", "perf-cache"].map((claim) =>
+        made.findIndex((call, i) => i > down && call === `kubectl get pvc ${claim} -n dynamo-bench-mock`),
+      );
+      assert.ok(up > after && recorded > up && down > recorded && claims.every((i) => i > down), `${stack}:\n${made.join("\n")}`);
+      after = Math.max(...claims);
+      const footprint = readFileSync(join(root, "results", `e2e-footprint-${stack}.txt`), "utf8");
+      assert.match(footprint, new RegExp(`^# ${stack}, with the stack up, `));
+      assert.match(footprint, /dynamo-planner 1\.3\.1 0123 1\.2GB[\s\S]*## the node's disk[\s\S]*5GiB \/ 15GiB/);
     }
     assert.equal(made.at(-1), "kind delete cluster --name dynamo-bench-e2e");
-    assert.match(result.stdout, /both summaries and the comparison are there[\s\S]*the caches outlived destroy[\s\S]*the rehearsal passed/);
+    const printed = ["the caches outlived destroy", "the caches outlived destroy", "both summaries and the comparison are there"];
+    assert.match(result.stdout, new RegExp([...printed, "the rehearsal passed"].join("[\\s\\S]*")));
     assert.ok(!made.some((call) => /pulumi config set/.test(call)), "the stack files are left as committed");
     const state = /^pulumi login file:\/\/(.+)$/m.exec(made.join("\n"))![1];
     assert.ok(state.startsWith(root), "Pulumi's state goes in TMPDIR");
@@ -83,6 +105,24 @@ describe("scripts/e2e-kind.sh, with the cluster tools faked", () => {
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^e2e: PVC perf-cache is gone after destroy$/m);
     assert.equal(lost.calls().at(-1), "kind delete cluster --name dynamo-bench-e2e", "the cluster is removed on failure too");
+  });
+
+  test("too little free disk stops it before any cluster is made; E2E_MIN_FREE_GB sets the bar, 0 skips it", () => {
+    const low = sandbox({ freeGB: 3 });
+    const result = low.run();
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stderr,
+      /^e2e: .*docker-data has 3 GB free; the rehearsal wants 10 GB for its images and caches: free some, or set E2E_MIN_FREE_GB$/m,
+    );
+    assert.ok(!low.calls().some((call) => call.startsWith("kind ")), low.calls().join("\n"));
+    assert.equal(sandbox({ freeGB: 3, env: { E2E_MIN_FREE_GB: "2" } }).run().status, 0);
+    const skipped = sandbox({ freeGB: 0, env: { E2E_MIN_FREE_GB: "0" } });
+    assert.equal(skipped.run().status, 0);
+    assert.ok(!skipped.calls().some((call) => call.startsWith("df ")), "not even read");
+    const wrong = sandbox({ env: { E2E_MIN_FREE_GB: "ten" } }).run();
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, /^e2e: E2E_MIN_FREE_GB must be a whole number of GB, not 'ten'$/m);
   });
 
   test("check-results alone, on a results folder with nothing in it", () => {

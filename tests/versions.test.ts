@@ -8,8 +8,10 @@ import { PROJECT_ROOT } from "../cli/stackFiles";
 import type { StackConfig } from "../config/schema";
 import { docPage } from "./support/docs";
 
-/** Where each pin lands in a stack's config. */
-function pinsOf(config: StackConfig): Record<keyof typeof PINS, string> {
+const { mockerImage, ...GPU_PINS } = PINS;
+
+/** Where each pin lands in a GPU stack's config; a mock stack's graph.image is the mocker's image instead. */
+function pinsOf(config: StackConfig): Record<keyof typeof GPU_PINS, string> {
   return {
     dynamoImage: config.graph.image,
     model: config.model.name,
@@ -27,9 +29,14 @@ function pinsOf(config: StackConfig): Record<keyof typeof PINS, string> {
 
 for (const variant of ["agg", "disagg"] as const) {
   test(`${variant}: the schema's defaults and Pulumi.${variant}.yaml use every pin of config/versions.ts`, () => {
-    assert.deepEqual(pinsOf(parseStackConfig({ variant }, "defaults")), PINS);
-    assert.deepEqual(pinsOf(stackConfigFromFile(join(PROJECT_ROOT, `Pulumi.${variant}.yaml`))), PINS);
+    assert.deepEqual(pinsOf(parseStackConfig({ variant }, "defaults")), GPU_PINS);
+    assert.deepEqual(pinsOf(stackConfigFromFile(join(PROJECT_ROOT, `Pulumi.${variant}.yaml`))), GPU_PINS);
     assert.equal(parseStackConfig({ variant }, "defaults").benchmark.traceUrl, MOONCAKE_CONVERSATION_TRACE);
+  });
+
+  test(`mock-${variant}: Pulumi.mock-${variant}.yaml runs the mocker's image, and every other pin`, () => {
+    const config = stackConfigFromFile(join(PROJECT_ROOT, `Pulumi.mock-${variant}.yaml`));
+    assert.deepEqual(pinsOf(config), { ...GPU_PINS, dynamoImage: mockerImage });
   });
 }
 
