@@ -44,16 +44,40 @@ function recordsDirectory(dir: string): string {
   );
 }
 
+/** What the run's run.json, beside its records or one folder up, says of it: its stack, or why it says nothing. */
+function savedStack(dir: string): { stack: string } | { problem: string } | undefined {
+  for (const candidate of basename(dir) === "artifacts" ? [dir, dirname(dir)] : [dir]) {
+    const run = savedRun(candidate);
+    if (run === undefined) continue;
+    return "stack" in run ? { stack: run.stack } : { problem: run.skipped };
+  }
+  return undefined;
+}
+
 /** The stack the run was: -s or --config-file, or else the run.json `pulumi up` saved beside it. */
 function runStack(dir: string, options: CalibrateOptions): { config: StackConfig; stack: string } {
+  const saved = savedStack(dir);
+  if (options.stack !== undefined && saved && "stack" in saved && saved.stack !== options.stack) {
+    throw new UserError(
+      `--calibrate-from: ${dir} is a run of ${saved.stack} (its run.json says so), not of ${options.stack}: ` +
+        `a fit of one stack's records to another's workers learns wrong timings; give -s ${saved.stack}, or leave -s out`,
+    );
+  }
   if (options.stack !== undefined || options.configFile !== undefined) {
     return { config: stackConfigFromFile(stackFilePath(options)), stack: options.stack ?? options.configFile! };
   }
-  for (const candidate of basename(dir) === "artifacts" ? [dir, dirname(dir)] : [dir]) {
-    const run = savedRun(candidate);
-    if (run && "stack" in run) return { config: stackConfigFromFile(stackFilePath({ stack: run.stack })), stack: run.stack };
+  if (saved === undefined)
+    throw new UserError(`--calibrate-from: ${dir} has no run.json that names its stack; give -s <stack> or --config-file`);
+  if ("problem" in saved) throw new UserError(`--calibrate-from: ${saved.problem}; give -s <stack> or --config-file`);
+  try {
+    return { config: stackConfigFromFile(stackFilePath({ stack: saved.stack })), stack: saved.stack };
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    throw new UserError(
+      `--calibrate-from: the run's run.json names stack ${saved.stack}, but ${error.message.replace(/^--stack: /, "")}; ` +
+        "give -s <stack> or --config-file",
+    );
   }
-  throw new UserError(`--calibrate-from: ${dir} has no run.json that names its stack; give -s <stack> or --config-file`);
 }
 
 interface MeasuredRecord {
@@ -179,8 +203,15 @@ export async function calibrateCommand(options: CalibrateOptions): Promise<void>
   const withTtft = measured.filter((request) => request.ttftMs > 0).length;
   if (withTtft < MIN_FITTED) {
     throw new UserError(
-      `--calibrate-from: ${formatCount(withTtft)} record(s) of a successful request with a TTFT; ` +
+      `--calibrate-from: ${formatCount(withTtft)} record(s) of a successful request with a TTFT above 0; ` +
         `five coefficients need at least ${MIN_FITTED}, or they fit noise`,
+    );
+  }
+  const withItl = measured.filter((request) => request.itlMs !== undefined && request.itlMs > 0).length;
+  if (withItl < MIN_FITTED) {
+    throw new UserError(
+      `--calibrate-from: ${formatCount(withItl)} record(s) with an inter_token_latency above 0, of requests of more than one ` +
+        `output token; the decode step's two coefficients are fitted to ITLs and need at least ${MIN_FITTED}`,
     );
   }
   // The timings are what is fitted: the model's own are replaced at every step.

@@ -182,7 +182,7 @@ stackOptions(
     "engine timings: Dynamo's perf_data.npz, a profiler results directory, or one with prefill_raw_data.json and " +
       "decode_raw_data.json; mocker-polynomial for the mocker's defaults " +
       "(default: AIConfigurator's H200 estimate for Qwen3-32B with TensorRT-LLM, not a measurement; its TP 1 prefill " +
-      "scaled to TP 2 by an assumed 1.8)",
+      "scaled to TP 2 by an assumed 1.8; for a mock stack, the mocker's defaults at its speedup ratio)",
   )
   .option(
     "--kv-transfer-gbps <n>",

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { stackConfigFromFile } from "../config/stackFile";
 import { workerCapacityTokens } from "../sim/capacity";
-import { defaultProfile } from "../sim/defaultProfile";
+import { stackTimings } from "../sim/stackTimings";
 import { loadProfile } from "../sim/loadProfile";
 import { MOCKER_POLYNOMIAL, polynomialPerfModel, profilePerfModel, type PerfModel } from "../sim/perfModel";
 import { POLICIES, type Policy } from "../sim/routing";
@@ -104,12 +104,12 @@ function refuseUnusedOptions(given: string[], policies: Policy[]): void {
   }
 }
 
-/** The engine timings `--profile` names, or the default profile; a profile that cannot be read is the user's to fix. */
-function perfModel(profile: string | undefined, capacityTokens: number): PerfModel {
+/** The engine timings `--profile` names, or the stack's own; a profile that cannot be read is the user's to fix. */
+function perfModel(config: StackConfig, profile: string | undefined, capacityTokens: number): PerfModel {
   if (profile === "mocker-polynomial") {
     return polynomialPerfModel(MOCKER_POLYNOMIAL, capacityTokens, "the mocker's default polynomials (ai-dynamo/dynamo perf_model.rs)");
   }
-  if (profile === undefined) return profilePerfModel(defaultProfile());
+  if (profile === undefined) return stackTimings(config, capacityTokens);
   try {
     return profilePerfModel(loadProfile(profile));
   } catch (error) {
@@ -125,6 +125,12 @@ function calibratedPerfModel(path: string): PerfModel {
       `calibrated from ${file.from.run} (${file.from.stack}), whose TTFT and ITL p50 and p90 ` +
       `it reproduced to within ${formatPercent(worst, 1)}` +
       (file.undetermined.length > 0 ? `, though the run hardly determined ${file.undetermined.join(", ")}` : "");
+    if (file.undetermined.length > 0) {
+      process.stderr.write(
+        `warning: --calibration: the run it was fitted to hardly determined ${file.undetermined.join(", ")}: ` +
+          "a prediction that leans on them, for another stack or split, is not to be trusted\n",
+      );
+    }
     return polynomialPerfModel(file, file.kvCapacityTokens, describe);
   } catch (error) {
     throw new UserError(`--calibration: ${path}: ${(error as Error).message}`);
@@ -158,7 +164,8 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
   }
   const slos = parseGoodput(options.goodput ?? config.benchmark.goodput);
   const capacityTokens = options.capacityTokens ?? workerCapacityTokens(config);
-  const perf = options.calibration !== undefined ? calibratedPerfModel(options.calibration) : perfModel(options.profile, capacityTokens);
+  const perf =
+    options.calibration !== undefined ? calibratedPerfModel(options.calibration) : perfModel(config, options.profile, capacityTokens);
   const base = stackModel(config, perf, {
     workers: options.workers,
     capacityTokens,

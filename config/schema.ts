@@ -354,8 +354,10 @@ export function stackSchema(variant: Variant) {
           "or `pulumi up` gives up before the run ends",
       });
     }
+    // An image that is no reference at all has its own message; nothing more is said of it.
+    const validImage = isImageReference(config.graph.image);
     const imageName = config.graph.image.split("@")[0].split("/").at(-1)!.split(":")[0];
-    if (config.workers.engine === "vllm" && (imageName === "dynamo-planner" || imageName === "dynamo-frontend")) {
+    if (validImage && config.workers.engine === "vllm" && (imageName === "dynamo-planner" || imageName === "dynamo-frontend")) {
       ctx.addIssue({
         code: "custom",
         path: ["graph", "image"],
@@ -364,7 +366,7 @@ export function stackSchema(variant: Variant) {
           `(such as ${PINS.dynamoImage}), or set workers.engine to mocker`,
       });
     }
-    if (!imageTagHasVersion(config.graph.image) && config.graph.runtimeVersionOverride === undefined) {
+    if (validImage && !imageTagHasVersion(config.graph.image) && config.graph.runtimeVersionOverride === undefined) {
       ctx.addIssue({
         code: "custom",
         path: ["graph", "image"],

@@ -1,9 +1,9 @@
 import type { StackConfig } from "../config/schema";
 import { entryAt } from "../regularFile";
-import { defaultProfile } from "../sim/defaultProfile";
-import { profilePerfModel } from "../sim/perfModel";
+import { workerCapacityTokens } from "../sim/capacity";
 import { predictionFileText } from "../sim/predictionFile";
 import { stackModel } from "../sim/stackModel";
+import { stackTimings } from "../sim/stackTimings";
 import { loadTrace, simulateTrace } from "../sim/traceSimulation";
 import { parseGoodput } from "../summary/goodput";
 import { fileSha256 } from "../trace/fileSha256";
@@ -12,7 +12,7 @@ import { fileSha256 } from "../trace/fileSha256";
 export const DEFAULT_TRACE_FILE = "traces/conversation_trace.jsonl";
 
 /**
- * The stack's prediction for the run it just measured: `simulate` with the default timings, on the
+ * The stack's prediction for the run it just measured: `simulate` with the stack's own timings, on the
  * trace the run replayed (checked by its sha256), cut where the run's fixed schedule ended. When the
  * trace is not at hand, a note that says how to get it instead.
  */
@@ -27,7 +27,7 @@ export async function predictRun(config: StackConfig, stack: string, tracePath: 
     const trace = await loadTrace(tracePath);
     const end = config.benchmark.fixedScheduleEndOffsetMs;
     const replayed = end === undefined ? trace : { ...trace, requests: trace.requests.filter((request) => request.timestamp <= end) };
-    const model = stackModel(config, profilePerfModel(defaultProfile()), { overlapWeight: 1, temperature: 0, seed: 1 });
+    const model = stackModel(config, stackTimings(config, workerCapacityTokens(config)), { overlapWeight: 1, temperature: 0, seed: 1 });
     const report = simulateTrace(replayed, model, parseGoodput(config.benchmark.goodput));
     return { text: predictionFileText(report, { stack, trace: { sha256, requests: replayed.requests.length } }) };
   } catch (error) {

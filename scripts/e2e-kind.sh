@@ -56,37 +56,48 @@ check_caches() {
   echo "the caches outlived destroy: ${CACHES[*]}"
 }
 
-# Docker's data root holds the kind node, and in it every image the stacks pull.
+# Docker's data root holds the kind node, and in it every image the stacks pull. GB are 10^9 bytes.
 check_disk() {
-  local need="${E2E_MIN_FREE_GB:-10}" root free_kb free_gb
+  local need="${E2E_MIN_FREE_GB-10}" root free_kb free_gb
   case "$need" in '' | *[!0-9]*) fail "E2E_MIN_FREE_GB must be a whole number of GB, not '$need'" ;; esac
+  [ "${#need}" -le 6 ] || fail "E2E_MIN_FREE_GB must be at most 999999 GB, not $need"
+  need=$((10#$need))
   [ "$need" -gt 0 ] || return 0
-  root="$(docker info --format '{{.DockerRootDir}}' 2>/dev/null || true)"
-  [ -n "$root" ] && [ -d "$root" ] || root=/
-  free_kb="$(df -Pk "$root" | awk 'NR == 2 { print $4 }')"
-  case "$free_kb" in '' | *[!0-9]*) fail "cannot read the free disk of $root from df" ;; esac
-  free_gb=$((free_kb / 1024 / 1024))
+  root="$(docker info --format '{{.DockerRootDir}}' 2>/dev/null)" ||
+    fail "docker is not reachable (docker info failed): kind runs its nodes in it"
+  if [ -z "$root" ] || [ ! -d "$root" ]; then
+    echo "Docker's data root '$root' is not a folder here (a remote or rootless Docker?): the free-disk check is skipped"
+    return 0
+  fi
+  free_kb="$(df -Pk "$root" 2>/dev/null | awk 'NR == 2 { print $(NF - 2) }')" || true
+  case "$free_kb" in '' | *[!0-9]*) fail "cannot read the free disk of $root from df -Pk" ;; esac
+  free_gb=$((free_kb * 1024 / 1000000000))
   [ "$free_gb" -ge "$need" ] ||
     fail "$root has $free_gb GB free; the rehearsal wants $need GB for its images and caches: free some, or set E2E_MIN_FREE_GB"
   echo "$root: $free_gb GB free"
 }
 
 # What a stack's run took, for the docs to state from a real run: the images pulled and their
-# sizes, the node's disk, and its memory and CPU with the stack up. Kept in results/ for the
-# workflow's artifact.
+# sizes, the node's disk, and its memory and CPU with the stack up (its benchmark done). Kept in
+# results/ for the workflow's artifact. A record that cannot be made is said, and the run goes on.
+footprint() {
+  local node="$CLUSTER-control-plane"
+  echo "# $1, with the stack up, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "## images in the kind node (crictl images)"
+  docker exec "$node" crictl images || echo "(crictl images failed)"
+  echo "## the node's disk (df -h /var)"
+  docker exec "$node" df -h /var || echo "(df failed)"
+  echo "## the node's memory and CPU (docker stats)"
+  docker stats --no-stream "$node" || echo "(docker stats failed)"
+}
+
 record_footprint() {
-  local stack="$1" node="$CLUSTER-control-plane" out="$RESULTS/e2e-footprint-$1.txt"
-  mkdir -p "$RESULTS"
-  {
-    echo "# $stack, with the stack up, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "## images in the kind node (crictl images)"
-    docker exec "$node" crictl images
-    echo "## the node's disk (df -h /var)"
-    docker exec "$node" df -h /var
-    echo "## the node's memory and CPU (docker stats)"
-    docker stats --no-stream "$node"
-  } >"$out" 2>&1 || echo "(some of the record failed; see above)" >>"$out"
-  cat "$out"
+  local out="$RESULTS/e2e-footprint-$1.txt"
+  if mkdir -p "$RESULTS" && footprint "$1" >"$out" 2>&1; then
+    cat "$out"
+  else
+    echo "e2e: could not write $out; the run goes on" >&2
+  fi
 }
 
 STATE=""

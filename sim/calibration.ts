@@ -20,10 +20,7 @@ export interface PercentileErrors {
 }
 
 export interface Calibration extends PolynomialCoefficients {
-  /**
-   * The fitted coefficients this run hardly determines (`COEFFICIENTS`' names): a standard error
-   * over half the value. A coefficient the fit keeps at 0 is not judged.
-   */
+  /** The fitted coefficients this run hardly determines, by `COEFFICIENTS`' names (see `undetermined`). */
   undetermined: Coefficient[];
   /** The KV capacity per worker that the decode polynomial's fraction is of. */
   kvCapacityTokens: number;
@@ -134,12 +131,26 @@ export function calibrate(requests: readonly TraceRequest[], measured: readonly 
         );
   return {
     ...asPolynomial(current.coefficients),
-    undetermined: COEFFICIENTS.filter((_, k) => fitted[k] > 0 && se[k] > UNDETERMINED * fitted[k]),
+    undetermined: undetermined(fitted, se),
     kvCapacityTokens: capacity,
     iterations: current.iterations,
     fittedRequests: { ttft: fittedTtft.length, itl: fittedItl.length },
     error: { ttftP50: error("ttft", 50), ttftP90: error("ttft", 90), itlP50: error("itl", 50), itlP90: error("itl", 90) },
   };
+}
+
+/**
+ * The coefficients the run hardly determines: a standard error over half the value; and a
+ * polynomial the fit drove to 0 altogether (every prefill term, or both decode terms), since a
+ * pass that takes no time is no timing the run showed. A single term at 0 is judged by nothing:
+ * the data may say the curve has no square term.
+ */
+function undetermined(fitted: number[], se: number[]): Coefficient[] {
+  const none = (from: number, to: number) => fitted.slice(from, to).every((value) => value === 0);
+  return COEFFICIENTS.filter((_, k) => {
+    if (k < 3 ? none(0, 3) : none(3, 5)) return true;
+    return fitted[k] > 0 && se[k] > UNDETERMINED * fitted[k];
+  });
 }
 
 /**

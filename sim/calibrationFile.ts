@@ -23,7 +23,11 @@ const calibrationFile = z.object({
   kvCapacityTokens: finite.positive().max(1e12),
   iterations: z.number(),
   // Written since the fit by group means; a file from before it has none.
-  undetermined: z.array(z.enum(COEFFICIENTS)).default([]),
+  undetermined: z
+    .array(z.enum(COEFFICIENTS))
+    .max(COEFFICIENTS.length)
+    .check(z.refine((names) => new Set(names).size === names.length, { error: "names a coefficient twice" }))
+    .default([]),
   fittedRequests: z.object({ ttft: z.number(), itl: z.number() }),
   error: z.object({ ttftP50: finite, ttftP90: finite, itlP50: finite, itlP90: finite }),
 });

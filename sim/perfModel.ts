@@ -81,15 +81,25 @@ export const MOCKER_POLYNOMIAL: PolynomialCoefficients = {
   decode: [5.74, 54.01, -25.74],
 };
 
-export function polynomialPerfModel(coefficients: PolynomialCoefficients, kvCapacityTokens: number, describe: string): PerfModel {
+/**
+ * `speedup` is the mocker's `--speedup-ratio`: it divides every engine time, the decode floor's
+ * included (ai-dynamo/dynamo@5a510fec `lib/mocker/src/scheduler/vllm/core.rs`, after
+ * `perf_model.rs` has floored the step).
+ */
+export function polynomialPerfModel(
+  coefficients: PolynomialCoefficients,
+  kvCapacityTokens: number,
+  describe: string,
+  speedup = 1,
+): PerfModel {
   const [p0, p1, p2] = coefficients.prefill;
   const [d0, d1, d2] = coefficients.decode;
   return {
     describe,
-    ...fromTtftCurve((tokens) => p0 + p1 * tokens + p2 * tokens * tokens),
+    ...fromTtftCurve((tokens) => (p0 + p1 * tokens + p2 * tokens * tokens) / speedup),
     decodeMs: (activeKvTokens) => {
       const used = kvCapacityTokens > 0 ? activeKvTokens / kvCapacityTokens : 0;
-      return Math.max(MIN_DECODE_MS, d0 + d1 * used + d2 * used * used);
+      return Math.max(MIN_DECODE_MS, d0 + d1 * used + d2 * used * used) / speedup;
     },
   };
 }

@@ -368,6 +368,11 @@ describe("an image that cannot run the workers", () => {
       parseStackConfig({ variant: "agg", graph: { image: "registry.local:5000/vllm-runtime:1.3.1" } }, "test").workers.engine,
       "vllm",
     );
+    assert.throws(
+      () => parseStackConfig({ variant: "agg", graph: { image: "nvcr.io/nvidia/ai-dynamo/dynamo-planner:1.3.1 " } }, "test"),
+      (error: Error) => /must be an image reference/.test(error.message) && error.message.split("\n  - ").length === 2,
+      "an image that is no reference gets that one message, and no other about the same image",
+    );
   });
 });
 

@@ -162,6 +162,24 @@ describe("simulate --calibrate-from: coefficients a run cannot show", () => {
   });
 });
 
+describe("simulate --calibrate-from: a fit that leaves a polynomial no time", () => {
+  test("TTFTs too short for any prefill drive the prefill terms to 0, and all three are named as undetermined", () => {
+    const dir = scratch();
+    const requests = [...conversationTrace(300)];
+    const tracePath = traceFile(requests);
+    const records = requests.map((request) =>
+      recordLine({ startMs: request.timestamp, endMs: request.timestamp + 900, ttft: 1e-9, itl: 10, isl: request.input_length, osl: 50 }),
+    );
+    writeFileSync(join(dir, "profile_export.jsonl"), records.join("\n") + "\n");
+    const result = runCli(["simulate", "--calibrate-from", dir, "--trace", tracePath, "-s", "agg"]);
+    assert.equal(result.status, 0, result.stderr);
+    const calibration = JSON.parse(readFileSync(join(dir, "calibration.json"), "utf8"));
+    assert.deepEqual(calibration.prefill, [0, 0, 0]);
+    assert.deepEqual(calibration.undetermined.slice(0, 3), ["a", "b", "c"]);
+    assert.match(result.stderr, /^warning: this run hardly determines a, b, c\b/m);
+  });
+});
+
 describe("simulate --calibrate-from: what it refuses", () => {
   test("a folder with no records, a run with no stack, a trace the run did not replay, an existing calibration", async () => {
     const { dir, artifacts, stackFile, tracePath } = await syntheticRun();
@@ -214,7 +232,43 @@ describe("simulate --calibrate-from: what it refuses", () => {
     assert.equal(result.status, 1);
     assert.match(
       result.stderr,
-      /^error: --calibrate-from: 50 record\(s\) of a successful request with a TTFT; five coefficients need at least 100/,
+      /^error: --calibrate-from: 50 record\(s\) of a successful request with a TTFT above 0; five coefficients need at least 100/,
+    );
+  });
+
+  test("a run with no ITLs is refused: the decode step is fitted to them", () => {
+    const dir = scratch();
+    const requests = [...conversationTrace(300)];
+    const tracePath = traceFile(requests);
+    const records = requests.map((request) =>
+      recordLine({ startMs: request.timestamp, endMs: request.timestamp + 900, ttft: 100, isl: request.input_length, osl: 5 }),
+    );
+    writeFileSync(join(dir, "profile_export.jsonl"), records.join("\n") + "\n");
+    const result = runCli(["simulate", "--calibrate-from", dir, "--trace", tracePath, "-s", "agg"]);
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stderr,
+      /^error: --calibrate-from: 0 record\(s\) with an inter_token_latency above 0, .* two coefficients .* at least 100$/m,
+    );
+  });
+
+  test("-s that contradicts the run's run.json is refused; a run.json that cannot be read or names no stack file is said so", async () => {
+    const { dir, artifacts, tracePath } = await syntheticRun(300);
+    const runJson = (text: string) => writeFileSync(join(dir, "run.json"), text);
+    const fit = (...args: string[]) => runCli(["simulate", "--calibrate-from", artifacts, "--trace", tracePath, ...args]);
+    runJson(JSON.stringify({ stack: "agg", variant: "agg", runId: "0123abcd", jobName: "agg-8xtp2-benchmark-0123abcd" }));
+    const contradicted = fit("-s", "disagg");
+    assert.equal(contradicted.status, 1);
+    assert.match(
+      contradicted.stderr,
+      /^error: --calibrate-from: .* is a run of agg \(its run\.json says so\), not of disagg: .*give -s agg/m,
+    );
+    runJson("{ not json");
+    assert.match(fit().stderr, /^error: --calibrate-from: .*run\.json: not JSON .*; give -s <stack> or --config-file$/m);
+    runJson(JSON.stringify({ stack: "nostack", variant: "agg", runId: "0123abcd", jobName: "j" }));
+    assert.match(
+      fit().stderr,
+      /^error: --calibrate-from: the run's run\.json names stack nostack, but there is no Pulumi\.nostack\.yaml; .*give -s <stack>/m,
     );
   });
 
@@ -251,11 +305,16 @@ describe("simulate --calibrate-from: what it refuses", () => {
       error: { ttftP50: 0, ttftP90: 0, itlP50: 0, itlP90: 0 },
     };
     writeFileSync(join(dir, "negative.json"), JSON.stringify(negative));
+    const valid = { ...negative, prefill: [12, 0.03, 0] };
+    writeFileSync(join(dir, "twice.json"), JSON.stringify({ ...valid, undetermined: ["a", "a"] }));
+    writeFileSync(join(dir, "many.json"), JSON.stringify({ ...valid, undetermined: Array.from({ length: 100_000 }, () => "a") }));
     for (const [args, message] of [
       [["--calibration", join(dir, "not-json.json")], /^error: --calibration: .*not-json\.json: not JSON/],
       [["--calibration", join(dir, "other.json")], /^error: --calibration: .*other\.json: kind: is not "dynamo-bench calibration"/],
       [["--calibration", join(dir, "missing.json")], /^error: --calibration: .*missing\.json: /],
       [["--calibration", join(dir, "negative.json")], /^error: --calibration: .*negative\.json: prefill\.0: must be ≥ 0/],
+      [["--calibration", join(dir, "twice.json")], /^error: --calibration: .*twice\.json: undetermined: names a coefficient twice/],
+      [["--calibration", join(dir, "many.json")], /^error: --calibration: .*many\.json: undetermined: /],
       [["--calibration", join(dir, "other.json"), "--profile", "mocker-polynomial"], /^error: --calibration and --profile each give/],
       [["--out", join(dir, "x.json")], /^error: --out names the calibration --calibrate-from writes/],
     ] as const) {

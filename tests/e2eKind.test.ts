@@ -11,7 +11,18 @@ import { PROJECT_ROOT } from "../cli/stackFiles";
  * The end-to-end script, run for real with kind, kubectl, helm and pulumi replaced by fakes that
  * record each call. The fake `pulumi up` saves a run in results/ as the hook would.
  */
-function sandbox(options: { comparison?: boolean; lostClaim?: string; freeGB?: number; env?: Record<string, string> } = {}) {
+interface SandboxOptions {
+  comparison?: boolean;
+  lostClaim?: string;
+  /** Free disk df reports, in GiB as df -k counts it. */
+  freeGB?: number;
+  /** What `docker info` and `df` do instead of answering. */
+  dockerInfo?: "fails" | "no-such-root";
+  df?: "fails";
+  env?: Record<string, string>;
+}
+
+function sandbox(options: SandboxOptions = {}) {
   const root = mkdtempSync(join(tmpdir(), "dynamo-bench-e2e-"));
   mkdirSync(join(root, "scripts"));
   copyFileSync(join(PROJECT_ROOT, "scripts", "e2e-kind.sh"), join(root, "scripts", "e2e-kind.sh"));
@@ -28,14 +39,23 @@ function sandbox(options: { comparison?: boolean; lostClaim?: string; freeGB?: n
   fake(
     "docker",
     [
-      `case "$1" in info) echo "${join(root, "docker-data")}" ;;`,
+      `case "$1" in info) ${
+        options.dockerInfo === "fails"
+          ? 'echo "Cannot connect to the Docker daemon" >&2; exit 1'
+          : `echo "${join(root, options.dockerInfo === "no-such-root" ? "nowhere" : "docker-data")}"`
+      } ;;`,
       '  exec) echo "IMAGE TAG IMAGE ID SIZE"; echo "nvcr.io/nvidia/ai-dynamo/dynamo-planner 1.3.1 0123 1.2GB" ;;',
       '  stats) echo "NAME CPU % MEM USAGE / LIMIT"; echo "dynamo-bench-e2e-control-plane 12% 5GiB / 15GiB" ;;',
       "esac",
     ].join("\n"),
   );
   const freeKb = (options.freeGB ?? 50) * 1024 * 1024;
-  fake("df", `echo "Filesystem 1024-blocks Used Available Capacity Mounted on"; echo "/dev/fake ${2 * freeKb} ${freeKb} ${freeKb} 50% /"`);
+  fake(
+    "df",
+    options.df === "fails"
+      ? 'echo "df: /proc/x: Permission denied" >&2; exit 1'
+      : `echo "Filesystem 1024-blocks Used Available Capacity Mounted on"; echo "/dev/fake ${2 * freeKb} ${freeKb} ${freeKb} 50% /"`,
+  );
   fake("kubectl", options.lostClaim ? `case "$*" in *"get pvc ${options.lostClaim} "*) exit 1 ;; esac` : "");
   fake(
     "pulumi",
@@ -120,9 +140,40 @@ describe("scripts/e2e-kind.sh, with the cluster tools faked", () => {
     const skipped = sandbox({ freeGB: 0, env: { E2E_MIN_FREE_GB: "0" } });
     assert.equal(skipped.run().status, 0);
     assert.ok(!skipped.calls().some((call) => call.startsWith("df ")), "not even read");
-    const wrong = sandbox({ env: { E2E_MIN_FREE_GB: "ten" } }).run();
-    assert.equal(wrong.status, 1);
-    assert.match(wrong.stderr, /^e2e: E2E_MIN_FREE_GB must be a whole number of GB, not 'ten'$/m);
+    for (const [value, message] of [
+      ["ten", /^e2e: E2E_MIN_FREE_GB must be a whole number of GB, not 'ten'$/m],
+      ["", /^e2e: E2E_MIN_FREE_GB must be a whole number of GB, not ''$/m],
+      ["99999999999999999999", /^e2e: E2E_MIN_FREE_GB must be at most 999999 GB, not 99999999999999999999$/m],
+    ] as const) {
+      const wrong = sandbox({ env: { E2E_MIN_FREE_GB: value } });
+      const result = wrong.run();
+      assert.equal(result.status, 1, value);
+      assert.match(result.stderr, message);
+      assert.ok(!wrong.calls().some((call) => call.startsWith("kind ")), value);
+    }
+  });
+
+  test("an unreachable docker or an unreadable df stops it with one line; a data root elsewhere skips the check, saying so", () => {
+    const noDocker = sandbox({ dockerInfo: "fails" });
+    const result = noDocker.run();
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^e2e: docker is not reachable \(docker info failed\): kind runs its nodes in it$/m);
+    assert.ok(!noDocker.calls().some((call) => call.startsWith("kind ")));
+    const noDf = sandbox({ df: "fails" }).run();
+    assert.equal(noDf.status, 1);
+    assert.match(noDf.stderr, /^e2e: cannot read the free disk of .*docker-data from df -Pk$/m);
+    const elsewhere = sandbox({ dockerInfo: "no-such-root", freeGB: 0 }).run();
+    assert.equal(elsewhere.status, 0, elsewhere.stderr);
+    assert.match(elsewhere.stdout, /^Docker's data root '.*nowhere' is not a folder here .*: the free-disk check is skipped$/m);
+  });
+
+  test("a footprint that cannot be written is said, and the stack is still destroyed", () => {
+    const box = sandbox();
+    mkdirSync(join(box.root, "results", "e2e-footprint-mock-agg.txt"), { recursive: true });
+    const result = box.run();
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /^e2e: could not write .*e2e-footprint-mock-agg\.txt; the run goes on$/m);
+    assert.ok(box.calls().includes("pulumi destroy -s mock-agg --yes --skip-preview"));
   });
 
   test("check-results alone, on a results folder with nothing in it", () => {

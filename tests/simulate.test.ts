@@ -4,6 +4,8 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseStackConfig } from "../config/stackConfig";
+import { MOCKER_POLYNOMIAL } from "../sim/perfModel";
+import { stackTimings } from "../sim/stackTimings";
 import { kvBytesPerToken, workerCapacityTokens } from "../sim/capacity";
 import { PrefixCache } from "../sim/prefixCache";
 import { simulateStack, type StackModel } from "../sim/stackSimulation";
@@ -145,6 +147,22 @@ describe("simulate, as users run it", () => {
       "goodput",
       "settings",
     ]);
+  });
+
+  test("a mock stack is predicted on the mocker's own timings at its speedup; a GPU stack on the default estimate", () => {
+    const mock = JSON.parse(runCli(["simulate", "--trace", tracePath, "--stack", "mock-agg", "--json"]).stdout);
+    assert.match(mock.perfModel, /^Dynamo's mocker, as the stack runs it: its default polynomials .*, 10× fast$/);
+    const agg = JSON.parse(runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--json"]).stdout);
+    assert.match(agg.perfModel, /AIConfigurator/);
+    // The mocker divides every time by its speedup ratio, the 1 ms floor of a decode step included.
+    const config = parseStackConfig({ variant: "agg", workers: { engine: "mocker", mocker: { speedupRatio: 4 } } }, "test");
+    const timings = stackTimings(config, 1000);
+    const [a, b, c] = MOCKER_POLYNOMIAL.prefill;
+    assert.ok(Math.abs(timings.prefillMs(0, 1000) - (b * 1000 + c * 1e6) / 4) < 1e-9);
+    assert.ok(Math.abs(timings.prefillPassMs - a / 4) < 1e-9);
+    assert.ok(Math.abs(timings.decodeMs(0, 0) - MOCKER_POLYNOMIAL.decode[0] / 4) < 1e-9);
+    // At three times the capacity the polynomial is below 0: the step is the floor, over the speedup.
+    assert.equal(timings.decodeMs(3000, 0), 1 / 4);
   });
 
   test("--policy all shows the three policies side by side", () => {
