@@ -118,20 +118,38 @@ async function measuredRecords(dir: string): Promise<{ records: MeasuredRecord[]
 /** How far a record's start may be from its request's place in the schedule: aiperf sends on time to within milliseconds. */
 const SAME_TIME_MS = 1000;
 
+/** The records and trace requests whose pairings are tried as the run's start: a few of each. */
+const ANCHORS = 8;
+/** How many records, from the first, an anchor is judged on. */
+const ANCHOR_SAMPLE = 256;
+
 /**
- * Each record's trace request: the one at its place in the fixed schedule (its start less the
- * run's first start, against the trace's timestamps), within a second, whose input length is
- * closest and within 10%. A record that failed to be written leaves its request unmatched, not
- * every later one shifted.
+ * Each record's trace request: the one at its place in the fixed schedule, within a second, whose
+ * input length is closest and within 10%. The schedule's start is the pairing of one of the first
+ * records with one of the first requests that matches the most records: so a record that failed
+ * to be written leaves its request unmatched, not every later one shifted, even the first.
  */
 export function matchRecords(records: MeasuredRecord[], requests: readonly TraceRequest[]): (number | undefined)[] {
   if (records.length === 0 || requests.length === 0) return records.map(() => undefined);
-  const runStart = records[0].startNs;
-  const traceStart = requests[0].timestamp;
+  const sample = records.slice(0, ANCHOR_SAMPLE);
+  let bestOffset = records[0].startNs / 1e6 - requests[0].timestamp;
+  let bestMatched = -1;
+  for (const record of records.slice(0, ANCHORS)) {
+    for (const request of requests.slice(0, ANCHORS)) {
+      const offset = record.startNs / 1e6 - request.timestamp;
+      const matched = matchAt(sample, requests, offset).filter((match) => match !== undefined).length;
+      if (matched > bestMatched) [bestOffset, bestMatched] = [offset, matched];
+    }
+  }
+  return matchAt(records, requests, bestOffset);
+}
+
+/** The matches when the run's clock, in ms, is the trace's timestamps plus `offsetMs`. */
+function matchAt(records: MeasuredRecord[], requests: readonly TraceRequest[], offsetMs: number): (number | undefined)[] {
   const used = new Uint8Array(requests.length);
   let first = 0;
   return records.map((record) => {
-    const at = traceStart + (record.startNs - runStart) / 1e6;
+    const at = record.startNs / 1e6 - offsetMs;
     while (first < requests.length && (used[first] || requests[first].timestamp < at - SAME_TIME_MS)) first++;
     let best: number | undefined;
     let bestScore = Infinity;

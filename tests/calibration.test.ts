@@ -286,6 +286,18 @@ describe("simulate --calibrate-from: what it refuses", () => {
       matches,
       requests.map((_, i) => i).filter((i) => i !== 700),
     );
+    // Without its first record, three seconds before the second, every other one still matches.
+    const late = requests.map((request, i) => (i === 0 ? request : { ...request, timestamp: request.timestamp + 3000 }));
+    const lateRecords = late.map((request) => ({
+      startNs: 5e18 + request.timestamp * 1e6 + 3e6,
+      inputTokens: request.input_length,
+      ttftMs: 100,
+      itlMs: 10,
+    }));
+    assert.deepEqual(
+      matchRecords(lateRecords.slice(1), late),
+      late.map((_, i) => i).filter((i) => i !== 0),
+    );
   });
 
   test("--calibration that is not one, or given with --profile, is one line", () => {
