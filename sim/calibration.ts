@@ -87,7 +87,7 @@ export function calibrate(requests: readonly TraceRequest[], measured: readonly 
     (request) => request.itlMs !== undefined && request.itlMs > 0 && requests[request.index].output_length > 1,
   );
   const moments = groupMoments(requests, fittedTtft, fittedItl);
-  /** The sum of squared relative errors of the groups' simulated means: what the fit lowers. */
+  /** The sum of the squared log ratios of the groups' simulated means to the measured: what the fit lowers. */
   const misfit = (run: StackRun) =>
     moments.reduce((sum, moment) => sum + Math.log(simulatedMean(run, moment) / moment.measuredMeanMs) ** 2, 0);
   const attempt = (coefficients: number[], iterations: number): Descent => {
@@ -159,7 +159,7 @@ function undetermined(fitted: number[], se: number[]): Coefficient[] {
  * TTFT by input length (which sets the prefill) and by arrival time (which sets the load);
  * ITL by arrival time and by output length (how long a request decodes beside others' prefills).
  */
-export function groupMoments(
+function groupMoments(
   requests: readonly TraceRequest[],
   fittedTtft: readonly MeasuredRequest[],
   fittedItl: readonly MeasuredRequest[],
