@@ -16,6 +16,7 @@ import { benchmarkFingerprint, RENDER_RUN_ID, type BenchmarkRunRef } from "./bui
 import { benchmarkOutputs, stackSummary } from "./outputs";
 import { benchmarkSummaryHook } from "./postRun/hook";
 import { assertDynamoGraphAccepted } from "./schemas/dynamoGraphSchema";
+import { stackRelease } from "./config/dynamoRelease";
 
 function loadConfig(): StackConfig {
   try {
@@ -33,7 +34,7 @@ for (const warning of configWarnings(config)) pulumi.log.warn(warning);
 const stack = pulumi.getStack();
 const objects = buildStackObjects(config, { stack, runId: RENDER_RUN_ID }, loadClusterScripts());
 try {
-  assertDynamoGraphAccepted(objects.dynamoGraph);
+  assertDynamoGraphAccepted(objects.dynamoGraph, stackRelease(config));
 } catch (error) {
   throw new pulumi.RunError((error as Error).message);
 }

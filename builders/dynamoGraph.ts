@@ -6,6 +6,7 @@ import { AWAIT, minutesToSeconds, stackMeta } from "./metadata";
 import { HF_HOME, modelSnapshotPath, VLLM_CACHE } from "./paths";
 import { PVC_NAMES } from "./storage";
 import { kvBytesPerToken, workerCapacityTokens } from "../sim/capacity";
+import { stackRelease } from "../config/dynamoRelease";
 
 type OperatorSpec = NonNullable<IDynamoGraphDeployment["spec"]>;
 type OperatorService = NonNullable<OperatorSpec["services"]>[string];
@@ -32,6 +33,9 @@ export type DynamoGraphDeployment = IDynamoGraphDeployment & {
 
 export const FRONTEND_PORT = 8000;
 
+/** Makes a worker serve its model card's files over HTTP; off by default up to Dynamo 1.4 at least. */
+export const SELF_HOST_METADATA = "DYN_SELF_HOST_METADATA";
+
 const KV_TRANSFER_CONFIG = { kv_connector: "NixlConnector", kv_role: "kv_both" };
 const KV_EVENTS_CONFIG = {
   publisher: "zmq",
@@ -54,20 +58,36 @@ function fraction(value: number): string {
   return Number.isInteger(value * 100) ? value.toFixed(2) : String(value);
 }
 
+export function frontendArgs(config: StackConfig): string[] {
+  const { routerMode } = config.frontend;
+  const args = routerMode === "round-robin" ? [] : ["--router-mode", routerMode];
+  // The recipe clears the router's saved state at start; Dynamo 1.4 removed saved state and the flag
+  // with it (ai-dynamo/dynamo@bd126e06), and its frontend exits on a flag it does not know.
+  if (stackRelease(config).components["dynamo.frontend"].flags["--router-reset-states"]) args.push("--router-reset-states");
+  return args;
+}
+
+/**
+ * A vLLM worker registers its model card with the files' paths in its own snapshot directory, which
+ * the frontend opens on its own filesystem (lib/llm/src/local_model.rs `attach`, model_card.rs
+ * `checked_file_uri`, ai-dynamo/dynamo@4cba833f): so the frontend mounts the model cache where the
+ * workers do, read-only.
+ */
 function frontendService(config: StackConfig): DynamoService {
-  const { routerMode, replicas, cpu } = config.frontend;
-  const routerArgs = routerMode === "round-robin" ? [] : ["--router-mode", routerMode];
+  const { replicas, cpu } = config.frontend;
   return {
     componentType: "frontend",
     replicas,
     envs: [{ name: "HF_HOME", value: HF_HOME }],
     resources: { requests: { cpu }, limits: { cpu } },
     extraPodSpec: {
+      volumes: [{ name: PVC_NAMES.modelCache, persistentVolumeClaim: { claimName: PVC_NAMES.modelCache, readOnly: true } }],
       mainContainer: {
         image: config.graph.image,
         workingDir: "/workspace",
         command: ["python3", "-m", "dynamo.frontend"],
-        args: [...routerArgs, "--router-reset-states"],
+        args: frontendArgs(config),
+        volumeMounts: [{ name: PVC_NAMES.modelCache, mountPath: HF_HOME, readOnly: true }],
       },
     },
   };
@@ -108,7 +128,7 @@ export function workerArgs(config: StackConfig, pool: ConfiguredPool): string[] 
 }
 
 /**
- * Dynamo's mocker in place of vLLM (its flags: config/mockerFlags.ts): the same model, block size
+ * Dynamo's mocker in place of vLLM (its flags: schemas/dynamo/releases/): the same model, block size
  * and roles, and the KV capacity a GPU worker of this stack would have, as `simulate` reckons it,
  * so that the rehearsal routes and evicts as the real stack would. KV events need no flag: the
  * mocker publishes them on Dynamo's event plane.
@@ -159,6 +179,10 @@ function mockerService(config: StackConfig, pool: ConfiguredPool): DynamoService
           { name: "HF_HOME", value: HF_HOME },
           // The tokenizer is in the model cache already; the hub is never asked.
           { name: "HF_HUB_OFFLINE", value: "1" },
+          // The mocker's card names the model, not its path, so without this the frontend would fetch
+          // the card's files from the hub at `main`; with it, the mocker serves them itself on the
+          // system port the operator gives every worker (lib/llm/src/local_model.rs, ai-dynamo/dynamo@4cba833f).
+          { name: SELF_HOST_METADATA, value: "1" },
         ],
       },
     },
@@ -200,7 +224,9 @@ export function buildDynamoGraph(config: StackConfig): DynamoGraphDeployment {
   const services: Record<string, DynamoService> = { [SERVICE_NAMES.frontend]: frontendService(config) };
   for (const pool of workerPools(config)) services[SERVICE_NAMES[pool.role]] = workerService(config, pool);
   const { runtimeVersionOverride } = config.graph;
-  if (runtimeVersionOverride !== undefined) {
+  // Operators before the field (Dynamo 1.3) read no version at all: there the override only picks the release table.
+  const operatorReadsIt = stackRelease(config).dynamoGraphDeployment.serviceFields.includes("runtimeVersionOverride");
+  if (runtimeVersionOverride !== undefined && operatorReadsIt) {
     for (const service of Object.values(services)) service.runtimeVersionOverride = runtimeVersionOverride;
   }
   return {

@@ -22,53 +22,55 @@ function podResources(
   return Object.keys(resources).length > 0 ? resources : undefined;
 }
 
-/** Service-level envs first, then the main container's, which win by name, as the operator merges them. */
+/** Service-level envs first, then the main container's, which replace one of the same name in place (`mergeEnvs`). */
 function mergedEnv(service: DynamoService) {
   const byName = new Map((service.envs ?? []).map((env) => [env.name, env]));
   for (const env of service.extraPodSpec.mainContainer.env ?? []) byName.set(env.name, env);
   return byName.size > 0 ? [...byName.values()] : undefined;
 }
 
+/** The main container's own mounts first, then every service-level mount, the compilation cache's included. */
+function mainContainerMounts(service: DynamoService) {
+  const flat = (service.volumeMounts ?? []).map(({ name, mountPoint }) => ({ name, mountPath: mountPoint! }));
+  const mounts = [...(service.extraPodSpec.mainContainer.volumeMounts ?? []), ...flat];
+  return mounts.length > 0 ? mounts : undefined;
+}
+
 function component(name: string, service: DynamoService): Component {
-  const { mainContainer } = service.extraPodSpec;
-  const mounts = service.volumeMounts ?? [];
-  const cache = mounts.find((mount) => mount.useAsCompilationCache);
-  // Every mount this stack writes has its mount point; one without would have nowhere to go in a pod.
-  const podMounts = mounts
-    .filter((mount) => mount !== cache)
-    .flatMap(({ name: claim, mountPoint }) => (mountPoint ? [{ name: claim, mountPath: mountPoint }] : []));
+  const { mainContainer, ...podSpec } = service.extraPodSpec;
+  const cache = (service.volumeMounts ?? []).find((mount) => mount.useAsCompilationCache);
   const sub = service.subComponentType;
   const type: Component["type"] =
     service.componentType === "worker" && (sub === "prefill" || sub === "decode") ? sub : service.componentType;
+  const { image, workingDir, command, args } = mainContainer;
+  const mounts = mainContainerMounts(service);
+  const env = mergedEnv(service);
+  const requests = podResources(service.resources.requests);
+  const limits = podResources(service.resources.limits);
   return {
     name,
     type,
     replicas: service.replicas,
     ...(service.runtimeVersionOverride !== undefined && { runtimeVersionOverride: service.runtimeVersionOverride }),
+    ...(service.sharedMemory?.disabled && { sharedMemorySize: "0" }),
     ...(cache && { compilationCache: { pvcName: cache.name, mountPath: cache.mountPoint } }),
     podTemplate: {
       ...(service.extraPodMetadata && { metadata: { annotations: { ...service.extraPodMetadata.annotations } } }),
       spec: {
+        ...podSpec,
         containers: [
           {
             name: MAIN_CONTAINER,
-            image: mainContainer.image,
-            ...(mainContainer.workingDir !== undefined && { workingDir: mainContainer.workingDir }),
-            command: mainContainer.command,
-            args: mainContainer.args,
-            ...(mergedEnv(service) && { env: mergedEnv(service) }),
+            image,
+            ...(workingDir !== undefined && { workingDir }),
+            command,
+            args,
+            ...(env && { env }),
             ...(service.envFromSecret !== undefined && { envFrom: [{ secretRef: { name: service.envFromSecret } }] }),
-            resources: {
-              ...(podResources(service.resources.requests) && { requests: podResources(service.resources.requests) }),
-              ...(podResources(service.resources.limits) && { limits: podResources(service.resources.limits) }),
-            },
-            ...(podMounts.length > 0 && { volumeMounts: podMounts }),
+            resources: { ...(requests && { requests }), ...(limits && { limits }) },
+            ...(mounts && { volumeMounts: mounts }),
           },
         ],
-        // The operator would add these itself for mounts without one; written here, nothing is left to it.
-        ...(podMounts.length > 0 && {
-          volumes: podMounts.map((mount) => ({ name: mount.name, persistentVolumeClaim: { claimName: mount.name } })),
-        }),
       },
     },
   };
@@ -76,13 +78,18 @@ function component(name: string, service: DynamoService): Component {
 
 /**
  * The same graph as v1beta1, as the operator's own conversion makes it
- * (deploy/operator/api/v1alpha1/shared_spec_conversion.go @ 0d531a94, dynamographdeployment_conversion.go
- * @ 0fddc01b in ai-dynamo/dynamo): each service becomes a component named after it, a prefill or decode
- * worker gets that type, resources, the Secret, the environment and the mounts move into the pod's
- * `main` container, the compilation-cache mount becomes `compilationCache`, and `spec.pvcs`, which
- * only names existing claims, has no v1beta1 field. Two things are written out that the operator
- * would otherwise do when it renders the pods (internal/dynamo/graph.go): a volume for each claim
- * mounted, and the cache mount kept out of the main container, whose `compilationCache` mounts it.
+ * (deploy/operator/api/v1alpha1/shared_spec_conversion.go `ConvertFromDynamoComponentDeploymentSharedSpec`
+ * and `buildSharedPodTemplateFromAlpha`, dynamographdeployment_conversion.go, ai-dynamo/dynamo@5a638087):
+ * - each service becomes a component named after it, in name order, a prefill or decode worker of that type;
+ * - `sharedMemory.disabled` becomes `sharedMemorySize: "0"`, and the first `useAsCompilationCache`
+ *   mount becomes `compilationCache`;
+ * - `extraPodMetadata` becomes the pod template's metadata, and `extraPodSpec`'s pod fields its spec;
+ * - one `main` container holds the image, command and args, the environment, the Secret, the
+ *   resources, and the main container's mounts followed by every service-level mount;
+ * - `spec.pvcs`, which only names existing claims, has no v1beta1 field.
+ * The operator adds a volume for each claim mounted without one when it renders the pods
+ * (internal/dynamo/graph.go `appendMissingPVCVolumesForMounts`, in 1.3, 1.4 and 1.5.0-dev alike).
+ * tests/dynamoGraphConversion.test.ts states each rule and checks the builders' graphs against it.
  */
 export function asV1beta1(graph: DynamoGraphDeployment): DynamoGraphDeploymentV1beta1 {
   const components = Object.entries(graph.spec.services)

@@ -10,6 +10,7 @@ import { loadClusterScripts } from "../clusterScriptFiles";
 import { reviewForm } from "../review/reviewForm";
 import { manifestYaml } from "./yaml";
 import { assertDynamoGraphAccepted } from "../schemas/dynamoGraphSchema";
+import { stackRelease } from "../config/dynamoRelease";
 import { UserError } from "../userError";
 
 import { assertWritableTarget, makeOutputDir } from "./outputFile";
@@ -45,7 +46,7 @@ export function renderStack(stackFile: string): RenderedStack {
   const config = readStackConfig({ description: stackFile, stack: file.stack, entries: file.entries });
   const run = { stack: file.stack, runId: RENDER_RUN_ID };
   const objects = buildStackObjects(config, run, loadClusterScripts());
-  assertDynamoGraphAccepted(objects.dynamoGraph);
+  assertDynamoGraphAccepted(objects.dynamoGraph, stackRelease(config));
   const manifests = objectsInApplyOrder(objects).map((object) => ({
     fileName: `${object.kind.toLowerCase()}-${object.metadata?.name}.yaml`,
     object,

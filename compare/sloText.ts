@@ -9,7 +9,7 @@ function thresholdUnit(metric: string): string {
   return "";
 }
 
-/** `time_to_first_token ≤ 1000 ms and inter_token_latency ≤ 30 ms`. */
+/** `time_to_first_token ≤ 2000 ms and inter_token_latency ≤ 25 ms`. */
 export function sloConditions(slos: Slos): string {
   const entries = Object.entries(slos);
   if (entries.length === 0) return "none recorded";

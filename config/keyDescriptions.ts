@@ -34,12 +34,12 @@ export const KEY_DESCRIPTIONS: Record<string, string> = {
     "the DynamoGraphDeployment; its frontend Service is `<name>-frontend`. " +
     "Starts with a letter; at most 36 characters for disagg and 37 for agg (see below)",
   "graph.apiVersion":
-    "the DynamoGraphDeployment's version: `v1alpha1` as the recipe (Dynamo 1.3.1) writes it, " +
-    "or `v1beta1`, the storage version from Dynamo 1.5 (see [Dynamo versions](reviewing.md#dynamo-versions))",
+    "the DynamoGraphDeployment's version, `v1alpha1` or `v1beta1`; unset, the storage version of the image's " +
+    "Dynamo release: `v1alpha1` up to 1.4, `v1beta1` from 1.5 (see [Dynamo versions](reviewing.md#dynamo-versions))",
   "graph.image": "frontend and workers",
   "graph.runtimeVersionOverride":
-    "the Dynamo version inside `graph.image` (strict semver, `1.3.1`), set on every service; " +
-    "needed by newer operators only when the image's tag holds no version, and then required",
+    "the Dynamo version inside `graph.image` (strict semver, `1.3.1`): picks the release table, and is set on every " +
+    "service where the release's operator reads it (1.4 on); required when the image's tag holds no version",
   "graph.readyTimeoutMinutes": "how long `pulumi up` waits for the graph to be Ready",
   "frontend.replicas": "frontend pods",
   "frontend.cpu": "the frontend's CPU request",

@@ -4,6 +4,7 @@ import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
 import { flag, minutes, positiveNumber, text, textEnum, textThat, wholeNumber } from "./fields";
 import { followsNameRule, isExtendedResourceName, isImageReference, isPositiveQuantity, nameRuleText } from "./kubernetesRules";
 import { imageTagHasVersion, imageTagVersion, isOverrideVersion } from "./runtimeVersion";
+import { releaseWarning, unsupportedVersionProblem } from "./dynamoRelease";
 import { MOONCAKE_CONVERSATION_TRACE, PINS } from "./versions";
 
 /** The Pulumi project name, and so the namespace of every config key (`dynamo-bench:<key>`). */
@@ -221,8 +222,8 @@ const graphSchema = (defaults: VariantDefaults) =>
       (name) => followsNameRule("dns1035Label", name),
       `must be ${nameRuleText("dns1035Label")}, since the operator names the frontend's Service after it`,
     ).default(defaults.graphName),
-    /** v1alpha1, the recipe's and the storage version up to Dynamo 1.4; v1beta1, the storage version from 1.5. */
-    apiVersion: textEnum(["v1alpha1", "v1beta1"]).default("v1alpha1"),
+    /** Unset: the storage version of the graph's Dynamo release (stackConfig.ts fills it in). */
+    apiVersion: textEnum(["v1alpha1", "v1beta1"]).optional(),
     image: image.default(PINS.dynamoImage),
     /** The Dynamo version inside graph.image, for an image whose tag does not say it. */
     runtimeVersionOverride: textThat(
@@ -243,7 +244,7 @@ const goodputText = textThat(
     } catch (error) {
       reason = ` (${(error as Error).message.replace(/^--goodput: /, "")})`;
     }
-    return `must be aiperf --goodput SLOs: "metric:threshold" pairs, such as "time_to_first_token:1000 inter_token_latency:30"${reason}`;
+    return `must be aiperf --goodput SLOs: "metric:threshold" pairs, such as "time_to_first_token:2000 inter_token_latency:25"${reason}`;
   },
 );
 
@@ -375,6 +376,14 @@ export function stackSchema(variant: Variant) {
           "(such as nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.3.1), or set graph.runtimeVersionOverride to the Dynamo version the image runs",
       });
     }
+    const unsupported = validImage ? unsupportedVersionProblem(config.graph) : undefined;
+    if (unsupported) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["graph", config.graph.runtimeVersionOverride === undefined ? "image" : "runtimeVersionOverride"],
+        message: unsupported,
+      });
+    }
     if (config.hfToken !== undefined && config.hfTokenSecretName !== undefined) {
       ctx.addIssue({
         code: "custom",
@@ -385,7 +394,11 @@ export function stackSchema(variant: Variant) {
   });
 }
 
-export type StackConfig = z.infer<ReturnType<typeof stackSchema>> & {
+type ParsedConfig = z.infer<ReturnType<typeof stackSchema>>;
+
+export type StackConfig = Omit<ParsedConfig, "graph"> & {
+  /** apiVersion set: given, or the storage version of the graph's Dynamo release. */
+  graph: ParsedConfig["graph"] & { apiVersion: "v1alpha1" | "v1beta1" };
   /** The keys stored as secrets: their values never show in an output or a printed command. */
   secretKeys: readonly SecretKey[];
 };
@@ -414,6 +427,8 @@ export function configKey(path: readonly PropertyKey[]): string {
 /** Choices that are valid but risky: shown at preview and by render, never fatal. */
 export function configWarnings(config: StackConfig): string[] {
   const warnings: string[] = [];
+  const fromDevelopmentTree = releaseWarning(config);
+  if (fromDevelopmentTree) warnings.push(fromDevelopmentTree);
   const gpus = totalGpus(config);
   const { accessMode } = config.storage;
   const tagged = imageTagVersion(config.graph.image);

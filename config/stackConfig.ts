@@ -5,6 +5,7 @@ import { followsNameRule, nameRuleMaxLength, nameRuleText } from "./kubernetesRu
 import { isSectionKey, isTopLevelKey } from "./configKeys";
 import { GO_TIME_TEXT } from "./pulumiYaml";
 import { shellCommand } from "../builders/shellCommands";
+import { stackRelease } from "./dynamoRelease";
 import { configKey, PROJECT, SECRET_KEYS, SECRET_SET, stackSchema, VARIANTS, type SecretKey, type StackConfig } from "./schema";
 
 /** One config key as the Pulumi engine hands it to the program. */
@@ -186,10 +187,22 @@ export function parseStackConfig(raw: Record<string, unknown>, source: string, s
     );
     throw new ConfigError(source, problems);
   }
-  const config: StackConfig = { ...parsed.data, secretKeys: [...new Set(secretKeys)] };
+  const { graph } = parsed.data;
+  const config: StackConfig = {
+    ...parsed.data,
+    graph: { ...graph, apiVersion: graph.apiVersion ?? storageVersion(graph) },
+    secretKeys: [...new Set(secretKeys)],
+  };
   const nameProblems = derivedNameProblems(config);
   if (nameProblems.length > 0) throw new ConfigError(source, nameProblems);
   return config;
+}
+
+/** The API version the graph's Dynamo release stores graphs in, which its operator answers in. */
+function storageVersion(graph: { image: string; runtimeVersionOverride?: string }): "v1alpha1" | "v1beta1" {
+  const storage = stackRelease({ graph }).dynamoGraphDeployment.storage;
+  if (storage !== "v1alpha1" && storage !== "v1beta1") throw new Error(`the release table names storage version ${storage}`);
+  return storage;
 }
 
 /**

@@ -1,57 +1,61 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { PROJECT_ROOT } from "../projectRoot";
 import { crdValidator, type StructuralSchema } from "./structuralSchema";
 import { UserError } from "../userError";
+import { crdSchemaFile, releaseName, type DynamoRelease } from "./dynamoReleases";
+import { graphCommandProblems } from "./dynamoCommands";
 
-export const DGD_SCHEMA_DIR = join(PROJECT_ROOT, "schemas", "dynamo");
-
-export function dgdSchemaFile(version: string): string {
-  return join(DGD_SCHEMA_DIR, `dynamographdeployment.${version}.json`);
-}
-
-export function dgdTypesFile(version: string): string {
-  return join(DGD_SCHEMA_DIR, `dynamographdeployment.${version}.ts`);
-}
-
-/** The operator's schema for one DynamoGraphDeployment version, as scripts/generate-dgd-models.ts extracted it. */
+/** The operator's schema for one DynamoGraphDeployment version, as scripts/generate-dynamo-release.ts extracted it. */
 export interface DgdSchemaFile {
   /** Where the CRD came from: `<repository>@<commit>:<path>`. */
   source: string;
   version: string;
-  served: boolean;
-  storage: boolean;
-  deprecated: boolean;
   schema: StructuralSchema;
 }
 
 const validators = new Map<string, (object: unknown) => string[]>();
 
-export function dgdSchema(version: string): DgdSchemaFile {
-  return JSON.parse(readFileSync(dgdSchemaFile(version), "utf8")) as DgdSchemaFile;
+export function dgdSchema(release: DynamoRelease, version: string): DgdSchemaFile {
+  return JSON.parse(readFileSync(crdSchemaFile(release, version), "utf8")) as DgdSchemaFile;
+}
+
+function apiVersionOf(graph: { apiVersion: string }): string {
+  return graph.apiVersion.split("/")[1];
 }
 
 /**
  * What the API server would refuse or silently drop in a DynamoGraphDeployment, checked against
- * the operator's own CRD schema for its apiVersion: one line per problem, none when it is accepted.
+ * the release's own CRD schema for its apiVersion: one line per problem, none when it is accepted.
  */
-export function dynamoGraphProblems(graph: { apiVersion: string }): string[] {
-  const version = graph.apiVersion.split("/")[1];
-  let validate = validators.get(version);
+export function dynamoGraphProblems(graph: { apiVersion: string }, release: DynamoRelease): string[] {
+  const version = apiVersionOf(graph);
+  if (!release.dynamoGraphDeployment.served.includes(version)) {
+    return [`apiVersion: ${releaseName(release)} serves ${release.dynamoGraphDeployment.served.join(" and ")}, not ${version}`];
+  }
+  const key = `${release.release}/${version}`;
+  let validate = validators.get(key);
   if (!validate) {
-    validate = crdValidator(dgdSchema(version).schema);
-    validators.set(version, validate);
+    validate = crdValidator(dgdSchema(release, version).schema);
+    validators.set(key, validate);
   }
   return validate(graph);
 }
 
-/** Stops `render`, `preview` and `up` before a graph that the operator's CRD would refuse or prune is applied. */
-export function assertDynamoGraphAccepted(graph: { apiVersion: string; metadata?: { name?: string } }): void {
-  const problems = dynamoGraphProblems(graph);
-  if (problems.length === 0) return;
-  const version = graph.apiVersion.split("/")[1];
-  throw new UserError(
-    `DynamoGraphDeployment ${graph.metadata?.name}: the operator's CRD (${version}, ${dgdSchema(version).source}) would refuse or drop:\n` +
-      problems.map((problem) => `  - ${problem}`).join("\n"),
-  );
+/**
+ * Stops `render`, `preview` and `up` before a graph that the release's CRD would refuse or prune, or
+ * whose commands carry a flag that release's components do not take, is applied.
+ */
+export function assertDynamoGraphAccepted(graph: { apiVersion: string; metadata?: { name?: string } }, release: DynamoRelease): void {
+  const version = apiVersionOf(graph);
+  const schemaProblems = dynamoGraphProblems(graph, release);
+  const commandProblems = graphCommandProblems(graph, release);
+  if (schemaProblems.length === 0 && commandProblems.length === 0) return;
+  const lines = [
+    ...(schemaProblems.length > 0
+      ? [`${releaseName(release)}'s CRD (${version}) would refuse or drop:`, ...schemaProblems.map((p) => `  - ${p}`)]
+      : []),
+    ...(commandProblems.length > 0
+      ? [`${releaseName(release)}'s components would not start:`, ...commandProblems.map((p) => `  - ${p}`)]
+      : []),
+  ];
+  throw new UserError(`DynamoGraphDeployment ${graph.metadata?.name}: ${lines.join("\n")}`);
 }

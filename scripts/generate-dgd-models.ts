@@ -1,5 +1,6 @@
-// Regenerates schemas/dynamo/ from the Dynamo operator's DynamoGraphDeployment CRD, keeping only
-// what a value may be (types, required fields, enums, bounds), never the CRD's prose:
+// Regenerates the builders' types in schemas/dynamo/*.ts from the Dynamo operator's DynamoGraphDeployment
+// CRD, keeping only what a value may be (types, required fields, enums, bounds), never the CRD's prose.
+// The schemas each release's graphs are checked against come from scripts/generate-dynamo-release.ts.
 //
 //   npx tsx scripts/generate-dgd-models.ts <nvidia.com_dynamographdeployments.yaml> <where it came from>
 //
@@ -12,7 +13,10 @@ import { join } from "node:path";
 import yaml from "js-yaml";
 import { generate } from "@kubernetes-models/crd-generate";
 import { structuralOnly } from "../schemas/structuralSchema";
-import { DGD_SCHEMA_DIR, dgdSchemaFile, dgdTypesFile } from "../schemas/dynamoGraphSchema";
+import { PROJECT_ROOT } from "../projectRoot";
+
+const DGD_SCHEMA_DIR = join(PROJECT_ROOT, "schemas", "dynamo");
+const dgdTypesFile = (version: string) => join(DGD_SCHEMA_DIR, `dynamographdeployment.${version}.ts`);
 
 interface CrdVersion {
   name: string;
@@ -36,20 +40,8 @@ async function main(): Promise<void> {
     schema: { openAPIV3Schema: structuralOnly(version.schema.openAPIV3Schema) },
   }));
   mkdirSync(DGD_SCHEMA_DIR, { recursive: true });
-  for (const version of versions) {
-    const file = {
-      source,
-      version: version.name,
-      served: version.served,
-      storage: version.storage,
-      deprecated: version.deprecated ?? false,
-      schema: version.schema.openAPIV3Schema,
-    };
-    writeFileSync(dgdSchemaFile(version.name), `${JSON.stringify(file, null, 1)}\n`);
-  }
-
-  // The typed models come from the structural CRD too, so that no upstream prose is kept. Only
-  // their interfaces are kept: the objects are checked against the JSON schema above (schemas/structuralSchema.ts).
+  // The typed models come from the structural CRD, so that no upstream prose is kept. Only their
+  // interfaces are kept: the objects are checked against each release's schema (schemas/dynamoGraphSchema.ts).
   const scratch = mkdtempSync(join(tmpdir(), "dynamo-bench-crd-generate-"));
   try {
     const structuralCrd = { ...crd, metadata: { name: crd.metadata.name }, spec: { ...crd.spec, versions } };
@@ -68,7 +60,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  process.stdout.write(`wrote the schema and types of ${versions.map((version) => version.name).join(", ")} into ${DGD_SCHEMA_DIR}\n`);
+  process.stdout.write(`wrote the types of ${versions.map((version) => version.name).join(", ")} into ${DGD_SCHEMA_DIR}\n`);
 }
 
 main().catch((error: Error) => {

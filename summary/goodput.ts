@@ -5,7 +5,7 @@ import { UserError } from "../userError";
 const sloPair = z
   .string()
   .check(
-    z.regex(/^[a-z0-9_]+:[0-9]+(\.[0-9]+)?$/, { error: 'each SLO is written "metric:threshold", such as "time_to_first_token:1000"' }),
+    z.regex(/^[a-z0-9_]+:[0-9]+(\.[0-9]+)?$/, { error: 'each SLO is written "metric:threshold", such as "time_to_first_token:2000"' }),
   );
 
 export type Slos = Record<string, number>;
@@ -45,7 +45,7 @@ export function sloCondition(metric: string, threshold: number): string {
 
 export function parseGoodput(text: string): Slos {
   const pairs = text.trim().split(/\s+/).filter(Boolean);
-  if (pairs.length === 0) throw new GoodputError('--goodput: give at least one SLO, such as "time_to_first_token:1000"');
+  if (pairs.length === 0) throw new GoodputError('--goodput: give at least one SLO, such as "time_to_first_token:2000"');
   const slos: Slos = {};
   for (const pair of pairs) {
     const shown = pair.length > 60 ? `${pair.slice(0, 60)}…` : pair;
@@ -63,7 +63,7 @@ export function parseGoodput(text: string): Slos {
     // Digits alone can still be too many for a double: 400 nines are Infinity, which JSON writes as null.
     const value = Number(threshold);
     if (!Number.isFinite(value))
-      throw new GoodputError(`--goodput: "${shown}": the threshold of ${metric} is not a finite number; give one such as "${metric}:1000"`);
+      throw new GoodputError(`--goodput: "${shown}": the threshold of ${metric} is not a finite number; give one such as "${metric}:2000"`);
     slos[metric] = value;
   }
   return slos;

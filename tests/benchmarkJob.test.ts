@@ -48,7 +48,7 @@ describe("the benchmark Job", () => {
         "/FAST25-release/traces/conversation_trace.jsonl",
     );
     assert.equal(env(aiperf).FRONTEND_URL, "http://agg-8xtp2-frontend.dynamo-bench.svc:8000");
-    assert.equal(env(aiperf).GOODPUT, "time_to_first_token:1000 inter_token_latency:30");
+    assert.equal(env(aiperf).GOODPUT, "time_to_first_token:2000 inter_token_latency:25");
     assert.equal(env(aiperf).FIXED_SCHEDULE_END_OFFSET_MS, undefined, "the whole trace by default");
   });
 

@@ -6,9 +6,10 @@ import { parseStackConfig } from "../config/stackConfig";
 import { stackConfigFromFile } from "../config/stackFile";
 import { PROJECT_ROOT } from "../cli/stackFiles";
 import { buildStackObjects, type StackObjects, objectsInApplyOrder } from "../builders/stackObjects";
-import type { DynamoGraphDeployment } from "../builders/dynamoGraph";
+import { frontendArgs, type DynamoGraphDeployment } from "../builders/dynamoGraph";
 import type { DynamoGraphDeploymentV1beta1 } from "../builders/dynamoGraphV1beta1";
 import { dynamoGraphProblems } from "../schemas/dynamoGraphSchema";
+import { stackRelease } from "../config/dynamoRelease";
 import { REDACTED_TOKEN } from "../builders/hfTokenSecret";
 import { stackSummary } from "../outputs";
 import { SCRIPTS } from "./support/clusterScripts";
@@ -401,19 +402,27 @@ describe("the image's Dynamo version, as newer operators require it", () => {
       `vllm-runtime:1.3.1@sha256:${"a".repeat(64)}`,
     ]) {
       assert.equal(
-        graphOf(parseStackConfig({ variant: "agg", graph: { image } }, "test")).spec.services.Frontend.runtimeVersionOverride,
+        graphOf(parseStackConfig({ variant: "agg", graph: { image, apiVersion: "v1alpha1" } }, "test")).spec.services.Frontend
+          .runtimeVersionOverride,
         undefined,
         image,
       );
     }
   });
 
-  test("with the override, every service carries it; the override itself is strict semver", () => {
+  test("with the override, every service carries it where the release's operator reads it; the override itself is strict semver", () => {
     const config = parseStackConfig(
+      { variant: "disagg", graph: { image: "registry.local/vllm:custom", runtimeVersionOverride: "1.4.0" } },
+      "test",
+    );
+    for (const service of Object.values(graphOf(config).spec.services)) assert.equal(service.runtimeVersionOverride, "1.4.0");
+    // Dynamo 1.3's operator has no such field (its CRD would drop it) and reads no version from the tag.
+    const older = parseStackConfig(
       { variant: "disagg", graph: { image: "registry.local/vllm:custom", runtimeVersionOverride: "1.3.1" } },
       "test",
     );
-    for (const service of Object.values(graphOf(config).spec.services)) assert.equal(service.runtimeVersionOverride, "1.3.1");
+    for (const service of Object.values(graphOf(older).spec.services)) assert.equal(service.runtimeVersionOverride, undefined);
+    assert.deepEqual(frontendArgs(older), ["--router-mode", "kv", "--router-reset-states"], "yet the override picks 1.3's flags");
     assert.throws(
       () => parseStackConfig({ variant: "agg", graph: { runtimeVersionOverride: "v1.3.1" } }, "test"),
       /graph\.runtimeVersionOverride: must be a version such as "1\.3\.1"/,
@@ -431,7 +440,7 @@ describe("graph.apiVersion v1beta1: the same recipe as the storage version of Dy
     for (const config of [agg, disagg]) {
       const graph = beta(config);
       assert.equal(graph.apiVersion, "nvidia.com/v1beta1");
-      assert.deepEqual(dynamoGraphProblems(graph), []);
+      assert.deepEqual(dynamoGraphProblems(graph, stackRelease(config)), []);
     }
   });
 
@@ -468,8 +477,11 @@ describe("graph.apiVersion v1beta1: the same recipe as the storage version of Dy
       { name: "DYN_HEALTH_CHECK_ENABLED", value: "false" },
       { name: "HF_HOME", value: HF_HOME },
     ]);
-    assert.deepEqual(main.volumeMounts, [{ name: "model-cache", mountPath: HF_HOME }]);
-    assert.deepEqual(prefill.podTemplate!.spec!.volumes, [{ name: "model-cache", persistentVolumeClaim: { claimName: "model-cache" } }]);
+    assert.deepEqual(main.volumeMounts, [
+      { name: "model-cache", mountPath: HF_HOME },
+      { name: "compilation-cache", mountPath: "/home/dynamo/.cache/vllm" },
+    ]);
+    assert.equal(prefill.podTemplate!.spec!.volumes, undefined, "the operator adds a volume for each claim mounted");
     assert.deepEqual(prefill.compilationCache, { pvcName: "compilation-cache", mountPath: "/home/dynamo/.cache/vllm" });
     assert.deepEqual(prefill.podTemplate!.metadata, { annotations: alpha.extraPodMetadata!.annotations });
     const frontend = beta(disagg).spec!.components!.find((c) => c.name === "Frontend")!;

@@ -10,6 +10,7 @@ import { buildStackObjects, objectsInApplyOrder } from "../builders/stackObjects
 import { LONGEST_RUN_ID } from "../builders/names";
 import { stackSummary } from "../outputs";
 import { dynamoGraphProblems } from "../schemas/dynamoGraphSchema";
+import { stackRelease } from "../config/dynamoRelease";
 import { configSet, type StoredConfig } from "./support/pulumiConfigSet";
 import { readBothWays, stackFileDir, type Reading } from "./support/bothPaths";
 import { invalidValues } from "./support/kubernetesNames";
@@ -75,7 +76,7 @@ function objectProblems(config: StackConfig): string[] {
   } catch (error) {
     problems.push((error as Error).message);
   }
-  problems.push(...dynamoGraphProblems(objects.dynamoGraph));
+  problems.push(...dynamoGraphProblems(objects.dynamoGraph, stackRelease(config)));
   stackSummary(config, "agg");
   return problems;
 }

@@ -10,7 +10,9 @@ import { parseStackConfig } from "../config/stackConfig";
 import { stackConfigFromFile } from "../config/stackFile";
 import { PROJECT_ROOT } from "../cli/stackFiles";
 import { buildStackObjects } from "../builders/stackObjects";
-import { dgdSchema, dynamoGraphProblems } from "../schemas/dynamoGraphSchema";
+import { dgdSchema, dynamoGraphProblems as problemsIn } from "../schemas/dynamoGraphSchema";
+import { stackRelease } from "../config/dynamoRelease";
+import { releaseFor } from "../schemas/dynamoReleases";
 import { SCRIPTS } from "./support/clusterScripts";
 
 const configs = {
@@ -45,7 +47,7 @@ describe("the core objects are valid against the Kubernetes schema", () => {
     });
 
     test(`${name}: the DynamoGraphDeployment, against the operator's own CRD schema, with nothing the API server would drop`, () => {
-      assert.deepEqual(dynamoGraphProblems(objects.dynamoGraph), []);
+      assert.deepEqual(problemsIn(objects.dynamoGraph, stackRelease(config)), []);
     });
   }
 });
@@ -58,14 +60,17 @@ test("the validator rejects what the API server would", () => {
 
 describe("the DynamoGraphDeployment check catches what the operator's CRD would refuse or drop", () => {
   const graph = () => structuredClone(buildStackObjects(configs.agg, { stack: "agg", runId: "0a1b2c3d" }, SCRIPTS).dynamoGraph) as any;
+  const release = stackRelease(configs.agg);
+  const dynamoGraphProblems = (graph: object) => problemsIn(graph as { apiVersion: string }, release);
 
-  test("the schema is the operator's v1alpha1, from the commit it was extracted at", () => {
-    const schema = dgdSchema("v1alpha1");
+  test("the schema is the recipe's release's v1alpha1, from the commit it was extracted at", () => {
+    const schema = dgdSchema(release, "v1alpha1");
     assert.equal(
       schema.source,
-      "ai-dynamo/dynamo@01cc1c3b677b20c5dd72d9eb76962dc04b55b8be:deploy/operator/config/crd/bases/nvidia.com_dynamographdeployments.yaml",
+      "ai-dynamo/dynamo@4cba833f0161e2860801e971305028b9febcc3e3:deploy/operator/config/crd/bases/nvidia.com_dynamographdeployments.yaml",
     );
-    assert.deepEqual([schema.served, schema.storage, schema.deprecated], [true, true, true]);
+    const { served, storage, deprecated } = release.dynamoGraphDeployment;
+    assert.deepEqual({ served, storage, deprecated }, { served: ["v1alpha1", "v1beta1"], storage: "v1alpha1", deprecated: ["v1alpha1"] });
     assert.doesNotMatch(JSON.stringify(schema.schema), /"description"/, "no upstream prose is kept");
   });
 
@@ -90,6 +95,15 @@ describe("the DynamoGraphDeployment check catches what the operator's CRD would 
   test("a runtime version override the CRD's pattern refuses", () => {
     const override = graph();
     override.spec.services.Frontend.runtimeVersionOverride = "v1.3.1";
-    assert.match(dynamoGraphProblems(override).join("\n"), /spec\.services\.Frontend\.runtimeVersionOverride: must match pattern/);
+    assert.match(
+      problemsIn(override, releaseFor("1.4.0")!).join("\n"),
+      /spec\.services\.Frontend\.runtimeVersionOverride: must match pattern/,
+      "1.4's CRD has the field, and holds it to a pattern",
+    );
+    assert.match(
+      dynamoGraphProblems(override).join("\n"),
+      /spec\.services\.Frontend\.runtimeVersionOverride: not in the schema; the API server would silently drop it/,
+      "1.3's has no such field",
+    );
   });
 });

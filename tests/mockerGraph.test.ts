@@ -1,7 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parseStackConfig } from "../config/stackConfig";
-import { MOCKER_FLAGS, type MockerFlag } from "../config/mockerFlags";
+import { stackRelease } from "../config/dynamoRelease";
+import { commandProblems } from "../schemas/dynamoCommands";
 import { buildDynamoGraph } from "../builders/dynamoGraph";
 import { buildModelDownloadJob, TOKENIZER_FILES } from "../builders/modelDownloadJob";
 import { asV1beta1 } from "../builders/dynamoGraphV1beta1";
@@ -12,24 +13,17 @@ import { SCRIPTS } from "./support/clusterScripts";
 const mock = (variant: "agg" | "disagg", overrides: Record<string, unknown> = {}) =>
   parseStackConfig({ variant, workers: { engine: "mocker" }, ...overrides }, "test");
 
-/** Splits args into flags and their values, as argparse would, by the kind each flag takes. */
-function parsedFlags(args: string[]): Map<string, string | true> {
+/** Splits args into flags and their values, as argparse would, by the kind each flag takes in the release's mocker. */
+function parsedFlags(args: string[], config = mock("agg")): Map<string, string | true> {
+  const release = stackRelease(config);
+  assert.deepEqual(
+    commandProblems("dynamo.mocker", args, release),
+    [],
+    "every flag is one the mocker's parser has, with a value it parses",
+  );
+  const { flags: declared } = release.components["dynamo.mocker"];
   const flags = new Map<string, string | true>();
-  for (let i = 0; i < args.length; i++) {
-    const flag = args[i] as MockerFlag;
-    assert.ok(flag in MOCKER_FLAGS, `${args[i]} is not a flag of the mocker's parser at 5a510fec`);
-    const kind = MOCKER_FLAGS[flag];
-    if (kind === "switch") {
-      flags.set(flag, true);
-      continue;
-    }
-    const value = args[++i];
-    assert.ok(value !== undefined, `${flag} has no value`);
-    if (kind === "int") assert.match(value, /^\d+$/, `${flag} takes an int`);
-    if (kind === "float") assert.ok(Number.isFinite(Number(value)), `${flag} takes a float`);
-    if (Array.isArray(kind)) assert.ok(kind.includes(value), `${flag} takes one of ${kind.join(", ")}`);
-    flags.set(flag, value);
-  }
+  for (let i = 0; i < args.length; i++) flags.set(args[i], declared[args[i]].takes === "switch" ? true : args[++i]);
   return flags;
 }
 
@@ -79,8 +73,9 @@ describe("workers.engine: mocker", () => {
   test("passes the operator's schema, in both API versions", () => {
     for (const variant of ["agg", "disagg"] as const) {
       const graph = buildDynamoGraph(mock(variant));
-      assert.deepEqual(dynamoGraphProblems(graph), [], variant);
-      assert.deepEqual(dynamoGraphProblems(asV1beta1(graph)), [], `${variant} v1beta1`);
+      const release = stackRelease(mock(variant));
+      assert.deepEqual(dynamoGraphProblems(graph, release), [], variant);
+      assert.deepEqual(dynamoGraphProblems(asV1beta1(graph), release), [], `${variant} v1beta1`);
     }
   });
 

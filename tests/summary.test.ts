@@ -17,14 +17,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NO_IMPLAUSIBLE_RECORDS, summarizeRun, SummaryError } from "../summary/runSummary";
 import { parseGoodput } from "../summary/goodput";
-import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
 import { describe as describeSample, percentile } from "../summary/statistics";
 import { aggregateFile, artifactDir, FIVE_REQUESTS, recordLine, type RequestSpec } from "./support/aiperfArtifacts";
 import { parseStackConfig } from "../config/stackConfig";
 import { runCli, STACK_TRACE } from "./support/cli";
 import { symlinkLoop } from "./support/symlinkLoop";
 
-const SLOS = parseGoodput(RECIPE_GOODPUT);
+/** SLOs that the five requests straddle, one ITL exactly on its threshold; the CLI's default is the recipe's. */
+const SLOS = parseGoodput("time_to_first_token:1000 inter_token_latency:30");
 const lines = (specs = FIVE_REQUESTS) => specs.map(recordLine).join("\n") + "\n";
 
 describe("statistics, as numpy and aiperf compute them", () => {
@@ -217,7 +217,8 @@ describe("summarize, as users run it", () => {
     assert.match(result.stdout, /Duration: 10\.00 s/);
     assert.match(result.stdout, /Skipped 1 truncated or invalid line\(s\) of profile_export\.jsonl: 7/);
     assert.match(result.stdout, /Time to first token\s+ms\s+500\.00\s+300\.00\s+1,060\.00\s+1,456\.00/);
-    assert.match(result.stdout, /Goodput: 3 of 6 requests \(50\.00%\) meet time_to_first_token ≤ 1000 and inter_token_latency ≤ 30/);
+    // By default, the recipe's SLOs: the requests with ITL 10 and 20 ms of the five that succeeded.
+    assert.match(result.stdout, /Goodput: 2 of 6 requests \(33\.33%\) meet time_to_first_token ≤ 2000 and inter_token_latency ≤ 25/);
   });
 
   test("--goodput sets other SLOs", () => {
@@ -416,7 +417,7 @@ describe("aiperf's files as aiperf writes them", () => {
     assert.match(
       result.stdout,
       new RegExp(
-        "Goodput: not known for time_to_first_token ≤ 1000 and inter_token_latency ≤ 30: " +
+        "Goodput: not known for time_to_first_token ≤ 2000 and inter_token_latency ≤ 25: " +
           "it is counted from the per-request records, and this run has none",
       ),
     );
@@ -432,7 +433,7 @@ describe("numbers no run can give", () => {
       () => parseGoodput(tooBig),
       new RegExp(
         String.raw`^GoodputError: --goodput: "time_to_first_token:9{40}…": ` +
-          String.raw`the threshold of time_to_first_token is not a finite number; give one such as "time_to_first_token:1000"$`,
+          String.raw`the threshold of time_to_first_token is not a finite number; give one such as "time_to_first_token:2000"$`,
       ),
     );
     const result = runCli(["summarize", "examples/agg-sample", "--goodput", tooBig]);
