@@ -14,7 +14,7 @@ import { Benchmark } from "./components/benchmark";
 import { buildBenchmarkJob } from "./builders/benchmarkJob";
 import { benchmarkFingerprint, RENDER_RUN_ID, type BenchmarkRunRef } from "./builders/benchmarkRun";
 import { benchmarkOutputs, stackSummary } from "./outputs";
-import { benchmarkSummaryHook } from "./postRun/hook";
+import { benchmarkFailureHook, benchmarkSummaryHook } from "./postRun/hook";
 import { assertDynamoGraphAccepted } from "./schemas/dynamoGraphSchema";
 import { stackRelease } from "./config/dynamoRelease";
 
@@ -41,7 +41,10 @@ try {
 // A context stored as a secret stays one in the providers' state.
 const kubeContext =
   config.kubeContext && config.secretKeys.includes("kubeContext") ? pulumi.secret(config.kubeContext) : config.kubeContext;
-const cluster = new k8s.Provider("cluster", { context: kubeContext });
+// The stack's own objects have fixed names (the graph, the download Job, the scripts, a run's Job): after
+// an interrupted `up`, one may exist that the state does not hold, and pulumi-kubernetes ≥ 4.29 would
+// refuse to create it again (AlreadyExists). So the next `up` adopts it instead, as the caches' provider does.
+const cluster = new k8s.Provider("cluster", { context: kubeContext, upsertExistingObjects: true, enablePatchForce: true });
 
 const storage = new SharedStorage("storage", {
   claims: objects.persistentVolumeClaims,
@@ -78,7 +81,7 @@ function runBenchmark(measured: NonNullable<typeof objects.benchmark>) {
     {
       scripts: measured.scripts,
       job: run.apply((ref) => buildBenchmarkJob(config, ref)),
-      jobHooks: { afterCreate: [benchmarkSummaryHook(config, stack)] },
+      jobHooks: { afterCreate: [benchmarkSummaryHook(config, stack)], onError: [benchmarkFailureHook(config, stack)] },
     },
     { providers: [cluster], dependsOn: [dynamoGraph] },
   );

@@ -14,7 +14,20 @@ const SUMMARY_COMMAND = [
   'exit "$(cat "$ARTIFACT_DIR/aiperf-exit-code" 2>/dev/null || echo 1)"',
 ].join("\n");
 
-const AIPERF_COMMAND = `pip install --no-cache-dir "aiperf==$AIPERF_VERSION" && exec python3 ${SCRIPTS_MOUNT}/benchmark.py`;
+/** benchmark.py records an exit code whatever happens, a failed install included, and exits 0: the summary step always runs. */
+const AIPERF_COMMAND = [
+  "export STARTED_AT=$(date +%s)",
+  'pip install --no-cache-dir "aiperf==$AIPERF_VERSION" || echo "could not install aiperf $AIPERF_VERSION"',
+  `exec python3 ${SCRIPTS_MOUNT}/benchmark.py`,
+].join("\n");
+
+/**
+ * aiperf is stopped this long before the Job's deadline, which would kill the pod, summary step
+ * and all: two minutes for aiperf to write what it recorded, and the rest for the summary.
+ */
+export function summaryReserveSeconds(activeDeadlineMinutes: number): number {
+  return Math.min(600, Math.floor((activeDeadlineMinutes * 60) / 4));
+}
 
 export function buildBenchmarkJob(config: StackConfig, run: BenchmarkRunRef): IJob {
   const { benchmark, model } = config;
@@ -52,6 +65,10 @@ export function buildBenchmarkJob(config: StackConfig, run: BenchmarkRunRef): IJ
                 { name: "TRACE_SHA256", value: benchmark.traceSha256 },
                 { name: "TRACE_PATH", value: TRACE_PATH },
                 { name: "ARTIFACT_DIR", value: artifactDir },
+                {
+                  name: "RUN_TIME_LIMIT_SECONDS",
+                  value: String(benchmark.activeDeadlineMinutes * 60 - summaryReserveSeconds(benchmark.activeDeadlineMinutes)),
+                },
                 { name: "GOODPUT", value: benchmark.goodput },
                 ...(benchmark.fixedScheduleEndOffsetMs !== undefined
                   ? [{ name: "FIXED_SCHEDULE_END_OFFSET_MS", value: String(benchmark.fixedScheduleEndOffsetMs) }]

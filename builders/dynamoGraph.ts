@@ -97,8 +97,8 @@ export function workerArgs(config: StackConfig, pool: ConfiguredPool): string[] 
   const { workers, model } = config;
   const disaggregated = workerPools(config).length > 1;
   // `python3 -m dynamo.vllm` fetches `--model` from the hub, at `main`, whenever it is not a local
-  // path (`if not os.path.exists(config.model): await fetch_model(config.model)`, and fetch_model takes
-  // no revision: components/src/dynamo/vllm/main.py, ai-dynamo/dynamo @ 4a78ada1d9a0d6f9e884f135ae609ee41b6eb9d7).
+  // path (`should_prefetch_model` is false only when `os.path.exists(config.model)`, and `fetch_model`
+  // takes no revision: components/src/dynamo/vllm/main.py and common/model_fetch.py, ai-dynamo/dynamo @ 4cba833f).
   // So the workers load the pinned snapshot by its path, and are served under the model's name.
   const args = [
     "--model",

@@ -7,7 +7,7 @@ import { hfTokenSecretName, modelDownloadJobName } from "./names";
 
 /**
  * What a mocker reads of the model: its config and tokenizer, with the chat template and the
- * generation defaults (ai-dynamo/dynamo @ 5a510fec, lib/llm/src/hub.rs takes a cached copy with
+ * generation defaults (ai-dynamo/dynamo @ 4cba833f, lib/llm/src/hub.rs takes a cached copy with
  * config.json and tokenizer.json; the frontend's chat endpoint reads tokenizer_config.json).
  */
 export const TOKENIZER_FILES = ["config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json"];
@@ -43,9 +43,10 @@ export function buildModelDownloadJob(config: StackConfig, script: string): IJob
                 { name: "MODEL_NAME", value: model.name },
                 { name: "MODEL_REVISION", value: model.revision },
                 { name: "HF_HOME", value: HF_HOME },
-                { name: "HF_HUB_ENABLE_HF_TRANSFER", value: "1" },
+                // huggingface_hub 1.x downloads through hf_xet, which it installs itself; this is its fast
+                // mode, which replaced hf_transfer (huggingface/huggingface_hub@v1.11.0 constants.py).
+                { name: "HF_XET_HIGH_PERFORMANCE", value: "1" },
                 { name: "HUGGINGFACE_HUB_VERSION", value: modelDownload.huggingfaceHubVersion },
-                { name: "HF_TRANSFER_VERSION", value: modelDownload.hfTransferVersion },
                 // A mocker needs megabytes of the model, not its 65 GB of weights.
                 ...(config.workers.engine === "mocker"
                   ? [

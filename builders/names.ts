@@ -77,7 +77,8 @@ export function stackObjectNames(config: NamedConfig, runId: string): DerivedNam
 /**
  * The names the Dynamo operator derives from the graph (deploy/operator/internal/dynamo/graph.go,
  * GetDCDResourceName, and internal/controller/dynamocomponentdeployment_controller.go, in
- * ai-dynamo/dynamo @ 01cc1c3b677b20c5dd72d9eb76962dc04b55b8be, the 1.3 operator):
+ * ai-dynamo/dynamo @ 01cc1c3b677b20c5dd72d9eb76962dc04b55b8be, a release/1.4.0 commit; GetDCDResourceName
+ * reads the same at 4cba833f, the 1.3 release branch point, and at d7bb84ef):
  * - each service's DynamoComponentDeployment, Deployment and `nvidia.com/selector` label are
  *   `<graph>-<service, lower-case>`, and a worker's also end in `-<8-hex spec hash>`;
  * - Services carry the same names, so they are DNS-1035 labels (the frontend's is `<graph>-frontend`);

@@ -27,7 +27,6 @@ export const KEY_DESCRIPTIONS: Record<string, string> = {
   "model.weightsGB": "the weights' size in GB, for `simulate`",
   "modelDownload.image": "the download Job's image",
   "modelDownload.huggingfaceHubVersion": "pip pin of huggingface_hub",
-  "modelDownload.hfTransferVersion": "pip pin of hf_transfer",
   "modelDownload.backoffLimit": "retries of the download Job",
   "modelDownload.timeoutMinutes": "how long `pulumi up` waits for the download",
   "graph.name":

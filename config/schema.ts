@@ -5,7 +5,7 @@ import { flag, minutes, positiveNumber, text, textEnum, textThat, wholeNumber } 
 import { followsNameRule, isExtendedResourceName, isImageReference, isPositiveQuantity, nameRuleText } from "./kubernetesRules";
 import { imageTagHasVersion, imageTagVersion, isOverrideVersion } from "./runtimeVersion";
 import { releaseWarning, unsupportedVersionProblem } from "./dynamoRelease";
-import { MOONCAKE_CONVERSATION_TRACE, PINS } from "./versions";
+import { AIPERF_VERSIONS_READ, MOONCAKE_CONVERSATION_TRACE, PINS } from "./versions";
 
 /** The Pulumi project name, and so the namespace of every config key (`dynamo-bench:<key>`). */
 export const PROJECT = "dynamo-bench";
@@ -115,7 +115,10 @@ const modelSchema = strict({
 const modelDownloadSchema = strict({
   image: image.default(PINS.modelDownloadImage),
   huggingfaceHubVersion: exactVersion.default(PINS.huggingfaceHub),
-  hfTransferVersion: exactVersion.default(PINS.hfTransfer),
+  /** Gone: huggingface_hub 1.x ignores hf_transfer; a stack file that still sets it is told so. */
+  hfTransferVersion: z
+    .undefined({ error: "huggingface_hub 1.x no longer uses hf_transfer, so nothing installs it any more: remove this key" })
+    .optional(),
   backoffLimit: wholeNumber(0).default(3),
   /** 64 GB of weights; the provider's 10-minute default is too short. */
   timeoutMinutes: minutes().default(120),
@@ -429,6 +432,13 @@ export function configWarnings(config: StackConfig): string[] {
   const warnings: string[] = [];
   const fromDevelopmentTree = releaseWarning(config);
   if (fromDevelopmentTree) warnings.push(fromDevelopmentTree);
+  const { aiperfVersion } = config.benchmark;
+  if (config.benchmark.enabled && !AIPERF_VERSIONS_READ.includes(aiperfVersion)) {
+    warnings.push(
+      `${configKey(["benchmark", "aiperfVersion"])} is ${aiperfVersion}, whose artifact files were not read from its source here ` +
+        `(read: ${AIPERF_VERSIONS_READ.join(", ")}): the summary relies on its files having the same shape. Check one run's summary.`,
+    );
+  }
   const gpus = totalGpus(config);
   const { accessMode } = config.storage;
   const tagged = imageTagVersion(config.graph.image);

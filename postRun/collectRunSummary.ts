@@ -86,6 +86,8 @@ export async function collectRunSummary(args: CollectRunSummaryArgs): Promise<bo
     return false;
   }
   print(`Benchmark run ${run.runId} of stack ${run.stack}, saved in ${dir}:\n\n${checked.files[SUMMARY_MARKDOWN]}`);
+  // A run that did not succeed is kept, but neither predicted beside nor compared with.
+  if (run.failure !== undefined) return true;
   if (args.predict) {
     const prediction = await args.predict();
     if ("note" in prediction) print(`${prediction.note}.`);

@@ -4,9 +4,10 @@ import type { StackConfig } from "../config/schema";
 import { followsNameRule } from "../config/kubernetesRules";
 import { artifactRetrievalCommand } from "../builders/benchmarkRun";
 import { RUN_ID_BYTES } from "../builders/names";
-import { kubectlCommand, redactSecrets } from "../builders/shellCommands";
+import { kubectlCommand, redactSecrets, shellCommand } from "../builders/shellCommands";
 import { PROJECT_ROOT } from "../projectRoot";
 import { collectRunSummary } from "./collectRunSummary";
+import { savedRun } from "./localResults";
 import { kubernetesJobLogs, type JobLogReader } from "./jobLogs";
 import { DEFAULT_TRACE_FILE, predictRun } from "./predictRun";
 
@@ -25,12 +26,18 @@ export interface HookEnvironment {
 
 const RUN_ID = new RegExp(`^[0-9a-f]{${RUN_ID_BYTES * 2}}$`);
 
-/** What the hook does, apart from its registration with the engine. */
-export function benchmarkSummaryCallback(
-  config: StackConfig,
-  stack: string,
-  environment: Partial<HookEnvironment> = {},
-): pulumi.ResourceHookFunction {
+interface JobView {
+  metadata?: { name?: unknown };
+  spec?: { template?: { metadata?: { labels?: Record<string, unknown> } } };
+}
+
+/** The next run key that draws a new run id: "1" → "2", "nightly" → "nightly-2". */
+export function nextRunKey(runKey: string): string {
+  return /^[0-9]{1,15}$/.test(runKey) ? String(Number(runKey) + 1) : `${runKey}-2`;
+}
+
+/** Saves and prints one run's summary, from what the engine says of its Job; false when it could not. */
+function summaryCollector(config: StackConfig, stack: string, environment: Partial<HookEnvironment>) {
   const {
     logs: reader = kubernetesJobLogs(config.kubeContext),
     resultsRoot = join(PROJECT_ROOT, "results"),
@@ -44,42 +51,96 @@ export function benchmarkSummaryCallback(
         throw new Error(redactSecrets(error.message, config));
       }),
   };
+  return {
+    resultsRoot,
+    print,
+    /** The run the Job belongs to, when the engine's answer names one that can be trusted in a path and a command. */
+    runOf(job: JobView): { jobName: string; runId: string } | undefined {
+      const jobName: unknown = job.metadata?.name;
+      const runId: unknown = job.spec?.template?.metadata?.labels?.["dynamo-bench/run-id"];
+      if (typeof jobName !== "string" || !followsNameRule("labelValue", jobName) || typeof runId !== "string" || !RUN_ID.test(runId)) {
+        print(
+          `The benchmark Job reported no usable name or run id (${JSON.stringify(jobName)}, ${JSON.stringify(runId)}); ` +
+            "nothing was saved. " +
+            `Its summary is in its log: ${kubectlCommand(config, stack, "logs", "job/<name>", "-c", "summary")}`,
+        );
+        return undefined;
+      }
+      return { jobName, runId };
+    },
+    async collect({ jobName, runId }: { jobName: string; runId: string }, failure?: string): Promise<boolean> {
+      const commands = {
+        summaryLog: kubectlCommand(config, stack, "logs", `job/${jobName}`, "-c", "summary"),
+        artifacts: artifactRetrievalCommand(config, { stack, runId }),
+      };
+      if (!config.benchmark.wait) {
+        print(
+          `Benchmark run ${runId} started; \`pulumi up\` did not wait for it (benchmark.wait: false).\n` +
+            `  Its summary, once done: ${commands.summaryLog}\n` +
+            `  Its full artifacts:     ${commands.artifacts}\n`,
+        );
+        return false;
+      }
+      return collectRunSummary({
+        run: { stack, variant: config.variant, runId, jobName, ...(failure !== undefined && { failure }) },
+        namespace: config.namespace,
+        resultsRoot,
+        logs,
+        commands,
+        print,
+        predict: () => predictRun(config, stack, tracePath),
+      });
+    },
+  };
+}
+
+/** What the hook does once the benchmark Job completes, apart from its registration with the engine. */
+export function benchmarkSummaryCallback(
+  config: StackConfig,
+  stack: string,
+  environment: Partial<HookEnvironment> = {},
+): pulumi.ResourceHookFunction {
+  const collector = summaryCollector(config, stack, environment);
   return async (args) => {
-    const job = args.newOutputs ?? {};
-    const jobName: unknown = job.metadata?.name;
-    const runId: unknown = job.spec?.template?.metadata?.labels?.["dynamo-bench/run-id"];
-    // The engine's answer is checked before it names a directory or goes into a command.
-    if (typeof jobName !== "string" || !followsNameRule("labelValue", jobName) || typeof runId !== "string" || !RUN_ID.test(runId)) {
-      print(
-        `The benchmark Job reported no usable name or run id (${JSON.stringify(jobName)}, ${JSON.stringify(runId)}); nothing was saved. ` +
-          `Its summary is in its log: ${kubectlCommand(config, stack, "logs", "job/<name>", "-c", "summary")}`,
-      );
-      return;
+    const run = collector.runOf(args.newOutputs ?? {});
+    if (run) await collector.collect(run);
+  };
+}
+
+/**
+ * What the error hook does when the benchmark Job fails or `pulumi up` stops waiting for it: what
+ * aiperf recorded, which the summary step reports either way, is saved under results/ as a run that
+ * did not succeed, once; then one line says how to run again. The Job stays failed, and so does
+ * `pulumi up`: it is never retried, since a new run needs a new run id and a new directory.
+ */
+export function benchmarkFailureCallback(
+  config: StackConfig,
+  stack: string,
+  environment: Partial<HookEnvironment> = {},
+): pulumi.ErrorHookFunction {
+  const collector = summaryCollector(config, stack, environment);
+  return async (args) => {
+    const run = collector.runOf((args.newInputs ?? args.oldOutputs ?? {}) as JobView);
+    if (run) {
+      const saved = savedRun(join(collector.resultsRoot, stack, run.runId));
+      const failure = redactSecrets(args.errors[0] ?? "the benchmark Job did not complete", config).split("\n")[0];
+      if (saved && !("skipped" in saved) && saved.jobName === run.jobName) {
+        collector.print(`Benchmark run ${run.runId} did not succeed; what it recorded is saved in ${saved.dir}.`);
+      } else {
+        await collector.collect(run, failure);
+      }
     }
-    const commands = {
-      summaryLog: kubectlCommand(config, stack, "logs", `job/${jobName}`, "-c", "summary"),
-      artifacts: artifactRetrievalCommand(config, { stack, runId }),
-    };
-    if (!config.benchmark.wait) {
-      print(
-        `Benchmark run ${runId} started; \`pulumi up\` did not wait for it (benchmark.wait: false).\n` +
-          `  Its summary, once done: ${commands.summaryLog}\n` +
-          `  Its full artifacts:     ${commands.artifacts}\n`,
-      );
-      return;
-    }
-    await collectRunSummary({
-      run: { stack, variant: config.variant, runId, jobName },
-      namespace: config.namespace,
-      resultsRoot,
-      logs,
-      commands,
-      print,
-      predict: () => predictRun(config, stack, tracePath),
-    });
+    const key = nextRunKey(config.benchmark.runKey);
+    const setKey = shellCommand("pulumi", "config", "set", "-s", stack, "--path", "benchmark.runKey", key);
+    collector.print(`To run the benchmark again, with a new run id: ${setKey} && ${shellCommand("pulumi", "up", "-s", stack)}`);
+    return false;
   };
 }
 
 export function benchmarkSummaryHook(config: StackConfig, stack: string): pulumi.ResourceHook {
   return new pulumi.ResourceHook("collect-benchmark-summary", benchmarkSummaryCallback(config, stack), { ignoreErrors: true });
+}
+
+export function benchmarkFailureHook(config: StackConfig, stack: string): pulumi.ErrorHook {
+  return new pulumi.ErrorHook("save-failed-benchmark", benchmarkFailureCallback(config, stack));
 }

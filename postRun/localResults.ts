@@ -15,6 +15,8 @@ const runRecord = z.object({
   variant: z.enum(["agg", "disagg"]),
   runId: z.string().regex(SAFE_SEGMENT),
   jobName: z.string(),
+  /** Why the run did not succeed, when it did not: its summary is what aiperf recorded until then. */
+  failure: z.string().optional(),
 });
 export type RunRecord = z.infer<typeof runRecord>;
 
@@ -111,8 +113,8 @@ export function savedRun(dir: string): SavedRun | { skipped: string } | undefine
 }
 
 /**
- * The newest saved run of every stack but one: the runs a new run can be compared with. Run
- * directories whose run.json cannot be read are skipped and named in `skipped`.
+ * The newest saved run of every stack but one that succeeded: the runs a new run can be compared with.
+ * Run directories whose run.json cannot be read are skipped and named in `skipped`.
  */
 export function latestRunsOfOtherStacks(resultsRoot: string, stack: string): { runs: SavedRun[]; skipped: string[] } {
   const runs: SavedRun[] = [];
@@ -124,7 +126,7 @@ export function latestRunsOfOtherStacks(resultsRoot: string, stack: string): { r
       const run = savedRun(join(resultsRoot, other, name));
       if (run === undefined) continue;
       if ("skipped" in run) skipped.push(run.skipped);
-      else found.push(run);
+      else if (run.failure === undefined) found.push(run);
     }
     found.sort((a, b) => b.savedAt - a.savedAt);
     if (found[0]) runs.push(found[0]);

@@ -83,7 +83,7 @@ export const MOCKER_POLYNOMIAL: PolynomialCoefficients = {
 
 /**
  * `speedup` is the mocker's `--speedup-ratio`: it divides every engine time, the decode floor's
- * included (ai-dynamo/dynamo@5a510fec `lib/mocker/src/scheduler/vllm/core.rs`, after
+ * included (ai-dynamo/dynamo@4cba833f `lib/mocker/src/scheduler/vllm/core.rs`, after
  * `perf_model.rs` has floored the step).
  */
 export function polynomialPerfModel(

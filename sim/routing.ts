@@ -44,7 +44,7 @@ export interface Booking {
 }
 
 /**
- * Dynamo's KV router, 1.3 (ai-dynamo/dynamo @ 5a510fec, the 1.3.0 tree the 1.3.1 recipe runs):
+ * Dynamo's KV router, 1.3 (ai-dynamo/dynamo @ 4cba833f, the 1.3 release branch point):
  * - `lib/kv-router/src/scheduling/selector.rs` `worker_logit`: for each worker,
  *     cost = overlap weight × max(0, (outstanding prefill tokens + input tokens) / block size − cached blocks)
  *          + distinct blocks active on it + this request's blocks not already active there.
@@ -181,7 +181,7 @@ export function softmaxPick(costs: Float64Array, temperature: number, random: ()
 
 /**
  * Round-robin and random as Dynamo's push router does them (`lib/runtime/src/pipeline/network/egress/push_router.rs`
- * @ 5a510fec): a counter from 0 over the worker list, or a uniform pick. The list's order comes
+ * @ 4cba833f): a counter from 0 over the worker list, or a uniform pick. The list's order comes
  * from a hash map and is arbitrary; the workers being alike, worker i here is simply the i-th.
  */
 export function simpleRouter(policy: "round-robin" | "random", workers: number, random: () => number): () => number {

@@ -164,7 +164,7 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
   const decoders = Array.from({ length: model.decodeWorkers }, (_, i) => new Worker("decode", i, new PrefixCache(0)));
   const random = seeded(model.seed);
   const base = { blockSize: engine.blockSize, overlapWeight: model.overlapWeight, temperature: model.temperature };
-  // Dynamo 1.3 (lib/llm/src/discovery/watcher.rs, kv_router/prefill_router @ 5a510fec): the prefill
+  // Dynamo 1.3 (lib/llm/src/discovery/watcher.rs, kv_router/prefill_router @ 4cba833f): the prefill
   // workers' router tracks no active blocks; the decode workers' has no overlap and no prefill load.
   const routedRouter = poolRouter(
     model.policy,

@@ -55,20 +55,29 @@ class StubFrontend {
   }
 }
 
-/** A fake aiperf that records its arguments and writes a run's records into --artifact-dir. */
-function fakeAiperf(bin: string, argsLog: string, records: string, exitCode = 0): void {
+/**
+ * A fake aiperf that records its arguments and writes a run's records into --artifact-dir; or, to
+ * stand for a run that outlasts its time limit, waits until interrupted and writes them then.
+ */
+function fakeAiperf(bin: string, argsLog: string, records: string, exitCode = 0, { hangUntilInterrupted = false } = {}): void {
   const path = join(bin, "aiperf");
   writeFileSync(
     path,
     `#!/usr/bin/env python3
-import json, os, sys
+import json, os, sys, threading
 args = sys.argv[1:]
 with open(${JSON.stringify(argsLog)}, "w") as f:
     json.dump(args, f)
 out = args[args.index("--artifact-dir") + 1]
+code = ${exitCode}
+if ${hangUntilInterrupted ? "True" : "False"}:
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        code = 130
 with open(os.path.join(out, "profile_export.jsonl"), "w") as f:
     f.write(${JSON.stringify(records)})
-sys.exit(${exitCode})
+sys.exit(code)
 `,
   );
   chmodSync(path, 0o755);
@@ -81,13 +90,18 @@ interface Sandbox {
   perfCache: string;
 }
 
-function sandbox(exitCode = 0): Sandbox {
+function sandbox(exitCode = 0, behaviour: { hangUntilInterrupted?: boolean } = {}): Sandbox {
   const root = mkdtempSync(join(tmpdir(), "dynamo-bench-benchmark-"));
   const bin = join(root, "bin");
   mkdirSync(bin);
   const argsLog = join(root, "aiperf-args.json");
-  fakeAiperf(bin, argsLog, FIVE_REQUESTS.map(recordLine).join("\n") + "\n", exitCode);
+  fakeAiperf(bin, argsLog, FIVE_REQUESTS.map(recordLine).join("\n") + "\n", exitCode, behaviour);
   return { root, bin, argsLog, perfCache: join(root, "perf-cache") };
+}
+
+/** The exit code the entrypoint left for the summary step. */
+function recordedCode(box: Sandbox): string {
+  return readFileSync(join(box.perfCache, "artifacts", "disagg", "0a1b2c3d", "aiperf-exit-code"), "utf8").trim();
 }
 
 const config = parseStackConfig({ variant: "disagg", benchmark: { fixedScheduleEndOffsetMs: 60_000 } }, "test");
@@ -197,7 +211,9 @@ describe("the benchmark Job's entrypoint, run for real against a stub frontend",
     frontend.listModelAfter(0);
     const wrong = "0".repeat(64);
     const result = await runEntrypoint(box, { TRACE_SHA256: wrong });
-    assert.equal(result.code, 4);
+    assert.equal(result.code, 0, "the summary step runs either way");
+    assert.equal(recordedCode(box), "4");
+    assert.equal((await runSummaryContainer(box)).code, 4, "and fails the Job with the step's code");
     assert.match(result.stdout, new RegExp(`error: the trace from .* has sha256 ${TRACE_SHA256}, but ${wrong} was expected`));
     assert.ok(!existsSync(join(box.perfCache, "traces", "conversation_trace.jsonl")));
     assert.ok(!existsSync(box.argsLog), "aiperf never ran");
@@ -207,7 +223,11 @@ describe("the benchmark Job's entrypoint, run for real against a stub frontend",
     const box = sandbox();
     frontend.listModelAfter(Infinity);
     const result = await runEntrypoint(box, { READY_TIMEOUT_SECONDS: "1" });
-    assert.equal(result.code, 3);
+    assert.equal(result.code, 0);
+    assert.equal(recordedCode(box), "3");
+    const summary = await runSummaryContainer(box);
+    assert.equal(summary.code, 3);
+    assert.match(summary.stdout, /no summary; the artifacts are in /);
     assert.match(result.stdout, /error: Qwen\/Qwen3-32B was not listed at .* within 1 s/);
   });
 
@@ -240,6 +260,27 @@ describe("the benchmark Job's entrypoint, run for real against a stub frontend",
     assert.deepEqual(JSON.parse(printed["summary.json"]!), written);
     assert.equal(printed["summary.md"], readFileSync(join(artifactDir, "summary.md"), "utf8"));
     assert.match(result.stdout, /Goodput: 2 of 6 requests/);
+  });
+
+  test("aiperf still running at the time limit is interrupted, writes what it recorded, and that is summarized", async () => {
+    const box = sandbox(0, { hangUntilInterrupted: true });
+    frontend.listModelAfter(0);
+    const result = await runEntrypoint(box, { RUN_TIME_LIMIT_SECONDS: "0" });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /aiperf is still running at the run's time limit \(benchmark\.activeDeadlineMinutes\); stopping it/);
+    assert.equal(recordedCode(box), "124");
+    const summary = await runSummaryContainer(box);
+    assert.equal(summary.code, 124);
+    assert.ok(existsSync(join(box.perfCache, "artifacts", "disagg", "0a1b2c3d", "summary.json")), "what it recorded is summarized");
+  });
+
+  test("an aiperf that could not be installed is said, and still fails the Job through the summary step", async () => {
+    const box = sandbox();
+    frontend.listModelAfter(0);
+    const result = await runEntrypoint(box, { PATH: "/usr/bin:/bin" });
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /error: aiperf is not installed \(pip could not install aiperf 0\.13\.0\)/);
+    assert.equal(recordedCode(box), "6");
   });
 
   test("a failed aiperf still gets its partial run summarized, and fails the Job with aiperf's code", async () => {

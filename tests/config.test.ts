@@ -92,10 +92,13 @@ describe("defaults", () => {
     assert.deepEqual(config.modelDownload, {
       image: "python:3.10-slim",
       huggingfaceHubVersion: "1.11.0",
-      hfTransferVersion: "0.1.9",
       backoffLimit: 3,
       timeoutMinutes: 120,
     });
+    assert.throws(
+      () => parseStackConfig({ variant: "agg", modelDownload: { hfTransferVersion: "0.1.9" } }, "test"),
+      /modelDownload\.hfTransferVersion: huggingface_hub 1\.x no longer uses hf_transfer, .*remove this key/,
+    );
     assert.equal(config.graph.image, "nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.3.1");
     assert.ok(config.graph.readyTimeoutMinutes >= 30);
     assert.deepEqual(config.onDestroy, { deleteModelCache: false, deleteResults: false });

@@ -26,7 +26,7 @@ function routerWith(cached: number[][], settings: Partial<KvRouterSettings> = {}
   return new KvRouter(caches, { ...AGG, ...settings }, seeded(1));
 }
 
-describe("Dynamo's KV router cost, worked by hand (selector.rs @ 5a510fec)", () => {
+describe("Dynamo's KV router cost, worked by hand (selector.rs @ 4cba833f)", () => {
   test("cost = weight × max(0, (outstanding prefill + input) / block size − cached blocks) + active blocks + new blocks", () => {
     const router = routerWith([[1, 2, 3, 4], []]);
     // Worker 0: (0 + 512) / 64 − 4 = 4 to prefill, plus 8 new blocks. Worker 1: 8 + 8.

@@ -70,7 +70,7 @@ describe("the model download Job's script", () => {
     const result = runJobScript(box);
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(calls(box), [
-      "pip install --no-cache-dir huggingface_hub==1.11.0 hf_transfer==0.1.9",
+      "pip install --no-cache-dir huggingface_hub==1.11.0",
       "hf download Qwen/Qwen3-32B --revision 9216db5781bf21249d130ec9da846c4624c16137",
     ]);
     assert.ok(existsSync(join(box.cache, ".dynamo-bench", "Qwen_Qwen3-32B@9216db5781bf21249d130ec9da846c4624c16137.complete")));

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { parseStackConfig } from "../config/stackConfig";
 import { SCRIPTS } from "./support/clusterScripts";
 import { collectRunSummary, REJECTED_LOG } from "../postRun/collectRunSummary";
-import { benchmarkSummaryCallback } from "../postRun/hook";
+import { benchmarkFailureCallback, benchmarkSummaryCallback, nextRunKey } from "../postRun/hook";
+import { latestRunsOfOtherStacks } from "../postRun/localResults";
 import { kubernetesJobLogs, type JobLogReader } from "../postRun/jobLogs";
 import { logMarkers } from "../summary/summaryFiles";
 import { artifactDir, FIVE_REQUESTS, recordLine } from "./support/aiperfArtifacts";
@@ -198,6 +199,58 @@ describe("the resource hook", () => {
     const callback = benchmarkSummaryCallback(config, "disagg", { logs: reader(GOOD_LOG), resultsRoot, print: () => undefined });
     await callback(hookArgs());
     assert.ok(existsSync(join(resultsRoot, "disagg", "44444444", "summary.json")));
+  });
+
+  describe("when the benchmark Job fails or times out", () => {
+    const failure = (newInputs: unknown, errors = ["the Job failed: BackoffLimitExceeded\nmore detail"]) => ({
+      urn: "urn",
+      id: "",
+      name: "benchmark-job",
+      type: "kubernetes:batch/v1:Job",
+      newInputs: newInputs as Record<string, unknown>,
+      failedOperation: "create",
+      errors,
+    });
+
+    test("what aiperf recorded is saved as a run that did not succeed, once, and one line says how to run again", async () => {
+      const resultsRoot = newDir("results");
+      const printed: string[] = [];
+      const callback = benchmarkFailureCallback(config, "disagg", { logs: reader(GOOD_LOG), resultsRoot, print: (t) => printed.push(t) });
+      assert.equal(await callback(failure(jobOutputs("disagg-router-6p-2d-benchmark-44444444", "44444444"))), false, "never retried");
+      const run = JSON.parse(readFileSync(join(resultsRoot, "disagg", "44444444", "run.json"), "utf8"));
+      assert.equal(run.failure, "the Job failed: BackoffLimitExceeded");
+      assert.ok(existsSync(join(resultsRoot, "disagg", "44444444", "summary.json")));
+      assert.equal(
+        printed.at(-1),
+        "To run the benchmark again, with a new run id: pulumi config set -s disagg --path benchmark.runKey 2 && pulumi up -s disagg",
+      );
+      // The next `up` re-awaits the same failed Job: nothing is saved twice.
+      printed.length = 0;
+      await callback(failure(jobOutputs("disagg-router-6p-2d-benchmark-44444444", "44444444")));
+      assert.deepEqual(readdirSync(join(resultsRoot, "disagg")), ["44444444"]);
+      assert.match(printed[0], /^Benchmark run 44444444 did not succeed; what it recorded is saved in .*44444444\.$/);
+      assert.match(printed[1], /benchmark\.runKey 2 && pulumi up -s disagg$/);
+    });
+
+    test("a run that did not succeed is never the baseline of a later comparison", async () => {
+      const resultsRoot = newDir("results");
+      await benchmarkFailureCallback(config, "agg", { logs: reader(GOOD_LOG), resultsRoot, print: () => undefined })(
+        failure(jobOutputs("agg-8xtp2-benchmark-44444444", "44444444")),
+      );
+      assert.deepEqual(latestRunsOfOtherStacks(resultsRoot, "disagg").runs, []);
+    });
+
+    test("with no usable Job, it still says how to run again; a non-numeric run key gets a suffix", async () => {
+      const printed: string[] = [];
+      const nightly = parseStackConfig({ variant: "disagg", benchmark: { runKey: "nightly" } }, "test");
+      await benchmarkFailureCallback(nightly, "disagg", {
+        logs: reader(GOOD_LOG),
+        resultsRoot: newDir("results"),
+        print: (t) => printed.push(t),
+      })(failure(undefined, []));
+      assert.match(printed.join("\n"), /reported no usable name or run id[\s\S]*benchmark\.runKey nightly-2 && pulumi up -s disagg$/);
+      assert.deepEqual([nextRunKey("1"), nextRunKey("41"), nextRunKey("a b")], ["2", "42", "a b-2"]);
+    });
   });
 
   test("when `pulumi up` did not wait, it prints where the summary will be", async () => {

@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import yaml from "js-yaml";
 import { PINS, MOONCAKE_CONVERSATION_TRACE } from "../config/versions";
 import { parseStackConfig } from "../config/stackConfig";
 import { stackConfigFromFile } from "../config/stackFile";
@@ -18,7 +20,6 @@ function pinsOf(config: StackConfig): Record<keyof typeof GPU_PINS, string> {
     modelRevision: config.model.revision,
     modelDownloadImage: config.modelDownload.image,
     huggingfaceHub: config.modelDownload.huggingfaceHubVersion,
-    hfTransfer: config.modelDownload.hfTransferVersion,
     benchmarkImage: config.benchmark.image,
     aiperf: config.benchmark.aiperfVersion,
     summaryImage: config.benchmark.summaryImage,
@@ -45,4 +46,10 @@ test("the documented table of pinned versions (docs/configuration.md) is config/
   const section = page.slice(page.indexOf("## Pinned versions"), page.indexOf("## Names and values Kubernetes accepts"));
   const rows = Object.fromEntries([...section.matchAll(/^\| `(\w+)` \| `([^`]+)` \|/gm)].map(([, key, value]) => [key, value]));
   assert.deepEqual(rows, PINS);
+});
+
+test("Pulumi.yaml requires the first CLI that runs the stack's error hooks, and the README says the same", () => {
+  const project = yaml.load(readFileSync(join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as { requiredPulumiVersion?: string };
+  assert.equal(project.requiredPulumiVersion, ">=3.217.1");
+  assert.match(readFileSync(join(PROJECT_ROOT, "README.md"), "utf8"), /Pulumi CLI\]\([^)]*\)\n {2}3\.217\.1 or later/);
 });

@@ -1,8 +1,10 @@
 """One benchmark run in the cluster: wait for the model, fetch and verify the trace, run aiperf.
 
-Configured by environment variables (see the Job). Exits non-zero, with a message, when the run
-cannot start; otherwise it records aiperf's exit code beside the artifacts for the summary step,
-which reports the run and then exits with that code.
+Configured by environment variables (see the Job). Whatever happens, it records an exit code
+beside the artifacts and exits 0, so that the summary step always runs: it reports what aiperf
+recorded, then fails the Job with that code. aiperf itself is stopped at the run's time limit,
+before the Job's deadline would kill the summary step too. The one exception: a directory that
+already holds a run is never written into, and then this step fails the Job at once.
 """
 
 import datetime
@@ -11,6 +13,8 @@ import json
 import os
 import resource
 import shlex
+import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -18,6 +22,11 @@ import urllib.error
 import urllib.request
 
 EXIT_CODE_FILE = "aiperf-exit-code"
+ALREADY_A_RUN = 5
+NO_AIPERF = 6
+TIMED_OUT = 124
+# How long aiperf gets, once interrupted at the time limit, to write out what it recorded.
+STOP_GRACE_SECONDS = 120
 
 
 def log(message):
@@ -131,7 +140,23 @@ def aiperf_command(trace_path, artifact_dir):
     return command
 
 
-def main():
+def run_aiperf(command, stop_at):
+    """aiperf's exit code; at the time limit it is interrupted, as Ctrl-C would, and then killed."""
+    process = subprocess.Popen(command)
+    try:
+        return process.wait(timeout=max(2.0, stop_at - time.time()))
+    except subprocess.TimeoutExpired:
+        log("aiperf is still running at the run's time limit (benchmark.activeDeadlineMinutes); stopping it")
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=STOP_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        return TIMED_OUT
+
+
+def run(artifact_dir, stop_at):
     raise_open_files_limit()
     wait_for_model(
         setting("FRONTEND_URL"),
@@ -141,14 +166,35 @@ def main():
     )
     trace_path = setting("TRACE_PATH")
     ensure_trace(setting("TRACE_URL"), setting("TRACE_SHA256"), trace_path)
-    artifact_dir = setting("ARTIFACT_DIR")
+    if shutil.which("aiperf") is None:
+        fail(f"aiperf is not installed (pip could not install aiperf {os.environ.get('AIPERF_VERSION', '')})", NO_AIPERF)
     prepare_artifact_dir(artifact_dir)
     command = aiperf_command(trace_path, artifact_dir)
     log(f"running: {shlex.join(command)}")
-    exit_code = subprocess.call(command)
-    with open(os.path.join(artifact_dir, EXIT_CODE_FILE), "w") as file:
-        file.write(f"{exit_code}\n")
+    exit_code = run_aiperf(command, stop_at)
     log(f"aiperf exited with code {exit_code}; artifacts in {artifact_dir}")
+    return exit_code
+
+
+def record_exit_code(artifact_dir, code):
+    os.makedirs(artifact_dir, exist_ok=True)
+    with open(os.path.join(artifact_dir, EXIT_CODE_FILE), "w") as file:
+        file.write(f"{code}\n")
+
+
+def main():
+    artifact_dir = setting("ARTIFACT_DIR")
+    started = float(os.environ.get("STARTED_AT") or time.time())
+    stop_at = started + float(setting("RUN_TIME_LIMIT_SECONDS", "1e9"))
+    try:
+        code = run(artifact_dir, stop_at)
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+        if code in (0, ALREADY_A_RUN):
+            raise
+    record_exit_code(artifact_dir, code)
+    if code != 0:
+        log(f"the summary step reports what was recorded, then fails the Job with code {code}")
 
 
 if __name__ == "__main__":

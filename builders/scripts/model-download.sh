@@ -10,7 +10,7 @@ if [ -f "$marker" ]; then
   exit 0
 fi
 set -x
-pip install --no-cache-dir "huggingface_hub==$HUGGINGFACE_HUB_VERSION" "hf_transfer==$HF_TRANSFER_VERSION"
+pip install --no-cache-dir "huggingface_hub==$HUGGINGFACE_HUB_VERSION"
 # shellcheck disable=SC2086 # MODEL_FILES is a list of file names, split on purpose
 hf download "$MODEL_NAME" --revision "$MODEL_REVISION" ${MODEL_FILES:-}
 set +x

@@ -22,6 +22,8 @@ export interface RegisteredResource {
   inputs: Record<string, any>;
   /** Names of the resource hooks bound to run after the resource is created. */
   afterCreateHooks: string[];
+  /** Names of the error hooks bound to run when an operation on the resource fails. */
+  onErrorHooks: string[];
 }
 
 export interface RegisteredHook {
@@ -33,6 +35,7 @@ export interface RegisteredHook {
 export interface ProgramRun {
   resources: RegisteredResource[];
   hooks: RegisteredHook[];
+  errorHooks: string[];
   outputs: Record<string, unknown>;
   /** What the program threw while loading, as `pulumi preview` would report it. */
   error?: Error;
@@ -105,6 +108,7 @@ export async function runProgram(stack: string, options: ProgramOptions = {}): P
       deleteBeforeReplace: req.getDeletebeforereplace(),
       inputs: req.getObject()?.toJavaScript() ?? {},
       afterCreateHooks: req.getHooks()?.getAfterCreateList() ?? [],
+      onErrorHooks: req.getHooks()?.getOnErrorList() ?? [],
     });
     return registerResource.call(this, req, callback);
   };
@@ -112,6 +116,11 @@ export async function runProgram(stack: string, options: ProgramOptions = {}): P
   const hooks: RegisteredHook[] = [];
   (MockMonitor.prototype as any).registerResourceHook = (req: any, callback: (err: any, res: any) => void) => {
     hooks.push({ name: req.getName(), ignoreErrors: req.getIgnoreErrors(), onDryRun: req.getOnDryRun() });
+    callback(null, {});
+  };
+  const errorHooks: string[] = [];
+  (MockMonitor.prototype as any).registerErrorHook = (req: any, callback: (err: any, res: any) => void) => {
+    errorHooks.push(req.getName());
     callback(null, {});
   };
   await pulumi.runtime.setMocks(mocks, "dynamo-bench", stack, options.preview ?? false);
@@ -127,7 +136,7 @@ export async function runProgram(stack: string, options: ProgramOptions = {}): P
     program = require("../../index");
   } catch (error) {
     await pulumi.runtime.disconnect();
-    return { resources, hooks, outputs: {}, error: error as Error, warnings };
+    return { resources, hooks, errorHooks, outputs: {}, error: error as Error, warnings };
   }
   await pulumi.runtime.disconnect();
   const outputs: Record<string, unknown> = {};
@@ -135,5 +144,5 @@ export async function runProgram(stack: string, options: ProgramOptions = {}): P
     const output: pulumi.Output<unknown> = pulumi.output(value) as pulumi.Output<unknown>;
     outputs[name] = await new Promise((resolve) => output.apply(resolve));
   }
-  return { resources, hooks, outputs, warnings };
+  return { resources, hooks, errorHooks, outputs, warnings };
 }

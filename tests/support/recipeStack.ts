@@ -70,11 +70,12 @@ export function describeRecipeStack(stack: "agg" | "disagg"): void {
       assert.ok(graph.dependencies.includes(job.urn), "the graph waits for the download Job");
     });
 
-    test("the stack's own objects go through the plain cluster provider and are deleted on destroy", () => {
+    test("the stack's own objects go through the cluster provider, which adopts what an interrupted up left; destroy deletes them", () => {
       for (const resource of [downloadJob(), only(run, TYPES.graph), benchmarkJob(), only(run, TYPES.configMap)]) {
         const provider = providerOf(run, resource);
         assert.equal(provider.name, "cluster");
-        assert.equal(provider.inputs.upsertExistingObjects, undefined);
+        assert.equal(String(provider.inputs.upsertExistingObjects), "true", `${resource.name}: no AlreadyExists after a Ctrl-C`);
+        assert.equal(String(provider.inputs.enablePatchForce), "true");
         assert.notEqual(resource.retainOnDelete, true);
       }
       assert.equal(downloadJob().deleteBeforeReplace, true, "a replaced Job keeps its name, so the old one goes first");
@@ -86,6 +87,8 @@ export function describeRecipeStack(stack: "agg" | "disagg"): void {
       assert.ok(benchmarkJob().dependencies.includes(scripts.urn), "the Job waits for its scripts");
       assert.deepEqual(run.hooks, [{ name: "collect-benchmark-summary", ignoreErrors: true, onDryRun: false }]);
       assert.deepEqual(benchmarkJob().afterCreateHooks, ["collect-benchmark-summary"], "the summary is fetched once the Job completes");
+      assert.deepEqual(run.errorHooks, ["save-failed-benchmark"]);
+      assert.deepEqual(benchmarkJob().onErrorHooks, ["save-failed-benchmark"], "and saved when it fails or times out");
       const runId = only(run, TYPES.randomId);
       assert.equal(runId.inputs.keepers.runKey, config.benchmark.runKey);
       assert.match(runId.inputs.keepers.measured, /^[0-9a-f]{16}$/);
