@@ -43,8 +43,9 @@ const kubeContext =
   config.kubeContext && config.secretKeys.includes("kubeContext") ? pulumi.secret(config.kubeContext) : config.kubeContext;
 // The stack's own objects have fixed names (the graph, the download Job, the scripts, a run's Job): after
 // an interrupted `up`, one may exist that the state does not hold, and pulumi-kubernetes ≥ 4.29 would
-// refuse to create it again (AlreadyExists). So the next `up` adopts it instead, as the caches' provider does.
-const cluster = new k8s.Provider("cluster", { context: kubeContext, upsertExistingObjects: true, enablePatchForce: true });
+// refuse to create it again (AlreadyExists). So the next `up` adopts it, applied with the stack's own
+// field manager; without force, another stack's object of the same name is a conflict (builders/metadata.ts).
+const cluster = new k8s.Provider("cluster", { context: kubeContext, upsertExistingObjects: true });
 
 const storage = new SharedStorage("storage", {
   claims: objects.persistentVolumeClaims,

@@ -28,3 +28,17 @@ export function stackMeta(config: StackConfig, name: string, annotations?: Recor
   const meta = sharedMeta(config, name, annotations);
   return { ...meta, labels: { ...meta.labels, [`${PROJECT}/variant`]: config.variant } };
 }
+
+/**
+ * Marks an object as one stack's own. pulumi-kubernetes applies it with this stack's field manager
+ * (`pulumi.com/patchFieldManager`), so the stack adopts what an interrupted `up` of its own left
+ * behind; and the stack's name, a field that manager owns, differs from any other stack's, so an
+ * object another stack applied (the same graph name in the same namespace) is a conflict, never
+ * silently taken over: the cluster provider upserts without forcing (index.ts).
+ */
+export function ownedByStack<Object extends { metadata?: ObjectMeta }>(object: Object, stack: string): Object {
+  const annotations = { ...object.metadata?.annotations, [OWNER.fieldManager]: `${PROJECT}-${stack}`, [OWNER.stack]: stack };
+  return { ...object, metadata: { ...object.metadata, annotations } };
+}
+
+export const OWNER = { fieldManager: "pulumi.com/patchFieldManager", stack: `${PROJECT}/stack` } as const;

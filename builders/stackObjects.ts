@@ -9,6 +9,7 @@ import { buildModelDownloadJob } from "./modelDownloadJob";
 import { buildPersistentVolumeClaims, type PersistentVolumeClaims } from "./storage";
 import { buildBenchmarkScripts } from "./benchmarkScripts";
 import { buildBenchmarkJob } from "./benchmarkJob";
+import { ownedByStack } from "./metadata";
 import type { BenchmarkRunRef } from "./benchmarkRun";
 import type { ClusterScripts } from "./clusterScripts";
 
@@ -30,13 +31,16 @@ export interface KubernetesObject {
 }
 
 export function buildStackObjects(config: StackConfig, run: BenchmarkRunRef, scripts: ClusterScripts): StackObjects {
+  const own = <Object extends { metadata?: object }>(object: Object) => ownedByStack(object, run.stack);
+  const secret = buildHfTokenSecret(config);
+  const graph = buildDynamoGraph(config);
   return {
     persistentVolumeClaims: buildPersistentVolumeClaims(config),
-    hfTokenSecret: buildHfTokenSecret(config),
-    modelDownloadJob: buildModelDownloadJob(config, scripts.modelDownloadSh),
-    dynamoGraph: config.graph.apiVersion === "v1beta1" ? asV1beta1(buildDynamoGraph(config)) : buildDynamoGraph(config),
+    hfTokenSecret: secret && own(secret),
+    modelDownloadJob: own(buildModelDownloadJob(config, scripts.modelDownloadSh)),
+    dynamoGraph: own(config.graph.apiVersion === "v1beta1" ? asV1beta1(graph) : graph),
     benchmark: config.benchmark.enabled
-      ? { scripts: buildBenchmarkScripts(config, scripts), job: buildBenchmarkJob(config, run) }
+      ? { scripts: own(buildBenchmarkScripts(config, scripts)), job: buildBenchmarkJob(config, run) }
       : undefined,
   };
 }

@@ -43,13 +43,32 @@ export function stackRelease(config: { graph: GraphImage }): DynamoRelease {
   return release;
 }
 
-/** Said at preview and by render when the table was read from a development tree, not from the release itself. */
-export function releaseWarning(config: { graph: GraphImage }): string | undefined {
+/** The key the graph's Dynamo version was read from. */
+function versionKey(graph: GraphImage): "image" | "runtimeVersionOverride" {
+  return graph.runtimeVersionOverride !== undefined && isOverrideVersion(graph.runtimeVersionOverride) ? "runtimeVersionOverride" : "image";
+}
+
+/**
+ * What render and preview say of the release the graph was checked against, when there is something
+ * to say; `key` writes a config key as the user sees it.
+ */
+export function releaseWarnings(config: { graph: GraphImage }, key: (path: string[]) => string): string[] {
   const release = stackRelease(config);
-  if (isReleaseTree(release)) return undefined;
-  return (
-    `graph.image runs Dynamo ${dynamoVersion(config.graph)}, newer than any release whose source could be read: its flags and ` +
-    `CRD are checked against ${releaseName(release)}, version ${release.source.treeVersion} in development. ` +
-    "Flags or fields that release changed are not known here; render and compare its manifests with the release notes."
-  );
+  const { graph } = config;
+  const warnings: string[] = [];
+  if (!isReleaseTree(release)) {
+    warnings.push(
+      `${key(["graph", versionKey(graph)])} says Dynamo ${dynamoVersion(graph)}, newer than any release whose source could be read: ` +
+        `its flags and CRD are checked against ${releaseName(release)}, version ${release.source.treeVersion} in development. ` +
+        "Flags or fields that release changed are not known here; render and compare its manifests with the release notes.",
+    );
+  }
+  if (graph.runtimeVersionOverride !== undefined && !release.dynamoGraphDeployment.serviceFields.includes("runtimeVersionOverride")) {
+    warnings.push(
+      `${key(["graph", "runtimeVersionOverride"])} ${graph.runtimeVersionOverride} picks Dynamo ${release.release}'s flags and CRD; ` +
+        `that release's operator has no such field, and reads no version, so it is not written. An operator of a later ` +
+        "release would refuse an image whose tag holds no version: there, use a tagged image.",
+    );
+  }
+  return warnings;
 }

@@ -4,7 +4,7 @@ import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
 import { flag, minutes, positiveNumber, text, textEnum, textThat, wholeNumber } from "./fields";
 import { followsNameRule, isExtendedResourceName, isImageReference, isPositiveQuantity, nameRuleText } from "./kubernetesRules";
 import { imageTagHasVersion, imageTagVersion, isOverrideVersion } from "./runtimeVersion";
-import { releaseWarning, unsupportedVersionProblem } from "./dynamoRelease";
+import { releaseWarnings, unsupportedVersionProblem } from "./dynamoRelease";
 import { AIPERF_VERSIONS_READ, MOONCAKE_CONVERSATION_TRACE, PINS } from "./versions";
 
 /** The Pulumi project name, and so the namespace of every config key (`dynamo-bench:<key>`). */
@@ -387,6 +387,15 @@ export function stackSchema(variant: Variant) {
         message: unsupported,
       });
     }
+    if (config.storage.accessMode === "ReadWriteOncePod") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["storage", "accessMode"],
+        message:
+          "ReadWriteOncePod lets one pod mount a claim, but the frontend, every worker and both Jobs mount the model cache: " +
+          "use ReadWriteMany, or ReadWriteOnce to keep everything on one node",
+      });
+    }
     if (config.hfToken !== undefined && config.hfTokenSecretName !== undefined) {
       ctx.addIssue({
         code: "custom",
@@ -430,10 +439,10 @@ export function configKey(path: readonly PropertyKey[]): string {
 /** Choices that are valid but risky: shown at preview and by render, never fatal. */
 export function configWarnings(config: StackConfig): string[] {
   const warnings: string[] = [];
-  const fromDevelopmentTree = releaseWarning(config);
-  if (fromDevelopmentTree) warnings.push(fromDevelopmentTree);
+  warnings.push(...releaseWarnings(config, configKey));
   const { aiperfVersion } = config.benchmark;
-  if (config.benchmark.enabled && !AIPERF_VERSIONS_READ.includes(aiperfVersion)) {
+  const fullVersion = aiperfVersion.split(".").length === 2 ? `${aiperfVersion}.0` : aiperfVersion;
+  if (config.benchmark.enabled && !AIPERF_VERSIONS_READ.includes(fullVersion)) {
     warnings.push(
       `${configKey(["benchmark", "aiperfVersion"])} is ${aiperfVersion}, whose artifact files were not read from its source here ` +
         `(read: ${AIPERF_VERSIONS_READ.join(", ")}): the summary relies on its files having the same shape. Check one run's summary.`,

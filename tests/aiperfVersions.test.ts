@@ -180,6 +180,11 @@ describe("benchmark.aiperfVersion", () => {
   test("the pin is 0.13.0; a version whose files were read raises no warning, another one says so", () => {
     assert.equal(parseStackConfig({ variant: "agg" }, "test").benchmark.aiperfVersion, "0.13.0");
     assert.deepEqual(configWarnings(parseStackConfig({ variant: "agg", benchmark: { aiperfVersion: "0.10.0" } }, "test")), []);
+    assert.deepEqual(
+      configWarnings(parseStackConfig({ variant: "agg", benchmark: { aiperfVersion: "0.13" } }, "test")),
+      [],
+      "pip's 0.13.0",
+    );
     assert.match(
       configWarnings(parseStackConfig({ variant: "agg", benchmark: { aiperfVersion: "0.14.0" } }, "test")).join("\n"),
       /benchmark\.aiperfVersion is 0\.14\.0, whose artifact files were not read from its source here \(read: 0\.10\.0, 0\.13\.0\)/,

@@ -22,6 +22,8 @@ const TRACE_SHA256 = createHash("sha256").update(TRACE).digest("hex");
 class StubFrontend {
   private server!: Server;
   private unlistedRequestsLeft = 0;
+  /** A body to answer /v1/models with in place of a model list, such as a malformed one. */
+  modelsBody: string | undefined;
   modelRequests = 0;
   traceRequests = 0;
   url = "";
@@ -33,7 +35,7 @@ class StubFrontend {
         const listed = this.unlistedRequestsLeft <= 0;
         this.unlistedRequestsLeft--;
         const data = listed ? [{ id: MODEL, object: "model" }] : [];
-        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data }));
+        response.writeHead(200, { "content-type": "application/json" }).end(this.modelsBody ?? JSON.stringify({ object: "list", data }));
       } else if (request.url === "/trace.jsonl") {
         this.traceRequests++;
         response.writeHead(200).end(TRACE);
@@ -229,6 +231,28 @@ describe("the benchmark Job's entrypoint, run for real against a stub frontend",
     assert.equal(summary.code, 3);
     assert.match(summary.stdout, /no summary; the artifacts are in /);
     assert.match(result.stdout, /error: Qwen\/Qwen3-32B was not listed at .* within 1 s/);
+  });
+
+  test("the wait ends by the run's time limit, even before the ready timeout, so the summary step still runs", async () => {
+    const box = sandbox();
+    frontend.listModelAfter(Infinity);
+    const result = await runEntrypoint(box, { READY_TIMEOUT_SECONDS: "1800", RUN_TIME_LIMIT_SECONDS: "1" });
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /error: Qwen\/Qwen3-32B was not listed at .* within [01] s/);
+    assert.equal(recordedCode(box), "3");
+  });
+
+  test("a /v1/models answer that is no model list is one more try, never a crash", async () => {
+    const box = sandbox();
+    frontend.listModelAfter(0);
+    for (const body of ["[]", '{"data": ["x"]}', '{"data": null}', "not json"]) {
+      frontend.modelsBody = body;
+      const result = await runEntrypoint(box, { READY_TIMEOUT_SECONDS: "0" });
+      assert.equal(result.code, 0, `${body}: ${result.stderr}`);
+      assert.doesNotMatch(result.stdout + result.stderr, /Traceback/, body);
+      assert.equal(recordedCode(box), "3", body);
+    }
+    frontend.modelsBody = undefined;
   });
 
   test("never writes into an earlier run's directory", async () => {

@@ -99,6 +99,10 @@ describe("defaults", () => {
       () => parseStackConfig({ variant: "agg", modelDownload: { hfTransferVersion: "0.1.9" } }, "test"),
       /modelDownload\.hfTransferVersion: huggingface_hub 1\.x no longer uses hf_transfer, .*remove this key/,
     );
+    assert.throws(
+      () => parseStackConfig({ variant: "agg", workers: { engine: "mocker" }, storage: { accessMode: "ReadWriteOncePod" } }, "test"),
+      /storage\.accessMode: ReadWriteOncePod lets one pod mount a claim, but the frontend, every worker and both Jobs mount/,
+    );
     assert.equal(config.graph.image, "nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.3.1");
     assert.ok(config.graph.readyTimeoutMinutes >= 30);
     assert.deepEqual(config.onDestroy, { deleteModelCache: false, deleteResults: false });

@@ -103,11 +103,26 @@ describe("every stack, in both API versions, on every release", () => {
     assert.match(
       warnings,
       new RegExp(
-        "graph\\.image runs Dynamo 1\\.6\\.0, newer than any release whose source could be read: " +
+        "^dynamo-bench:graph\\.image says Dynamo 1\\.6\\.0, newer than any release whose source could be read: " +
           ".*Dynamo 1\\.5-dev \\(ai-dynamo/dynamo@2a6da14c\\)",
       ),
     );
     assert.deepEqual(configWarnings(stackConfigWith("disagg", {})), []);
+    const overridden = configWarnings(stackConfigWith("disagg", { image: "registry.local/vllm:custom", runtimeVersionOverride: "1.6.0" }));
+    assert.match(
+      overridden.join("\n"),
+      /^dynamo-bench:graph\.runtimeVersionOverride says Dynamo 1\.6\.0, newer than/,
+      "names the key it read",
+    );
+  });
+
+  test("an override that picks 1.3, whose operator reads none, is not written, and render and preview say why", () => {
+    const config = stackConfigWith("agg", { image: "registry.local/vllm:custom", runtimeVersionOverride: "1.3.1" });
+    assert.match(
+      configWarnings(config).join("\n"),
+      /^dynamo-bench:graph\.runtimeVersionOverride 1\.3\.1 picks Dynamo 1\.3's flags and CRD; .* so it is not written\. .*tagged image\.$/m,
+    );
+    assert.deepEqual(configWarnings(stackConfigWith("agg", { image: "registry.local/vllm:custom", runtimeVersionOverride: "1.4.0" })), []);
   });
 
   test("a release older than every table is refused in one line, naming the field", () => {

@@ -9,6 +9,7 @@ already holds a run is never written into, and then this step fails the Job at o
 
 import datetime
 import hashlib
+import http.client
 import json
 import os
 import resource
@@ -59,7 +60,10 @@ def raise_open_files_limit():
 def model_is_listed(frontend_url, model):
     with urllib.request.urlopen(f"{frontend_url}/v1/models", timeout=10) as response:
         listing = json.load(response)
-    return any(entry.get("id") == model for entry in listing.get("data", []))
+    entries = listing.get("data") if isinstance(listing, dict) else None
+    if not isinstance(entries, list):
+        raise ValueError("the answer is not a model list")
+    return any(isinstance(entry, dict) and entry.get("id") == model for entry in entries)
 
 
 def wait_for_model(frontend_url, model, timeout_seconds, interval_seconds):
@@ -72,7 +76,7 @@ def wait_for_model(frontend_url, model, timeout_seconds, interval_seconds):
                 log(f"{model} is listed at {frontend_url}/v1/models")
                 return
             reason = "not listed yet"
-        except (urllib.error.URLError, OSError, ValueError) as error:
+        except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
             reason = str(getattr(error, "reason", error))
         if time.monotonic() >= deadline:
             fail(f"{model} was not listed at {frontend_url}/v1/models within {timeout_seconds} s (last: {reason})", 3)
@@ -158,10 +162,11 @@ def run_aiperf(command, stop_at):
 
 def run(artifact_dir, stop_at):
     raise_open_files_limit()
+    # The wait ends by the time limit too, so that the summary step always gets its turn.
     wait_for_model(
         setting("FRONTEND_URL"),
         setting("MODEL_NAME"),
-        int(setting("READY_TIMEOUT_SECONDS")),
+        max(0, min(int(setting("READY_TIMEOUT_SECONDS")), int(stop_at - time.time()))),
         float(setting("READY_POLL_SECONDS", "10")),
     )
     trace_path = setting("TRACE_PATH")
@@ -192,6 +197,9 @@ def main():
         code = stop.code if isinstance(stop.code, int) else 1
         if code in (0, ALREADY_A_RUN):
             raise
+    except Exception as error:  # noqa: BLE001 - whatever it was, the summary step still reports the run
+        log(f"error: {type(error).__name__}: {error}")
+        code = 1
     record_exit_code(artifact_dir, code)
     if code != 0:
         log(f"the summary step reports what was recorded, then fails the Job with code {code}")

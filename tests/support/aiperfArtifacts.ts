@@ -27,7 +27,7 @@ function requestIdOf(spec: RequestSpec): string {
 }
 
 /**
- * One line of profile_export.jsonl, as aiperf writes it (yangligt2/aiperf @ c2f5e9d4, aiperf 0.12.0:
+ * One line of profile_export.jsonl, as aiperf writes it (ai-dynamo/aiperf @ c2f5e9d4, main a week into 0.13's development:
  * record_models.py `MetricRecordInfo`, dumped with exclude_none): fields that are None are left out,
  * `error` too on success; an error record carries only error metrics.
  */

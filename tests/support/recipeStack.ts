@@ -75,7 +75,15 @@ export function describeRecipeStack(stack: "agg" | "disagg"): void {
         const provider = providerOf(run, resource);
         assert.equal(provider.name, "cluster");
         assert.equal(String(provider.inputs.upsertExistingObjects), "true", `${resource.name}: no AlreadyExists after a Ctrl-C`);
-        assert.equal(String(provider.inputs.enablePatchForce), "true");
+        assert.equal(provider.inputs.enablePatchForce, undefined, "never forced over another stack's object");
+        assert.deepEqual(
+          [
+            resource.inputs.metadata.annotations["pulumi.com/patchFieldManager"],
+            resource.inputs.metadata.annotations["dynamo-bench/stack"],
+          ],
+          [`dynamo-bench-${stack}`, stack],
+          `${resource.name} is applied by the stack's own field manager`,
+        );
         assert.notEqual(resource.retainOnDelete, true);
       }
       assert.equal(downloadJob().deleteBeforeReplace, true, "a replaced Job keeps its name, so the old one goes first");
