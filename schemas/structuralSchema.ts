@@ -18,6 +18,15 @@ export interface StructuralSchema {
   [keyword: string]: unknown;
 }
 
+/** One version of a CustomResourceDefinition, as its YAML lists it. */
+export interface CrdVersion {
+  name: string;
+  served: boolean;
+  storage: boolean;
+  deprecated?: boolean;
+  schema: { openAPIV3Schema: unknown };
+}
+
 /** Keywords that say what a value is; everything else (descriptions, examples, defaults, CEL rules) is left out. */
 const STRUCTURAL_KEYWORDS = new Set([
   "type",

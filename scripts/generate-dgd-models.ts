@@ -12,19 +12,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { generate } from "@kubernetes-models/crd-generate";
-import { structuralOnly } from "../schemas/structuralSchema";
+import { structuralOnly, type CrdVersion } from "../schemas/structuralSchema";
 import { PROJECT_ROOT } from "../projectRoot";
 
 const DGD_SCHEMA_DIR = join(PROJECT_ROOT, "schemas", "dynamo");
 const dgdTypesFile = (version: string) => join(DGD_SCHEMA_DIR, `dynamographdeployment.${version}.ts`);
-
-interface CrdVersion {
-  name: string;
-  served: boolean;
-  storage: boolean;
-  deprecated?: boolean;
-  schema: { openAPIV3Schema: unknown };
-}
 
 async function main(): Promise<void> {
   const [crdPath, source] = process.argv.slice(2);

@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { parse as parseShell } from "shell-quote";
-import { structuralOnly } from "../schemas/structuralSchema";
+import { structuralOnly, type CrdVersion } from "../schemas/structuralSchema";
 import { RELEASES_DIR, type ComponentFlags, type DynamoRelease, type FlagSpec } from "../schemas/dynamoReleases";
 import { PROJECT_ROOT } from "../projectRoot";
 
@@ -146,14 +146,6 @@ function operatorWorkerEnv(gitDir: string, commit: string): DynamoRelease["envir
   }
   if (!env.DYN_SYSTEM_PORT) throw new Error(`${WORKER_ENV_SOURCE} at ${commit} sets no DYN_SYSTEM_PORT that could be read`);
   return env;
-}
-
-interface CrdVersion {
-  name: string;
-  served: boolean;
-  storage: boolean;
-  deprecated?: boolean;
-  schema: { openAPIV3Schema: unknown };
 }
 
 /** The fields a v1alpha1 service may carry, such as runtimeVersionOverride, which releases add. */
