@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "builders/scripts/summarize.js", "schemas/dynamo/*.ts", "examples/", "manifests/"] },
+  { ignores: ["node_modules/", "stack/builders/scripts/summarize.js", "stack/schemas/dynamo/*.ts", "examples/", "manifests/"] },
   ...tseslint.configs.recommended,
   // CommonJS on purpose: the CLI's launcher and the Pulumi loader shim run before any compiler.
   { files: ["**/*.js"], languageOptions: { sourceType: "commonjs" }, rules: { "@typescript-eslint/no-require-imports": "off" } },
@@ -13,7 +13,7 @@ export default tseslint.config(
   // Tests look into parsed YAML and JSON whose shape is what they assert.
   { files: ["tests/**/*.ts"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
   {
-    files: ["index.ts", "outputs.ts", "components/**/*.ts", "postRun/hook.ts"],
+    files: ["stack/index.ts", "stack/outputs.ts", "stack/components/**/*.ts", "stack/hooks/*.ts"],
     plugins: { "@pulumi": pulumi },
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {

@@ -4,9 +4,9 @@ import "../tests/support/scratchTmp.mjs";
 // fit's time, for four traces and two noise seeds (the test holds one of them to 5%), and the same
 // for 3,000 requests, to show what a shorter run pins.
 // Usage: npm run bench -- bench/calibrate.ts
-import { parseStackConfig } from "../config/stackConfig";
+import { parseStackConfig } from "../stack/config/stackConfig";
 import { calibrate, type MeasuredRequest } from "../sim/calibration";
-import { workerCapacityTokens } from "../sim/capacity";
+import { workerCapacityTokens } from "../domain/kvCapacity";
 import { polynomialPerfModel, type PolynomialCoefficients } from "../sim/perfModel";
 import { stackModel } from "../sim/stackModel";
 import { simulateStack } from "../sim/stackSimulation";

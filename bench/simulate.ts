@@ -8,15 +8,15 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { totalGpus } from "../config/schema";
-import { parseStackConfig } from "../config/stackConfig";
+import { totalGpus } from "../stack/config/schema";
+import { parseStackConfig } from "../stack/config/stackConfig";
 import { splitSweep, splitsOf } from "../sim/splitSweep";
 import { defaultProfile } from "../sim/defaultProfile";
 import { profilePerfModel } from "../sim/perfModel";
 import { stackModel } from "../sim/stackModel";
 import { loadTrace, simulateTrace, type SimulationReport } from "../sim/traceSimulation";
-import { parseGoodput } from "../summary/goodput";
-import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
+import { parseGoodput } from "../domain/slos";
+import { RECIPE_GOODPUT } from "../domain/recipeSlos";
 import { conversationTrace, writeTrace } from "../tests/support/traceFixtures";
 
 const SYNTHETIC = join(__dirname, "..", "..", "shared", "traces", "synthetic_trace.jsonl");
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       await writeTrace(sized, conversationTrace(requests));
       const script =
         `const { loadTrace, simulateTrace } = require("./sim/traceSimulation");` +
-        `const { stackModel } = require("./sim/stackModel"); const { parseStackConfig } = require("./config/stackConfig");` +
+        `const { stackModel } = require("./sim/stackModel"); const { parseStackConfig } = require("./stack/config/stackConfig");` +
         `const { profilePerfModel } = require("./sim/perfModel"); const { defaultProfile } = require("./sim/defaultProfile");` +
         `const used = () => { global.gc(); return process.memoryUsage().heapUsed; };` +
         `loadTrace(${JSON.stringify(sized)}).then((trace) => { const loaded = used();` +

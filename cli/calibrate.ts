@@ -1,18 +1,18 @@
 import { basename, dirname, join } from "node:path";
-import type { StackConfig } from "../config/schema";
-import { stackConfigFromFile } from "../config/stackFile";
-import { savedRun } from "../postRun/localResults";
+import type { StackConfig } from "../stack/config/schema";
+import { stackConfigFromFile } from "../stack/config/stackFile";
+import { savedRun } from "../analysis/runs/localResults";
 import { calibrate, type MeasuredRequest } from "../sim/calibration";
 import { CALIBRATION_FILE, calibrationFileText } from "../sim/calibrationFile";
 import { MOCKER_POLYNOMIAL, polynomialPerfModel } from "../sim/perfModel";
 import { stackModel } from "../sim/stackModel";
 import { loadTrace } from "../sim/traceSimulation";
-import { forEachRecord, RECORDS_FILE } from "../summary/aiperfFiles";
-import { formatCount, formatPercent } from "../summary/numbers";
-import { inMilliseconds } from "../summary/runSummary";
-import { entryAt, notASearchableDirectory } from "../regularFile";
-import type { TraceRequest } from "../trace/traceFile";
-import { UserError } from "../userError";
+import { forEachRecord, RECORDS_FILE } from "../analysis/summary/aiperfFiles";
+import { formatCount, formatPercent } from "../lib/numbers";
+import { inMilliseconds } from "../analysis/summary/runSummary";
+import { entryAt, notASearchableDirectory } from "../lib/regularFile";
+import type { TraceRequest } from "../sim/trace/traceFile";
+import { UserError } from "../lib/userError";
 import { writeOutputFile } from "./outputFile";
 import { stackFilePath } from "./stackFiles";
 

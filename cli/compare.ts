@@ -1,11 +1,11 @@
-import { parseGoodput } from "../summary/goodput";
-import { loadRun, type RunInput } from "../compare/runInput";
-import { compareRuns } from "../compare/comparison";
-import { comparisonMarkdown, comparisonText } from "../compare/formatComparison";
-import { htmlReport } from "../compare/htmlReport";
-import { readRequestCdfs } from "../compare/requestCdf";
+import { parseGoodput } from "../domain/slos";
+import { loadRun, type RunInput } from "../analysis/compare/runInput";
+import { compareRuns } from "../analysis/compare/comparison";
+import { comparisonMarkdown, comparisonText } from "../analysis/compare/formatComparison";
+import { htmlReport } from "../analysis/compare/htmlReport";
+import { readRequestCdfs } from "../analysis/compare/requestCdf";
 import { writeOutputFile } from "./outputFile";
-import { UserError } from "../userError";
+import { UserError } from "../lib/userError";
 
 export interface CompareOptions {
   json?: boolean;

@@ -1,6 +1,6 @@
-import { manifestChanges } from "../review/manifestChanges";
-import { changesMarkdown, changesText, hasChanges } from "../review/formatChanges";
-import { UserError } from "../userError";
+import { manifestChanges } from "../stack/review/manifestChanges";
+import { changesMarkdown, changesText, hasChanges } from "../stack/review/formatChanges";
+import { UserError } from "../lib/userError";
 
 export interface DiffManifestsOptions {
   markdown?: boolean;

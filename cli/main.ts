@@ -1,7 +1,8 @@
 import { Command, Option } from "commander";
-import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
-import { UserError } from "../userError";
-import { describeFileError, isFileSystemError } from "../fileErrors";
+import { RECIPE_GOODPUT } from "../domain/recipeSlos";
+import { DEFAULT_TRACE_FILE } from "../domain/pins";
+import { UserError } from "../lib/userError";
+import { describeFileError, isFileSystemError } from "../lib/fileErrors";
 import { version } from "../package.json";
 import { terminalText } from "./terminalText";
 import type { RenderOptions } from "./renderCommand";
@@ -11,6 +12,7 @@ import type { TraceStatsOptions } from "./trace";
 import type { TraceFetchOptions } from "./traceFetch";
 import type { SimulateOptions } from "./simulate";
 import type { DiffManifestsOptions } from "./diffManifests";
+import type { ReportOptions } from "./report";
 
 // Each command loads its modules when it runs, so that no command pays for another's (ECharts, esbuild…).
 const commands = {
@@ -21,6 +23,7 @@ const commands = {
   traceFetch: () => require("./traceFetch") as typeof import("./traceFetch"),
   simulate: () => require("./simulate") as typeof import("./simulate"),
   diffManifests: () => require("./diffManifests") as typeof import("./diffManifests"),
+  report: () => require("./report") as typeof import("./report"),
 };
 
 // `npm run cli` runs in the project's root; paths the user gives are relative to where they typed it.
@@ -138,6 +141,20 @@ formatOptions(compare, "print the table as Markdown, for a pull request", "print
     ),
   );
 
+stackOptions(
+  program
+    .command("report")
+    .description(
+      "what follows a saved run, as `pulumi up` prints it: the stack's prediction beside what was measured, " +
+        "and the comparison with every other stack's newest run; run it again at any time",
+    )
+    .argument("<run-dir>", "a run that `pulumi up` saved: results/<stack>/<run-id>"),
+  "simulate this stack's Pulumi.<name>.yaml for the prediction (default: the stack that made the run)",
+)
+  .option("--trace <file>", "the trace the run replayed, for the prediction", DEFAULT_TRACE_FILE)
+  .addHelpText("after", examples("npx dynamo-bench report results/disagg/0a1b2c3d"))
+  .action((dir: string, options: ReportOptions) => run(() => commands.report().reportCommand(dir, options)));
+
 const trace = program
   .command("trace")
   .description("fetch the benchmark's Mooncake-format trace, and look at it before spending GPUs on it")
@@ -154,7 +171,7 @@ stackOptions(
   trace.command("fetch").description("download the trace the benchmark Job replays, from the same URL, checked against the same sha256"),
   "take benchmark.traceUrl and benchmark.traceSha256 from Pulumi.<name>.yaml (default: the recipe's)",
 )
-  .option("--out <file>", "where to keep the trace", "traces/conversation_trace.jsonl")
+  .option("--out <file>", "where to keep the trace", DEFAULT_TRACE_FILE)
   .addHelpText("after", examples("npx dynamo-bench trace fetch"))
   .action((options: TraceFetchOptions) => run(() => commands.traceFetch().traceFetchCommand(options)));
 

@@ -1,7 +1,7 @@
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { describeFileError } from "../fileErrors";
-import { UserError } from "../userError";
+import { describeFileError } from "../lib/fileErrors";
+import { UserError } from "../lib/userError";
 
 /**
  * Writes a file the user named with `flag` (`--out`, `--chart`), creating its parent directories.

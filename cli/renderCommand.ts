@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
-import { shellCommand } from "../builders/shellCommands";
-import { UserError } from "../userError";
+import { shellCommand } from "../stack/config/shellCommands";
+import { UserError } from "../lib/userError";
 import { multiDocumentYaml, renderStack, staleManifests, writeManifests } from "./render";
 import { availableStacks, committedManifestsDir, PROJECT_ROOT, stackFilePath } from "./stackFiles";
-import { buildSummaryBundle, SUMMARY_BUNDLE_PATH } from "../scripts/build-summary-bundle";
+import { buildSummaryBundle, SUMMARY_BUNDLE_PATH } from "./summaryBundle";
 
 export interface RenderOptions {
   stack?: string;
@@ -15,12 +15,12 @@ export interface RenderOptions {
 
 /**
  * The committed manifests show the summarizer bundle by its digest, which is only worth checking
- * if the bundle itself is what summary/ builds to.
+ * if the bundle itself is what analysis/summary/ builds to.
  */
 function assertBundleFresh(): void {
   if (readFileSync(SUMMARY_BUNDLE_PATH, "utf8") === buildSummaryBundle()) return;
   throw new UserError(
-    `${shownPath(SUMMARY_BUNDLE_PATH)} is stale: summary/ changed since it was built. ` +
+    `${shownPath(SUMMARY_BUNDLE_PATH)} is stale: analysis/summary/ changed since it was built. ` +
       "Rebuild it with npm run build, then refresh the manifests with npx dynamo-bench render -s <stack> --out manifests/<stack>",
   );
 }

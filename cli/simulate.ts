@@ -1,26 +1,26 @@
 import { z } from "zod";
-import { stackConfigFromFile } from "../config/stackFile";
-import { workerCapacityTokens } from "../sim/capacity";
+import { stackConfigFromFile } from "../stack/config/stackFile";
+import { workerCapacityTokens } from "../domain/kvCapacity";
 import { stackTimings } from "../sim/stackTimings";
 import { loadProfile } from "../sim/loadProfile";
 import { MOCKER_POLYNOMIAL, polynomialPerfModel, profilePerfModel, type PerfModel } from "../sim/perfModel";
-import { POLICIES, type Policy } from "../sim/routing";
+import { ROUTING_POLICIES, type RoutingPolicy } from "../domain/variants";
 import { stackModel } from "../sim/stackModel";
 import { capacitySweep, loadTrace, simulateTrace, unboundedCache, type LoadedTrace } from "../sim/traceSimulation";
 import { simulationText, splitText, sweepText } from "../sim/formatSimulation";
 import { bestSplit, splitSweep, splitsOf } from "../sim/splitSweep";
 import { splitChart } from "../sim/splitChart";
 import type { StackModel } from "../sim/stackSimulation";
-import { totalGpus, type StackConfig } from "../config/schema";
+import { totalGpus, type StackConfig } from "../stack/config/schema";
 import { sweepChart } from "../sim/sweepChart";
-import { parseGoodput, type Slos } from "../summary/goodput";
-import { formatCount, formatPercent } from "../summary/numbers";
+import { parseGoodput, type Slos } from "../domain/slos";
+import { formatCount, formatPercent } from "../lib/numbers";
 import { stackFilePath } from "./stackFiles";
 import { writeOutputFile } from "./outputFile";
-import { UserError } from "../userError";
+import { UserError } from "../lib/userError";
 import { calibrateCommand } from "./calibrate";
 import { parseCalibrationFile } from "../sim/calibrationFile";
-import { readRegularFile } from "../regularFile";
+import { readRegularFile } from "../lib/regularFile";
 
 /** Each worker keeps a cache, and the KV router weighs every worker for every request: far past any real stack, memory and time run out. */
 export const MAX_WORKERS = 4096;
@@ -47,7 +47,7 @@ const simulateOptions = z.object({
   trace: z.string({ error: "--trace: give the trace file" }),
   stack: z.string().optional(),
   configFile: z.string().optional(),
-  policy: z.enum([...POLICIES, "all"], { error: `--policy: must be one of ${[...POLICIES, "all"].join(", ")}` }).optional(),
+  policy: z.enum([...ROUTING_POLICIES, "all"], { error: `--policy: must be one of ${[...ROUTING_POLICIES, "all"].join(", ")}` }).optional(),
   workers: wholeNumber("--workers", 1, MAX_WORKERS).optional(),
   capacityTokens: wholeNumber("--capacity-tokens", 0, MAX_CAPACITY_TOKENS).optional(),
   overlapWeight: decimal("--overlap-weight: must be a number ≥ 0")
@@ -82,7 +82,7 @@ const simulateOptions = z.object({
 export type SimulateOptions = z.input<typeof simulateOptions>;
 
 /** A flag that no simulated policy reads would change nothing: it is refused rather than ignored. */
-function refuseUnusedOptions(given: string[], policies: Policy[]): void {
+function refuseUnusedOptions(given: string[], policies: RoutingPolicy[]): void {
   const routing = policies.join(", ");
   if (given.includes("seed") && !policies.some((policy) => policy !== "round-robin")) {
     throw new UserError(
@@ -176,7 +176,7 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
   });
   const trace = await loadTrace(options.trace, { skipInvalid: options.skipInvalid });
   if (trace.skippedLines.length > 0) process.stderr.write(`warning: skipped ${trace.skippedLines.length} invalid line(s)\n`);
-  const policies: Policy[] = options.policy === "all" ? [...POLICIES] : [options.policy ?? base.policy];
+  const policies: RoutingPolicy[] = options.policy === "all" ? [...ROUTING_POLICIES] : [options.policy ?? base.policy];
   refuseUnusedOptions(options.given, policies);
 
   if (options.sweepSplit) {

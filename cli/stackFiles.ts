@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { PROJECT_ROOT } from "../projectRoot";
+import { PROJECT_ROOT } from "../lib/projectRoot";
 import { z } from "zod";
-import { UserError } from "../userError";
+import { UserError } from "../lib/userError";
 
 export { PROJECT_ROOT };
 

@@ -1,7 +1,7 @@
-import { parseGoodput } from "../summary/goodput";
-import { summarizeRun } from "../summary/runSummary";
-import { summaryText } from "../summary/formatSummary";
-import { summaryFiles, writeSummaryFiles, SUMMARY_JSON } from "../summary/summaryFiles";
+import { parseGoodput } from "../domain/slos";
+import { summarizeRun } from "../analysis/summary/runSummary";
+import { summaryText } from "../analysis/summary/formatSummary";
+import { summaryFiles, writeSummaryFiles, SUMMARY_JSON } from "../analysis/summary/summaryFiles";
 
 export interface SummarizeOptions {
   json?: boolean;

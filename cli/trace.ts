@@ -1,5 +1,5 @@
-import { traceStats } from "../trace/traceStats";
-import { traceStatsText } from "../trace/formatStats";
+import { traceStats } from "../sim/trace/traceStats";
+import { traceStatsText } from "../sim/trace/formatStats";
 
 export interface TraceStatsOptions {
   json?: boolean;

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { parseStackConfig } from "../config/stackConfig";
-import { stackConfigFromFile } from "../config/stackFile";
-import { fetchTrace, type TraceSource } from "../trace/fetchTrace";
-import { UserError } from "../userError";
+import { parseStackConfig } from "../stack/config/stackConfig";
+import { stackConfigFromFile } from "../stack/config/stackFile";
+import { fetchTrace, type TraceSource } from "../sim/trace/fetchTrace";
+import { UserError } from "../lib/userError";
 import { stackFilePath } from "./stackFiles";
 
 const traceFetchOptions = z.object({

@@ -1,15 +1,15 @@
 // Writes the key table of docs/configuration.md from the schema: every key each variant takes, its
-// kind and default, and what it does (config/keyDescriptions.ts). `npm test` fails when the table
+// kind and default, and what it does (stack/config/keyDescriptions.ts). `npm test` fails when the table
 // is not what this writes.
 //
 // Usage: npm run docs
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { configKeys } from "../config/configKeys";
-import { KEY_DESCRIPTIONS } from "../config/keyDescriptions";
-import { parseStackConfig } from "../config/stackConfig";
-import { VARIANTS } from "../config/schema";
-import { PROJECT_ROOT } from "../projectRoot";
+import { configKeys } from "../stack/config/configKeys";
+import { KEY_DESCRIPTIONS } from "../stack/config/keyDescriptions";
+import { parseStackConfig } from "../stack/config/stackConfig";
+import { VARIANTS } from "../stack/config/schema";
+import { PROJECT_ROOT } from "../lib/projectRoot";
 
 export const CONFIG_DOC = join(PROJECT_ROOT, "docs", "configuration.md");
 export const BEGIN = "<!-- config-keys: written by scripts/generate-config-docs.ts; do not edit -->";

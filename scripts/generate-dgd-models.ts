@@ -1,4 +1,4 @@
-// Regenerates the builders' types in schemas/dynamo/*.ts from the Dynamo operator's DynamoGraphDeployment
+// Regenerates the builders' types in stack/schemas/dynamo/*.ts from the Dynamo operator's DynamoGraphDeployment
 // CRD, keeping only what a value may be (types, required fields, enums, bounds), never the CRD's prose.
 // The schemas each release's graphs are checked against come from scripts/generate-dynamo-release.ts.
 //
@@ -12,10 +12,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { generate } from "@kubernetes-models/crd-generate";
-import { structuralOnly, type CrdVersion } from "../schemas/structuralSchema";
-import { PROJECT_ROOT } from "../projectRoot";
+import { structuralOnly, type CrdVersion } from "../stack/schemas/structuralSchema";
+import { PROJECT_ROOT } from "../lib/projectRoot";
 
-const DGD_SCHEMA_DIR = join(PROJECT_ROOT, "schemas", "dynamo");
+const DGD_SCHEMA_DIR = join(PROJECT_ROOT, "stack", "schemas", "dynamo");
 const dgdTypesFile = (version: string) => join(DGD_SCHEMA_DIR, `dynamographdeployment.${version}.ts`);
 
 async function main(): Promise<void> {
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   }));
   mkdirSync(DGD_SCHEMA_DIR, { recursive: true });
   // The typed models come from the structural CRD, so that no upstream prose is kept. Only their
-  // interfaces are kept: the objects are checked against each release's schema (schemas/dynamoGraphSchema.ts).
+  // interfaces are kept: the objects are checked against each release's schema (stack/schemas/dynamoGraphSchema.ts).
   const scratch = mkdtempSync(join(tmpdir(), "dynamo-bench-crd-generate-"));
   try {
     const structuralCrd = { ...crd, metadata: { name: crd.metadata.name }, spec: { ...crd.spec, versions } };

@@ -1,4 +1,4 @@
-// Writes schemas/dynamo/releases/<release>/ from one commit of Dynamo's source: the flags of
+// Writes stack/schemas/dynamo/releases/<release>/ from one commit of Dynamo's source: the flags of
 // dynamo.frontend, dynamo.vllm and dynamo.mocker (read by scripts/dynamo-release/argparse_flags.py
 // with Python's own parser), the vLLM flags Dynamo's own deployments pass at that commit, the
 // DynamoGraphDeployment API versions and their structural schemas, and the environment defaults
@@ -14,9 +14,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { parse as parseShell } from "shell-quote";
-import { structuralOnly, type CrdVersion } from "../schemas/structuralSchema";
-import { RELEASES_DIR, type ComponentFlags, type DynamoRelease, type FlagSpec } from "../schemas/dynamoReleases";
-import { PROJECT_ROOT } from "../projectRoot";
+import { structuralOnly, type CrdVersion } from "../stack/schemas/structuralSchema";
+import { RELEASES_DIR, type ComponentFlags, type DynamoRelease, type FlagSpec } from "../stack/schemas/dynamoReleases";
+import { PROJECT_ROOT } from "../lib/projectRoot";
 
 const CRD = "deploy/operator/config/crd/bases/nvidia.com_dynamographdeployments.yaml";
 const COMPONENT_ROOTS = {

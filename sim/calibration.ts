@@ -1,5 +1,5 @@
-import { percentile } from "../summary/statistics";
-import type { TraceRequest } from "../trace/traceFile";
+import { percentile } from "../analysis/summary/statistics";
+import type { TraceRequest } from "./trace/traceFile";
 import { MOCKER_POLYNOMIAL, polynomialPerfModel, type PolynomialCoefficients } from "./perfModel";
 import { FEATURES, simulateStack, type LatencyFeatures, type StackModel, type StackRun } from "./stackSimulation";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseJsonText } from "../jsonText";
+import { parseJsonText } from "../lib/jsonText";
 import { COEFFICIENTS, type Calibration } from "./calibration";
 
 export const CALIBRATION_FILE = "calibration.json";

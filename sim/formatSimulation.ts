@@ -1,6 +1,6 @@
-import { formatCount, formatPercent, formatValue } from "../summary/numbers";
-import { sloCondition } from "../summary/goodput";
-import { textTable } from "../summary/table";
+import { formatCount, formatPercent, formatValue } from "../lib/numbers";
+import { sloCondition } from "../domain/slos";
+import { textTable } from "../lib/table";
 import type { SplitPoint } from "./splitSweep";
 import { PREDICTED_SLO_METRICS, type Percentiles, type SimulationReport, type SweepPoint } from "./traceSimulation";
 

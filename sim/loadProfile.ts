@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { entryAt, notASearchableDirectory, readRegularFile, readRegularFileBytes } from "../regularFile";
+import { entryAt, notASearchableDirectory, readRegularFile, readRegularFileBytes } from "../lib/regularFile";
 import { parseNpz, type NpyArray } from "./npz";
 import { profileFromMockerArrays, profileFromRawArrays, profileFromRawData, type PerfProfile } from "./perfProfile";
 

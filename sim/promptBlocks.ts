@@ -1,4 +1,4 @@
-import type { TraceRequest } from "../trace/traceFile";
+import type { TraceRequest } from "./trace/traceFile";
 
 /** The trace's own block: each of its `hash_ids` stands for 512 tokens and the whole prefix before them. */
 export const TRACE_BLOCK_TOKENS = 512;

@@ -1,9 +1,6 @@
 import type { PrefixCache } from "./prefixCache";
 import type { PromptBlocks } from "./promptBlocks";
 
-export const POLICIES = ["round-robin", "random", "kv"] as const;
-export type Policy = (typeof POLICIES)[number];
-
 /** A deterministic pseudo-random sequence in [0, 1), so that every run routes alike. */
 export function seeded(seed: number): () => number {
   let state = seed >>> 0;

@@ -1,4 +1,4 @@
-import { svgChart } from "../charts/svgChart";
+import { svgChart } from "../lib/svgChart";
 import type { SplitPoint } from "./splitSweep";
 
 /** Predicted goodput per split as bars (the best one marked), with TTFT and ITL p90 as lines on a log axis. */

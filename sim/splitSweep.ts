@@ -1,4 +1,4 @@
-import type { Slos } from "../summary/goodput";
+import type { Slos } from "../domain/slos";
 import type { StackModel } from "./stackSimulation";
 import { simulateTrace, type LoadedTrace, type SimulationReport } from "./traceSimulation";
 

@@ -1,7 +1,7 @@
-import { workerPools, type StackConfig } from "../config/schema";
-import { kvBytesPerToken, workerCapacityTokens } from "./capacity";
+import { workerPools, type StackConfig } from "../stack/config/schema";
+import { kvBytesPerToken, workerCapacityTokens } from "../domain/kvCapacity";
 import type { PerfModel } from "./perfModel";
-import type { Policy } from "./routing";
+import type { RoutingPolicy } from "../domain/variants";
 import type { StackModel } from "./stackSimulation";
 
 /**
@@ -20,7 +20,7 @@ export const MAX_NUM_SEQS = 256;
 export const DEFAULT_TRANSFER_GBPS = 64;
 
 export interface ModelOverrides {
-  policy?: Policy;
+  policy?: RoutingPolicy;
   workers?: number;
   capacityTokens?: number;
   overlapWeight: number;

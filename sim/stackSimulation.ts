@@ -1,9 +1,10 @@
-import type { TraceRequest } from "../trace/traceFile";
+import type { TraceRequest } from "./trace/traceFile";
 import { promptBlocks, type PromptBlocks } from "./promptBlocks";
 import { EventQueue } from "./eventQueue";
 import type { PerfModel } from "./perfModel";
 import { PrefixCache } from "./prefixCache";
-import { KvRouter, seeded, simpleRouter, type Booking, type KvRouterSettings, type Policy, type RoutedRequest } from "./routing";
+import { KvRouter, seeded, simpleRouter, type Booking, type KvRouterSettings, type RoutedRequest } from "./routing";
+import type { RoutingPolicy } from "../domain/variants";
 
 /** A worker's engine, as vLLM's scheduler and Dynamo's mocker see it. */
 export interface EngineSettings {
@@ -16,7 +17,7 @@ export interface EngineSettings {
 }
 
 export interface StackModel {
-  policy: Policy;
+  policy: RoutingPolicy;
   /** The workers requests are routed to first: agg's workers, or disagg's prefill workers. */
   routedWorkers: number;
   /** Decode workers of a disaggregated graph; 0 for agg. */
@@ -121,7 +122,7 @@ interface PoolRouter {
   free(booking: Booking): void;
 }
 
-function poolRouter(policy: Policy, workers: Worker[], settings: KvRouterSettings, random: () => number): PoolRouter {
+function poolRouter(policy: RoutingPolicy, workers: Worker[], settings: KvRouterSettings, random: () => number): PoolRouter {
   if (policy === "kv") {
     const router = new KvRouter(
       workers.map((worker) => worker.cache),

@@ -1,4 +1,4 @@
-import type { StackConfig } from "../config/schema";
+import type { StackConfig } from "../stack/config/schema";
 import { defaultProfile } from "./defaultProfile";
 import { MOCKER_POLYNOMIAL, polynomialPerfModel, profilePerfModel, type PerfModel } from "./perfModel";
 

@@ -1,10 +1,10 @@
-import { svgChart } from "../charts/svgChart";
-import { formatCount, formatValue } from "../summary/numbers";
-import type { Policy } from "./routing";
+import { svgChart } from "../lib/svgChart";
+import { formatCount, formatValue } from "../lib/numbers";
+import type { RoutingPolicy } from "../domain/variants";
 import type { SweepPoint } from "./traceSimulation";
 
 export interface PolicySweep {
-  policy: Policy;
+  policy: RoutingPolicy;
   points: SweepPoint[];
 }
 

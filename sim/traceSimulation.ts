@@ -1,6 +1,6 @@
-import { meetsSlo, SLO_METRICS, type Slos } from "../summary/goodput";
-import { percentile } from "../summary/statistics";
-import { forEachTraceRequest, type TraceReadOptions, type TraceRequest } from "../trace/traceFile";
+import { meetsSlo, SLO_METRICS, type Slos } from "../domain/slos";
+import { percentile } from "../analysis/summary/statistics";
+import { forEachTraceRequest, type TraceReadOptions, type TraceRequest } from "./trace/traceFile";
 import { promptBlocks } from "./promptBlocks";
 import { PrefixCache } from "./prefixCache";
 import { simulateStack, type StackModel, type StackRun } from "./stackSimulation";

@@ -7,12 +7,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseStackConfig } from "../config/stackConfig";
-import { buildStackObjects } from "../builders/stackObjects";
-import { filesFromLog } from "../summary/summaryFiles";
+import { parseStackConfig } from "../stack/config/stackConfig";
+import { buildStackObjects } from "../stack/builders/stackObjects";
+import { filesFromLog } from "../analysis/summary/summaryFiles";
 import { FIVE_REQUESTS, recordLine } from "./support/aiperfArtifacts";
 import { SCRIPTS } from "./support/clusterScripts";
-import { NO_IMPLAUSIBLE_RECORDS } from "../summary/runSummary";
+import { NO_IMPLAUSIBLE_RECORDS } from "../analysis/summary/runSummary";
 
 const MODEL = "Qwen/Qwen3-32B";
 const TRACE = '{"timestamp": 0, "input_length": 655, "output_length": 52, "hash_ids": [46, 47]}\n';

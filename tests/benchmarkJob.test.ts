@@ -1,13 +1,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type StackConfig } from "../config/schema";
-import { parseStackConfig } from "../config/stackConfig";
-import { stackConfigFromFile } from "../config/stackFile";
+import { type StackConfig } from "../stack/config/schema";
+import { parseStackConfig } from "../stack/config/stackConfig";
+import { stackConfigFromFile } from "../stack/config/stackFile";
 import { PROJECT_ROOT } from "../cli/stackFiles";
-import { buildStackObjects } from "../builders/stackObjects";
-import { buildBenchmarkJob } from "../builders/benchmarkJob";
-import { artifactRetrievalCommand, benchmarkFingerprint } from "../builders/benchmarkRun";
+import { buildStackObjects } from "../stack/builders/stackObjects";
+import { buildBenchmarkJob } from "../stack/builders/benchmarkJob";
+import { artifactRetrievalCommand, benchmarkFingerprint } from "../stack/builders/benchmarkRun";
 import { SCRIPTS } from "./support/clusterScripts";
 
 const RUN = { stack: "agg", runId: "0a1b2c3d" };

@@ -1,17 +1,17 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { configWarnings, SECRET_SET, type StackConfig } from "../config/schema";
-import { parseStackConfig } from "../config/stackConfig";
-import { stackConfigFromFile } from "../config/stackFile";
+import { configWarnings, SECRET_SET, type StackConfig } from "../stack/config/schema";
+import { parseStackConfig } from "../stack/config/stackConfig";
+import { stackConfigFromFile } from "../stack/config/stackFile";
 import { PROJECT_ROOT } from "../cli/stackFiles";
-import { buildStackObjects, type StackObjects, objectsInApplyOrder } from "../builders/stackObjects";
-import { frontendArgs, type DynamoGraphDeployment } from "../builders/dynamoGraph";
-import type { DynamoGraphDeploymentV1beta1 } from "../builders/dynamoGraphV1beta1";
-import { dynamoGraphProblems } from "../schemas/dynamoGraphSchema";
-import { stackRelease } from "../config/dynamoRelease";
-import { REDACTED_TOKEN } from "../builders/hfTokenSecret";
-import { stackSummary } from "../outputs";
+import { buildStackObjects, type StackObjects, objectsInApplyOrder } from "../stack/builders/stackObjects";
+import { frontendArgs, type DynamoGraphDeployment } from "../stack/builders/dynamoGraph";
+import type { DynamoGraphDeploymentV1beta1 } from "../stack/builders/dynamoGraphV1beta1";
+import { dynamoGraphProblems } from "../stack/schemas/dynamoGraphSchema";
+import { stackRelease } from "../stack/config/dynamoRelease";
+import { REDACTED_TOKEN } from "../stack/builders/hfTokenSecret";
+import { stackSummary } from "../stack/outputs";
 import { SCRIPTS } from "./support/clusterScripts";
 
 const RUN = { stack: "test", runId: "0a1b2c3d" };

@@ -7,8 +7,8 @@ import { basename, join } from "node:path";
 import { artifactDir, FIVE_REQUESTS, recordLine, type RequestSpec } from "./support/aiperfArtifacts";
 import { random } from "./support/traceFixtures";
 import { runCli, STACK_TRACE } from "./support/cli";
-import { clipCurve, cdfPoints } from "../compare/charts";
-import { CDF_POINTS, quantilePoints } from "../compare/requestCdf";
+import { clipCurve, cdfPoints } from "../analysis/compare/charts";
+import { CDF_POINTS, quantilePoints } from "../analysis/compare/requestCdf";
 import { symlinkLoop } from "./support/symlinkLoop";
 
 const records = (specs: RequestSpec[]) => specs.map(recordLine).join("\n") + "\n";

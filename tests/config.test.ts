@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { configWarnings, SECRET_SET, totalGpus } from "../config/schema";
-import { ConfigError, parseStackConfig } from "../config/stackConfig";
-import { stackConfigFromFile } from "../config/stackFile";
+import { configWarnings, SECRET_SET, totalGpus } from "../stack/config/schema";
+import { ConfigError, parseStackConfig } from "../stack/config/stackConfig";
+import { stackConfigFromFile } from "../stack/config/stackFile";
 import { PROJECT_ROOT } from "../cli/stackFiles";
 
 const aggFile = join(PROJECT_ROOT, "Pulumi.agg.yaml");

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { configKeys } from "../config/configKeys";
-import { KEY_DESCRIPTIONS } from "../config/keyDescriptions";
-import { VARIANTS } from "../config/schema";
+import { configKeys } from "../stack/config/configKeys";
+import { KEY_DESCRIPTIONS } from "../stack/config/keyDescriptions";
+import { VARIANTS } from "../stack/config/schema";
 import { CONFIG_DOC, withKeyTable } from "../scripts/generate-config-docs";
 
 test("docs/configuration.md's key table is what the schema writes (npm run docs)", () => {

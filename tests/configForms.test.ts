@@ -1,9 +1,9 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { configKeys, type ConfigKey } from "../config/configKeys";
-import { parseStackConfig } from "../config/stackConfig";
-import { VARIANTS, type Variant } from "../config/schema";
-import type { FieldKind } from "../config/fields";
+import { configKeys, type ConfigKey } from "../stack/config/configKeys";
+import { parseStackConfig } from "../stack/config/stackConfig";
+import { VARIANTS, type Variant } from "../stack/config/schema";
+import type { FieldKind } from "../stack/config/fields";
 import { configSet, type ConfigSetCommand, type StoredConfig } from "./support/pulumiConfigSet";
 import { readBothWays, stackFileDir, type Reading } from "./support/bothPaths";
 import { docPage } from "./support/docs";

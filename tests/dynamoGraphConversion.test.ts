@@ -6,8 +6,8 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { buildDynamoGraph, type DynamoService } from "../builders/dynamoGraph";
-import { asV1beta1 } from "../builders/dynamoGraphV1beta1";
+import { buildDynamoGraph, type DynamoService } from "../stack/builders/dynamoGraph";
+import { asV1beta1 } from "../stack/builders/dynamoGraphV1beta1";
 import { STACKS, stackConfigWith } from "./support/releaseMatrix";
 
 const graphs = [

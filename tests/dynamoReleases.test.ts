@@ -4,11 +4,11 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { dynamoReleases, releaseFor, type DynamoRelease } from "../schemas/dynamoReleases";
-import { assertDynamoGraphAccepted, dgdSchema, dynamoGraphProblems } from "../schemas/dynamoGraphSchema";
-import { graphCommandProblems, graphCommands } from "../schemas/dynamoCommands";
-import { configWarnings } from "../config/schema";
-import { frontendArgs } from "../builders/dynamoGraph";
+import { dynamoReleases, releaseFor, type DynamoRelease } from "../stack/schemas/dynamoReleases";
+import { assertDynamoGraphAccepted, dgdSchema, dynamoGraphProblems } from "../stack/schemas/dynamoGraphSchema";
+import { graphCommandProblems, graphCommands } from "../stack/schemas/dynamoCommands";
+import { configWarnings } from "../stack/config/schema";
+import { frontendArgs } from "../stack/builders/dynamoGraph";
 import { PROJECT_ROOT } from "../cli/stackFiles";
 import { releaseMatrix, stackConfigWith } from "./support/releaseMatrix";
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { forEachLine } from "../summary/jsonLines";
+import { forEachLine } from "../lib/jsonLines";
 
 function file(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-lines-")), "lines.jsonl");

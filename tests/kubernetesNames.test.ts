@@ -1,9 +1,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { parseStackConfig } from "../config/stackConfig";
-import { SECRET_SET } from "../config/schema";
-import { buildStackObjects, objectsInApplyOrder } from "../builders/stackObjects";
-import { LONGEST_RUN_ID } from "../builders/names";
+import { parseStackConfig } from "../stack/config/stackConfig";
+import { SECRET_SET } from "../stack/config/schema";
+import { buildStackObjects, objectsInApplyOrder } from "../stack/builders/stackObjects";
+import { LONGEST_RUN_ID } from "../stack/config/names";
 import { invalidValues } from "./support/kubernetesNames";
 import { SCRIPTS } from "./support/clusterScripts";
 

@@ -5,14 +5,14 @@ import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClai
 import { Secret } from "kubernetes-models/v1/Secret";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Job } from "kubernetes-models/batch/v1/Job";
-import { SECRET_SET } from "../config/schema";
-import { parseStackConfig } from "../config/stackConfig";
-import { stackConfigFromFile } from "../config/stackFile";
+import { SECRET_SET } from "../stack/config/schema";
+import { parseStackConfig } from "../stack/config/stackConfig";
+import { stackConfigFromFile } from "../stack/config/stackFile";
 import { PROJECT_ROOT } from "../cli/stackFiles";
-import { buildStackObjects } from "../builders/stackObjects";
-import { dgdSchema, dynamoGraphProblems as problemsIn } from "../schemas/dynamoGraphSchema";
-import { stackRelease } from "../config/dynamoRelease";
-import { releaseFor } from "../schemas/dynamoReleases";
+import { buildStackObjects } from "../stack/builders/stackObjects";
+import { dgdSchema, dynamoGraphProblems as problemsIn } from "../stack/schemas/dynamoGraphSchema";
+import { stackRelease } from "../stack/config/dynamoRelease";
+import { releaseFor } from "../stack/schemas/dynamoReleases";
 import { SCRIPTS } from "./support/clusterScripts";
 
 const configs = {

@@ -2,10 +2,10 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../cli/stackFiles";
-import { stackConfigFromFile } from "../config/stackFile";
-import { totalGpus, workerPools } from "../config/schema";
-import { buildStackObjects } from "../builders/stackObjects";
-import { operatorNames, stackObjectNames } from "../builders/names";
+import { stackConfigFromFile } from "../stack/config/stackFile";
+import { totalGpus, workerPools } from "../stack/config/schema";
+import { buildStackObjects } from "../stack/builders/stackObjects";
+import { operatorNames, stackObjectNames } from "../stack/config/names";
 import { SCRIPTS } from "./support/clusterScripts";
 
 const stack = (name: string) => stackConfigFromFile(join(PROJECT_ROOT, `Pulumi.${name}.yaml`));

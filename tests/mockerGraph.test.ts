@@ -1,13 +1,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { parseStackConfig } from "../config/stackConfig";
-import { stackRelease } from "../config/dynamoRelease";
-import { commandProblems } from "../schemas/dynamoCommands";
-import { buildDynamoGraph } from "../builders/dynamoGraph";
-import { buildModelDownloadJob, TOKENIZER_FILES } from "../builders/modelDownloadJob";
-import { asV1beta1 } from "../builders/dynamoGraphV1beta1";
-import { dynamoGraphProblems } from "../schemas/dynamoGraphSchema";
-import { workerCapacityTokens } from "../sim/capacity";
+import { parseStackConfig } from "../stack/config/stackConfig";
+import { stackRelease } from "../stack/config/dynamoRelease";
+import { commandProblems } from "../stack/schemas/dynamoCommands";
+import { buildDynamoGraph } from "../stack/builders/dynamoGraph";
+import { buildModelDownloadJob, TOKENIZER_FILES } from "../stack/builders/modelDownloadJob";
+import { asV1beta1 } from "../stack/builders/dynamoGraphV1beta1";
+import { dynamoGraphProblems } from "../stack/schemas/dynamoGraphSchema";
+import { workerCapacityTokens } from "../domain/kvCapacity";
 import { SCRIPTS } from "./support/clusterScripts";
 
 const mock = (variant: "agg" | "disagg", overrides: Record<string, unknown> = {}) =>

@@ -24,7 +24,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { DynamoRelease } from "../schemas/dynamoReleases";
+import type { DynamoRelease } from "../stack/schemas/dynamoReleases";
 import { releaseMatrix } from "./support/releaseMatrix";
 
 const CARD_FILES = ["config.json", "tokenizer.json", "tokenizer_config.json", "generation_config.json"];

@@ -4,8 +4,8 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseStackConfig } from "../config/stackConfig";
-import { buildModelDownloadJob } from "../builders/modelDownloadJob";
+import { parseStackConfig } from "../stack/config/stackConfig";
+import { buildModelDownloadJob } from "../stack/builders/modelDownloadJob";
 import { SCRIPTS } from "./support/clusterScripts";
 
 /** A fake command that records its arguments, one call a line, and exits with the given code. */

@@ -7,15 +7,16 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseStackConfig } from "../config/stackConfig";
+import { parseStackConfig } from "../stack/config/stackConfig";
 import { SCRIPTS } from "./support/clusterScripts";
-import { collectRunSummary, REJECTED_LOG } from "../postRun/collectRunSummary";
-import { benchmarkFailureCallback, benchmarkSummaryCallback, nextRunKey } from "../postRun/hook";
-import { latestRunsOfOtherStacks } from "../postRun/localResults";
-import { kubernetesJobLogs, type JobLogReader } from "../postRun/jobLogs";
-import { logMarkers } from "../summary/summaryFiles";
+import { REJECTED_LOG, saveRunSummary } from "../stack/hooks/saveRunSummary";
+import { reportRun } from "../cli/report";
+import { benchmarkFailureCallback, benchmarkSummaryCallback, nextRunKey } from "../stack/hooks/benchmarkHooks";
+import { latestRunsOfOtherStacks } from "../analysis/runs/localResults";
+import { kubernetesJobLogs, type JobLogReader } from "../stack/hooks/jobLogs";
+import { logMarkers } from "../analysis/summary/summaryFiles";
 import { artifactDir, FIVE_REQUESTS, recordLine } from "./support/aiperfArtifacts";
-import { NO_IMPLAUSIBLE_RECORDS } from "../summary/runSummary";
+import { NO_IMPLAUSIBLE_RECORDS } from "../analysis/summary/runSummary";
 
 const scratch = mkdtempSync(join(tmpdir(), "dynamo-bench-postrun-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -60,17 +61,19 @@ function reader(log: string | Error): JobLogReader {
 
 const COMMANDS = { summaryLog: "kubectl -n dynamo-bench logs job/x -c summary", artifacts: "mkdir -p results && kubectl run fetch …" };
 
-function collect(resultsRoot: string, logs: JobLogReader, stack: string, variant: "agg" | "disagg", runId: string) {
+async function collect(resultsRoot: string, logs: JobLogReader, stack: string, variant: "agg" | "disagg", runId: string) {
   const printed: string[] = [];
-  const done = collectRunSummary({
+  const print = (text: string) => printed.push(text);
+  const dir = await saveRunSummary({
     run: { stack, variant, runId, jobName: `${stack}-benchmark-${runId}` },
     namespace: "dynamo-bench",
     resultsRoot,
     logs,
     commands: COMMANDS,
-    print: (text) => printed.push(text),
+    print,
   });
-  return done.then((ok) => ({ ok, printed: printed.join("\n") }));
+  if (dir !== undefined) await reportRun(dir, { tracePath: "unused", print });
+  return { ok: dir !== undefined, printed: printed.join("\n") };
 }
 
 describe("after the benchmark Job completes", () => {

@@ -4,12 +4,13 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseStackConfig } from "../config/stackConfig";
-import { benchmarkSummaryCallback } from "../postRun/hook";
-import type { JobLogReader } from "../postRun/jobLogs";
-import { parsePrediction } from "../sim/predictionFile";
-import { logMarkers, summaryFiles } from "../summary/summaryFiles";
-import { summarizeRun } from "../summary/runSummary";
+import { parseStackConfig } from "../stack/config/stackConfig";
+import { benchmarkSummaryCallback } from "../stack/hooks/benchmarkHooks";
+import { reportRun } from "../cli/report";
+import type { JobLogReader } from "../stack/hooks/jobLogs";
+import { parsePrediction } from "../analysis/runs/predictionFile";
+import { logMarkers, summaryFiles } from "../analysis/summary/summaryFiles";
+import { summarizeRun } from "../analysis/summary/runSummary";
 import { artifactDir, FIVE_REQUESTS, recordLine } from "./support/aiperfArtifacts";
 import { runCli } from "./support/cli";
 import { conversationTrace, traceFile } from "./support/traceFixtures";
@@ -54,7 +55,12 @@ describe("pulumi up saves the stack's prediction beside the run", () => {
     const resultsRoot = scratch();
     const printed: string[] = [];
     const print = (text: string) => printed.push(text);
-    await benchmarkSummaryCallback(config, "disagg", { logs: reader(await containerLog()), resultsRoot, print, tracePath })(hookArgs);
+    await benchmarkSummaryCallback(config, "disagg", {
+      logs: reader(await containerLog()),
+      resultsRoot,
+      print,
+      report: (dir) => reportRun(dir, { config, tracePath, print }),
+    })(hookArgs);
     const prediction = parsePrediction(readFileSync(join(resultsRoot, "disagg", "44444444", "prediction.json"), "utf8"));
     assert.deepEqual([prediction.stack, prediction.policy, prediction.trace.requests], ["disagg", "kv", 200]);
     assert.match(prediction.perfModel, /AIConfigurator/);
@@ -66,9 +72,12 @@ describe("pulumi up saves the stack's prediction beside the run", () => {
   test("a fixed schedule cut short is predicted over the same window", async () => {
     const { tracePath, config } = stackWithTrace(200, 10_000);
     const resultsRoot = scratch();
-    await benchmarkSummaryCallback(config, "disagg", { logs: reader(await containerLog()), resultsRoot, print: () => {}, tracePath })(
-      hookArgs,
-    );
+    await benchmarkSummaryCallback(config, "disagg", {
+      logs: reader(await containerLog()),
+      resultsRoot,
+      print: () => {},
+      report: (dir) => reportRun(dir, { config, tracePath, print: () => {} }),
+    })(hookArgs);
     const prediction = parsePrediction(readFileSync(join(resultsRoot, "disagg", "44444444", "prediction.json"), "utf8"));
     const inWindow = [...conversationTrace(200)].filter((request) => request.timestamp <= 10_000).length;
     assert.ok(inWindow > 0 && inWindow < 200);
@@ -94,7 +103,12 @@ describe("pulumi up saves the stack's prediction beside the run", () => {
       const resultsRoot = scratch();
       const printed: string[] = [];
       const print = (text: string) => printed.push(text);
-      await benchmarkSummaryCallback(config, "disagg", { logs: reader(await containerLog()), resultsRoot, print, tracePath })(hookArgs);
+      await benchmarkSummaryCallback(config, "disagg", {
+        logs: reader(await containerLog()),
+        resultsRoot,
+        print,
+        report: (dir) => reportRun(dir, { config, tracePath, print }),
+      })(hookArgs);
       assert.match(printed.join("\n"), note);
       assert.ok(readFileSync(join(resultsRoot, "disagg", "44444444", "summary.json"), "utf8"));
     }
@@ -106,7 +120,12 @@ describe("compare shows predicted beside measured", () => {
     const { tracePath, config } = stackWithTrace();
     const resultsRoot = scratch();
     const log = await containerLog();
-    await benchmarkSummaryCallback(config, "disagg", { logs: reader(log), resultsRoot, print: () => {}, tracePath })(hookArgs);
+    await benchmarkSummaryCallback(config, "disagg", {
+      logs: reader(log),
+      resultsRoot,
+      print: () => {},
+      report: (dir) => reportRun(dir, { config, tracePath, print: () => {} }),
+    })(hookArgs);
     const run = join(resultsRoot, "disagg", "44444444");
     const text = runCli(["compare", "examples/agg-sample", run]).stdout;
     assert.match(text, /^Predicted beside measured \(prediction\.json, saved by pulumi up\):$/m);
@@ -125,9 +144,12 @@ describe("compare shows predicted beside measured", () => {
   test("a prediction.json that cannot be read is a note, and the comparison goes on", async () => {
     const { tracePath, config } = stackWithTrace();
     const resultsRoot = scratch();
-    await benchmarkSummaryCallback(config, "disagg", { logs: reader(await containerLog()), resultsRoot, print: () => {}, tracePath })(
-      hookArgs,
-    );
+    await benchmarkSummaryCallback(config, "disagg", {
+      logs: reader(await containerLog()),
+      resultsRoot,
+      print: () => {},
+      report: (dir) => reportRun(dir, { config, tracePath, print: () => {} }),
+    })(hookArgs);
     const run = join(resultsRoot, "disagg", "44444444");
     const valid = JSON.parse(readFileSync(join(run, "prediction.json"), "utf8"));
     const disordered = { ...valid, timeToFirstToken: { ...valid.timeToFirstToken, p50: 1e9 } };

@@ -4,11 +4,11 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseStackConfig } from "../config/stackConfig";
-import type { SecretKey } from "../config/schema";
-import { stackSummary } from "../outputs";
-import { artifactRetrievalCommand } from "../builders/benchmarkRun";
-import { kubectlCommand } from "../builders/shellCommands";
+import { parseStackConfig } from "../stack/config/stackConfig";
+import type { SecretKey } from "../stack/config/schema";
+import { stackSummary } from "../stack/outputs";
+import { artifactRetrievalCommand } from "../stack/builders/benchmarkRun";
+import { kubectlCommand } from "../stack/config/shellCommands";
 
 const sandbox = mkdtempSync(join(tmpdir(), "dynamo-bench-paste-"));
 after(() => rmSync(sandbox, { recursive: true, force: true }));

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackFile, stackConfigFromFile } from "../config/stackFile";
-import { pulumiConfigEntries } from "../config/pulumiConfig";
-import { ConfigError, readStackConfig } from "../config/stackConfig";
+import { readStackFile, stackConfigFromFile } from "../stack/config/stackFile";
+import { pulumiConfigEntries } from "../stack/config/pulumiConfig";
+import { ConfigError, readStackConfig } from "../stack/config/stackConfig";
 import { stackFileDir } from "./support/bothPaths";
 
 const { dir, cleanup } = stackFileDir();

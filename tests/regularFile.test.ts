@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { entryAt, notASearchableDirectory, readRegularFile } from "../regularFile";
+import { entryAt, notASearchableDirectory, readRegularFile } from "../lib/regularFile";
 
 const scratch = () => mkdtempSync(join(tmpdir(), "dynamo-bench-regular-"));
 

@@ -5,11 +5,11 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
-import { stackConfigFromFile } from "../config/stackFile";
+import { stackConfigFromFile } from "../stack/config/stackFile";
 import { availableStacks, PROJECT_ROOT } from "../cli/stackFiles";
-import { buildStackObjects, objectsInApplyOrder } from "../builders/stackObjects";
-import { REDACTED_TOKEN } from "../builders/hfTokenSecret";
-import { RENDER_RUN_ID } from "../builders/benchmarkRun";
+import { buildStackObjects, objectsInApplyOrder } from "../stack/builders/stackObjects";
+import { REDACTED_TOKEN } from "../stack/builders/hfTokenSecret";
+import { RENDER_RUN_ID } from "../stack/builders/benchmarkRun";
 import { runCli, STACK_TRACE } from "./support/cli";
 import { SCRIPTS } from "./support/clusterScripts";
 

@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateSampleRuns, SAMPLE_MARKER } from "../scripts/generate-sample-runs";
 import { PROJECT_ROOT } from "../cli/stackFiles";
-import { AGGREGATE_FILE, RECORDS_FILE } from "../summary/aiperfFiles";
-import { RECIPE_GOODPUT } from "../summary/recipeGoodput";
-import { parseGoodput } from "../summary/goodput";
-import { summarizeRun } from "../summary/runSummary";
+import { AGGREGATE_FILE, RECORDS_FILE } from "../analysis/summary/aiperfFiles";
+import { RECIPE_GOODPUT } from "../domain/recipeSlos";
+import { parseGoodput } from "../domain/slos";
+import { summarizeRun } from "../analysis/summary/runSummary";
 import { runCli, STACK_TRACE } from "./support/cli";
 
 const EXAMPLES = join(PROJECT_ROOT, "examples");

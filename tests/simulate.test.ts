@@ -3,14 +3,14 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseStackConfig } from "../config/stackConfig";
+import { parseStackConfig } from "../stack/config/stackConfig";
 import { MOCKER_POLYNOMIAL } from "../sim/perfModel";
 import { stackTimings } from "../sim/stackTimings";
-import { kvBytesPerToken, workerCapacityTokens } from "../sim/capacity";
+import { kvBytesPerToken, workerCapacityTokens } from "../domain/kvCapacity";
 import { PrefixCache } from "../sim/prefixCache";
 import { simulateStack, type StackModel } from "../sim/stackSimulation";
 import { capacitySweep, loadTrace, simulateTrace, SWEEP_CAPACITIES, unboundedCache } from "../sim/traceSimulation";
-import { POLICIES } from "../sim/routing";
+import { ROUTING_POLICIES } from "../domain/variants";
 import { conversationTrace, traceFile } from "./support/traceFixtures";
 import { runCli, STACK_TRACE } from "./support/cli";
 import { testStackModel } from "./support/stackModels";
@@ -78,7 +78,7 @@ describe("the simulation's properties", () => {
   test("no policy, worker count or capacity beats the bound", async () => {
     const trace = await loadTrace(tracePath);
     const bound = unboundedCache(trace, 64).hitRate;
-    for (const policy of POLICIES) {
+    for (const policy of ROUTING_POLICIES) {
       for (const routedWorkers of [1, 2, 6]) {
         for (const capacityTokens of [0, 1e5, 1e12]) {
           const { hitRate } = simulateTrace(trace, model({ policy, routedWorkers, engine: withCapacity(capacityTokens) }), SLOS);
@@ -221,7 +221,7 @@ describe("simulate, as users run it", () => {
     const svg = readFileSync(chart, "utf8");
     assert.deepEqual(linePoints(svg), [11, 11, 11], "three policies, 11 capacities each");
     const texts = textsOf(svg);
-    for (const policy of POLICIES) assert.ok(texts.includes(policy), `legend names ${policy}`);
+    for (const policy of ROUTING_POLICIES) assert.ok(texts.includes(policy), `legend names ${policy}`);
     assert.ok(texts.includes("the stack: 717,926"), texts.join(" | "));
     assert.ok(texts.includes(`bound ${(bound * 100).toFixed(1)}%`));
     for (const tick of ["0%", "20%", "40%", "60%", "80%", "100%"]) assert.ok(texts.includes(tick), `y-axis tick ${tick}`);

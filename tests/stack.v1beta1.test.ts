@@ -2,8 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runProgram, MOCK_RUN_ID } from "./support/pulumiProgram";
 import { only, plain } from "./support/resourceGraph";
-import { parseStackConfig } from "../config/stackConfig";
-import { buildStackObjects } from "../builders/stackObjects";
+import { parseStackConfig } from "../stack/config/stackConfig";
+import { buildStackObjects } from "../stack/builders/stackObjects";
 import { SCRIPTS } from "./support/clusterScripts";
 
 test("with graph.apiVersion v1beta1, pulumi up applies the v1beta1 graph that render prints, and waits on it the same way", async () => {

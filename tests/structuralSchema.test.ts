@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { crdValidator, prunedFields, structuralOnly, type StructuralSchema } from "../schemas/structuralSchema";
+import { crdValidator, prunedFields, structuralOnly, type StructuralSchema } from "../stack/schemas/structuralSchema";
 
 const SCHEMA = structuralOnly({
   type: "object",

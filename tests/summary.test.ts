@@ -15,11 +15,11 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NO_IMPLAUSIBLE_RECORDS, summarizeRun, SummaryError } from "../summary/runSummary";
-import { parseGoodput } from "../summary/goodput";
-import { describe as describeSample, percentile } from "../summary/statistics";
+import { NO_IMPLAUSIBLE_RECORDS, summarizeRun, SummaryError } from "../analysis/summary/runSummary";
+import { parseGoodput } from "../domain/slos";
+import { describe as describeSample, percentile } from "../analysis/summary/statistics";
 import { aggregateFile, artifactDir, FIVE_REQUESTS, recordLine, type RequestSpec } from "./support/aiperfArtifacts";
-import { parseStackConfig } from "../config/stackConfig";
+import { parseStackConfig } from "../stack/config/stackConfig";
 import { runCli, STACK_TRACE } from "./support/cli";
 import { symlinkLoop } from "./support/symlinkLoop";
 

@@ -4,17 +4,17 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildSummaryBundle, SUMMARY_BUNDLE_PATH } from "../scripts/build-summary-bundle";
-import { bundleIdentity } from "../review/reviewForm";
+import { buildSummaryBundle, SUMMARY_BUNDLE_PATH } from "../cli/summaryBundle";
+import { bundleIdentity } from "../stack/review/reviewForm";
 import { PROJECT_ROOT } from "../cli/stackFiles";
 import { runCli } from "./support/cli";
 import { SCRIPTS } from "./support/clusterScripts";
 
 describe("the summarizer bundle, built once and read as data", () => {
-  test("builders/scripts/summarize.js is exactly what `npm run build` writes from summary/", () => {
+  test("stack/builders/scripts/summarize.js is exactly what `npm run build` writes from summary/", () => {
     assert.ok(
       readFileSync(SUMMARY_BUNDLE_PATH, "utf8") === buildSummaryBundle(),
-      "stale: run npm run build, and commit builders/scripts/summarize.js",
+      "stale: run npm run build, and commit stack/builders/scripts/summarize.js",
     );
   });
 

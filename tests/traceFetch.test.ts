@@ -7,12 +7,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServerResponse } from "node:http";
-import { buildBenchmarkJob } from "../builders/benchmarkJob";
-import { stackConfigFromFile } from "../config/stackFile";
+import { buildBenchmarkJob } from "../stack/builders/benchmarkJob";
+import { stackConfigFromFile } from "../stack/config/stackFile";
 import { PROJECT_ROOT } from "../cli/stackFiles";
 import { traceSource } from "../cli/traceFetch";
-import { fetchTrace, TRACE_DOWNLOAD_LIMITS } from "../trace/fetchTrace";
-import { UserError } from "../userError";
+import { fetchTrace, TRACE_DOWNLOAD_LIMITS } from "../sim/trace/fetchTrace";
+import { UserError } from "../lib/userError";
 import { STACK_TRACE, type CliResult } from "./support/cli";
 import { runCliAsync } from "./support/cliAsync";
 import { closedPort, stubServer, type StubServer } from "./support/traceServer";

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { traceStats } from "../trace/traceStats";
-import { formatPercent } from "../summary/numbers";
+import { traceStats } from "../sim/trace/traceStats";
+import { formatPercent } from "../lib/numbers";
 import { conversationTrace, traceFile } from "./support/traceFixtures";
 import { runCli, STACK_TRACE } from "./support/cli";
 

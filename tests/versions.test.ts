@@ -3,11 +3,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
-import { PINS, MOONCAKE_CONVERSATION_TRACE } from "../config/versions";
-import { parseStackConfig } from "../config/stackConfig";
-import { stackConfigFromFile } from "../config/stackFile";
+import { PINS, MOONCAKE_CONVERSATION_TRACE } from "../domain/pins";
+import { parseStackConfig } from "../stack/config/stackConfig";
+import { stackConfigFromFile } from "../stack/config/stackFile";
 import { PROJECT_ROOT } from "../cli/stackFiles";
-import type { StackConfig } from "../config/schema";
+import type { StackConfig } from "../stack/config/schema";
 import { docPage } from "./support/docs";
 
 const { mockerImage, ...GPU_PINS } = PINS;
@@ -29,7 +29,7 @@ function pinsOf(config: StackConfig): Record<keyof typeof GPU_PINS, string> {
 }
 
 for (const variant of ["agg", "disagg"] as const) {
-  test(`${variant}: the schema's defaults and Pulumi.${variant}.yaml use every pin of config/versions.ts`, () => {
+  test(`${variant}: the schema's defaults and Pulumi.${variant}.yaml use every pin of domain/pins.ts`, () => {
     assert.deepEqual(pinsOf(parseStackConfig({ variant }, "defaults")), GPU_PINS);
     assert.deepEqual(pinsOf(stackConfigFromFile(join(PROJECT_ROOT, `Pulumi.${variant}.yaml`))), GPU_PINS);
     assert.equal(parseStackConfig({ variant }, "defaults").benchmark.traceUrl, MOONCAKE_CONVERSATION_TRACE);
@@ -41,7 +41,7 @@ for (const variant of ["agg", "disagg"] as const) {
   });
 }
 
-test("the documented table of pinned versions (docs/configuration.md) is config/versions.ts", () => {
+test("the documented table of pinned versions (docs/configuration.md) is domain/pins.ts", () => {
   const page = docPage("configuration.md");
   const section = page.slice(page.indexOf("## Pinned versions"), page.indexOf("## Names and values Kubernetes accepts"));
   const rows = Object.fromEntries([...section.matchAll(/^\| `(\w+)` \| `([^`]+)` \|/gm)].map(([, key, value]) => [key, value]));

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { stackConfigFromFile } from "../../config/stackFile";
-import { pulumiConfigEntries } from "../../config/pulumiConfig";
-import { ConfigError, readStackConfig } from "../../config/stackConfig";
-import type { StackConfig } from "../../config/schema";
+import { stackConfigFromFile } from "../../stack/config/stackFile";
+import { pulumiConfigEntries } from "../../stack/config/pulumiConfig";
+import { ConfigError, readStackConfig } from "../../stack/config/stackConfig";
+import type { StackConfig } from "../../stack/config/schema";
 import { engineConfig, writeStackFile, type StoredConfig } from "./pulumiConfigSet";
 
 /** What one path made of a stack's config: the config, or the problems it named. */

@@ -1,7 +1,13 @@
-import { followsNameRule, isExtendedResourceName, isImageReference, isPositiveQuantity, type NameRule } from "../../config/kubernetesRules";
-import type { KubernetesObject } from "../../builders/stackObjects";
-import { operatorNames } from "../../builders/names";
-import type { StackConfig } from "../../config/schema";
+import {
+  followsNameRule,
+  isExtendedResourceName,
+  isImageReference,
+  isPositiveQuantity,
+  type NameRule,
+} from "../../stack/config/kubernetesRules";
+import type { KubernetesObject } from "../../stack/builders/stackObjects";
+import { operatorNames } from "../../stack/config/names";
+import type { StackConfig } from "../../stack/config/schema";
 
 /** The rule the API server holds each kind's metadata.name to. A Job's name is also its pods' job-name label. */
 const NAME_RULE: Record<string, NameRule> = {

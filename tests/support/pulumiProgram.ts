@@ -49,7 +49,7 @@ export const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
 
 const originalRegisterResource = MockMonitor.prototype.registerResource;
 
-/** Drops the project's own modules (not its dependencies') from Node's cache, so that index.ts runs anew. */
+/** Drops the project's own modules (not its dependencies') from Node's cache, so that stack/index.ts runs anew. */
 function forgetProjectModules(): void {
   for (const path of Object.keys(require.cache)) {
     if (path.startsWith(PROJECT_ROOT) && !path.includes(`${sep}node_modules${sep}`) && !path.includes(`${sep}tests${sep}`))
@@ -76,7 +76,7 @@ export interface ProgramOptions {
 }
 
 /**
- * Runs index.ts under Pulumi's mocks with a stack file, the committed Pulumi.<stack>.yaml unless
+ * Runs stack/index.ts under Pulumi's mocks with a stack file, the committed Pulumi.<stack>.yaml unless
  * told otherwise, handed over as the engine hands config to a program, and records every resource
  * registration. It may run several times in one test file: each run loads the program afresh.
  */
@@ -133,7 +133,7 @@ export async function runProgram(stack: string, options: ProgramOptions = {}): P
     // The program runs as its module loads, after the mocks are in place; a fresh load runs it again.
     forgetProjectModules();
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh require() runs the program again; import() would be cached
-    program = require("../../index");
+    program = require("../../stack/index");
   } catch (error) {
     await pulumi.runtime.disconnect();
     return { resources, hooks, errorHooks, outputs: {}, error: error as Error, warnings };

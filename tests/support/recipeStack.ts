@@ -1,10 +1,10 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { stackConfigFromFile } from "../../config/stackFile";
+import { stackConfigFromFile } from "../../stack/config/stackFile";
 import { PROJECT_ROOT } from "../../cli/stackFiles";
-import { buildStackObjects } from "../../builders/stackObjects";
-import { benchmarkOutputs, stackSummary } from "../../outputs";
+import { buildStackObjects } from "../../stack/builders/stackObjects";
+import { benchmarkOutputs, stackSummary } from "../../stack/outputs";
 import { MOCK_RUN_ID, runProgram, type ProgramRun } from "./pulumiProgram";
 import { named, ofType, only, plain, providerOf, TYPES } from "./resourceGraph";
 import { SCRIPTS } from "./clusterScripts";

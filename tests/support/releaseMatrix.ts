@@ -1,11 +1,11 @@
 import { join } from "node:path";
-import { readStackFile } from "../../config/stackFile";
-import { readStackConfig } from "../../config/stackConfig";
-import { PROJECT } from "../../config/schema";
-import type { StackConfig } from "../../config/schema";
+import { readStackFile } from "../../stack/config/stackFile";
+import { readStackConfig } from "../../stack/config/stackConfig";
+import { PROJECT } from "../../stack/config/schema";
+import type { StackConfig } from "../../stack/config/schema";
 import { PROJECT_ROOT } from "../../cli/stackFiles";
-import { buildStackObjects, type StackObjects } from "../../builders/stackObjects";
-import { dynamoReleases, type DynamoRelease } from "../../schemas/dynamoReleases";
+import { buildStackObjects, type StackObjects } from "../../stack/builders/stackObjects";
+import { dynamoReleases, type DynamoRelease } from "../../stack/schemas/dynamoReleases";
 import { SCRIPTS } from "./clusterScripts";
 
 export const STACKS = ["agg", "disagg", "mock-agg", "mock-disagg"] as const;

@@ -2,7 +2,7 @@ import { createWriteStream, mkdtempSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { TraceRequest } from "../../trace/traceFile";
+import type { TraceRequest } from "../../sim/trace/traceFile";
 
 /** A deterministic pseudo-random sequence in [0, 1). */
 export function random(seed: number): () => number {

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { parseJsonText } from "../../lib/jsonText";
+
+export const PREDICTION_FILE = "prediction.json";
+export const PREDICTION_KIND = "dynamo-bench prediction";
+export const PREDICTION_SCHEMA_VERSION = 1;
+
+const finite = z.number().check(z.refine(Number.isFinite, { error: "must be a finite number" }));
+const time = finite.min(0, { error: "must be ≥ 0" });
+const percentiles = z
+  .object({ p50: time, p90: time, p99: time, avg: time })
+  .refine(({ p50, p90, p99 }) => p50 <= p90 && p90 <= p99, { error: "must hold p50 ≤ p90 ≤ p99" });
+
+/** prediction.json: what `simulate` predicted for a stack, saved beside the run that measures it. */
+const predictionFile = z.object({
+  kind: z.literal(PREDICTION_KIND, { error: `is not "${PREDICTION_KIND}"` }),
+  schemaVersion: z.literal(PREDICTION_SCHEMA_VERSION, {
+    error: `must be ${PREDICTION_SCHEMA_VERSION}: the file is from another version of dynamo-bench`,
+  }),
+  stack: z.string(),
+  trace: z.object({ sha256: z.string(), requests: z.number() }),
+  perfModel: z.string(),
+  policy: z.string(),
+  /** ms. */
+  timeToFirstToken: percentiles,
+  interTokenLatency: percentiles.nullable(),
+  requestLatency: percentiles,
+  goodput: z.object({ fraction: finite, slos: z.record(z.string(), finite) }).nullable(),
+});
+export type Prediction = z.infer<typeof predictionFile>;
+
+/** Parses prediction.json's text; throws an Error naming the field that is wrong. */
+export function parsePrediction(text: string): Prediction {
+  return parseJsonText(predictionFile, text);
+}

@@ -1,0 +1,119 @@
+import * as z from "zod/mini";
+import { firstIssue } from "../../lib/zodMessages";
+import { STAT_KEYS, statisticsProblem, type StatKey } from "./metricChecks";
+
+/**
+ * The results schema: one run's summary, as `summarize --json` prints it, summary.json holds it,
+ * the benchmark Job's summary container logs it, and compare, the post-run hook and the HTML
+ * report read it. Raise the version with any change to its shape, so that no reader takes a
+ * figure for another.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const SUMMARY_METRICS = [
+  "time_to_first_token",
+  "inter_token_latency",
+  "request_latency",
+  "input_sequence_length",
+  "output_sequence_length",
+] as const;
+export type SummaryMetric = (typeof SUMMARY_METRICS)[number];
+
+const statistic = z.nullable(z.number());
+const statistics = Object.fromEntries(STAT_KEYS.map((key) => [key, statistic])) as Record<StatKey, typeof statistic>;
+
+/** A metric's unit and statistics; a statistic nobody could compute is null. */
+const metricSummary = z.object({ unit: z.string(), ...statistics }).check(
+  z.superRefine((stats, ctx) => {
+    // Figures no run can give (a negative time, p50 above p90) would be compared as if measured.
+    const wrong = statisticsProblem(stats);
+    if (wrong) ctx.addIssue({ code: "custom", path: [wrong.statistic], message: wrong.problem, input: stats });
+  }),
+);
+export type MetricSummary = z.infer<typeof metricSummary>;
+
+const count = z.int().check(z.minimum(0));
+
+/** Records that cannot be a real measurement: left out of every figure, and counted here. */
+const implausibleRecords = z.object({
+  /** The same request id as an earlier record. */
+  duplicate: count,
+  /** A request start or end that is no time in this century. */
+  badTimestamp: count,
+  /** request_end_ns before request_start_ns. */
+  endBeforeStart: count,
+  /** A time or a token count below zero. */
+  negativeValue: count,
+  /** A metric in a unit that neither matches the run's other records nor converts to it. */
+  unitMismatch: count,
+  /** A time that is no finite number once in ms (1e306 s). A literal 1e309 fails the record's schema: a skipped line. */
+  notFinite: count,
+  /** A time to first token or an inter-token latency longer than the request's own latency. */
+  longerThanRequest: count,
+});
+export type ImplausibleRecords = z.infer<typeof implausibleRecords>;
+
+const runSummary = z
+  .object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    requests: z.object({
+      total: count,
+      succeeded: count,
+      failed: count,
+      skippedLines: count,
+      /** Absent when the figures come from aiperf's aggregate alone, which counts every record. */
+      implausible: z.optional(implausibleRecords),
+    }),
+    /** First request start to last request end. */
+    durationSeconds: z.nullable(z.number().check(z.minimum(0))),
+    metrics: z.object(
+      Object.fromEntries(SUMMARY_METRICS.map((metric) => [metric, z.nullable(metricSummary)])) as Record<
+        SummaryMetric,
+        z.ZodMiniNullable<typeof metricSummary>
+      >,
+    ),
+    /** Counted from the per-request records; null without them, since aiperf's own count used its own SLOs. */
+    goodput: z.object({
+      slos: z.record(z.string(), z.number()),
+      goodRequests: z.nullable(count),
+      fraction: z.nullable(z.number().check(z.minimum(0), z.maximum(1))),
+    }),
+  })
+  .check(
+    z.superRefine(({ requests, goodput }, ctx) => {
+      // The figures must add up, or a comparison would show numbers no run produced.
+      const problem = (path: string[], message: string) => ctx.addIssue({ code: "custom", path, message, input: requests });
+      if (requests.succeeded + requests.failed !== requests.total) problem(["requests", "total"], "is not succeeded + failed");
+      const { goodRequests, fraction } = goodput;
+      if (goodRequests === null && fraction !== null) problem(["goodput", "fraction"], "is given without goodRequests");
+      if (goodRequests !== null && goodRequests > requests.succeeded)
+        problem(["goodput", "goodRequests"], "exceeds the requests that succeeded");
+      if (goodRequests !== null && requests.total > 0 && (fraction === null || Math.abs(fraction - goodRequests / requests.total) > 1e-9)) {
+        problem(["goodput", "fraction"], "is not goodRequests / requests.total");
+      }
+    }),
+  );
+export type RunSummary = z.infer<typeof runSummary>;
+
+/** A run summary, from whatever wrote it (this version, another, or a hand), or why it is not one. */
+export function parseRunSummary(value: unknown): { summary: RunSummary } | { problem: string } {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return { problem: "not a dynamo-bench summary (not a JSON object)" };
+  const version = (value as { schemaVersion?: unknown }).schemaVersion;
+  if (version !== undefined && !Number.isSafeInteger(version)) {
+    return {
+      problem: `its schemaVersion is ${JSON.stringify(version)}, not a whole number such as ${SCHEMA_VERSION}: not a dynamo-bench summary`,
+    };
+  }
+  const again = "summarize the run's artifacts again with this version (npx dynamo-bench summarize <artifact-dir> --write)";
+  if (version === undefined)
+    return { problem: `it has no schemaVersion: a dynamo-bench from before results were versioned wrote it; ${again}` };
+  if (typeof version === "number" && version > SCHEMA_VERSION) {
+    return { problem: `its schemaVersion is ${version}, newer than the ${SCHEMA_VERSION} this dynamo-bench reads: update dynamo-bench` };
+  }
+  if (typeof version === "number" && version < SCHEMA_VERSION) {
+    return { problem: `its schemaVersion is ${version}, older than the ${SCHEMA_VERSION} this dynamo-bench reads; ${again}` };
+  }
+  const parsed = runSummary.safeParse(value);
+  return parsed.success ? { summary: parsed.data } : { problem: `not a dynamo-bench summary (${firstIssue(parsed.error)})` };
+}

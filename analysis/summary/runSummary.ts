@@ -1,0 +1,280 @@
+import { notASearchableDirectory } from "../../lib/regularFile";
+import { forEachRecord, readAggregate, RECORDS_FILE, type AggregateMetric, type RecordsRead, type RequestRecord } from "./aiperfFiles";
+import { MAX_LINE_BYTES } from "../../lib/jsonLines";
+import { describe } from "./statistics";
+import { meetsSlo, type Slos } from "../../domain/slos";
+import { STAT_KEYS, statisticsProblem } from "./metricChecks";
+import {
+  parseRunSummary,
+  SCHEMA_VERSION,
+  SUMMARY_METRICS,
+  type ImplausibleRecords,
+  type MetricSummary,
+  type RunSummary,
+  type SummaryMetric,
+} from "./resultsSchema";
+import { UserError } from "../../lib/userError";
+
+export const NO_IMPLAUSIBLE_RECORDS: ImplausibleRecords = {
+  duplicate: 0,
+  badTimestamp: 0,
+  endBeforeStart: 0,
+  negativeValue: 0,
+  unitMismatch: 0,
+  notFinite: 0,
+  longerThanRequest: 0,
+};
+
+/** How a summary was made, for the human form. */
+export interface SummaryProvenance {
+  metricsFrom: "aiperf's aggregate" | "the per-request records" | "aiperf's aggregate, and the per-request records for the rest";
+  skippedLineNumbers: number[];
+  /** SLO metrics that no request that succeeded has a value for: then goodput is not known. */
+  unrecordedSloMetrics: string[];
+}
+
+export class SummaryError extends UserError {}
+
+const NS_PER_SECOND = 1e9;
+
+/** A metric as aiperf's aggregate gives it; refused if no run could give it, as compare would refuse the summary.json. */
+function aggregateSummary(metric: AggregateMetric, tag: SummaryMetric, dir: string): MetricSummary {
+  const summary = { unit: metric.unit } as MetricSummary;
+  for (const key of STAT_KEYS) summary[key] = metric[key] ?? null;
+  const wrong = statisticsProblem(summary);
+  if (wrong) throw new SummaryError(`${dir}: aiperf's aggregate cannot be right: its ${tag}.${wrong.statistic} ${wrong.problem}`);
+  return summary;
+}
+
+/** Good when it meets every SLO; a metric it has no value for (aiperf writes NaN as null) is not met. */
+function isGood(record: RequestRecord, slos: Slos): boolean {
+  if (record.error) return false;
+  return Object.entries(slos).every(([metric, threshold]) => {
+    const value = record.metrics?.[metric]?.value;
+    return typeof value === "number" && meetsSlo(metric, value, threshold);
+  });
+}
+
+/** Milliseconds per unit: aiperf shows times in ms, and any other time unit is converted to it on reading. */
+const MS_PER: Record<string, number> = { ns: 1e-6, us: 1e-3, ms: 1, sec: 1e3, s: 1e3 };
+
+/** Puts every time in ms, so that a run in seconds compares with the SLOs and with other runs as it should. */
+export function inMilliseconds(record: RequestRecord): void {
+  const metrics = record.metrics ?? {};
+  for (const tag in metrics) {
+    const metric = metrics[tag];
+    const factor = MS_PER[metric.unit];
+    if (factor === undefined || factor === 1) continue;
+    const { value } = metric;
+    metrics[tag] = {
+      unit: "ms",
+      value: typeof value === "number" ? value * factor : Array.isArray(value) ? value.map((v) => v * factor) : value,
+    };
+  }
+}
+
+/** A time (in ms by now) or a token count: what cannot be below zero, or infinite. */
+const isTimeOrTokens = (unit: string) => unit === "ms" || unit === "tokens";
+
+function some(value: number | number[] | null, test: (v: number) => boolean): boolean {
+  return typeof value === "number" ? test(value) : Array.isArray(value) && value.some(test);
+}
+
+/** A time in ms, when the record has one for `tag`. */
+function msOf(metrics: NonNullable<RequestRecord["metrics"]>, tag: string): number | undefined {
+  const metric = metrics[tag];
+  return metric?.unit === "ms" && typeof metric.value === "number" ? metric.value : undefined;
+}
+
+/** Whether TTFT or ITL exceeds the request latency, past what converting units can round. */
+function isLongerThanRequest(metrics: NonNullable<RequestRecord["metrics"]>): boolean {
+  const whole = msOf(metrics, "request_latency");
+  if (whole === undefined) return false;
+  return ["time_to_first_token", "inter_token_latency"].some((tag) => {
+    const part = msOf(metrics, tag);
+    return part !== undefined && part > whole * (1 + 1e-9) + 1e-6;
+  });
+}
+
+/** aiperf's timestamps are nanoseconds since the epoch (time.time_ns): from 2000 to 2100, or not a real time. */
+const EARLIEST_NS = 946_684_800e9;
+const LATEST_NS = 4_102_444_800e9;
+
+function isRealTime(ns: number): boolean {
+  return ns >= EARLIEST_NS && ns < LATEST_NS;
+}
+
+/** Counts, durations, goodput and (where needed) metric values, in one pass over the records. */
+class RecordTally {
+  total = 0;
+  succeeded = 0;
+  failed = 0;
+  goodRequests = 0;
+  firstStartNs = Infinity;
+  lastEndNs = -Infinity;
+  readonly implausible: Required<ImplausibleRecords> = { ...NO_IMPLAUSIBLE_RECORDS };
+  /** The SLO metrics that some request that succeeded has a value for. */
+  readonly recordedSloMetrics = new Set<string>();
+  readonly values = new Map<SummaryMetric, number[]>();
+  /** Each metric's unit, as the first plausible record gives it, times being in ms already. */
+  readonly units = new Map<string, string>();
+  private readonly requestIds = new Set<string>();
+
+  constructor(
+    private readonly slos: Slos,
+    metricsToCollect: SummaryMetric[],
+  ) {
+    for (const metric of metricsToCollect) this.values.set(metric, []);
+  }
+
+  /** Why a record cannot be a real measurement, if it cannot. */
+  private implausibility(record: RequestRecord): keyof ImplausibleRecords | undefined {
+    const { x_request_id: id, request_start_ns: start, request_end_ns: end } = record.metadata;
+    if (id !== undefined && this.requestIds.has(id)) return "duplicate";
+    if (!isRealTime(start) || (end != null && !isRealTime(end))) return "badTimestamp";
+    if (end != null && end < start) return "endBeforeStart";
+    const metrics = record.metrics ?? {};
+    let mismatch = false;
+    for (const tag in metrics) {
+      const { unit, value } = metrics[tag];
+      if (isTimeOrTokens(unit) && some(value, (v) => !Number.isFinite(v))) return "notFinite";
+      if (isTimeOrTokens(unit) && some(value, (v) => v < 0)) return "negativeValue";
+      const known = this.units.get(tag);
+      if (known !== undefined && known !== unit) mismatch = true;
+    }
+    if (isLongerThanRequest(metrics)) return "longerThanRequest";
+    return mismatch ? "unitMismatch" : undefined;
+  }
+
+  add(record: RequestRecord): void {
+    if (record.metadata.benchmark_phase !== undefined && record.metadata.benchmark_phase !== "profiling") return;
+    inMilliseconds(record);
+    const reason = this.implausibility(record);
+    if (reason) {
+      this.implausible[reason]++;
+      return;
+    }
+    if (record.metadata.x_request_id !== undefined) this.requestIds.add(record.metadata.x_request_id);
+    const metrics = record.metrics ?? {};
+    for (const tag in metrics) if (!this.units.has(tag)) this.units.set(tag, metrics[tag].unit);
+    this.total++;
+    this.firstStartNs = Math.min(this.firstStartNs, record.metadata.request_start_ns);
+    if (record.metadata.request_end_ns != null) this.lastEndNs = Math.max(this.lastEndNs, record.metadata.request_end_ns);
+    if (record.error) {
+      this.failed++;
+      return;
+    }
+    this.succeeded++;
+    if (isGood(record, this.slos)) this.goodRequests++;
+    for (const metric in this.slos) if (typeof record.metrics?.[metric]?.value === "number") this.recordedSloMetrics.add(metric);
+    for (const [metric, values] of this.values) {
+      const measured = record.metrics?.[metric];
+      if (measured && typeof measured.value === "number") values.push(measured.value);
+    }
+  }
+
+  metric(metric: SummaryMetric): MetricSummary | null {
+    const values = this.values.get(metric);
+    if (!values || values.length === 0) return null;
+    return { unit: this.units.get(metric)!, ...describe(values) };
+  }
+}
+
+/** Why a run with records has no requests: its lines were skipped. */
+function skippedNote(read: RecordsRead | undefined): string {
+  const skipped = read?.skippedLines ?? [];
+  if (skipped.length === 0) return "";
+  const shown = skipped.slice(0, 5).join(", ") + (skipped.length > 5 ? ", …" : "");
+  const maxMiB = MAX_LINE_BYTES / 2 ** 20;
+  return ` (${RECORDS_FILE}: ${skipped.length} line(s) skipped as truncated, invalid or longer than ${maxMiB} MiB: line ${shown})`;
+}
+
+/**
+ * Summarizes one aiperf artifact directory. Metrics come from aiperf's own aggregate when it is
+ * there, and are computed from the records otherwise (a run that died writes no aggregate, and
+ * aiperf's aggregate counts records that cannot be real measurements); counts, duration and
+ * goodput come from the records whenever they exist. The summary is checked against the results
+ * schema before anyone sees it.
+ */
+export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: RunSummary; provenance: SummaryProvenance }> {
+  const notDirectory = notASearchableDirectory(dir);
+  if (notDirectory) throw new SummaryError(`${dir}: ${notDirectory}`);
+  const aggregate = readAggregate(dir);
+  const tally = new RecordTally(slos, [...SUMMARY_METRICS]);
+  const read = await forEachRecord(dir, (record) => tally.add(record));
+  if (!read && !aggregate) {
+    throw new SummaryError(
+      `${dir}: neither profile_export.jsonl nor profile_export_aiperf.json is there; is it an aiperf artifact directory?`,
+    );
+  }
+  const implausible = Object.values(tally.implausible).reduce((sum, count) => sum + count, 0);
+  // Records that say nothing (an empty or corrupt file) leave the aggregate to speak for the run.
+  const records = read && (tally.total > 0 || implausible > 0) ? read : undefined;
+  if (!records && !aggregate) throw new SummaryError(`${dir}: the run has no requests${skippedNote(read)}`);
+  // aiperf's aggregate counts every record, implausible ones too: then the records' own figures are the true ones.
+  const fromAggregate = (metric: SummaryMetric) => (records && implausible > 0 ? undefined : aggregate?.metric(metric));
+  const metrics = Object.fromEntries(
+    SUMMARY_METRICS.map((metric) => {
+      const fromFile = fromAggregate(metric);
+      return [metric, fromFile ? aggregateSummary(fromFile, metric, dir) : records ? tally.metric(metric) : null];
+    }),
+  ) as Record<SummaryMetric, MetricSummary | null>;
+  const fromRecords = records ? SUMMARY_METRICS.filter((metric) => !fromAggregate(metric)).length : 0;
+
+  let requests: RunSummary["requests"];
+  let durationSeconds: number | null;
+  let goodRequests: number | null;
+  let unrecordedSloMetrics: string[] = [];
+  if (records) {
+    requests = {
+      total: tally.total,
+      succeeded: tally.succeeded,
+      failed: tally.failed,
+      skippedLines: records.skippedLines.length,
+      implausible: { ...tally.implausible },
+    };
+    durationSeconds = tally.total > 0 && tally.lastEndNs > -Infinity ? (tally.lastEndNs - tally.firstStartNs) / NS_PER_SECOND : null;
+    // A metric no request has would make every request fail its SLO: goodput 0%, which nothing measured.
+    unrecordedSloMetrics = tally.succeeded > 0 ? Object.keys(slos).filter((metric) => !tally.recordedSloMetrics.has(metric)) : [];
+    goodRequests = unrecordedSloMetrics.length > 0 ? null : tally.goodRequests;
+  } else {
+    const succeeded = aggregateCount(aggregate!, "request_count", dir);
+    const failed = aggregateCount(aggregate!, "error_request_count", dir);
+    requests = { total: succeeded + failed, succeeded, failed, skippedLines: read?.skippedLines.length ?? 0 };
+    const duration = aggregate!.metric("benchmark_duration")?.avg;
+    durationSeconds = duration !== undefined && duration !== null && duration >= 0 ? duration : null;
+    goodRequests = null;
+  }
+  if (requests.total === 0 && implausible === 0) throw new SummaryError(`${dir}: the run has no requests${skippedNote(read)}`);
+
+  const checked = parseRunSummary({
+    schemaVersion: SCHEMA_VERSION,
+    requests,
+    durationSeconds,
+    metrics,
+    goodput: { slos, goodRequests, fraction: goodRequests === null || requests.total === 0 ? null : goodRequests / requests.total },
+  });
+  if ("problem" in checked) throw new SummaryError(`${dir}: the summary of this run would not be valid: ${checked.problem}`);
+  return {
+    summary: checked.summary,
+    provenance: {
+      metricsFrom:
+        fromRecords === 0
+          ? "aiperf's aggregate"
+          : !aggregate || implausible > 0
+            ? "the per-request records"
+            : "aiperf's aggregate, and the per-request records for the rest",
+      skippedLineNumbers: read?.skippedLines ?? [],
+      unrecordedSloMetrics,
+    },
+  };
+}
+
+/** A count from aiperf's aggregate (a scalar block, `avg` alone): absent is 0, and anything but a whole number ≥ 0 is refused. */
+function aggregateCount(aggregate: NonNullable<ReturnType<typeof readAggregate>>, tag: string, dir: string): number {
+  const value = aggregate.metric(tag)?.avg ?? 0;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new SummaryError(`${dir}: aiperf's aggregate gives ${tag} as ${value}, which is not a count of requests`);
+  }
+  return value;
+}

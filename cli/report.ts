@@ -1,0 +1,74 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { StackConfig } from "../stack/config/schema";
+import { stackConfigFromFile } from "../stack/config/stackFile";
+import { savedRun } from "../analysis/runs/localResults";
+import { PREDICTION_FILE } from "../analysis/runs/predictionFile";
+import { addToRun } from "../analysis/runs/localResults";
+import { loadRun } from "../analysis/compare/runInput";
+import { predictionText } from "../analysis/compare/predictedBesideMeasured";
+import { compareWithOtherStacks } from "../analysis/report/otherStackComparisons";
+import { predictRun } from "../sim/runPrediction";
+import { DEFAULT_TRACE_FILE } from "../domain/pins";
+import { UserError } from "../lib/userError";
+import { PROJECT_ROOT, stackFilePath } from "./stackFiles";
+
+export interface ReportOptions {
+  stack?: string;
+  configFile?: string;
+  trace?: string;
+}
+
+export interface RunReportArgs {
+  /** The stack's config, which the prediction simulates, or why there is none; a saved prediction is shown either way. */
+  config?: StackConfig | { note: string };
+  tracePath: string;
+  print: (text: string) => void;
+}
+
+/**
+ * What follows a saved run: its prediction, simulated once and saved beside it as prediction.json, and
+ * its comparison with the newest run of every other stack. Any step that cannot be done is a note.
+ */
+export async function reportRun(dir: string, args: RunReportArgs): Promise<void> {
+  const { print } = args;
+  const run = savedRun(dir);
+  if (run === undefined) {
+    throw new UserError(`${dir}: holds no run.json; give a run directory that \`pulumi up\` saved, results/<stack>/<run-id>`);
+  }
+  if ("skipped" in run) throw new UserError(run.skipped);
+  if (run.failure !== undefined) {
+    print(`Benchmark run ${run.runId} did not succeed (${run.failure}): it is neither predicted beside nor compared with.`);
+    return;
+  }
+  if (args.config !== undefined && !existsSync(join(dir, PREDICTION_FILE))) {
+    const prediction = "note" in args.config ? args.config : await predictRun(args.config, run.stack, args.tracePath);
+    if ("note" in prediction) print(`${prediction.note}.`);
+    else addToRun(dir, { [PREDICTION_FILE]: prediction.text });
+  }
+  if (existsSync(join(dir, PREDICTION_FILE))) {
+    try {
+      print(`\nPredicted beside measured, also in ${dir}/${PREDICTION_FILE}:\n\n${predictionText([await loadRun(dir, {})])}`);
+    } catch (error) {
+      print(`The prediction is not shown: ${(error as Error).message}.`);
+    }
+  }
+  await compareWithOtherStacks(resolve(dir, "..", ".."), run, print);
+}
+
+/** The stack config the prediction simulates: the one named, or else the run's own stack's file, when it is here. */
+function predictionConfig(dir: string, options: ReportOptions): StackConfig | { note: string } {
+  if (options.stack !== undefined || options.configFile !== undefined) return stackConfigFromFile(stackFilePath(options));
+  const run = savedRun(dir);
+  const stack = run && !("skipped" in run) ? run.stack : undefined;
+  const path = stack === undefined ? undefined : join(PROJECT_ROOT, `Pulumi.${stack}.yaml`);
+  if (path === undefined || !existsSync(path)) {
+    return { note: `no prediction saved: there is no Pulumi.${stack ?? "<stack>"}.yaml to simulate; give --stack or --config-file` };
+  }
+  return stackConfigFromFile(path);
+}
+
+export async function reportCommand(dir: string, options: ReportOptions): Promise<void> {
+  const tracePath = resolve(options.trace ?? DEFAULT_TRACE_FILE);
+  await reportRun(dir, { config: predictionConfig(dir, options), tracePath, print: (text) => process.stdout.write(`${text}\n`) });
+}

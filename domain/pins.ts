@@ -1,0 +1,40 @@
+/**
+ * Every version the stack pins, in one place. The schema's defaults are these; docs/configuration.md
+ * states them, and a test checks that it does. Change a pin here, then refresh the committed manifests.
+ */
+export const PINS = {
+  /** Dynamo's vLLM runtime, as the recipe deploys it (frontend and workers). */
+  dynamoImage: "nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.3.1",
+  /**
+   * The mock stacks' frontend and mocker workers: Dynamo's CPU-only planner image, which holds the
+   * ai-dynamo wheels and no CUDA, and which Dynamo's own mocker deployments run
+   * (ai-dynamo/dynamo@4cba833f examples/backends/mocker/deploy/agg.yaml; published for 1.3.1:
+   * @c07a9206 docs/fern/pages/reference/general/release-artifacts.mdx).
+   */
+  mockerImage: "nvcr.io/nvidia/ai-dynamo/dynamo-planner:1.3.1",
+  model: "Qwen/Qwen3-32B",
+  /** A commit of the model's Hugging Face repository: a branch or tag can move. */
+  modelRevision: "9216db5781bf21249d130ec9da846c4624c16137",
+  modelDownloadImage: "python:3.10-slim",
+  huggingfaceHub: "1.11.0",
+  benchmarkImage: "python:3.11",
+  /**
+   * The recipe pins 0.10.0; this stack has pinned 0.13.0, whose --goodput also takes decode_duration
+   * (added after 0.10.0), and keeps it: both versions' artifact files are read by the tests, from
+   * their source. 0.14.0 is published, but its source could not be read here to check its files.
+   */
+  aiperf: "0.13.0",
+  summaryImage: "node:20-bookworm-slim",
+  /** The Mooncake repository's commit whose FAST'25 conversation trace the benchmark replays. */
+  mooncakeCommit: "3cca71daccf2a7afb8fe3f0295358f70e3a69fdb",
+  traceSha256: "b8cbb061a85206d729d91cdc2981f43c9e0d99209dce588d3af5f7934408b9df",
+} as const;
+
+export const MOONCAKE_CONVERSATION_TRACE =
+  `https://raw.githubusercontent.com/kvcache-ai/Mooncake/${PINS.mooncakeCommit}` + "/FAST25-release/traces/conversation_trace.jsonl";
+
+/** Where `trace fetch` keeps the trace by default, from the project's root; `report` simulates it. */
+export const DEFAULT_TRACE_FILE = "traces/conversation_trace.jsonl";
+
+/** The aiperf versions whose artifact files were read from their source (tests/aiperfVersions.test.ts). */
+export const AIPERF_VERSIONS_READ: readonly string[] = ["0.10.0", "0.13.0"];

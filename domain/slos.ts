@@ -1,0 +1,72 @@
+import * as z from "zod/mini";
+import { UserError } from "../lib/userError";
+
+/** aiperf's --goodput syntax: space-separated `metric:threshold` pairs, thresholds in the metric's unit. */
+const sloPair = z
+  .string()
+  .check(
+    z.regex(/^[a-z0-9_]+:[0-9]+(\.[0-9]+)?$/, { error: 'each SLO is written "metric:threshold", such as "time_to_first_token:2000"' }),
+  );
+
+export type Slos = Record<string, number>;
+
+/**
+ * The per-request metrics an SLO can name, and whether larger is better (aiperf's
+ * MetricFlags.LARGER_IS_BETTER): such a request is good at `value >= threshold`, any other at
+ * `value <= threshold` (src/aiperf/metrics/types/good_request_count_metric.py and
+ * src/aiperf/metrics/types/*, yangligt2/aiperf @ c2f5e9d459005d362457716bbd865d247232fa30, aiperf 0.12.0,
+ * the nearest to the pinned 0.13.0 that could be read).
+ */
+export const SLO_METRICS: Record<string, { largerIsBetter: boolean }> = {
+  time_to_first_token: { largerIsBetter: false },
+  time_to_second_token: { largerIsBetter: false },
+  time_to_first_output_token: { largerIsBetter: false },
+  inter_token_latency: { largerIsBetter: false },
+  request_latency: { largerIsBetter: false },
+  decode_duration: { largerIsBetter: false },
+  output_token_throughput_per_user: { largerIsBetter: true },
+  e2e_output_token_throughput: { largerIsBetter: true },
+  prefill_throughput_per_user: { largerIsBetter: true },
+  input_sequence_length: { largerIsBetter: true },
+  output_sequence_length: { largerIsBetter: true },
+  output_token_count: { largerIsBetter: true },
+  reasoning_token_count: { largerIsBetter: true },
+};
+
+/** Whether a measured value meets the SLO on its metric, in aiperf's direction for that metric. */
+export function meetsSlo(metric: string, value: number, threshold: number): boolean {
+  return SLO_METRICS[metric]?.largerIsBetter ? value >= threshold : value <= threshold;
+}
+
+/** The condition an SLO sets, as people read it: `time_to_first_token ≤ 1000`. */
+export function sloCondition(metric: string, threshold: number): string {
+  return `${metric} ${SLO_METRICS[metric]?.largerIsBetter ? "≥" : "≤"} ${threshold}`;
+}
+
+export function parseGoodput(text: string): Slos {
+  const pairs = text.trim().split(/\s+/).filter(Boolean);
+  if (pairs.length === 0) throw new GoodputError('--goodput: give at least one SLO, such as "time_to_first_token:2000"');
+  const slos: Slos = {};
+  for (const pair of pairs) {
+    const shown = pair.length > 60 ? `${pair.slice(0, 60)}…` : pair;
+    const parsed = sloPair.safeParse(pair);
+    if (!parsed.success) throw new GoodputError(`--goodput: "${shown}": ${parsed.error.issues[0].message}`);
+    const [metric, threshold] = pair.split(":");
+    // A misspelled metric would otherwise be missing from every request, and goodput 0%.
+    if (!Object.hasOwn(SLO_METRICS, metric)) {
+      throw new GoodputError(
+        `--goodput: "${shown}": aiperf has no per-request metric "${metric}"; ` +
+          `the metrics allowed are: ${Object.keys(SLO_METRICS).join(", ")}`,
+      );
+    }
+    if (Object.hasOwn(slos, metric)) throw new GoodputError(`--goodput: "${metric}" is given twice; give each metric one threshold`);
+    // Digits alone can still be too many for a double: 400 nines are Infinity, which JSON writes as null.
+    const value = Number(threshold);
+    if (!Number.isFinite(value))
+      throw new GoodputError(`--goodput: "${shown}": the threshold of ${metric} is not a finite number; give one such as "${metric}:2000"`);
+    slos[metric] = value;
+  }
+  return slos;
+}
+
+export class GoodputError extends UserError {}

@@ -1,0 +1,48 @@
+import type { StackConfig } from "../stack/config/schema";
+import { entryAt } from "../lib/regularFile";
+import { workerCapacityTokens } from "../domain/kvCapacity";
+import { PREDICTION_KIND, PREDICTION_SCHEMA_VERSION, type Prediction } from "../analysis/runs/predictionFile";
+import { stackModel } from "./stackModel";
+import { stackTimings } from "./stackTimings";
+import { loadTrace, simulateTrace, type SimulationReport } from "./traceSimulation";
+import { parseGoodput } from "../domain/slos";
+import { fileSha256 } from "../lib/fileSha256";
+
+/** prediction.json's text for a simulation of a stack's run. */
+export function predictionFileText(report: SimulationReport, about: { stack: string; trace: Prediction["trace"] }): string {
+  const prediction: Prediction = {
+    kind: PREDICTION_KIND,
+    schemaVersion: PREDICTION_SCHEMA_VERSION,
+    stack: about.stack,
+    trace: about.trace,
+    perfModel: report.perfModel,
+    policy: report.policy,
+    ...report.latency,
+    goodput: report.goodput ? { fraction: report.goodput.fraction, slos: report.goodput.slos } : null,
+  };
+  return `${JSON.stringify(prediction, null, 2)}\n`;
+}
+
+/**
+ * The stack's prediction for the run it just measured: `simulate` with the stack's own timings, on the
+ * trace the run replayed (checked by its sha256), cut where the run's fixed schedule ended. When the
+ * trace is not at hand, a note that says how to get it instead.
+ */
+export async function predictRun(config: StackConfig, stack: string, tracePath: string): Promise<{ text: string } | { note: string }> {
+  const fetch = `npx dynamo-bench trace fetch -s ${stack}`;
+  try {
+    if (entryAt(tracePath) !== "file") return { note: `no prediction saved: the trace is not at ${tracePath} (${fetch} puts it there)` };
+    const sha256 = await fileSha256(tracePath);
+    if (sha256 !== config.benchmark.traceSha256) {
+      return { note: `no prediction saved: ${tracePath} is not the trace this stack replays (its sha256 is ${sha256}; ${fetch})` };
+    }
+    const trace = await loadTrace(tracePath);
+    const end = config.benchmark.fixedScheduleEndOffsetMs;
+    const replayed = end === undefined ? trace : { ...trace, requests: trace.requests.filter((request) => request.timestamp <= end) };
+    const model = stackModel(config, stackTimings(config, workerCapacityTokens(config)), { overlapWeight: 1, temperature: 0, seed: 1 });
+    const report = simulateTrace(replayed, model, parseGoodput(config.benchmark.goodput));
+    return { text: predictionFileText(report, { stack, trace: { sha256, requests: replayed.requests.length } }) };
+  } catch (error) {
+    return { note: `no prediction saved: ${(error as Error).message}` };
+  }
+}

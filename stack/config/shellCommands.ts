@@ -1,0 +1,48 @@
+import { quote } from "shell-quote";
+import type { StackConfig } from "./schema";
+
+/** Shell text inserted as is, such as a command substitution. */
+export interface RawShell {
+  raw: string;
+}
+
+/**
+ * A command line safe to paste: every word quoted as the shell needs, so a value such as
+ * `prod; curl x | sh` stays one argument.
+ */
+export function shellCommand(...words: (string | RawShell)[]): string {
+  return words.map((word) => (typeof word !== "string" ? word.raw : PLAIN_WORD.test(word) ? word : quote([word]))).join(" ");
+}
+
+/** Words no shell reads specially are left bare, for readability: shell-quote would escape `8000:8000`. */
+const PLAIN_WORD = /^[A-Za-z0-9_\/:=.,@%+-]+$/;
+
+/**
+ * `kubectl` in the stack's context and namespace. A context stored as a secret is never printed:
+ * the command reads it from the stack when it runs.
+ */
+export function kubectlCommand(
+  config: Pick<StackConfig, "kubeContext" | "namespace" | "secretKeys">,
+  stack: string,
+  ...args: (string | RawShell)[]
+): string {
+  // One word, `--context=<value>`, so that a context starting with "-" is never read as a flag.
+  const context: (string | RawShell)[] = !config.kubeContext
+    ? []
+    : config.secretKeys.includes("kubeContext")
+      ? [{ raw: `--context="$(pulumi config get -s ${quote([stack])} kubeContext)"` }]
+      : [`--context=${config.kubeContext}`];
+  return shellCommand("kubectl", ...context, "-n", config.namespace, ...args);
+}
+
+/**
+ * Text from outside (a library's error message) with every secret config value replaced, as written
+ * and as JSON escapes it. Never applied to commands this program composes, which hold no secret.
+ */
+export function redactSecrets(text: string, config: Pick<StackConfig, "kubeContext" | "secretKeys">): string {
+  if (!config.secretKeys.includes("kubeContext") || !config.kubeContext) return text;
+  const forms = new Set([config.kubeContext, JSON.stringify(config.kubeContext).slice(1, -1)]);
+  let redacted = text;
+  for (const form of forms) redacted = redacted.split(form).join("[secret: dynamo-bench:kubeContext]");
+  return redacted;
+}

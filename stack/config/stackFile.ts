@@ -1,0 +1,124 @@
+import { statSync } from "node:fs";
+import { readRegularFile } from "../../lib/regularFile";
+import { basename } from "node:path";
+import yaml from "js-yaml";
+import { PROJECT, type StackConfig } from "./schema";
+import { GO_YAML_SCHEMA, GoTime, goJson } from "./pulumiYaml";
+import { ConfigError, readStackConfig, type ConfigEntry } from "./stackConfig";
+import { countValues } from "../../lib/yamlExpansion";
+import { describeFileError, isFileSystemError } from "../../lib/fileErrors";
+
+/** A stack file is a few kilobytes; anything near this is not one. */
+const MAX_STACK_FILE_BYTES = 1024 * 1024;
+/** More values than this means YAML aliases that expand without bound; yaml.v3, which Pulumi uses, refuses them too. */
+const MAX_VALUES = 100_000;
+
+export interface StackFile {
+  stack: string;
+  entries: ConfigEntry[];
+  /** The file imports Pulumi ESC environments (`environment:`), whose values only the engine can read. */
+  importsEnvironments: boolean;
+}
+
+/** `Pulumi.<stack>.yaml` names its stack; another file name names none. */
+export function stackNameOfFile(path: string): string | undefined {
+  return /^Pulumi\.(.+)\.yaml$/.exec(basename(path))?.[1];
+}
+
+function isSecure(value: unknown): boolean {
+  return isMap(value) && Object.keys(value).length === 1 && typeof value.secure === "string";
+}
+
+/** A YAML map, as loaded: not a list, and not a number or timestamp, which load as objects of their own. */
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+function holdsSecure(value: unknown): boolean {
+  if (isSecure(value)) return true;
+  return typeof value === "object" && value !== null && Object.values(value).some(holdsSecure);
+}
+
+/**
+ * One value as the engine hands it to the program (pulumi/pulumi @ 1b5949891b3cefcb9974752b24a5ecef0acc86c8,
+ * sdk/go/common/resource/config/value.go `UnmarshalYAML`, object.go `MarshalString`): text as itself,
+ * a number or boolean as its JSON text (`2024` is "2024", `010` is "8"), a map or list as JSON, null
+ * as "" (go-yaml leaves a null Value empty), and a key that holds a secure value anywhere as a secret.
+ */
+function asEngineEntry(key: string, value: unknown): ConfigEntry | { problem: string } {
+  if (holdsSecure(value)) return { key, text: undefined, secret: true };
+  if (value === null || value === undefined) return { key, text: "", secret: false };
+  if (typeof value === "string") return { key, text: value, secret: false };
+  if (value instanceof GoTime) return { key, text: value.text, secret: false };
+  const text = goJson(value);
+  if (text === undefined) {
+    return {
+      problem:
+        `${key}: holds .inf or .nan, which Pulumi cannot hand to a program ` +
+        "(Go's encoding/json refuses them); pulumi up stops here too",
+    };
+  }
+  return { key, text, secret: false };
+}
+
+/**
+ * The key as the engine names it: a key with no namespace is the project's
+ * (pkg/workspace `stackConfigNamespacedWithProject`), and the old `<namespace>:config:<name>` form
+ * is `<namespace>:<name>`.
+ */
+function engineKey(key: string): string {
+  if (!key.includes(":")) return `${PROJECT}:${key}`;
+  return key.replace(/^([^:]+):config:/, "$1:");
+}
+
+function readProblem(error: unknown): string {
+  if (isFileSystemError(error)) return describeFileError(error);
+  if (error instanceof yaml.YAMLException) {
+    const where = error.mark ? ` (line ${error.mark.line + 1}, column ${error.mark.column + 1})` : "";
+    return `not valid YAML: ${error.reason}${where}`;
+  }
+  return (error as Error).message;
+}
+
+/** A stack file's config, read as the engine reads it, for commands that run without the Pulumi CLI. */
+export function readStackFile(path: string): StackFile {
+  let document: unknown;
+  try {
+    // A pipe or a device would be read until it ends, which may be never.
+    const size = statSync(path).size;
+    if (size > MAX_STACK_FILE_BYTES) {
+      throw new ConfigError(path, [`cannot read the stack file: it has ${size} bytes; a stack file is a few kilobytes`]);
+    }
+    document = yaml.load(readRegularFile(path), { schema: GO_YAML_SCHEMA, filename: path });
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(path, [`cannot read the stack file: ${readProblem(error)}`]);
+  }
+  if (document !== undefined && document !== null && !isMap(document)) {
+    throw new ConfigError(path, ["the stack file must be a YAML map with a `config:` key"]);
+  }
+  if (countValues(document, MAX_VALUES) > MAX_VALUES) {
+    throw new ConfigError(path, [`cannot read the stack file: it expands to more than ${MAX_VALUES} values (YAML aliases?)`]);
+  }
+  const file = (document ?? {}) as { config?: unknown; environment?: unknown };
+  const config = file.config ?? {};
+  if (!isMap(config)) {
+    throw new ConfigError(path, ["config: must be a map of keys to values"]);
+  }
+  const read = Object.entries(config).map(([key, value]) => asEngineEntry(engineKey(key), value));
+  const problems = read.flatMap((entry) => ("problem" in entry ? [entry.problem] : []));
+  if (problems.length > 0) throw new ConfigError(path, problems);
+  const entries = read as ConfigEntry[];
+  const variant = entries.find((entry) => entry.key === `${PROJECT}:variant`)?.text;
+  return {
+    stack: stackNameOfFile(path) ?? (variant || "stack"),
+    entries,
+    importsEnvironments: file.environment !== undefined && file.environment !== null,
+  };
+}
+
+/** The validated config of a `Pulumi.<stack>.yaml` file, read the way `pulumi up` reads it. */
+export function stackConfigFromFile(path: string): StackConfig {
+  const file = readStackFile(path);
+  return readStackConfig({ description: path, stack: file.stack, entries: file.entries });
+}
