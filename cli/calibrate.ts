@@ -15,6 +15,7 @@ import type { TraceRequest } from "../sim/trace/traceFile";
 import { UserError } from "../lib/userError";
 import { writeOutputFile } from "./outputFile";
 import { stackFilePath } from "./stackFiles";
+import type { CommandIo } from "./io";
 
 export interface CalibrateOptions {
   /** The flags given on the command line. */
@@ -176,7 +177,7 @@ const CALIBRATE_FLAGS = new Set(["calibrateFrom", "trace", "stack", "configFile"
  * `simulate --calibrate-from`: fits the stack's timings to a run's records and writes
  * calibration.json beside them.
  */
-export async function calibrateCommand(options: CalibrateOptions): Promise<void> {
+export async function calibrateCommand(options: CalibrateOptions, io: CommandIo): Promise<void> {
   const ignored = options.given.filter((flag) => !CALIBRATE_FLAGS.has(flag));
   if (ignored.length > 0) {
     throw new UserError(
@@ -193,10 +194,8 @@ export async function calibrateCommand(options: CalibrateOptions): Promise<void>
     throw new UserError(`--calibrate-from: ${out} exists; a calibration is never written over: ${how}`);
   }
   const { records, skippedLines, unknownUnits } = await measuredRecords(dir);
-  if (skippedLines > 0)
-    process.stderr.write(`warning: ${RECORDS_FILE}: skipped ${formatCount(skippedLines)} line(s) that are not records\n`);
-  if (unknownUnits > 0)
-    process.stderr.write(`warning: ${RECORDS_FILE}: left out ${formatCount(unknownUnits)} metric(s) in an unknown unit\n`);
+  if (skippedLines > 0) io.err(`warning: ${RECORDS_FILE}: skipped ${formatCount(skippedLines)} line(s) that are not records\n`);
+  if (unknownUnits > 0) io.err(`warning: ${RECORDS_FILE}: left out ${formatCount(unknownUnits)} metric(s) in an unknown unit\n`);
   const trace = await loadTrace(options.trace, { skipInvalid: options.skipInvalid });
   if (records.length === 0) throw new UserError(`--calibrate-from: ${join(dir, RECORDS_FILE)} holds no profiling records`);
   const matches = matchRecords(records, trace.requests);
@@ -242,7 +241,7 @@ export async function calibrateCommand(options: CalibrateOptions): Promise<void>
   );
   const { prefill, decode, error } = calibration;
   const signed = (fraction: number) => `${fraction >= 0 ? "+" : ""}${formatPercent(fraction, 1)}`;
-  process.stdout.write(
+  io.out(
     `fitted ${formatCount(calibration.fittedRequests.ttft)} TTFTs and ${formatCount(calibration.fittedRequests.itl)} ITLs ` +
       `of ${stack} (${config.frontend.routerMode} routing) in ${calibration.iterations} step(s):\n` +
       `  prefill TTFT(t) = ${prefill[0].toPrecision(4)} + ${prefill[1].toPrecision(4)}·t + ${prefill[2].toPrecision(4)}·t² ms\n` +
@@ -253,14 +252,14 @@ export async function calibrateCommand(options: CalibrateOptions): Promise<void>
       `wrote ${out}; use it with: npx dynamo-bench simulate --calibration ${out} …\n`,
   );
   if (calibration.undetermined.length > 0) {
-    process.stderr.write(
+    io.err(
       `warning: this run hardly determines ${calibration.undetermined.join(", ")} (a standard error over half the value): ` +
         "what set its latencies (a queue, say) left little of them to see; do not trust a prediction that leans on them\n",
     );
   }
   const worst = Math.max(...Object.values(error).map(Math.abs));
   if (worst > TRUSTED_ERROR) {
-    process.stderr.write(
+    io.err(
       `warning: the fit reproduces the run's percentiles only to within ${formatPercent(worst, 0)}: ` +
         (config.frontend.routerMode === "kv"
           ? "a KV-routed run's routing depends on the timings being fitted; calibrate from a round-robin run (agg) for a firm fit\n"

@@ -6,6 +6,7 @@ import { htmlReport } from "../analysis/compare/htmlReport";
 import { readRequestCdfs } from "../analysis/compare/requestCdf";
 import { writeOutputFile } from "./outputFile";
 import { UserError } from "../lib/userError";
+import type { CommandIo } from "./io";
 
 export interface CompareOptions {
   json?: boolean;
@@ -19,7 +20,7 @@ export interface CompareOptions {
 /** A run summarized from aiperf's artifacts has its per-request values; a summary.json alone has percentiles. */
 const requestCdfsOf = (run: RunInput) => (run.source === "artifacts" ? readRequestCdfs(run.dir) : Promise.resolve(undefined));
 
-export async function compareCommand(baselineDir: string, candidateDir: string, options: CompareOptions): Promise<void> {
+export async function compareCommand(baselineDir: string, candidateDir: string, options: CompareOptions, io: CommandIo): Promise<void> {
   const slos = parseGoodput(options.goodput);
   const baseline = await loadRun(baselineDir, slos);
   const candidate = await loadRun(candidateDir, slos);
@@ -33,8 +34,8 @@ export async function compareCommand(baselineDir: string, candidateDir: string, 
   if (options.out !== undefined) {
     const cdfs = { baseline: await requestCdfsOf(baseline), candidate: await requestCdfsOf(candidate) };
     writeOutputFile("--out", options.out, htmlReport(comparison, cdfs));
-    process.stderr.write(`wrote ${options.out}\n`);
+    io.err(`wrote ${options.out}\n`);
   }
-  if (options.json) process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
-  else process.stdout.write(options.markdown ? comparisonMarkdown(comparison) : comparisonText(comparison));
+  if (options.json) io.out(`${JSON.stringify(comparison, null, 2)}\n`);
+  else io.out(options.markdown ? comparisonMarkdown(comparison) : comparisonText(comparison));
 }

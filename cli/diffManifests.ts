@@ -1,6 +1,7 @@
 import { manifestChanges } from "../stack/review/manifestChanges";
 import { changesMarkdown, changesText, hasChanges } from "../stack/review/formatChanges";
 import { UserError } from "../lib/userError";
+import type { CommandIo } from "./io";
 
 export interface DiffManifestsOptions {
   markdown?: boolean;
@@ -8,7 +9,12 @@ export interface DiffManifestsOptions {
   exitCode?: boolean;
 }
 
-export async function diffManifestsCommand(baseDir: string, headDir: string, options: DiffManifestsOptions): Promise<void> {
+export async function diffManifestsCommand(
+  baseDir: string,
+  headDir: string,
+  options: DiffManifestsOptions,
+  io: CommandIo,
+): Promise<number> {
   let changes;
   try {
     changes = manifestChanges(baseDir, headDir);
@@ -17,7 +23,7 @@ export async function diffManifestsCommand(baseDir: string, headDir: string, opt
     if (options.exitCode && error instanceof UserError) throw new UserError(error.message, 2);
     throw error;
   }
-  if (options.json) process.stdout.write(`${JSON.stringify(changes, null, 2)}\n`);
-  else process.stdout.write(options.markdown ? changesMarkdown(changes) : changesText(changes));
-  if (options.exitCode && hasChanges(changes)) process.exitCode = 1;
+  if (options.json) io.out(`${JSON.stringify(changes, null, 2)}\n`);
+  else io.out(options.markdown ? changesMarkdown(changes) : changesText(changes));
+  return options.exitCode && hasChanges(changes) ? 1 : 0;
 }

@@ -5,6 +5,7 @@ import { UserError } from "../lib/userError";
 import { multiDocumentYaml, renderStack, staleManifests, writeManifests } from "./render";
 import { availableStacks, committedManifestsDir, PROJECT_ROOT, stackFilePath } from "./stackFiles";
 import { buildSummaryBundle, SUMMARY_BUNDLE_PATH } from "./summaryBundle";
+import type { CommandIo } from "./io";
 
 export interface RenderOptions {
   stack?: string;
@@ -25,25 +26,25 @@ function assertBundleFresh(): void {
   );
 }
 
-export function renderCommand(options: RenderOptions): void {
+export function renderCommand(options: RenderOptions, io: CommandIo): void {
   if (options.check) assertBundleFresh();
   if (options.check && options.stack === undefined && options.configFile === undefined) {
     if (options.out !== undefined)
       throw new UserError("--check --out: give -s or --config-file, to say which stack the directory should hold");
-    checkEveryStack();
+    checkEveryStack(io);
     return;
   }
   const rendered = renderStack(stackFilePath(options));
-  for (const warning of rendered.warnings) process.stderr.write(`warning: ${warning}\n`);
+  for (const warning of rendered.warnings) io.err(`warning: ${warning}\n`);
   if (options.check) {
     if (options.out === "") throw new UserError("--out: give a directory path");
     const dir = options.out ?? committedManifestsDir(options);
     const problems = staleManifests(rendered, dir);
     if (problems.length === 0) {
-      process.stderr.write(`${dir} is up to date\n`);
+      io.err(`${dir} is up to date\n`);
       return;
     }
-    process.stdout.write(problems.join(""));
+    io.out(problems.join(""));
     const source = options.stack ? ["-s", options.stack] : ["--config-file", options.configFile ?? ""];
     throw new UserError(
       `${dir} is stale: ${problems.length} file(s) differ from what render writes. ` +
@@ -52,9 +53,9 @@ export function renderCommand(options: RenderOptions): void {
   }
   if (options.out !== undefined) {
     const files = writeManifests(rendered, options.out);
-    process.stderr.write(`wrote ${files.length} manifests to ${options.out}\n`);
+    io.err(`wrote ${files.length} manifests to ${options.out}\n`);
   } else {
-    process.stdout.write(multiDocumentYaml(rendered));
+    io.out(multiDocumentYaml(rendered));
   }
 }
 
@@ -80,11 +81,11 @@ export function staleCommittedManifests(root: string): { problems: string[]; sta
   return result;
 }
 
-function checkEveryStack(): void {
+function checkEveryStack(io: CommandIo): void {
   const { problems, staleStacks, upToDate } = staleCommittedManifests(PROJECT_ROOT);
-  for (const dir of upToDate) process.stderr.write(`${dir} is up to date\n`);
+  for (const dir of upToDate) io.err(`${dir} is up to date\n`);
   if (problems.length === 0) return;
-  process.stdout.write(problems.join(""));
+  io.out(problems.join(""));
   const refresh = staleStacks.map((dir) => shellCommand("npx", "dynamo-bench", "render", "-s", basename(dir), "--out", shownPath(dir)));
   throw new UserError(
     `manifests/ is stale: ${problems.length} file(s) differ from what render writes` +

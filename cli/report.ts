@@ -12,6 +12,7 @@ import { predictRun } from "../sim/runPrediction";
 import { DEFAULT_TRACE_FILE } from "../domain/pins";
 import { UserError } from "../lib/userError";
 import { PROJECT_ROOT, stackFilePath } from "./stackFiles";
+import type { CommandIo } from "./io";
 
 export interface ReportOptions {
   stack?: string;
@@ -68,7 +69,7 @@ function predictionConfig(dir: string, options: ReportOptions): StackConfig | { 
   return stackConfigFromFile(path);
 }
 
-export async function reportCommand(dir: string, options: ReportOptions): Promise<void> {
+export async function reportCommand(dir: string, options: ReportOptions, io: CommandIo): Promise<void> {
   const tracePath = resolve(options.trace ?? DEFAULT_TRACE_FILE);
-  await reportRun(dir, { config: predictionConfig(dir, options), tracePath, print: (text) => process.stdout.write(`${text}\n`) });
+  await reportRun(dir, { config: predictionConfig(dir, options), tracePath, print: (text) => io.out(`${text}\n`) });
 }

@@ -21,6 +21,7 @@ import { UserError } from "../lib/userError";
 import { calibrateCommand } from "./calibrate";
 import { parseCalibrationFile } from "../sim/calibrationFile";
 import { readRegularFile } from "../lib/regularFile";
+import type { CommandIo } from "./io";
 
 /** Each worker keeps a cache, and the KV router weighs every worker for every request: far past any real stack, memory and time run out. */
 export const MAX_WORKERS = 4096;
@@ -117,7 +118,7 @@ function perfModel(config: StackConfig, profile: string | undefined, capacityTok
   }
 }
 
-function calibratedPerfModel(path: string): PerfModel {
+function calibratedPerfModel(path: string, io: CommandIo): PerfModel {
   try {
     const file = parseCalibrationFile(readRegularFile(path, { maxBytes: 2 ** 20, what: "a calibration" }));
     const worst = Math.max(...Object.values(file.error).map(Math.abs));
@@ -126,7 +127,7 @@ function calibratedPerfModel(path: string): PerfModel {
       `it reproduced to within ${formatPercent(worst, 1)}` +
       (file.undetermined.length > 0 ? `, though the run hardly determined ${file.undetermined.join(", ")}` : "");
     if (file.undetermined.length > 0) {
-      process.stderr.write(
+      io.err(
         `warning: --calibration: the run it was fitted to hardly determined ${file.undetermined.join(", ")}: ` +
           "a prediction that leans on them, for another stack or split, is not to be trusted\n",
       );
@@ -137,12 +138,12 @@ function calibratedPerfModel(path: string): PerfModel {
   }
 }
 
-export async function simulateCommand(raw: SimulateOptions): Promise<void> {
+export async function simulateCommand(raw: SimulateOptions, io: CommandIo): Promise<void> {
   const parsed = simulateOptions.safeParse(raw);
   if (!parsed.success) throw new UserError(parsed.error.issues[0].message);
   const options = parsed.data;
   if (options.calibrateFrom !== undefined) {
-    await calibrateCommand({ ...options, calibrateFrom: options.calibrateFrom });
+    await calibrateCommand({ ...options, calibrateFrom: options.calibrateFrom }, io);
     return;
   }
   if (options.out !== undefined) throw new UserError("--out names the calibration --calibrate-from writes; leave it out here");
@@ -165,7 +166,7 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
   const slos = parseGoodput(options.goodput ?? config.benchmark.goodput);
   const capacityTokens = options.capacityTokens ?? workerCapacityTokens(config);
   const perf =
-    options.calibration !== undefined ? calibratedPerfModel(options.calibration) : perfModel(config, options.profile, capacityTokens);
+    options.calibration !== undefined ? calibratedPerfModel(options.calibration, io) : perfModel(config, options.profile, capacityTokens);
   const base = stackModel(config, perf, {
     workers: options.workers,
     capacityTokens,
@@ -175,12 +176,12 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
     transferGBps: options.kvTransferGbps,
   });
   const trace = await loadTrace(options.trace, { skipInvalid: options.skipInvalid });
-  if (trace.skippedLines.length > 0) process.stderr.write(`warning: skipped ${trace.skippedLines.length} invalid line(s)\n`);
+  if (trace.skippedLines.length > 0) io.err(`warning: skipped ${trace.skippedLines.length} invalid line(s)\n`);
   const policies: RoutingPolicy[] = options.policy === "all" ? [...ROUTING_POLICIES] : [options.policy ?? base.policy];
   refuseUnusedOptions(options.given, policies);
 
   if (options.sweepSplit) {
-    splitSweepOutput(options, config, trace, { ...base, policy: policies[0] }, slos);
+    splitSweepOutput(io, options, config, trace, { ...base, policy: policies[0] }, slos);
     return;
   }
   if (options.sweepCapacity) {
@@ -199,23 +200,23 @@ export async function simulateCommand(raw: SimulateOptions): Promise<void> {
           capacityFrom: options.capacityTokens === undefined ? "the stack" : "--capacity-tokens",
         }),
       );
-      process.stderr.write(`wrote ${options.chart}\n`);
+      io.err(`wrote ${options.chart}\n`);
     }
     if (options.json) {
       const sweep = { bound, workers: base.routedWorkers, capacityTokensPerWorker: base.engine.kvCapacityTokens, sweeps };
-      process.stdout.write(`${JSON.stringify(sweep, null, 2)}\n`);
+      io.out(`${JSON.stringify(sweep, null, 2)}\n`);
     } else {
-      for (const sweep of sweeps)
-        process.stdout.write(`${sweep.policy} over ${base.routedWorkers} worker(s):\n${sweepText(sweep.points, bound)}\n`);
+      for (const sweep of sweeps) io.out(`${sweep.policy} over ${base.routedWorkers} worker(s):\n${sweepText(sweep.points, bound)}\n`);
     }
     return;
   }
   const reports = policies.map((policy) => simulateTrace(trace, { ...base, policy }, slos));
-  if (options.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
-  else process.stdout.write(simulationText(reports));
+  if (options.json) io.out(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+  else io.out(simulationText(reports));
 }
 
 function splitSweepOutput(
+  io: CommandIo,
   options: { chart?: string; json?: boolean },
   config: StackConfig,
   trace: LoadedTrace,
@@ -230,13 +231,13 @@ function splitSweepOutput(
   if (options.chart !== undefined) {
     const title = `${formatCount(gpus)} GPUs at TP ${tensorParallelSize}, ${model.policy} routing: predicted goodput per split`;
     writeOutputFile("--chart", options.chart, splitChart(title, points, best));
-    process.stderr.write(`wrote ${options.chart}\n`);
+    io.err(`wrote ${options.chart}\n`);
   }
   if (options.json) {
     const splitsJson = points.map(({ split, report }) => ({ split: split.label, prefill: split.prefill, decode: split.decode, ...report }));
     const sweep = { gpus, tensorParallelSize, policy: model.policy, best: best?.split.label ?? null, splits: splitsJson };
-    process.stdout.write(`${JSON.stringify(sweep, null, 2)}\n`);
+    io.out(`${JSON.stringify(sweep, null, 2)}\n`);
   } else {
-    process.stdout.write(`${formatCount(gpus)} GPUs at TP ${tensorParallelSize}, ${model.policy} routing:\n${splitText(points, best)}`);
+    io.out(`${formatCount(gpus)} GPUs at TP ${tensorParallelSize}, ${model.policy} routing:\n${splitText(points, best)}`);
   }
 }

@@ -2,6 +2,7 @@ import { parseGoodput } from "../domain/slos";
 import { summarizeRun } from "../analysis/summary/runSummary";
 import { summaryText } from "../analysis/summary/formatSummary";
 import { summaryFiles, writeSummaryFiles, SUMMARY_JSON } from "../analysis/summary/summaryFiles";
+import type { CommandIo } from "./io";
 
 export interface SummarizeOptions {
   json?: boolean;
@@ -10,17 +11,17 @@ export interface SummarizeOptions {
   write?: boolean;
 }
 
-export async function summarizeCommand(dir: string, options: SummarizeOptions): Promise<void> {
+export async function summarizeCommand(dir: string, options: SummarizeOptions, io: CommandIo): Promise<void> {
   const { summary, provenance } = await summarizeRun(dir, parseGoodput(options.goodput));
   const skipped = provenance.skippedLineNumbers.length;
   if (skipped > 0 && options.json) {
-    process.stderr.write(`warning: skipped ${skipped} truncated or invalid line(s) of profile_export.jsonl\n`);
+    io.err(`warning: skipped ${skipped} truncated or invalid line(s) of profile_export.jsonl\n`);
   }
   const unrecorded = provenance.unrecordedSloMetrics;
   if (unrecorded.length > 0 && options.json) {
-    process.stderr.write(`warning: goodput not known: no request that succeeded recorded ${unrecorded.join(", ")}\n`);
+    io.err(`warning: goodput not known: no request that succeeded recorded ${unrecorded.join(", ")}\n`);
   }
   const files = summaryFiles(dir, summary, provenance);
   if (options.write) writeSummaryFiles(dir, files);
-  process.stdout.write(options.json ? files[SUMMARY_JSON] : summaryText(summary, provenance));
+  io.out(options.json ? files[SUMMARY_JSON] : summaryText(summary, provenance));
 }

@@ -4,6 +4,7 @@ import { stackConfigFromFile } from "../stack/config/stackFile";
 import { fetchTrace, type TraceSource } from "../sim/trace/fetchTrace";
 import { UserError } from "../lib/userError";
 import { stackFilePath } from "./stackFiles";
+import type { CommandIo } from "./io";
 
 const traceFetchOptions = z.object({
   stack: z.string().optional(),
@@ -25,10 +26,10 @@ export function traceSource(options: { stack?: string; configFile?: string }): T
 }
 
 /** Status lines go to stderr; stdout gets the trace's path alone, for `trace stats "$(… trace fetch)"`. */
-export async function traceFetchCommand(raw: TraceFetchOptions): Promise<void> {
+export async function traceFetchCommand(raw: TraceFetchOptions, io: CommandIo): Promise<void> {
   const parsed = traceFetchOptions.safeParse(raw);
   if (!parsed.success) throw new UserError(parsed.error.issues[0].message);
   const options = parsed.data;
   await fetchTrace(traceSource(options), options.out);
-  process.stdout.write(`${options.out}\n`);
+  io.out(`${options.out}\n`);
 }

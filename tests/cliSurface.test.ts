@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { PROJECT_ROOT } from "../cli/stackFiles";
-import { runCli, STACK_TRACE } from "./support/cli";
+import { runCli, runInstalledCli, STACK_TRACE } from "./support/cli";
 import { conversationTrace, traceFile } from "./support/traceFixtures";
 import { README } from "./support/docs";
 
@@ -62,14 +62,14 @@ describe("the installed command, npx dynamo-bench", () => {
 });
 
 describe("flags", () => {
-  test("-s is --stack", () => {
-    const short = runCli(["render", "-s", "disagg"]);
+  test("-s is --stack", async () => {
+    const short = await runCli(["render", "-s", "disagg"]);
     assert.equal(short.status, 0, short.stderr);
-    assert.equal(short.stdout, runCli(["render", "--stack", "disagg"]).stdout);
+    assert.equal(short.stdout, (await runCli(["render", "--stack", "disagg"])).stdout);
   });
 
-  test("-V and --version print the version", () => {
-    for (const flag of ["-V", "--version"]) assert.equal(runCli([flag]).stdout, `${version}\n`);
+  test("-V and --version print the version", async () => {
+    for (const flag of ["-V", "--version"]) assert.equal((await runInstalledCli([flag])).stdout, `${version}\n`);
   });
 
   const commands = [
@@ -83,8 +83,8 @@ describe("flags", () => {
     ["diff-manifests"],
   ];
   for (const command of commands) {
-    test(`${command.join(" ")} --help ends with an example`, () => {
-      const result = runCli([...command, "--help"]);
+    test(`${command.join(" ")} --help ends with an example`, async () => {
+      const result = await runCli([...command, "--help"]);
       assert.equal(result.status, 0, result.stderr);
       assert.match(result.stdout, new RegExp(`\\nExamples?:\\n(  \\$ npx dynamo-bench ${command.join(" ")}( .+)?\\n)+$`));
     });
@@ -107,8 +107,8 @@ describe("flags", () => {
     ],
   ];
   for (const [args, message] of conflicts) {
-    test(`conflicting flags are refused, not resolved: ${args.join(" ")}`, () => {
-      const result = runCli(args);
+    test(`conflicting flags are refused, not resolved: ${args.join(" ")}`, async () => {
+      const result = await runInstalledCli(args);
       assert.equal(result.status, 1);
       assert.equal(result.stdout, "");
       const lines = result.stderr.trimEnd().split("\n");
@@ -130,16 +130,16 @@ describe("flags that would be ignored, or repeated, are refused", () => {
     [["simulate", "--trace", "t", "--policy", "all", "--policy", "kv"], /--policy is given 2 times; give it once/],
   ];
   for (const [args, message] of repeated) {
-    test(`repeated: ${args.join(" ")}`, () => {
-      const result = runCli(args);
+    test(`repeated: ${args.join(" ")}`, async () => {
+      const result = await runCli(args);
       assert.equal(result.status, 1);
       assert.match(result.stderr, new RegExp(`^error: ${message.source}\\n\\(add --help for usage\\)\\n$`));
       assert.equal(result.stdout, "");
     });
   }
 
-  test("a value after -- is not a flag", () => {
-    const result = runCli(["trace", "stats", "--json", "--", "--json"]);
+  test("a value after -- is not a flag", async () => {
+    const result = await runInstalledCli(["trace", "stats", "--json", "--", "--json"]);
     assert.match(result.stderr, /^error: --json: no such file or directory\n$/);
   });
 
@@ -171,40 +171,40 @@ describe("flags that would be ignored, or repeated, are refused", () => {
     ],
   ];
   for (const [args, message] of unused) {
-    test(`refused: ${args().slice(3).join(" ")}`, () => {
-      const result = runCli(args());
+    test(`refused: ${args().slice(3).join(" ")}`, async () => {
+      const result = await runCli(args());
       assert.equal(result.status, 1, result.stdout);
       assert.match(result.stderr, new RegExp(`^error: ${message.source}`));
     });
   }
 
-  test("a metric with a digit in its name is an SLO; --kv-transfer-gbps plans agg's disaggregated splits", () => {
-    const goodput = runCli(["simulate", "--trace", trace(), "-s", "agg", "--goodput", "e2e_output_token_throughput:1000"]);
+  test("a metric with a digit in its name is an SLO; --kv-transfer-gbps plans agg's disaggregated splits", async () => {
+    const goodput = await runCli(["simulate", "--trace", trace(), "-s", "agg", "--goodput", "e2e_output_token_throughput:1000"]);
     assert.equal(goodput.status, 0, goodput.stderr);
     assert.match(goodput.stdout, /^goodput: not predicted: the simulation does not predict e2e_output_token_throughput$/m);
-    const split = runCli(["simulate", "--trace", trace(), "-s", "agg", "--sweep-split", "--kv-transfer-gbps", "10"]);
+    const split = await runCli(["simulate", "--trace", trace(), "-s", "agg", "--sweep-split", "--kv-transfer-gbps", "10"]);
     assert.equal(split.status, 0, split.stderr);
     assert.match(split.stdout, /^KV transfer: 10 GB\/s per transfer/m);
   });
 
-  test("--seed with the random policy, and --overlap-weight with kv, are used", () => {
-    assert.equal(runCli(["simulate", "--trace", trace(), "-s", "agg", "--policy", "random", "--seed", "5"]).status, 0);
+  test("--seed with the random policy, and --overlap-weight with kv, are used", async () => {
+    assert.equal((await runCli(["simulate", "--trace", trace(), "-s", "agg", "--policy", "random", "--seed", "5"])).status, 0);
     assert.equal(
-      runCli(["simulate", "--trace", trace(), "-s", "agg", "--policy", "all", "--overlap-weight", "0.5", "--seed", "2"]).status,
+      (await runCli(["simulate", "--trace", trace(), "-s", "agg", "--policy", "all", "--overlap-weight", "0.5", "--seed", "2"])).status,
       0,
     );
   });
 
-  test("compare --goodput with two results directories, whose summary.json fixes the SLOs, is refused", () => {
+  test("compare --goodput with two results directories, whose summary.json fixes the SLOs, is refused", async () => {
     const root = mkdtempSync(join(tmpdir(), "results-"));
     for (const run of ["agg-sample", "disagg-sample"]) {
       cpSync(join(PROJECT_ROOT, "examples", run), join(root, run), { recursive: true });
-      assert.equal(runCli(["summarize", join(root, run), "--write"]).status, 0);
+      assert.equal((await runCli(["summarize", join(root, run), "--write"])).status, 0);
       for (const file of ["profile_export.jsonl", "profile_export_aiperf.json"]) rmSync(join(root, run, file));
     }
     const [agg, disagg] = [join(root, "agg-sample"), join(root, "disagg-sample")];
-    assert.equal(runCli(["compare", agg, disagg]).status, 0);
-    const result = runCli(["compare", agg, disagg, "--goodput", "time_to_first_token:5"]);
+    assert.equal((await runCli(["compare", agg, disagg])).status, 0);
+    const result = await runCli(["compare", agg, disagg, "--goodput", "time_to_first_token:5"]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^error: --goodput: both runs are results directories, whose summary\.json already counts goodput/);
   });

@@ -17,9 +17,9 @@ const faster = FIVE_REQUESTS.map((r) => ({ ...r, ttft: r.ttft && r.ttft * 0.6, i
 /** At TTFT ≤ 250 ms, 2 of the baseline's 6 requests are good and 4 of the candidate's: +33.33 points, though +100% relative. */
 const TTFT_250 = ["--goodput", "time_to_first_token:250"];
 
-function resultsDir(fromArtifacts: string, goodput: string[] = []): string {
+async function resultsDir(fromArtifacts: string, goodput: string[] = []): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "dynamo-bench-results-"));
-  const summary = runCli(["summarize", fromArtifacts, "--json", ...goodput]).stdout;
+  const summary = (await runCli(["summarize", fromArtifacts, "--json", ...goodput])).stdout;
   writeFileSync(join(dir, "summary.json"), summary);
   return dir;
 }
@@ -64,8 +64,8 @@ describe("compare", () => {
   const baseline = artifactDir(records(FIVE_REQUESTS));
   const candidate = artifactDir(records(faster));
 
-  test("--json gives each statistic of both runs with its change as a percent and a ratio", () => {
-    const result = runCli(["compare", baseline, candidate, "--json"]);
+  test("--json gives each statistic of both runs with its change as a percent and a ratio", async () => {
+    const result = await runCli(["compare", baseline, candidate, "--json"]);
     assert.equal(result.status, 0, result.stderr);
     const { rows, caveats, notes } = JSON.parse(result.stdout);
     assert.deepEqual(caveats, []);
@@ -90,22 +90,22 @@ describe("compare", () => {
     );
   });
 
-  test("the table is side by side, with the change and the ratio", () => {
-    const result = runCli(["compare", baseline, candidate]);
+  test("the table is side by side, with the change and the ratio", async () => {
+    const result = await runCli(["compare", baseline, candidate]);
     assert.match(result.stdout, /Time to first token p90 \(ms\)\s+1,060\.00\s+636\.00\s+-40\.0%\s+0\.600×/);
     assert.match(result.stdout, /Goodput \(fraction of requests\)\s+33\.33%\s+50\.00%\s+\+16\.67 pts\s+—/);
   });
 
-  test("--markdown is a table to paste into a pull request", () => {
-    const result = runCli(["compare", baseline, candidate, "--markdown"]);
+  test("--markdown is a table to paste into a pull request", async () => {
+    const result = await runCli(["compare", baseline, candidate, "--markdown"]);
     assert.match(result.stdout, /^### dynamo-bench: baseline vs candidate/);
     assert.match(result.stdout, /\| metric \| baseline \| candidate \| change \| ratio \|\n\| --- \| ---: \| ---: \| ---: \| ---: \|/);
     assert.match(result.stdout, /\| Inter-token latency p99 \(ms\) \| 49\.60 \| 39\.68 \| -20\.0% \| 0\.800× \|/);
   });
 
-  test("--out writes a self-contained HTML report with the CDFs and percentile bars as inline SVG", () => {
+  test("--out writes a self-contained HTML report with the CDFs and percentile bars as inline SVG", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "dynamo-bench-report-")), "report.html");
-    const result = runCli(["compare", baseline, candidate, "--out", out]);
+    const result = await runCli(["compare", baseline, candidate, "--out", out]);
     assert.equal(result.status, 0, result.stderr);
     const html = readFileSync(out, "utf8");
     assert.equal(svgsOf(html).length, 4);
@@ -123,22 +123,24 @@ describe("compare", () => {
       assert.match(svg, /^<svg [^>]*>\n<rect width="760" height="\d+" x="0" y="0" fill="#ffffff"><\/rect>/, "an opaque white background");
   });
 
-  test("takes a local results directory (summary.json) as readily as an artifact directory", () => {
-    const fromResults = JSON.parse(runCli(["compare", resultsDir(baseline), candidate, "--json"]).stdout);
-    const fromArtifacts = JSON.parse(runCli(["compare", baseline, candidate, "--json"]).stdout);
+  test("takes a local results directory (summary.json) as readily as an artifact directory", async () => {
+    const fromResults = JSON.parse((await runCli(["compare", await resultsDir(baseline), candidate, "--json"])).stdout);
+    const fromArtifacts = JSON.parse((await runCli(["compare", baseline, candidate, "--json"])).stdout);
     assert.deepEqual(fromResults.rows, fromArtifacts.rows);
     assert.equal(fromResults.baseline.source, "summary.json");
     assert.equal(fromArtifacts.baseline.source, "artifacts");
   });
 
-  test("says when the runs are less comparable than they look", () => {
+  test("says when the runs are less comparable than they look", async () => {
     const shorter = artifactDir(records(faster.slice(0, 3)));
-    const { caveats } = JSON.parse(runCli(["compare", baseline, shorter, "--json", "--goodput", "time_to_first_token:1000"]).stdout);
+    const { caveats } = JSON.parse(
+      (await runCli(["compare", baseline, shorter, "--json", "--goodput", "time_to_first_token:1000"])).stdout,
+    );
     assert.equal(caveats.length, 1);
     assert.match(caveats[0], /different numbers of requests \(6 and 3\)/);
   });
 
-  test("mistakes exit 1 with a message naming the directory, and no stack trace", () => {
+  test("mistakes exit 1 with a message naming the directory, and no stack trace", async () => {
     const empty = mkdtempSync(join(tmpdir(), "dynamo-bench-empty-"));
     const corrupt = mkdtempSync(join(tmpdir(), "dynamo-bench-corrupt-"));
     writeFileSync(join(corrupt, "summary.json"), JSON.stringify({ schemaVersion: 1, requests: {} }));
@@ -147,7 +149,7 @@ describe("compare", () => {
       [empty, /holds neither aiperf's artifacts nor a summary\.json/],
       [corrupt, /summary\.json: not a dynamo-bench summary \(requests\.total: /],
     ] as const) {
-      const result = runCli(["compare", baseline, dir]);
+      const result = await runCli(["compare", baseline, dir]);
       assert.equal(result.status, 1);
       assert.match(result.stderr, message);
       assert.doesNotMatch(result.stderr, STACK_TRACE);
@@ -160,8 +162,8 @@ describe("compare: goodput in points, failed requests and SLOs", () => {
   // The candidate is faster, and its fifth request failed too.
   const candidate = artifactDir(records(faster.map((r, i) => (i === 4 ? { ...r, error: true } : r))));
 
-  test("--json gives goodput's and failures' change in percentage points, with no relative change or ratio", () => {
-    const { rows } = JSON.parse(runCli(["compare", baseline, candidate, "--json", ...TTFT_250]).stdout);
+  test("--json gives goodput's and failures' change in percentage points, with no relative change or ratio", async () => {
+    const { rows } = JSON.parse((await runCli(["compare", baseline, candidate, "--json", ...TTFT_250])).stdout);
     const goodput = rows.find((r: any) => r.metric === "goodput");
     assert.ok(Math.abs(goodput.baseline - 2 / 6) < 1e-12);
     assert.ok(Math.abs(goodput.candidate - 4 / 6) < 1e-12);
@@ -173,38 +175,38 @@ describe("compare: goodput in points, failed requests and SLOs", () => {
     assert.ok(Math.abs(failed.changePoints - 100 / 6) < 1e-9);
   });
 
-  test("the text and Markdown tables show goodput's change as +33.33 pts, and each run's failed requests", () => {
-    const text = runCli(["compare", baseline, candidate, ...TTFT_250]).stdout;
+  test("the text and Markdown tables show goodput's change as +33.33 pts, and each run's failed requests", async () => {
+    const text = (await runCli(["compare", baseline, candidate, ...TTFT_250])).stdout;
     assert.match(text, /^Goodput \(fraction of requests\)\s+33\.33%\s+66\.67%\s+\+33\.33 pts\s+—$/m);
     assert.doesNotMatch(text, /\+100\.0%/);
     assert.match(text, /^Failed requests\s+1 of 6 \(16\.67%\)\s+2 of 6 \(33\.33%\)\s+\+16\.67 pts\s+—$/m);
     assert.match(text, /^Baseline: .*: 6 requests, 1 failed$/m);
     assert.match(text, /^Candidate: .*: 6 requests, 2 failed$/m);
-    const markdown = runCli(["compare", baseline, candidate, "--markdown", ...TTFT_250]).stdout;
+    const markdown = (await runCli(["compare", baseline, candidate, "--markdown", ...TTFT_250])).stdout;
     assert.match(markdown, /\| Goodput \(fraction of requests\) \| 33\.33% \| 66\.67% \| \+33\.33 pts \| — \|/);
     assert.match(markdown, /\| Failed requests \| 1 of 6 \(16\.67%\) \| 2 of 6 \(33\.33%\) \| \+16\.67 pts \| — \|/);
   });
 
-  test("the HTML report shows the points and the failures too", () => {
+  test("the HTML report shows the points and the failures too", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "dynamo-bench-report-")), "report.html");
-    assert.equal(runCli(["compare", baseline, candidate, "--out", out, ...TTFT_250]).status, 0);
+    assert.equal((await runCli(["compare", baseline, candidate, "--out", out, ...TTFT_250])).status, 0);
     const html = readFileSync(out, "utf8");
     assert.match(html, /<td class="right">\+33\.33 pts<\/td>/);
     assert.match(html, /<td class="right">2 of 6 \(33\.33%\)<\/td>/);
     assert.match(html, /6 requests, 2 failed<\/li>/);
   });
 
-  test("text, Markdown and HTML state the SLOs that goodput counts, with their units", () => {
+  test("text, Markdown and HTML state the SLOs that goodput counts, with their units", async () => {
     const slos = "Goodput SLOs: time_to_first_token ≤ 2000 ms and inter_token_latency ≤ 25 ms";
-    assert.ok(runCli(["compare", baseline, candidate]).stdout.includes(`\n${slos}\n`));
-    assert.ok(runCli(["compare", baseline, candidate, "--markdown"]).stdout.includes(`\n${slos}.\n`));
+    assert.ok((await runCli(["compare", baseline, candidate])).stdout.includes(`\n${slos}\n`));
+    assert.ok((await runCli(["compare", baseline, candidate, "--markdown"])).stdout.includes(`\n${slos}.\n`));
     const out = join(mkdtempSync(join(tmpdir(), "dynamo-bench-report-")), "report.html");
-    runCli(["compare", baseline, candidate, "--out", out]);
+    await runCli(["compare", baseline, candidate, "--out", out]);
     assert.ok(readFileSync(out, "utf8").includes(`<p>${slos}.`));
   });
 
-  test("runs whose goodput counts different SLOs show each run's", () => {
-    const text = runCli(["compare", resultsDir(baseline, TTFT_250), candidate]).stdout;
+  test("runs whose goodput counts different SLOs show each run's", async () => {
+    const text = (await runCli(["compare", await resultsDir(baseline, TTFT_250), candidate])).stdout;
     assert.match(
       text,
       new RegExp(
@@ -222,24 +224,24 @@ describe("compare: runs named by their run.json", () => {
   const agg = withRunJson(artifacts, runJson("agg", "20251107-1432"));
   const disagg = withRunJson(artifacts, runJson("disagg", "20251107-1610"));
 
-  test("a run.json labels the run by stack and run id, in text, Markdown, JSON and HTML", () => {
-    const text = runCli(["compare", agg, disagg]).stdout;
+  test("a run.json labels the run by stack and run id, in text, Markdown, JSON and HTML", async () => {
+    const text = (await runCli(["compare", agg, disagg])).stdout;
     assert.ok(
       text.startsWith(`Baseline:  agg · 20251107-1432 (${agg}): 6 requests, 1 failed\nCandidate: disagg · 20251107-1610 (${disagg}):`),
       text,
     );
     assert.match(
-      runCli(["compare", agg, disagg, "--markdown"]).stdout,
+      (await runCli(["compare", agg, disagg, "--markdown"])).stdout,
       /^Baseline `agg · 20251107-1432` \(`[^`]+`, 6 requests, 1 failed\), candidate `disagg · 20251107-1610`/m,
     );
-    const json = JSON.parse(runCli(["compare", agg, disagg, "--json"]).stdout);
+    const json = JSON.parse((await runCli(["compare", agg, disagg, "--json"])).stdout);
     assert.deepEqual(
       [json.baseline.label, json.baseline.stack, json.baseline.runId, json.baseline.dir],
       ["agg · 20251107-1432", "agg", "20251107-1432", agg],
     );
     assert.deepEqual([json.candidate.stack, json.candidate.runId], ["disagg", "20251107-1610"]);
     const out = join(mkdtempSync(join(tmpdir(), "dynamo-bench-report-")), "report.html");
-    runCli(["compare", agg, disagg, "--out", out]);
+    await runCli(["compare", agg, disagg, "--out", out]);
     const html = readFileSync(out, "utf8");
     assert.match(html, /<h1>dynamo-bench: agg · 20251107-1432 vs disagg · 20251107-1610<\/h1>/);
     const legend = textsOf(svgsOf(html)[0]);
@@ -249,8 +251,8 @@ describe("compare: runs named by their run.json", () => {
     );
   });
 
-  test("without a run.json, a run is labelled by its directory's name, with no note", () => {
-    const json = JSON.parse(runCli(["compare", artifacts, agg, "--json"]).stdout);
+  test("without a run.json, a run is labelled by its directory's name, with no note", async () => {
+    const json = JSON.parse((await runCli(["compare", artifacts, agg, "--json"])).stdout);
     assert.deepEqual([json.baseline.label, json.baseline.stack, json.baseline.runId], [basename(artifacts), null, null]);
     assert.deepEqual(json.notes, []);
   });
@@ -278,48 +280,48 @@ describe("compare: runs named by their run.json", () => {
     ["that is a directory", { dir: true }, /run\.json cannot be read \(it is a directory, not a file\)/],
   ];
   for (const [name, content, note] of hostile) {
-    test(`a run.json ${name} does not stop the comparison: the run is labelled by its directory, with a note`, () => {
+    test(`a run.json ${name} does not stop the comparison: the run is labelled by its directory, with a note`, async () => {
       const dir = withRunJson(artifacts, content);
-      const result = runCli(["compare", dir, agg, "--json"]);
+      const result = await runCli(["compare", dir, agg, "--json"]);
       assert.equal(result.status, 0, result.stderr);
       const json = JSON.parse(result.stdout);
       assert.deepEqual([json.baseline.label, json.baseline.stack, json.baseline.runId], [basename(dir), null, null]);
       assert.equal(json.notes.length, 1);
       assert.match(json.notes[0], note);
       assert.ok(json.notes[0].length < 500, "the note does not repeat the file");
-      const text = runCli(["compare", dir, agg]);
+      const text = await runCli(["compare", dir, agg]);
       assert.match(text.stdout, /^Note: .*run\.json .*labelled by its directory\.$/m);
       assert.doesNotMatch(text.stdout + text.stderr, /\u001b|<img/);
       assert.doesNotMatch(text.stderr, STACK_TRACE);
     });
   }
 
-  test("a FIFO named run.json is not read (it would block), and the run is labelled by its directory", () => {
+  test("a FIFO named run.json is not read (it would block), and the run is labelled by its directory", async () => {
     const dir = withRunJson(artifacts, "{}");
     const fifoDir = mkdtempSync(join(tmpdir(), "dynamo-bench-fifo-"));
     cpSync(join(dir, "profile_export.jsonl"), join(fifoDir, "profile_export.jsonl"));
     assert.equal(spawnSync("mkfifo", [join(fifoDir, "run.json")]).status, 0);
-    const json = JSON.parse(runCli(["compare", fifoDir, agg, "--json"]).stdout);
+    const json = JSON.parse((await runCli(["compare", fifoDir, agg, "--json"])).stdout);
     assert.equal(json.baseline.label, basename(fifoDir));
     assert.match(json.notes[0], /run\.json cannot be read \(it is not a regular file/);
   });
 
-  test("a run.json that is a symbolic link to itself is not followed, and the run is labelled by its directory", () => {
+  test("a run.json that is a symbolic link to itself is not followed, and the run is labelled by its directory", async () => {
     const dir = withRunJson(artifacts, "{}");
     rmSync(join(dir, "run.json"));
     symlinkSync("run.json", join(dir, "run.json"));
-    const result = runCli(["compare", dir, agg, "--json"]);
+    const result = await runCli(["compare", dir, agg, "--json"]);
     assert.equal(result.status, 0, result.stderr);
     const json = JSON.parse(result.stdout);
     assert.equal(json.baseline.label, basename(dir));
     assert.match(json.notes[0], /run\.json cannot be read \(its symbolic links loop\)/);
   });
 
-  test("a directory name with control characters is labelled without them", () => {
+  test("a directory name with control characters is labelled without them", async () => {
     const parent = mkdtempSync(join(tmpdir(), "dynamo-bench-odd-"));
     const odd = join(parent, "run\u001b[2Jx");
     cpSync(artifacts, odd, { recursive: true });
-    const json = JSON.parse(runCli(["compare", odd, agg, "--json"]).stdout);
+    const json = JSON.parse((await runCli(["compare", odd, agg, "--json"])).stdout);
     assert.equal(json.baseline.label, "run?[2Jx");
   });
 });
@@ -375,11 +377,11 @@ describe("compare: the CDF charts", () => {
     );
   });
 
-  test("from aiperf's per-request records, each run's CDF is drawn through about 300 quantiles, and the chart says so", () => {
+  test("from aiperf's per-request records, each run's CDF is drawn through about 300 quantiles, and the chart says so", async () => {
     const baseline = longTailRun(2_000, 1, 60_000);
     const candidate = longTailRun(2_000, 2, 1_000);
     const out = join(mkdtempSync(join(tmpdir(), "dynamo-bench-report-")), "report.html");
-    const result = runCli(["compare", baseline, candidate, "--out", out]);
+    const result = await runCli(["compare", baseline, candidate, "--out", out]);
     assert.equal(result.status, 0, result.stderr);
     const [ttft, , itl] = svgsOf(readFileSync(out, "utf8"));
     for (const svg of [ttft, itl]) {
@@ -391,12 +393,12 @@ describe("compare: the CDF charts", () => {
     }
   });
 
-  test("one outlier does not squeeze the curves: the x-axis ends at the larger p99, and says so", () => {
+  test("one outlier does not squeeze the curves: the x-axis ends at the larger p99, and says so", async () => {
     const baseline = longTailRun(1_000, 3, 1e7);
     const candidate = longTailRun(1_000, 4, 900);
     const out = join(mkdtempSync(join(tmpdir(), "dynamo-bench-report-")), "report.html");
-    runCli(["compare", baseline, candidate, "--out", out]);
-    const { rows } = JSON.parse(runCli(["compare", baseline, candidate, "--json"]).stdout);
+    await runCli(["compare", baseline, candidate, "--out", out]);
+    const { rows } = JSON.parse((await runCli(["compare", baseline, candidate, "--json"])).stdout);
     const p99 = rows.filter((r: any) => r.metric === "time_to_first_token" && r.statistic === "p99");
     const end = Math.max(p99[0].baseline, p99[0].candidate);
     const texts = textsOf(svgsOf(readFileSync(out, "utf8"))[0]);
@@ -411,10 +413,10 @@ describe("compare: the CDF charts", () => {
     assert.ok(texts.some((t) => t === "0%") && texts.some((t) => t === "100%"), "the y-axis is in percent");
   });
 
-  test("a run with only a summary.json is drawn through its 11 percentiles, and the chart says which run is which", () => {
+  test("a run with only a summary.json is drawn through its 11 percentiles, and the chart says which run is which", async () => {
     const artifacts = artifactDir(records(FIVE_REQUESTS));
     const out = join(mkdtempSync(join(tmpdir(), "dynamo-bench-report-")), "report.html");
-    assert.equal(runCli(["compare", resultsDir(artifacts), resultsDir(artifacts), "--out", out]).status, 0);
+    assert.equal((await runCli(["compare", await resultsDir(artifacts), await resultsDir(artifacts), "--out", out])).status, 0);
     const ttft = svgsOf(readFileSync(out, "utf8"))[0];
     assert.ok(
       linePoints(ttft).every((n) => n <= 11),
@@ -423,7 +425,7 @@ describe("compare: the CDF charts", () => {
     assert.ok(textsOf(ttft).includes("Drawn through each run's min, p1, p5, p10, p25, p50, p75, p90, p95, p99 and max only"));
 
     const mixedOut = join(mkdtempSync(join(tmpdir(), "dynamo-bench-report-")), "report.html");
-    assert.equal(runCli(["compare", resultsDir(artifacts), longTailRun(500, 5, 900), "--out", mixedOut]).status, 0);
+    assert.equal((await runCli(["compare", await resultsDir(artifacts), longTailRun(500, 5, 900), "--out", mixedOut])).status, 0);
     const texts = textsOf(svgsOf(readFileSync(mixedOut, "utf8"))[0]);
     assert.ok(
       texts.some((t) => /\(baseline\): through its min, p1…p99 and max only$/.test(t)),
@@ -463,14 +465,14 @@ describe("compare: the CDF charts", () => {
 describe("compare --out", () => {
   const baseline = artifactDir(records(FIVE_REQUESTS));
 
-  test("creates the report's parent folders", () => {
+  test("creates the report's parent folders", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "dynamo-bench-report-")), "slides", "week-46", "report.html");
-    const result = runCli(["compare", baseline, baseline, "--out", out]);
+    const result = await runCli(["compare", baseline, baseline, "--out", out]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(readFileSync(out, "utf8"), /^<!doctype html>/);
   });
 
-  test("a folder or an unwritable path is one line naming --out, with no stack trace", () => {
+  test("a folder or an unwritable path is one line naming --out, with no stack trace", async () => {
     const folder = mkdtempSync(join(tmpdir(), "dynamo-bench-report-"));
     const file = join(folder, "a-file");
     writeFileSync(file, "");
@@ -478,7 +480,7 @@ describe("compare --out", () => {
       [folder, /^error: --out .*: is a directory; give a file path\n$/],
       [join(file, "report.html"), /^error: --out .*: cannot write it \(.+\)\n$/],
     ] as const) {
-      const result = runCli(["compare", baseline, baseline, "--out", out]);
+      const result = await runCli(["compare", baseline, baseline, "--out", out]);
       assert.equal(result.status, 1);
       assert.match(result.stderr, message);
     }
@@ -486,11 +488,11 @@ describe("compare --out", () => {
 });
 
 describe("compare: summary.json figures no run can give", () => {
-  const summaryOf = () => JSON.parse(runCli(["summarize", artifactDir(records(FIVE_REQUESTS)), "--json"]).stdout);
-  const compareWith = (text: string) => {
+  const summaryOf = async () => JSON.parse((await runCli(["summarize", artifactDir(records(FIVE_REQUESTS)), "--json"])).stdout);
+  const compareWith = async (text: string) => {
     const dir = mkdtempSync(join(tmpdir(), "dynamo-bench-results-"));
     writeFileSync(join(dir, "summary.json"), text);
-    return runCli(["compare", dir, artifactDir(records(FIVE_REQUESTS))]);
+    return await runCli(["compare", dir, artifactDir(records(FIVE_REQUESTS))]);
   };
   const withTtft = (summary: any, stats: Record<string, number | null>) =>
     JSON.stringify({
@@ -498,8 +500,8 @@ describe("compare: summary.json figures no run can give", () => {
       metrics: { ...summary.metrics, time_to_first_token: { ...summary.metrics.time_to_first_token, ...stats } },
     });
 
-  test("a negative, infinite or out-of-order statistic is refused, naming the metric and the statistic", () => {
-    const summary = summaryOf();
+  test("a negative, infinite or out-of-order statistic is refused, naming the metric and the statistic", async () => {
+    const summary = await summaryOf();
     const cases: [string, RegExp][] = [
       [withTtft(summary, { p50: -5 }), /metrics\.time_to_first_token\.p50: is negative \(-5\), which no value in ms is\)$/],
       [
@@ -513,15 +515,15 @@ describe("compare: summary.json figures no run can give", () => {
       [JSON.stringify({ ...summary, durationSeconds: -3 }), /durationSeconds: Too small/],
     ];
     for (const [text, message] of cases) {
-      const result = compareWith(text);
+      const result = await compareWith(text);
       assert.equal(result.status, 1, text);
       assert.match(result.stderr, /^error: .*summary\.json: not a dynamo-bench summary \(/);
       assert.match(result.stderr.trimEnd(), message);
     }
   });
 
-  test("statistics left unknown (null) are still compared", () => {
-    const result = compareWith(withTtft(summaryOf(), { min: null, p1: null, p50: null, avg: null }));
+  test("statistics left unknown (null) are still compared", async () => {
+    const result = await compareWith(withTtft(await summaryOf(), { min: null, p1: null, p50: null, avg: null }));
     assert.equal(result.status, 0, result.stderr);
   });
 
@@ -556,8 +558,8 @@ describe("compare: summary.json figures no run can give", () => {
     ],
   ];
   for (const [name, edit, message] of versions) {
-    test(`a summary.json ${name} is refused, saying what to do`, () => {
-      const result = compareWith(JSON.stringify(edit(summaryOf())));
+    test(`a summary.json ${name} is refused, saying what to do`, async () => {
+      const result = await compareWith(JSON.stringify(edit(await summaryOf())));
       assert.equal(result.status, 1);
       assert.match(result.stderr, message);
     });
@@ -565,12 +567,12 @@ describe("compare: summary.json figures no run can give", () => {
 });
 
 describe("compare: directories and files that are not what they seem", () => {
-  test("a 1 GiB summary.json is refused unread, saying how large it is", () => {
+  test("a 1 GiB summary.json is refused unread, saying how large it is", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dynamo-bench-results-"));
     const path = join(dir, "summary.json");
     writeFileSync(path, "");
     truncateSync(path, 2 ** 30);
-    const result = runCli(["compare", dir, artifactDir(records(FIVE_REQUESTS))]);
+    const result = await runCli(["compare", dir, artifactDir(records(FIVE_REQUESTS))]);
     assert.equal(result.status, 1);
     assert.match(
       result.stderr,
@@ -592,8 +594,8 @@ describe("compare: directories and files that are not what they seem", () => {
     /: it is not a directory\n$/,
   ]);
   for (const [name, path, message] of sides) {
-    test(`compare given ${name} as a run says what it is`, () => {
-      const result = runCli(["compare", artifactDir(records(FIVE_REQUESTS)), path()]);
+    test(`compare given ${name} as a run says what it is`, async () => {
+      const result = await runCli(["compare", artifactDir(records(FIVE_REQUESTS)), path()]);
       assert.equal(result.status, 1);
       assert.match(result.stderr, /^error: /);
       assert.match(result.stderr, message);
@@ -601,17 +603,17 @@ describe("compare: directories and files that are not what they seem", () => {
     });
   }
 
-  test("a summary.json whose symbolic links loop is named as such, not as missing", () => {
+  test("a summary.json whose symbolic links loop is named as such, not as missing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dynamo-bench-results-"));
     symlinkSync("summary.json", join(dir, "summary.json"));
-    const result = runCli(["compare", dir, artifactDir(records(FIVE_REQUESTS))]);
+    const result = await runCli(["compare", dir, artifactDir(records(FIVE_REQUESTS))]);
     assert.match(result.stderr, /^error: .*summary\.json: cannot read it \(its symbolic links loop\)\n$/);
   });
 
-  test("aiperf records whose symbolic links loop are named, not taken for a results directory", () => {
+  test("aiperf records whose symbolic links loop are named, not taken for a results directory", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dynamo-bench-run-"));
     symlinkSync("profile_export.jsonl", join(dir, "profile_export.jsonl"));
-    const result = runCli(["compare", dir, artifactDir(records(FIVE_REQUESTS))]);
+    const result = await runCli(["compare", dir, artifactDir(records(FIVE_REQUESTS))]);
     assert.match(result.stderr, /^error: .*profile_export\.jsonl: its symbolic links loop\n$/);
   });
 });

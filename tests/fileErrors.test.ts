@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { PROJECT_ROOT, availableStacks } from "../cli/stackFiles";
 import { writeOutputFile } from "../cli/outputFile";
 import { staleCommittedManifests } from "../cli/renderCommand";
-import { runCli, STACK_TRACE, type CliResult } from "./support/cli";
+import { runCli, runInstalledCli, STACK_TRACE, type CliResult } from "./support/cli";
 import { conversationTrace, traceFile } from "./support/traceFixtures";
 import { reachable, runCliWithUnreadable } from "./support/unreadable";
 
@@ -60,34 +60,37 @@ describe("files the user names: one line each, never a stack trace", () => {
     ],
   ];
   for (const [name, path, message] of traces) {
-    test(`trace stats on ${name}`, () => assertOneLine(runCli(["trace", "stats", path()]), message));
+    test(`trace stats on ${name}`, async () => assertOneLine(await runCli(["trace", "stats", path()]), message));
   }
 
-  test("a trace line past 1 MiB is an error naming its line, found without reading the rest", () => {
+  test("a trace line past 1 MiB is an error naming its line, found without reading the rest", async () => {
     const requests = [...conversationTrace(3)];
     const long = JSON.stringify({ ...requests[2], hash_ids: Array.from({ length: 300_000 }, (_, i) => i) });
     const path = traceFile([]);
     writeFileSync(path, `${JSON.stringify(requests[0])}\n${JSON.stringify(requests[1])}\n${long}\n`);
-    assertOneLine(runCli(["trace", "stats", path]), /, line 3: longer than 1 MiB, which no request of a trace is \(use --skip-invalid/);
-    const skipped = runCli(["trace", "stats", path, "--skip-invalid", "--json"]);
+    assertOneLine(
+      await runCli(["trace", "stats", path]),
+      /, line 3: longer than 1 MiB, which no request of a trace is \(use --skip-invalid/,
+    );
+    const skipped = await runCli(["trace", "stats", path, "--skip-invalid", "--json"]);
     assert.equal(JSON.parse(skipped.stdout).requests, 2);
     assert.match(skipped.stderr, /skipped 1 invalid line\(s\): 3/);
   });
 
-  test("render --out onto a file, or onto /dev/full", () => {
+  test("render --out onto a file, or onto /dev/full", async () => {
     const file = join(tempDir(), "taken");
     writeFileSync(file, "mine");
     assertOneLine(
-      runCli(["render", "-s", "agg", "--out", file]),
+      await runCli(["render", "-s", "agg", "--out", file]),
       /^error: --out .*taken: cannot make this directory \(something that is not a directory is already there\)$/,
     );
     assert.equal(readFileSync(file, "utf8"), "mine");
-    assertOneLine(runCli(["render", "-s", "agg", "--out", "/dev/full"]), /^error: --out \/dev\/full: cannot make this directory/);
+    assertOneLine(await runCli(["render", "-s", "agg", "--out", "/dev/full"]), /^error: --out \/dev\/full: cannot make this directory/);
   });
 
-  test("render --out makes the directory and its parents", () => {
+  test("render --out makes the directory and its parents", async () => {
     const dir = join(tempDir(), "a", "b", "agg");
-    const result = runCli(["render", "-s", "agg", "--out", dir]);
+    const result = await runCli(["render", "-s", "agg", "--out", dir]);
     assert.equal(result.status, 0, result.stderr);
     assert.ok(existsSync(join(dir, "dynamographdeployment-agg-8xtp2.yaml")));
   });
@@ -121,9 +124,9 @@ describe("render --check: the folder holds exactly what render writes", () => {
     cpSync(join(PROJECT_ROOT, "manifests", "agg"), dir, { recursive: true });
     return dir;
   };
-  const check = (dir: string) => runCli(["render", "-s", "agg", "--check", "--out", dir]);
+  const check = async (dir: string) => await runCli(["render", "-s", "agg", "--check", "--out", dir]);
 
-  test("a fresh copy passes", () => assert.equal(check(copy()).status, 0));
+  test("a fresh copy passes", async () => assert.equal((await check(copy())).status, 0));
 
   const strays: [string, (dir: string) => void, RegExp][] = [
     ["a stray *.yml", (dir) => writeFileSync(join(dir, "old.yml"), "kind: Job\n"), /old\.yml: render does not write this; remove it/],
@@ -143,10 +146,10 @@ describe("render --check: the folder holds exactly what render writes", () => {
     ],
   ];
   for (const [name, spoil, shown] of strays) {
-    test(`fails on ${name}`, () => {
+    test(`fails on ${name}`, async () => {
       const dir = copy();
       spoil(dir);
-      const result = check(dir);
+      const result = await check(dir);
       assert.equal(result.status, 1);
       assert.match(result.stdout, shown);
       assert.match(
@@ -156,8 +159,8 @@ describe("render --check: the folder holds exactly what render writes", () => {
     });
   }
 
-  test("with no stack it checks every Pulumi.<stack>.yaml, and finds a folder no stack renders", () => {
-    const committed = runCli(["render", "--check"]);
+  test("with no stack it checks every Pulumi.<stack>.yaml, and finds a folder no stack renders", async () => {
+    const committed = await runCli(["render", "--check"]);
     assert.equal(committed.status, 0, committed.stdout + committed.stderr);
     assert.match(committed.stderr, /manifests\/agg is up to date\n.*manifests\/disagg is up to date\n/);
 
@@ -176,24 +179,24 @@ describe("render --check: the folder holds exactly what render writes", () => {
     assert.deepEqual(staleStacks, [join(root, "manifests", "disagg")]);
   });
 
-  test("--check --out with no stack asks which stack", () => {
-    assertOneLine(runCli(["render", "--check", "--out", tempDir()]), /--check --out: give -s or --config-file/);
+  test("--check --out with no stack asks which stack", async () => {
+    assertOneLine(await runCli(["render", "--check", "--out", tempDir()]), /--check --out: give -s or --config-file/);
   });
 });
 
 describe("diff-manifests on hostile folders", () => {
-  const render = (stack = "agg") => {
+  const render = async (stack = "agg") => {
     const dir = join(tempDir(), stack);
-    assert.equal(runCli(["render", "-s", stack, "--out", dir]).status, 0);
+    assert.equal((await runCli(["render", "-s", stack, "--out", dir])).status, 0);
     return dir;
   };
 
-  test("two folders laid out differently are named, not shown as every object removed and added", () => {
+  test("two folders laid out differently are named, not shown as every object removed and added", async () => {
     const perStack = tempDir();
     cpSync(join(PROJECT_ROOT, "manifests"), perStack, { recursive: true });
-    const single = render("agg");
+    const single = await render("agg");
     assertOneLine(
-      runCli(["diff-manifests", perStack, single]),
+      await runCli(["diff-manifests", perStack, single]),
       new RegExp(
         String.raw`holds a directory per stack \(${availableStacks().join(", ")}\) but .*agg holds one stack's manifests: ` +
           String.raw`compare like with like, such as .*\/agg \(base\) with .*agg \(head\)$`,
@@ -201,52 +204,55 @@ describe("diff-manifests on hostile folders", () => {
     );
   });
 
-  test("the pair it suggests keeps base and head in their places", () => {
-    const single = render("agg");
+  test("the pair it suggests keeps base and head in their places", async () => {
+    const single = await render("agg");
     const perStack = tempDir();
     cpSync(join(PROJECT_ROOT, "manifests"), perStack, { recursive: true });
     assert.match(
-      runCli(["diff-manifests", single, perStack]).stderr,
+      (await runCli(["diff-manifests", single, perStack])).stderr,
       new RegExp(`such as ${single} \\(base\\) with ${join(perStack, "agg")} \\(head\\)`),
     );
   });
 
-  test("a directory with no manifests is refused, not reported as no changes", () => {
+  test("a directory with no manifests is refused, not reported as no changes", async () => {
     const empty = tempDir();
     writeFileSync(join(empty, "readme.txt"), "hi");
-    assertOneLine(runCli(["diff-manifests", empty, tempDir()]), /: holds no Kubernetes manifests/);
+    assertOneLine(await runCli(["diff-manifests", empty, tempDir()]), /: holds no Kubernetes manifests/);
   });
 
-  test("an object defined twice in one render is refused", () => {
-    const base = render();
-    const head = render();
+  test("an object defined twice in one render is refused", async () => {
+    const base = await render();
+    const head = await render();
     cpSync(join(head, "persistentvolumeclaim-perf-cache.yaml"), join(head, "zz-copy.yaml"));
     assertOneLine(
-      runCli(["diff-manifests", base, head]),
+      await runCli(["diff-manifests", base, head]),
       /zz-copy\.yaml: PersistentVolumeClaim perf-cache is defined again \(also in persistentvolumeclaim-perf-cache\.yaml\)/,
     );
   });
 
-  test("with --exit-code, trouble exits 2, apart from a change's 1", () => {
-    const result = runCli(["diff-manifests", render(), join(tempDir(), "none"), "--exit-code"]);
+  test("with --exit-code, trouble exits 2, apart from a change's 1", async () => {
+    const result = await runInstalledCli(["diff-manifests", await render(), join(tempDir(), "none"), "--exit-code"]);
     assert.equal(result.status, 2);
     assert.match(result.stderr, /^error: .*none: no such directory\n$/);
   });
 
-  test("a file where a directory goes is named as such", () => {
-    assertOneLine(runCli(["diff-manifests", join(PROJECT_ROOT, "README.md"), render()]), /README\.md: it is a file, not a directory$/);
+  test("a file where a directory goes is named as such", async () => {
+    assertOneLine(
+      await runCli(["diff-manifests", join(PROJECT_ROOT, "README.md"), await render()]),
+      /README\.md: it is a file, not a directory$/,
+    );
   });
 
-  test("--exit-code: 1 when something changed, 0 when nothing did", () => {
-    const base = render();
-    const head = render();
-    assert.equal(runCli(["diff-manifests", base, head, "--exit-code"]).status, 0);
+  test("--exit-code: 1 when something changed, 0 when nothing did", async () => {
+    const base = await render();
+    const head = await render();
+    assert.equal((await runInstalledCli(["diff-manifests", base, head, "--exit-code"])).status, 0);
     const file = join(head, "persistentvolumeclaim-model-cache.yaml");
     writeFileSync(file, readFileSync(file, "utf8").replace("storage: ", "storage: 9"));
-    const changed = runCli(["diff-manifests", base, head, "--exit-code"]);
+    const changed = await runInstalledCli(["diff-manifests", base, head, "--exit-code"]);
     assert.equal(changed.status, 1);
     assert.match(changed.stdout, /spec\.resources\.requests\.storage/);
-    assert.equal(runCli(["diff-manifests", base, head]).status, 0, "without --exit-code a change is not a failure");
+    assert.equal((await runInstalledCli(["diff-manifests", base, head])).status, 0, "without --exit-code a change is not a failure");
   });
 
   const hostile: [string, (dir: string) => void, RegExp][] = [
@@ -280,11 +286,11 @@ describe("diff-manifests on hostile folders", () => {
     ["a pipe", (dir) => execFileSync("mkfifo", [join(dir, "pipe.yaml")]), /pipe\.yaml: cannot read it \(it is not a regular file/],
   ];
   for (const [name, spoil, message] of hostile) {
-    test(`${name} in a render is one line`, () => {
-      const base = render();
-      const head = render();
+    test(`${name} in a render is one line`, async () => {
+      const base = await render();
+      const head = await render();
       spoil(head);
-      assertOneLine(runCli(["diff-manifests", base, head]), message);
+      assertOneLine(await runCli(["diff-manifests", base, head]), message);
     });
   }
 });
@@ -296,39 +302,39 @@ describe("outputs that would block or half-write are refused before anything is 
     return path;
   };
 
-  test("compare --out onto a pipe", () => {
+  test("compare --out onto a pipe", async () => {
     assertOneLine(
-      runCli(["compare", "examples/agg-sample", "examples/disagg-sample", "--out", fifo()]),
+      await runCli(["compare", "examples/agg-sample", "examples/disagg-sample", "--out", fifo()]),
       /--out .*pipe: is a pipe or socket, which would block until read; give a file path$/,
     );
   });
 
-  test("simulate --chart onto a pipe", () => {
+  test("simulate --chart onto a pipe", async () => {
     const trace = traceFile([...conversationTrace(20)]);
     assertOneLine(
-      runCli(["simulate", "--trace", trace, "-s", "agg", "--sweep-capacity", "--chart", fifo()]),
+      await runCli(["simulate", "--trace", trace, "-s", "agg", "--sweep-capacity", "--chart", fifo()]),
       /--chart .*pipe: is a pipe or socket/,
     );
   });
 
-  test("render --out where one target is a pipe, or a directory, writes none of the files", () => {
+  test("render --out where one target is a pipe, or a directory, writes none of the files", async () => {
     for (const spoil of [(path: string) => execFileSync("mkfifo", [path]), (path: string) => mkdirSync(path)]) {
       const dir = tempDir();
       spoil(join(dir, "persistentvolumeclaim-perf-cache.yaml"));
-      const result = runCli(["render", "-s", "agg", "--out", dir]);
+      const result = await runCli(["render", "-s", "agg", "--out", dir]);
       assertOneLine(result, /--out .*persistentvolumeclaim-perf-cache\.yaml: is a (pipe or socket|directory)/);
       assert.deepEqual(readdirSync(dir), ["persistentvolumeclaim-perf-cache.yaml"]);
     }
   });
 
-  test("an empty --out or --config-file is refused, not taken as absent", () => {
-    assertOneLine(runCli(["render", "-s", "agg", "--out", ""]), /^error: --out: give a directory path$/);
-    assertOneLine(runCli(["render", "--config-file", ""]), /^error: --config-file: give a file path$/);
+  test("an empty --out or --config-file is refused, not taken as absent", async () => {
+    assertOneLine(await runCli(["render", "-s", "agg", "--out", ""]), /^error: --out: give a directory path$/);
+    assertOneLine(await runCli(["render", "--config-file", ""]), /^error: --config-file: give a file path$/);
   });
 
-  test("control characters in a path are shown escaped, so a name cannot fake a line or drive the terminal", () => {
+  test("control characters in a path are shown escaped, so a name cannot fake a line or drive the terminal", async () => {
     const dir = join(tempDir(), "x\nerror: fake\u001b[31m");
     mkdirSync(dir);
-    assertOneLine(runCli(["summarize", dir]), /x\\nerror: fake\\x1b\[31m: /);
+    assertOneLine(await runCli(["summarize", dir]), /x\\nerror: fake\\x1b\[31m: /);
   });
 });

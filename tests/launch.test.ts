@@ -4,28 +4,28 @@ import { spawnSync } from "node:child_process";
 import { statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../cli/stackFiles";
-import { runCli, STACK_TRACE } from "./support/cli";
+import { runInstalledCli, STACK_TRACE } from "./support/cli";
 
 const BUNDLE = join(PROJECT_ROOT, "node_modules", ".cache", "dynamo-bench", "cli.js");
 
-test("the CLI's bundle is rebuilt when a source file is newer, so a command never runs stale code", () => {
-  assert.equal(runCli(["--help"]).status, 0);
+test("the CLI's bundle is rebuilt when a source file is newer, so a command never runs stale code", async () => {
+  assert.equal((await runInstalledCli(["--help"])).status, 0);
   const built = statSync(BUNDLE).mtimeMs;
   const source = join(PROJECT_ROOT, "sim", "routing.ts");
   const justNewer = new Date(built + 1);
   utimesSync(source, justNewer, justNewer);
-  const result = runCli(["--help"]);
+  const result = await runInstalledCli(["--help"]);
   assert.equal(result.status, 0, result.stderr);
   assert.ok(statSync(BUNDLE).mtimeMs > built, "the bundle was rebuilt after the change");
   assert.match(result.stdout, /Commands:/);
 });
 
-test("editing the launcher's build options also rebuilds the bundle", () => {
-  assert.equal(runCli(["--help"]).status, 0);
+test("editing the launcher's build options also rebuilds the bundle", async () => {
+  assert.equal((await runInstalledCli(["--help"])).status, 0);
   const built = statSync(BUNDLE).mtimeMs;
   const justNewer = new Date(built + 1);
   utimesSync(join(PROJECT_ROOT, "cli", "launch.js"), justNewer, justNewer);
-  assert.equal(runCli(["--help"]).status, 0);
+  assert.equal((await runInstalledCli(["--help"])).status, 0);
   assert.ok(statSync(BUNDLE).mtimeMs > built, "the bundle was rebuilt after the change");
 });
 

@@ -190,18 +190,18 @@ describe("Dynamo's profiler output, in each form the mocker reads", () => {
     assert.ok(parseNpz(mockerNpz()).get("decode_itl"));
   });
 
-  test("simulate --profile reads one, and names a bad one in one line", () => {
+  test("simulate --profile reads one, and names a bad one in one line", async () => {
     const dir = scratch();
     writeFileSync(join(dir, "perf_data.npz"), mockerNpz());
     writeFileSync(join(dir, "bad.npz"), "nope");
     const trace = traceFile([...conversationTrace(50)]);
-    const run = (profile: string) => runCli(["simulate", "--trace", trace, "-s", "disagg", "--profile", profile, "--json"]);
-    const ok = run(join(dir, "perf_data.npz"));
+    const run = async (profile: string) => await runCli(["simulate", "--trace", trace, "-s", "disagg", "--profile", profile, "--json"]);
+    const ok = await run(join(dir, "perf_data.npz"));
     assert.equal(ok.status, 0, ok.stderr);
     assert.equal(JSON.parse(ok.stdout).perfModel, join(dir, "perf_data.npz"));
-    assert.match(JSON.parse(run("mocker-polynomial").stdout).perfModel, /mocker's default polynomials/);
+    assert.match(JSON.parse((await run("mocker-polynomial")).stdout).perfModel, /mocker's default polynomials/);
     for (const profile of [join(dir, "bad.npz"), join(dir, "none.npz"), ""]) {
-      const bad = run(profile);
+      const bad = await run(profile);
       assert.equal(bad.status, 1, profile);
       assert.match(bad.stderr, /^error: --profile: .*\n$/);
       assert.doesNotMatch(bad.stderr, STACK_TRACE);

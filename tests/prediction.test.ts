@@ -127,7 +127,7 @@ describe("compare shows predicted beside measured", () => {
       report: (dir) => reportRun(dir, { config, tracePath, print: () => {} }),
     })(hookArgs);
     const run = join(resultsRoot, "disagg", "44444444");
-    const text = runCli(["compare", "examples/agg-sample", run]).stdout;
+    const text = (await runCli(["compare", "examples/agg-sample", run])).stdout;
     assert.match(text, /^Predicted beside measured \(prediction\.json, saved by pulumi up\):$/m);
     for (const metric of ["TTFT p50", "TTFT p90", "ITL p50", "ITL p90"]) {
       assert.match(text, new RegExp(`^disagg · 44444444\\s+${metric} \\(ms\\)\\s+[\\d,.]+\\s+[\\d,.]+\\s+[+-][\\d,.]+%$`, "m"));
@@ -135,9 +135,9 @@ describe("compare shows predicted beside measured", () => {
     assert.doesNotMatch(text, /^agg-sample\s+TTFT/m, "a run without a prediction has no rows");
     assert.match(text, /^Note: the prediction for disagg · 44444444 simulated 200 requests but the run sent 6: /m);
     assert.match(text, /^Note: the prediction for disagg · 44444444 used AIConfigurator's H200 estimate/m);
-    assert.match(runCli(["compare", "examples/agg-sample", run, "--markdown"]).stdout, /^#### Predicted beside measured$/m);
+    assert.match((await runCli(["compare", "examples/agg-sample", run, "--markdown"])).stdout, /^#### Predicted beside measured$/m);
     const html = join(scratch(), "report.html");
-    runCli(["compare", "examples/agg-sample", run, "--out", html]);
+    await runCli(["compare", "examples/agg-sample", run, "--out", html]);
     assert.match(readFileSync(html, "utf8"), /<h2>Predicted beside measured<\/h2>/);
   });
 
@@ -155,7 +155,7 @@ describe("compare shows predicted beside measured", () => {
     const disordered = { ...valid, timeToFirstToken: { ...valid.timeToFirstToken, p50: 1e9 } };
     for (const broken of ["{", JSON.stringify({ kind: "dynamo-bench prediction", schemaVersion: 2 }), JSON.stringify(disordered)]) {
       writeFileSync(join(run, "prediction.json"), broken);
-      const result = runCli(["compare", "examples/agg-sample", run]);
+      const result = await runCli(["compare", "examples/agg-sample", run]);
       assert.equal(result.status, 0, result.stderr);
       assert.match(
         result.stdout,

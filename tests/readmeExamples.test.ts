@@ -14,9 +14,9 @@ const examples = [
 test("the README shows expected output", () => assert.ok(examples.length >= 2, `${examples.length} console blocks`));
 
 for (const { command, output } of examples) {
-  test(`the README's output of \`npx dynamo-bench ${command}\` is what it prints`, () => {
+  test(`the README's output of \`npx dynamo-bench ${command}\` is what it prints`, async () => {
     const args = parse(command).map(String);
-    const result = runCli(args);
+    const result = await runCli(args);
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout, output);
   });

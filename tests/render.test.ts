@@ -25,8 +25,8 @@ function stackFile(text: string): string {
 
 describe("render --stack", () => {
   for (const stack of availableStacks()) {
-    test(`${stack}: prints every object pulumi up applies, as multi-document YAML`, () => {
-      const result = runCli(["render", "--stack", stack]);
+    test(`${stack}: prints every object pulumi up applies, as multi-document YAML`, async () => {
+      const result = await runCli(["render", "--stack", stack]);
       assert.equal(result.status, 0, result.stderr);
       assert.equal(result.stderr, "");
       const documents = yaml.loadAll(result.stdout);
@@ -42,33 +42,33 @@ describe("render --stack", () => {
     assert.match(result.stdout, /kind: DynamoGraphDeployment/);
   });
 
-  test("a stack that does not exist is named, with the stacks that do", () => {
-    const result = runCli(["render", "--stack", "prod"]);
+  test("a stack that does not exist is named, with the stacks that do", async () => {
+    const result = await runCli(["render", "--stack", "prod"]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /error: --stack: there is no Pulumi\.prod\.yaml; the stacks here are: agg, disagg/);
     assert.doesNotMatch(result.stderr, STACK_TRACE);
   });
 
-  test("without --stack or --config-file it says which to give", () => {
-    const result = runCli(["render"]);
+  test("without --stack or --config-file it says which to give", async () => {
+    const result = await runCli(["render"]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /give --stack or --config-file/);
   });
 });
 
 describe("render --config-file", () => {
-  test("renders another stack file, and never shows the token", () => {
+  test("renders another stack file, and never shows the token", async () => {
     const path = stackFile("config:\n  dynamo-bench:variant: disagg\n  dynamo-bench:hfToken:\n    secure: v1:ZW5jcnlwdGVkdG9rZW4=\n");
-    const result = runCli(["render", "--config-file", path]);
+    const result = await runCli(["render", "--config-file", path]);
     assert.equal(result.status, 0, result.stderr);
     const secret = yaml.loadAll(result.stdout).find((doc: any) => doc.kind === "Secret") as any;
     assert.deepEqual(secret.stringData, { HF_TOKEN: REDACTED_TOKEN });
     assert.doesNotMatch(result.stdout, /ZW5jcnlwdGVk/);
   });
 
-  test("invalid config: exit 1 and one message naming each field, with no stack trace", () => {
+  test("invalid config: exit 1 and one message naming each field, with no stack trace", async () => {
     const path = stackFile("config:\n  dynamo-bench:variant: agg\n  dynamo-bench:workers:\n    decode:\n      replicaz: 8\n");
-    const result = runCli(["render", "--config-file", path]);
+    const result = await runCli(["render", "--config-file", path]);
     assert.equal(result.status, 1);
     assert.equal(result.stdout, "");
     assert.match(
@@ -78,9 +78,9 @@ describe("render --config-file", () => {
     assert.doesNotMatch(result.stderr, STACK_TRACE);
   });
 
-  test("risky choices are warned about on stderr, and the YAML still goes to stdout", () => {
+  test("risky choices are warned about on stderr, and the YAML still goes to stdout", async () => {
     const path = stackFile("config:\n  dynamo-bench:variant: agg\n  dynamo-bench:storage:\n    accessMode: ReadWriteOnce\n");
-    const result = runCli(["render", "--config-file", path]);
+    const result = await runCli(["render", "--config-file", path]);
     assert.equal(result.status, 0);
     assert.match(result.stderr, /^warning: .*Multi-Attach/m);
     assert.equal(yaml.loadAll(result.stdout).length, 7);
@@ -88,9 +88,9 @@ describe("render --config-file", () => {
 });
 
 describe("render --out", () => {
-  test("writes one file per object with stable names, the same on every run", () => {
+  test("writes one file per object with stable names, the same on every run", async () => {
     const dir = tempDir();
-    assert.equal(runCli(["render", "--stack", "disagg", "--out", dir]).status, 0);
+    assert.equal((await runCli(["render", "--stack", "disagg", "--out", dir])).status, 0);
     const files = readdirSync(dir).sort();
     assert.deepEqual(files, [
       "configmap-disagg-router-6p-2d-benchmark-scripts.yaml",
@@ -102,16 +102,16 @@ describe("render --out", () => {
       "persistentvolumeclaim-perf-cache.yaml",
     ]);
     const first = files.map((file) => readFileSync(join(dir, file), "utf8"));
-    assert.equal(runCli(["render", "--stack", "disagg", "--out", dir]).status, 0);
+    assert.equal((await runCli(["render", "--stack", "disagg", "--out", dir])).status, 0);
     assert.deepEqual(
       files.map((file) => readFileSync(join(dir, file), "utf8")),
       first,
     );
   });
 
-  test("keys are in a stable order: apiVersion, kind, metadata, then alphabetical", () => {
+  test("keys are in a stable order: apiVersion, kind, metadata, then alphabetical", async () => {
     const dir = tempDir();
-    runCli(["render", "--stack", "agg", "--out", dir]);
+    await runCli(["render", "--stack", "agg", "--out", dir]);
     const text = readFileSync(join(dir, "job-agg-8xtp2-model-download.yaml"), "utf8");
     const topKeys = text
       .split("\n")
@@ -121,13 +121,13 @@ describe("render --out", () => {
     assert.match(text, /^# Generated by `npx dynamo-bench render` from Pulumi\.agg\.yaml\. Do not edit\.\n/);
   });
 
-  test("removes files it wrote for objects that are gone, and leaves other files alone", () => {
+  test("removes files it wrote for objects that are gone, and leaves other files alone", async () => {
     const dir = tempDir();
     const withToken = stackFile("config:\n  dynamo-bench:variant: agg\n  dynamo-bench:hfToken:\n    secure: v1:eA==\n");
-    runCli(["render", "--config-file", withToken, "--out", dir]);
+    await runCli(["render", "--config-file", withToken, "--out", dir]);
     assert.ok(readdirSync(dir).includes("secret-agg-8xtp2-hf-token.yaml"));
     writeFileSync(join(dir, "notes.yaml"), "mine: true\n");
-    runCli(["render", "--stack", "agg", "--out", dir]);
+    await runCli(["render", "--stack", "agg", "--out", dir]);
     const files = readdirSync(dir);
     assert.ok(!files.includes("secret-agg-8xtp2-hf-token.yaml"));
     assert.ok(files.includes("notes.yaml"));

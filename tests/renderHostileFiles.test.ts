@@ -45,8 +45,8 @@ describe("render refuses a hostile stack file with one message, never a stack tr
     ["an empty file", file("Pulumi.empty.yaml", ""), /dynamo-bench:variant: must be "agg" or "disagg" \(it is not set\)/],
   ];
   for (const [name, path, message] of cases) {
-    test(name, () => {
-      const result = runCli(["render", "--config-file", path]);
+    test(name, async () => {
+      const result = await runCli(["render", "--config-file", path]);
       assert.equal(result.status, 1, result.stderr);
       assert.match(result.stderr, message);
       assert.match(result.stderr, /^error: Invalid config in /);
@@ -64,9 +64,9 @@ describe("render refuses a hostile stack file with one message, never a stack tr
     assert.match(result.stdout, /name: disagg-router-6p-2d/);
   });
 
-  test("a stack file that imports ESC environments renders, warning that their values are not in it", () => {
+  test("a stack file that imports ESC environments renders, warning that their values are not in it", async () => {
     const path = file("Pulumi.esc.yaml", "environment:\n  - team/gpu-cluster\nconfig:\n  dynamo-bench:variant: agg\n");
-    const result = runCli(["render", "--config-file", path]);
+    const result = await runCli(["render", "--config-file", path]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(
       result.stderr,

@@ -11,7 +11,7 @@ import { summarizeRun } from "../analysis/summary/runSummary";
 import { parseGoodput } from "../domain/slos";
 import { RECIPE_GOODPUT } from "../domain/recipeSlos";
 import { PROJECT_ROOT } from "../lib/projectRoot";
-import { runCli, STACK_TRACE } from "./support/cli";
+import { runCli, runInstalledCli, STACK_TRACE } from "./support/cli";
 
 const scratch = mkdtempSync(join(tmpdir(), "dynamo-bench-report-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -69,7 +69,7 @@ describe("report <run-dir>", () => {
 
   test("as a command: a directory that is not a saved run is one line and exit 1", async () => {
     for (const dir of [join(scratch, "missing"), join(PROJECT_ROOT, "examples", "agg-sample")]) {
-      const result = runCli(["report", dir]);
+      const result = await runInstalledCli(["report", dir]);
       assert.equal(result.status, 1);
       assert.match(
         result.stderr,
@@ -85,7 +85,7 @@ describe("report <run-dir>", () => {
     writeFileSync(join(dir, "run.json"), JSON.stringify({ stack: "nightly", variant: "agg", runId: "11111111", jobName: "x" }));
     const other = await resultsRoot([{ stack: "disagg", runId: "22222222" }]);
     cpSync(join(other, "disagg"), join(root, "disagg"), { recursive: true });
-    const result = runCli(["report", dir]);
+    const result = await runCli(["report", dir]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^no prediction saved: there is no Pulumi\.nightly\.yaml to simulate; give --stack or --config-file\.$/m);
     assert.match(result.stdout, /^nightly \(baseline\) vs disagg \(candidate\), also in /m);

@@ -1,4 +1,4 @@
-import { describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,12 +13,12 @@ function tempDir(prefix: string): string {
 }
 
 /** A render of both stacks into `<root>/<stack>`, from the committed stack files changed by `edit`. */
-function renderBoth(edit: (stack: string, text: string) => string = (_s, t) => t): string {
+async function renderBoth(edit: (stack: string, text: string) => string = (_s, t) => t): Promise<string> {
   const root = tempDir("render");
   for (const stack of ["agg", "disagg"]) {
     const file = join(tempDir("stack"), `Pulumi.${stack}.yaml`);
     writeFileSync(file, edit(stack, readFileSync(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8")));
-    const result = runCli(["render", "--config-file", file, "--out", join(root, stack)]);
+    const result = await runCli(["render", "--config-file", file, "--out", join(root, stack)]);
     assert.equal(result.status, 0, result.stderr);
   }
   return root;
@@ -26,19 +26,19 @@ function renderBoth(edit: (stack: string, text: string) => string = (_s, t) => t
 
 describe("the committed manifests", () => {
   for (const stack of availableStacks()) {
-    test(`manifests/${stack} is exactly what render writes (render --check)`, () => {
-      const result = runCli(["render", "--stack", stack, "--check"]);
+    test(`manifests/${stack} is exactly what render writes (render --check)`, async () => {
+      const result = await runCli(["render", "--stack", stack, "--check"]);
       assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
     });
   }
 
-  test("a stale copy fails --check with a unified diff and the command that refreshes it", () => {
+  test("a stale copy fails --check with a unified diff and the command that refreshes it", async () => {
     const dir = tempDir("stale");
     cpSync(join(PROJECT_ROOT, "manifests", "disagg"), dir, { recursive: true });
     const file = join(dir, "dynamographdeployment-disagg-router-6p-2d.yaml");
     writeFileSync(file, readFileSync(file, "utf8").replace("replicas: 6", "replicas: 5"));
     rmSync(join(dir, "persistentvolumeclaim-perf-cache.yaml"));
-    const result = runCli(["render", "--stack", "disagg", "--check", "--out", dir]);
+    const result = await runCli(["render", "--stack", "disagg", "--check", "--out", dir]);
     assert.equal(result.status, 1);
     assert.match(result.stdout, /^-      replicas: 5$/m);
     assert.match(result.stdout, /^\+      replicas: 6$/m);
@@ -49,8 +49,8 @@ describe("the committed manifests", () => {
     );
   });
 
-  test("secrets are redacted in rendered files", () => {
-    const root = renderBoth((_stack, text) => `${text}  dynamo-bench:hfToken:\n    secure: v1:c2VjcmV0\n`);
+  test("secrets are redacted in rendered files", async () => {
+    const root = await renderBoth((_stack, text) => `${text}  dynamo-bench:hfToken:\n    secure: v1:c2VjcmV0\n`);
     const secret = readFileSync(join(root, "agg", "secret-agg-8xtp2-hf-token.yaml"), "utf8");
     assert.match(secret, /HF_TOKEN: '<redacted: Pulumi secret dynamo-bench:hfToken>'/);
     assert.doesNotMatch(secret, /c2VjcmV0/);
@@ -58,11 +58,14 @@ describe("the committed manifests", () => {
 });
 
 describe("diff-manifests, on real changes between two renders", () => {
-  const base = renderBoth();
+  let base = "";
+  before(async () => {
+    base = await renderBoth();
+  });
 
-  test("a replica change shows as the field, old → new, in one compact comment", () => {
-    const head = renderBoth((stack, text) => (stack === "disagg" ? text.replace("      replicas: 6", "      replicas: 4") : text));
-    const result = runCli(["diff-manifests", base, head, "--markdown"]);
+  test("a replica change shows as the field, old → new, in one compact comment", async () => {
+    const head = await renderBoth((stack, text) => (stack === "disagg" ? text.replace("      replicas: 6", "      replicas: 4") : text));
+    const result = await runCli(["diff-manifests", base, head, "--markdown"]);
     assert.equal(result.status, 0, result.stderr);
     assert.equal(
       result.stdout,
@@ -80,8 +83,8 @@ describe("diff-manifests, on real changes between two renders", () => {
     );
   });
 
-  test("objects added and removed are listed, and long text is summarized", () => {
-    const head = renderBoth((stack, text) =>
+  test("objects added and removed are listed, and long text is summarized", async () => {
+    const head = await renderBoth((stack, text) =>
       stack === "agg"
         ? `${text}  dynamo-bench:hfToken:\n    secure: v1:eA==\n  dynamo-bench:benchmark:\n    enabled: false\n`
         : text
@@ -93,14 +96,14 @@ describe("diff-manifests, on real changes between two renders", () => {
     );
     const script = join(head, "disagg", "job-disagg-router-6p-2d-model-download.yaml");
     writeFileSync(script, readFileSync(script, "utf8").replace("set -eu\n", "set -eu\n              umask 002\n"));
-    const changes = JSON.parse(runCli(["diff-manifests", base, head, "--json"]).stdout);
+    const changes = JSON.parse((await runCli(["diff-manifests", base, head, "--json"])).stdout);
     const agg = changes.find((c: any) => c.stack === "agg");
     assert.deepEqual(agg.added, ["Secret agg-8xtp2-hf-token"]);
     assert.deepEqual(agg.removed, ["ConfigMap agg-8xtp2-benchmark-scripts", "Job agg-8xtp2-benchmark-run-id"]);
     const disagg = changes.find((c: any) => c.stack === "disagg");
     const claim = disagg.changed.find((c: any) => c.object === "PersistentVolumeClaim model-cache");
     assert.deepEqual(claim.fields, [{ path: "spec.storageClassName", after: "cephfs" }]);
-    const text = runCli(["diff-manifests", base, head]).stdout;
+    const text = (await runCli(["diff-manifests", base, head])).stdout;
     assert.match(
       text,
       new RegExp(
@@ -116,12 +119,15 @@ describe("diff-manifests, on real changes between two renders", () => {
     );
   });
 
-  test("two equal renders: no changes", () => {
-    assert.match(runCli(["diff-manifests", base, renderBoth(), "--markdown"]).stdout, /No changes to the rendered manifests\./);
+  test("two equal renders: no changes", async () => {
+    assert.match(
+      (await runCli(["diff-manifests", base, await renderBoth(), "--markdown"])).stdout,
+      /No changes to the rendered manifests\./,
+    );
   });
 
-  test("a missing directory is named", () => {
-    const result = runCli(["diff-manifests", "/nonexistent/base", base]);
+  test("a missing directory is named", async () => {
+    const result = await runCli(["diff-manifests", "/nonexistent/base", base]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /\/nonexistent\/base: no such directory/);
   });

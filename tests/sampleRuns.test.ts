@@ -57,8 +57,8 @@ describe("the sample runs in examples/", () => {
     }
   });
 
-  test("`summarize examples/agg-sample` prints the run's summary", () => {
-    const result = runCli(["summarize", "examples/agg-sample"]);
+  test("`summarize examples/agg-sample` prints the run's summary", async () => {
+    const result = await runCli(["summarize", "examples/agg-sample"]);
     assert.equal(result.status, 0, result.stderr);
     assert.doesNotMatch(result.stderr, STACK_TRACE);
     assert.match(result.stdout, /^Requests: 300 total, 300 succeeded, 0 failed$/m);
@@ -66,12 +66,12 @@ describe("the sample runs in examples/", () => {
     assert.match(result.stdout, /^Goodput: \d+ of 300 requests/m);
   });
 
-  test("`compare examples/agg-sample examples/disagg-sample` shows disagg with lower TTFT and ITL", () => {
-    const table = runCli(["compare", "examples/agg-sample", "examples/disagg-sample"]);
+  test("`compare examples/agg-sample examples/disagg-sample` shows disagg with lower TTFT and ITL", async () => {
+    const table = await runCli(["compare", "examples/agg-sample", "examples/disagg-sample"]);
     assert.equal(table.status, 0, table.stderr);
     assert.match(table.stdout, /^Time to first token p50 \(ms\) /m);
 
-    const json = runCli(["compare", "examples/agg-sample", "examples/disagg-sample", "--json"]);
+    const json = await runCli(["compare", "examples/agg-sample", "examples/disagg-sample", "--json"]);
     assert.equal(json.status, 0, json.stderr);
     const rows = (JSON.parse(json.stdout) as { rows: { metric: string; statistic: string; baseline: number; candidate: number }[] }).rows;
     const row = (metric: string, statistic: string) => rows.find((r) => r.metric === metric && r.statistic === statistic)!;

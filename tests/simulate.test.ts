@@ -19,7 +19,7 @@ import { sweepChart } from "../sim/sweepChart";
 import { bestSplit, splitsOf } from "../sim/splitSweep";
 import type { SimulationReport } from "../sim/traceSimulation";
 
-const tracePath = traceFile([...conversationTrace(2_000)]);
+const tracePath = traceFile([...conversationTrace(500)]);
 
 /** Each line series of an ECharts SVG, as the number of points its path goes through. */
 function linePoints(svg = ""): number[] {
@@ -126,10 +126,10 @@ describe("the simulation's properties", () => {
 });
 
 describe("simulate, as users run it", () => {
-  test("each stack brings its workers, policy and capacity: agg 8 round-robin, disagg 6 prefill workers with kv", () => {
-    const agg = JSON.parse(runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--json"]).stdout);
+  test("each stack brings its workers, policy and capacity: agg 8 round-robin, disagg 6 prefill workers with kv", async () => {
+    const agg = JSON.parse((await runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--json"])).stdout);
     assert.deepEqual([agg.policy, agg.workers, agg.capacityTokensPerWorker], ["round-robin", 8, 717_926]);
-    const disagg = JSON.parse(runCli(["simulate", "--trace", tracePath, "--stack", "disagg", "--json"]).stdout);
+    const disagg = JSON.parse((await runCli(["simulate", "--trace", tracePath, "--stack", "disagg", "--json"])).stdout);
     assert.deepEqual([disagg.policy, disagg.workers], ["kv", 6]);
     assert.equal(disagg.decodeWorkers, 2);
     assert.deepEqual(Object.keys(disagg), [
@@ -149,10 +149,10 @@ describe("simulate, as users run it", () => {
     ]);
   });
 
-  test("a mock stack is predicted on the mocker's own timings at its speedup; a GPU stack on the default estimate", () => {
-    const mock = JSON.parse(runCli(["simulate", "--trace", tracePath, "--stack", "mock-agg", "--json"]).stdout);
+  test("a mock stack is predicted on the mocker's own timings at its speedup; a GPU stack on the default estimate", async () => {
+    const mock = JSON.parse((await runCli(["simulate", "--trace", tracePath, "--stack", "mock-agg", "--json"])).stdout);
     assert.match(mock.perfModel, /^Dynamo's mocker, as the stack runs it: its default polynomials .*, 10× fast$/);
-    const agg = JSON.parse(runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--json"]).stdout);
+    const agg = JSON.parse((await runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--json"])).stdout);
     assert.match(agg.perfModel, /AIConfigurator/);
     // The mocker divides every time by its speedup ratio, the 1 ms floor of a decode step included.
     const config = parseStackConfig({ variant: "agg", workers: { engine: "mocker", mocker: { speedupRatio: 4 } } }, "test");
@@ -165,8 +165,8 @@ describe("simulate, as users run it", () => {
     assert.equal(timings.decodeMs(3000, 0), 1 / 4);
   });
 
-  test("--policy all shows the three policies side by side", () => {
-    const result = runCli([
+  test("--policy all shows the three policies side by side", async () => {
+    const result = await runCli([
       "simulate",
       "--trace",
       tracePath,
@@ -185,9 +185,20 @@ describe("simulate, as users run it", () => {
     assert.match(result.stdout, /^cache capacity per worker \(tokens\)\s+100,000\s+100,000\s+100,000$/m);
   });
 
-  test("--sweep-capacity gives the hit rate from 10^4 to 10^9 tokens, as a table and an SVG chart", () => {
+  test("--sweep-capacity gives the hit rate from 10^4 to 10^9 tokens, as a table and an SVG chart", async () => {
     const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-sweep-")), "sweep.svg");
-    const result = runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--workers", "1", "--sweep-capacity", "--chart", chart]);
+    const result = await runCli([
+      "simulate",
+      "--trace",
+      tracePath,
+      "--stack",
+      "agg",
+      "--workers",
+      "1",
+      "--sweep-capacity",
+      "--chart",
+      chart,
+    ]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^\s+10,000\s+[\d.]+%\s+[\d.]+%$/m);
     // Not all of it: a request that joins the same pass as an earlier one with its prefix finds
@@ -198,9 +209,9 @@ describe("simulate, as users run it", () => {
     assert.match(readFileSync(chart, "utf8"), /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   });
 
-  test("--policy all draws a line per policy, in %, with the bound and the stack's capacity marked, on white", () => {
+  test("--policy all draws a line per policy, in %, with the bound and the stack's capacity marked, on white", async () => {
     const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-sweep-")), "charts", "sweep.svg");
-    const result = runCli([
+    const result = await runCli([
       "simulate",
       "--trace",
       tracePath,
@@ -233,11 +244,23 @@ describe("simulate, as users run it", () => {
     assert.equal(svg.match(/stroke-dasharray/g)?.length, 2, "two dashed guides: the bound and the capacity");
   });
 
-  test("the capacity line marks --capacity-tokens when it is given; one policy draws one line", () => {
+  test("the capacity line marks --capacity-tokens when it is given; one policy draws one line", async () => {
     const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-sweep-")), "sweep.svg");
     assert.equal(
-      runCli(["simulate", "--trace", tracePath, "--stack", "disagg", "--capacity-tokens", "2000", "--sweep-capacity", "--chart", chart])
-        .status,
+      (
+        await runCli([
+          "simulate",
+          "--trace",
+          tracePath,
+          "--stack",
+          "disagg",
+          "--capacity-tokens",
+          "2000",
+          "--sweep-capacity",
+          "--chart",
+          chart,
+        ])
+      ).status,
       0,
     );
     const texts = textsOf(readFileSync(chart, "utf8"));
@@ -266,7 +289,7 @@ describe("simulate, as users run it", () => {
     assert.equal(svg.match(/stroke-dasharray/g)?.length, 1, "the bound alone");
   });
 
-  test("bad options are named, with no stack trace", () => {
+  test("bad options are named, with no stack trace", async () => {
     for (const [args, message] of [
       [["--workers", "0"], /--workers: must be a whole number ≥ 1/],
       [["--workers", "two"], /--workers: must be a whole number ≥ 1/],
@@ -277,16 +300,16 @@ describe("simulate, as users run it", () => {
       [["--capacity-tokens", "1e13"], /^error: --capacity-tokens: must be at most 1,000,000,000,000\n$/],
       [["--capacity-tokens", "1e300"], /^error: --capacity-tokens: must be /],
     ] as const) {
-      const result = runCli(["simulate", "--trace", tracePath, "--stack", "agg", ...args]);
+      const result = await runCli(["simulate", "--trace", tracePath, "--stack", "agg", ...args]);
       assert.equal(result.status, 1, args.join(" "));
       assert.match(result.stderr, message);
       assert.doesNotMatch(result.stderr, STACK_TRACE);
     }
-    assert.match(runCli(["simulate", "--stack", "agg"]).stderr, /--trace: give the trace file/);
+    assert.match((await runCli(["simulate", "--stack", "agg"])).stderr, /--trace: give the trace file/);
   });
 
-  test("the largest --workers and --capacity-tokens allowed still run", () => {
-    const result = runCli([
+  test("the largest --workers and --capacity-tokens allowed still run", async () => {
+    const result = await runCli([
       "simulate",
       "--trace",
       tracePath,
@@ -302,21 +325,32 @@ describe("simulate, as users run it", () => {
     assert.deepEqual([JSON.parse(result.stdout).workers, JSON.parse(result.stdout).capacityTokensPerWorker], [4096, 1e12]);
   });
 
-  test("--chart without --sweep-capacity is refused in one line naming both, and writes nothing", () => {
+  test("--chart without --sweep-capacity is refused in one line naming both, and writes nothing", async () => {
     const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-sweep-")), "sweep.svg");
-    const result = runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--chart", chart]);
+    const result = await runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--chart", chart]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^error: --chart draws a sweep: give --sweep-capacity or --sweep-split with it, or leave --chart out\n$/);
     assert.equal(existsSync(chart), false);
   });
 
-  test("--chart naming a folder, or a path through a file, is one line naming --chart", () => {
+  test("--chart naming a folder, or a path through a file, is one line naming --chart", async () => {
     const folder = mkdtempSync(join(tmpdir(), "dynamo-bench-sweep-"));
     for (const [chart, message] of [
       [folder, /^error: --chart .*: is a directory; give a file path\n$/],
       [join(tracePath, "sweep.svg"), /^error: --chart .*: cannot write it \(.+\)\n$/],
     ] as const) {
-      const result = runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--workers", "1", "--sweep-capacity", "--chart", chart]);
+      const result = await runCli([
+        "simulate",
+        "--trace",
+        tracePath,
+        "--stack",
+        "agg",
+        "--workers",
+        "1",
+        "--sweep-capacity",
+        "--chart",
+        chart,
+      ]);
       assert.equal(result.status, 1, chart);
       assert.match(result.stderr, message);
     }
@@ -347,9 +381,9 @@ describe("simulate --sweep-split", () => {
     assert.equal(bestSplit([point("a", 0.5, 100), point("b", 0.7, 900), point("c", 0.7, 800)])?.split.label, "c");
   });
 
-  test("prints each split's predicted TTFT, ITL and goodput, names the best, and draws them", () => {
+  test("prints each split's predicted TTFT, ITL and goodput, names the best, and draws them", async () => {
     const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-split-")), "split.svg");
-    const result = runCli(["simulate", "--trace", tracePath, "-s", "disagg", "--sweep-split", "--chart", chart]);
+    const result = await runCli(["simulate", "--trace", tracePath, "-s", "disagg", "--sweep-split", "--chart", chart]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^16 GPUs at TP 2, kv routing:$/m);
     for (const label of ["agg 8", "1P7D", "4P4D", "7P1D"])
@@ -358,19 +392,19 @@ describe("simulate --sweep-split", () => {
     assert.equal(result.stdout.match(/\(best\)/g)?.length, 1);
     const texts = textsOf(readFileSync(chart, "utf8"));
     for (const label of ["goodput", "TTFT p90", "ITL p90", "7P1D"]) assert.ok(texts.includes(label), texts.join(" | "));
-    const json = JSON.parse(runCli(["simulate", "--trace", tracePath, "-s", "disagg", "--sweep-split", "--json"]).stdout);
+    const json = JSON.parse((await runCli(["simulate", "--trace", tracePath, "-s", "disagg", "--sweep-split", "--json"])).stdout);
     assert.equal(json.splits.length, 8);
     assert.equal(json.best, result.stdout.match(/best for the SLOs: ([^,]+),/)![1]);
     assert.deepEqual(Object.keys(json.splits[1]).slice(0, 4), ["split", "prefill", "decode", "policy"]);
   });
 
-  test("refuses what the sweep sets itself, in one line", () => {
+  test("refuses what the sweep sets itself, in one line", async () => {
     for (const [args, message] of [
       [["--workers", "4"], /^error: --sweep-split: the splits set the workers, and one policy routes them; leave --workers out\n$/],
       [["--policy", "all"], /^error: --sweep-split: .* leave --policy all out\n$/],
       [["--sweep-capacity"], /^error: option '--sweep-capacity' cannot be used with option '--sweep-split'/],
     ] as const) {
-      const result = runCli(["simulate", "--trace", tracePath, "-s", "disagg", "--sweep-split", ...args]);
+      const result = await runCli(["simulate", "--trace", tracePath, "-s", "disagg", "--sweep-split", ...args]);
       assert.equal(result.status, 1, args.join(" "));
       assert.match(result.stderr, message);
     }

@@ -156,18 +156,18 @@ describe("a run with aiperf's aggregate", () => {
     await assert.rejects(summarizeRun(dir, SLOS), /profile_export_aiperf\.json is not aiperf's aggregate JSON/);
   });
 
-  test("an aggregate of the wrong shape says which field and what was expected", () => {
+  test("an aggregate of the wrong shape says which field and what was expected", async () => {
     const dir = artifactDir(lines());
     writeFileSync(join(dir, "profile_export_aiperf.json"), '{"aiperf_version": 13}');
-    const result = runCli(["summarize", dir]);
+    const result = await runCli(["summarize", dir]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /is not aiperf's aggregate JSON: aiperf_version: Invalid input: expected string, received number\n$/);
   });
 });
 
 describe("summarize, as users run it", () => {
-  test("--json prints exactly the documented shape", () => {
-    const result = runCli(["summarize", artifactDir(lines()), "--json"]);
+  test("--json prints exactly the documented shape", async () => {
+    const result = await runCli(["summarize", artifactDir(lines()), "--json"]);
     assert.equal(result.status, 0, result.stderr);
     const summary = JSON.parse(result.stdout);
     assert.deepEqual(Object.keys(summary), ["schemaVersion", "requests", "durationSeconds", "metrics", "goodput"]);
@@ -210,8 +210,8 @@ describe("summarize, as users run it", () => {
     assert.deepEqual(Object.keys(summary.goodput), ["slos", "goodRequests", "fraction"]);
   });
 
-  test("the table shows counts, duration, avg/p50/p90/p99 per metric, goodput and skipped lines", () => {
-    const result = runCli(["summarize", artifactDir(lines() + "{truncat")]);
+  test("the table shows counts, duration, avg/p50/p90/p99 per metric, goodput and skipped lines", async () => {
+    const result = await runCli(["summarize", artifactDir(lines() + "{truncat")]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /Requests: 6 total, 5 succeeded, 1 failed/);
     assert.match(result.stdout, /Duration: 10\.00 s/);
@@ -221,24 +221,24 @@ describe("summarize, as users run it", () => {
     assert.match(result.stdout, /Goodput: 2 of 6 requests \(33\.33%\) meet time_to_first_token ≤ 2000 and inter_token_latency ≤ 25/);
   });
 
-  test("--goodput sets other SLOs", () => {
-    const result = runCli(["summarize", artifactDir(lines()), "--json", "--goodput", "time_to_first_token:250"]);
+  test("--goodput sets other SLOs", async () => {
+    const result = await runCli(["summarize", artifactDir(lines()), "--json", "--goodput", "time_to_first_token:250"]);
     assert.equal(JSON.parse(result.stdout).goodput.goodRequests, 2);
   });
 
-  test("--write saves summary.json and summary.md next to the artifacts", () => {
+  test("--write saves summary.json and summary.md next to the artifacts", async () => {
     const dir = artifactDir(lines());
-    const result = runCli(["summarize", dir, "--write", "--json"]);
+    const result = await runCli(["summarize", dir, "--write", "--json"]);
     assert.deepEqual(JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")), JSON.parse(result.stdout));
     assert.match(readFileSync(join(dir, "summary.md"), "utf8"), /^## aiperf run .*\n[\s\S]*\| Time to first token \| ms \| 500\.00 \|/);
   });
 
-  test("mistakes exit 1 with one message and no stack trace", () => {
+  test("mistakes exit 1 with one message and no stack trace", async () => {
     for (const args of [
       ["summarize", "/nonexistent/run"],
       ["summarize", artifactDir(""), "--goodput", "ttft<1000"],
     ]) {
-      const result = runCli(args);
+      const result = await runCli(args);
       assert.equal(result.status, 1);
       assert.match(result.stderr, /^error: /);
       assert.doesNotMatch(result.stderr, STACK_TRACE);
@@ -285,16 +285,16 @@ describe("aiperf's files as aiperf writes them", () => {
         .join("\n") + "\n";
     const { summary } = await summarizeRun(artifactDir(records), parseGoodput("output_token_throughput_per_user:50"));
     assert.equal(summary.goodput.goodRequests, 2, "50 and 60 meet ≥ 50");
-    const result = runCli(["summarize", artifactDir(records), "--goodput", "output_token_throughput_per_user:50"]);
+    const result = await runCli(["summarize", artifactDir(records), "--goodput", "output_token_throughput_per_user:50"]);
     assert.match(result.stdout, /Goodput: 2 of 3 requests \(66\.67%\) meet output_token_throughput_per_user ≥ 50/);
   });
 
-  test("a metric aiperf does not have is refused in --goodput and in the stack's config, with the names allowed", () => {
+  test("a metric aiperf does not have is refused in --goodput and in the stack's config, with the names allowed", async () => {
     assert.throws(
       () => parseGoodput("time_to_frist_token:1000"),
       /aiperf has no per-request metric "time_to_frist_token"; the metrics allowed are: time_to_first_token, /,
     );
-    const result = runCli(["summarize", artifactDir(lines()), "--goodput", "time_to_frist_token:1000"]);
+    const result = await runCli(["summarize", artifactDir(lines()), "--goodput", "time_to_frist_token:1000"]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^error: --goodput: "time_to_frist_token:1000": aiperf has no per-request metric/);
     assert.throws(
@@ -328,7 +328,7 @@ describe("aiperf's files as aiperf writes them", () => {
     assert.equal(summary.metrics.time_to_first_token!.avg, 500, "the six plausible records, not aiperf's aggregate, which counts them all");
     assert.equal(provenance.metricsFrom, "the per-request records");
     assert.equal(summary.durationSeconds, 10);
-    const text = runCli(["summarize", dir]).stdout;
+    const text = (await runCli(["summarize", dir])).stdout;
     assert.match(
       text,
       new RegExp(
@@ -357,23 +357,23 @@ describe("aiperf's files as aiperf writes them", () => {
     assert.ok(Math.abs(summary.metrics.time_to_first_token!.p50! - 300) < 1e-9);
   });
 
-  test("compare refuses two runs whose units differ", () => {
-    const withUnit = (unit: string) => {
+  test("compare refuses two runs whose units differ", async () => {
+    const withUnit = async (unit: string) => {
       const dir = artifactDir(undefined);
-      const summary = JSON.parse(runCli(["summarize", artifactDir(lines()), "--json"]).stdout);
+      const summary = JSON.parse((await runCli(["summarize", artifactDir(lines()), "--json"])).stdout);
       summary.metrics.time_to_first_token.unit = unit;
       writeFileSync(join(dir, "summary.json"), JSON.stringify(summary));
       return dir;
     };
-    const result = runCli(["compare", withUnit("ms"), withUnit("sec")]);
+    const result = await runCli(["compare", await withUnit("ms"), await withUnit("sec")]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /error: time_to_first_token is in ms in .* but in sec in .*: runs in different units are not compared/);
     assert.doesNotMatch(result.stderr, STACK_TRACE);
   });
 
-  test("a summary.json whose figures do not add up is refused, never compared", () => {
+  test("a summary.json whose figures do not add up is refused, never compared", async () => {
     const dir = artifactDir(undefined);
-    const summary = JSON.parse(runCli(["summarize", artifactDir(lines()), "--json"]).stdout);
+    const summary = JSON.parse((await runCli(["summarize", artifactDir(lines()), "--json"])).stdout);
     const broken = [
       { ...summary, goodput: { ...summary.goodput, goodRequests: null } },
       { ...summary, goodput: { ...summary.goodput, goodRequests: 50 } },
@@ -381,7 +381,7 @@ describe("aiperf's files as aiperf writes them", () => {
     ];
     for (const text of broken) {
       writeFileSync(join(dir, "summary.json"), JSON.stringify(text));
-      const result = runCli(["compare", dir, dir]);
+      const result = await runCli(["compare", dir, dir]);
       assert.equal(result.status, 1);
       assert.match(result.stderr, /summary\.json: not a dynamo-bench summary/);
     }
@@ -411,7 +411,7 @@ describe("aiperf's files as aiperf writes them", () => {
       good_request_count: { unit: "requests", avg: 7 },
       benchmark_duration: { unit: "sec", avg: 10 },
     });
-    const result = runCli(["summarize", artifactDir(undefined, aggregate)]);
+    const result = await runCli(["summarize", artifactDir(undefined, aggregate)]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /Metrics from aiperf's aggregate\./);
     assert.match(
@@ -428,7 +428,7 @@ describe("aiperf's files as aiperf writes them", () => {
 describe("numbers no run can give", () => {
   const tooBig = `time_to_first_token:${"9".repeat(400)}`;
 
-  test("a threshold too large to be a number is refused, naming the SLO, on the command line and in a stack file", () => {
+  test("a threshold too large to be a number is refused, naming the SLO, on the command line and in a stack file", async () => {
     assert.throws(
       () => parseGoodput(tooBig),
       new RegExp(
@@ -436,7 +436,7 @@ describe("numbers no run can give", () => {
           String.raw`the threshold of time_to_first_token is not a finite number; give one such as "time_to_first_token:2000"$`,
       ),
     );
-    const result = runCli(["summarize", "examples/agg-sample", "--goodput", tooBig]);
+    const result = await runCli(["summarize", "examples/agg-sample", "--goodput", tooBig]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^error: --goodput: .*the threshold of time_to_first_token is not a finite number/);
     assert.equal(result.stderr.trimEnd().split("\n").length, 1);
@@ -464,7 +464,7 @@ describe("numbers no run can give", () => {
     assert.equal(summary.requests.skippedLines, 1, "1e309 reads as Infinity, which is no number to the record's schema");
     assert.equal(summary.requests.total, 6);
     assert.equal(summary.metrics.time_to_first_token!.max, 1_500);
-    const text = runCli(["summarize", dir]).stdout;
+    const text = (await runCli(["summarize", dir])).stdout;
     assert.match(
       text,
       new RegExp(
@@ -507,10 +507,10 @@ describe("files that are too large, or not what they seem", () => {
     );
   });
 
-  test("a records file whose symbolic links loop is named as such, not as missing", () => {
+  test("a records file whose symbolic links loop is named as such, not as missing", async () => {
     const dir = artifactDir(undefined);
     symlinkSync("profile_export.jsonl", join(dir, "profile_export.jsonl"));
-    const result = runCli(["summarize", dir]);
+    const result = await runCli(["summarize", dir]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^error: .*profile_export\.jsonl: its symbolic links loop\n$/);
   });
@@ -525,32 +525,32 @@ describe("files that are too large, or not what they seem", () => {
     ],
   ];
   for (const [name, path, message] of notDirectories) {
-    test(`summarize on ${name} says what it is`, () => {
-      const result = runCli(["summarize", path()]);
+    test(`summarize on ${name} says what it is`, async () => {
+      const result = await runCli(["summarize", path()]);
       assert.equal(result.status, 1);
       assert.match(result.stderr, /^error: /);
       assert.match(result.stderr, message);
     });
   }
 
-  test("summarize on a FIFO says it is not a directory, without reading it", () => {
+  test("summarize on a FIFO says it is not a directory, without reading it", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "dynamo-bench-fifo-")), "run");
     assert.equal(spawnSync("mkfifo", [path]).status, 0);
-    const result = runCli(["summarize", path]);
+    const result = await runCli(["summarize", path]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^error: .*run: it is not a directory\n$/);
   });
 });
 
 describe("summarize --write", () => {
-  test("a FIFO named summary.md is refused before anything is written", () => {
+  test("a FIFO named summary.md is refused before anything is written", async () => {
     const dir = artifactDir(lines());
     const fifo = join(dir, "summary.md");
     assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
     // A reader held open here lets a write that should not happen finish, instead of hanging the test.
     const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
-      const result = runCli(["summarize", dir, "--write"]);
+      const result = await runCli(["summarize", dir, "--write"]);
       assert.equal(result.status, 1);
       assert.match(
         result.stderr,
@@ -562,28 +562,28 @@ describe("summarize --write", () => {
     }
   });
 
-  test("a directory named summary.json is refused, and summary.md is not written either", () => {
+  test("a directory named summary.json is refused, and summary.md is not written either", async () => {
     const dir = artifactDir(lines());
     mkdirSync(join(dir, "summary.json"));
-    const result = runCli(["summarize", dir, "--write"]);
+    const result = await runCli(["summarize", dir, "--write"]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^error: .*summary\.json: cannot write it \(it is a directory, not a file\)\n$/);
     assert.equal(existsSync(join(dir, "summary.md")), false);
   });
 
-  test("a symbolic link to nothing is refused, and nothing is made where it points", () => {
+  test("a symbolic link to nothing is refused, and nothing is made where it points", async () => {
     const dir = artifactDir(lines());
     const target = join(mkdtempSync(join(tmpdir(), "dynamo-bench-elsewhere-")), "made.md");
     symlinkSync(target, join(dir, "summary.md"));
-    const result = runCli(["summarize", dir, "--write"]);
+    const result = await runCli(["summarize", dir, "--write"]);
     assert.match(result.stderr, /summary\.md: cannot write it \(it is a symbolic link to nothing\)/);
     assert.equal(existsSync(target), false);
   });
 
-  test("a longer summary.json already there is replaced whole", () => {
+  test("a longer summary.json already there is replaced whole", async () => {
     const dir = artifactDir(lines());
     writeFileSync(join(dir, "summary.json"), " ".repeat(100_000));
-    const result = runCli(["summarize", dir, "--write", "--json"]);
+    const result = await runCli(["summarize", dir, "--write", "--json"]);
     assert.equal(result.status, 0, result.stderr);
     assert.equal(readFileSync(join(dir, "summary.json"), "utf8"), result.stdout);
   });
@@ -594,7 +594,7 @@ describe("goodput that cannot be counted", () => {
     const slos = parseGoodput("output_token_throughput_per_user:10");
     const { summary } = await summarizeRun(artifactDir(lines()), slos);
     assert.deepEqual(summary.goodput, { slos, goodRequests: null, fraction: null });
-    const result = runCli(["summarize", artifactDir(lines()), "--goodput", "output_token_throughput_per_user:10"]);
+    const result = await runCli(["summarize", artifactDir(lines()), "--goodput", "output_token_throughput_per_user:10"]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(
       result.stdout,
@@ -604,7 +604,7 @@ describe("goodput that cannot be counted", () => {
       ),
     );
     assert.doesNotMatch(result.stdout, /0\.00%/);
-    const json = runCli(["summarize", artifactDir(lines()), "--goodput", "output_token_throughput_per_user:10", "--json"]);
+    const json = await runCli(["summarize", artifactDir(lines()), "--goodput", "output_token_throughput_per_user:10", "--json"]);
     assert.equal(JSON.parse(json.stdout).goodput.fraction, null);
     assert.equal(json.stderr, "warning: goodput not known: no request that succeeded recorded output_token_throughput_per_user\n");
   });

@@ -24,8 +24,8 @@ describe("the summarizer bundle, built once and read as data", () => {
     assert.match(result.stderr, /summarize\.js is up to date/);
   });
 
-  test("the applied ConfigMap carries the bundle itself; the committed render shows it by identity", () => {
-    const applied = runCli(["render", "-s", "agg"]).stdout;
+  test("the applied ConfigMap carries the bundle itself; the committed render shows it by identity", async () => {
+    const applied = (await runCli(["render", "-s", "agg"])).stdout;
     assert.ok(applied.includes(SCRIPTS.summarizeJs.trimEnd().split("\n")[0]), "render's output, which is applied, holds the bundle");
     const committed = readFileSync(join(PROJECT_ROOT, "manifests", "agg", "configmap-agg-8xtp2-benchmark-scripts.yaml"), "utf8");
     assert.match(
@@ -46,7 +46,7 @@ describe("the summarizer bundle, built once and read as data", () => {
     }
   });
 
-  test("render --check verifies the digest, and diff-manifests shows the bundle's change as sha → sha", () => {
+  test("render --check verifies the digest, and diff-manifests shows the bundle's change as sha → sha", async () => {
     const base = mkdtempSync(join(tmpdir(), "bundle-base-"));
     const head = mkdtempSync(join(tmpdir(), "bundle-head-"));
     cpSync(join(PROJECT_ROOT, "manifests", "agg"), base, { recursive: true });
@@ -55,11 +55,11 @@ describe("the summarizer bundle, built once and read as data", () => {
     const other = bundleIdentity("an older bundle");
     writeFileSync(file, readFileSync(file, "utf8").replace(bundleIdentity(SCRIPTS.summarizeJs), other));
 
-    const check = runCli(["render", "-s", "agg", "--check", "--out", base]);
+    const check = await runCli(["render", "-s", "agg", "--check", "--out", base]);
     assert.equal(check.status, 1);
     assert.match(check.stdout, new RegExp(`^-  summarize\\.js: <bundle sha256:${other.slice(15, 79)}`, "m"));
 
-    const diff = runCli(["diff-manifests", base, head]);
+    const diff = await runCli(["diff-manifests", base, head]);
     assert.equal(diff.status, 0, diff.stderr);
     const digest = (identity: string) => identity.slice(15, 27);
     assert.match(

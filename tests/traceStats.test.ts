@@ -46,8 +46,8 @@ describe("trace stats", () => {
     assert.equal(formatPercent(0.36641), "36.64%");
   });
 
-  test("--json prints exactly the documented keys", () => {
-    const result = runCli(["trace", "stats", traceFile(FOUR_REQUESTS), "--json"]);
+  test("--json prints exactly the documented keys", async () => {
+    const result = await runCli(["trace", "stats", traceFile(FOUR_REQUESTS), "--json"]);
     assert.equal(result.status, 0, result.stderr);
     const stats = JSON.parse(result.stdout);
     assert.deepEqual(Object.keys(stats), [
@@ -71,44 +71,44 @@ describe("trace stats", () => {
     ]);
   });
 
-  test("the table has thousands separators and percentages", () => {
+  test("the table has thousands separators and percentages", async () => {
     const big = FOUR_REQUESTS.map((r) => ({ ...r, input_length: r.input_length * 1000 }));
-    const result = runCli(["trace", "stats", traceFile(big)]);
+    const result = await runCli(["trace", "stats", traceFile(big)]);
     assert.match(result.stdout, /input length avg \/ min \/ max\s+1,000,000\.00 \/ 600,000 \/ 1,500,000/);
     assert.match(result.stdout, /reused blocks\s+2 \(40\.0% of unique\)/);
     assert.match(result.stdout, /cache efficiency\s+44\.44% /);
   });
 
-  test("a bad line is an error that names its line number", () => {
+  test("a bad line is an error that names its line number", async () => {
     const path = traceFile([
       FOUR_REQUESTS[0],
       '{"timestamp": 5, "input_length": -3, "output_length": 1, "hash_ids": []}',
       FOUR_REQUESTS[1],
     ]);
-    const result = runCli(["trace", "stats", path]);
+    const result = await runCli(["trace", "stats", path]);
     assert.equal(result.status, 1);
     assert.match(
       result.stderr,
       /error: .*trace\.jsonl, line 2: input_length: Too small: expected number to be >=0 \(use --skip-invalid to skip such lines\)/,
     );
     assert.doesNotMatch(result.stderr, STACK_TRACE);
-    const badId = runCli(["trace", "stats", traceFile([{ ...FOUR_REQUESTS[0], hash_ids: [1, 2.5] }])]);
+    const badId = await runCli(["trace", "stats", traceFile([{ ...FOUR_REQUESTS[0], hash_ids: [1, 2.5] }])]);
     assert.match(badId.stderr, /line 1: hash_ids\.1: .*expected int/);
-    const truncated = runCli(["trace", "stats", traceFile([FOUR_REQUESTS[0], '{"timestamp": 5, "inp'])]);
+    const truncated = await runCli(["trace", "stats", traceFile([FOUR_REQUESTS[0], '{"timestamp": 5, "inp'])]);
     assert.match(truncated.stderr, /line 2: not JSON/);
   });
 
-  test("--skip-invalid skips bad lines, counts them and says so", () => {
+  test("--skip-invalid skips bad lines, counts them and says so", async () => {
     const path = traceFile([FOUR_REQUESTS[0], "not json", FOUR_REQUESTS[1], '{"timestamp": "soon"}']);
-    const result = runCli(["trace", "stats", path, "--skip-invalid", "--json"]);
+    const result = await runCli(["trace", "stats", path, "--skip-invalid", "--json"]);
     assert.equal(result.status, 0, result.stderr);
     assert.equal(JSON.parse(result.stdout).requests, 2);
     assert.match(result.stderr, /warning: skipped 2 invalid line\(s\): 2, 4/);
   });
 
-  test("a missing file or an empty trace is a clear error", () => {
-    assert.match(runCli(["trace", "stats", "/nonexistent/trace.jsonl"]).stderr, /\/nonexistent\/trace\.jsonl: no such file/);
-    assert.match(runCli(["trace", "stats", traceFile([])]).stderr, /the trace has no requests/);
+  test("a missing file or an empty trace is a clear error", async () => {
+    assert.match((await runCli(["trace", "stats", "/nonexistent/trace.jsonl"])).stderr, /\/nonexistent\/trace\.jsonl: no such file/);
+    assert.match((await runCli(["trace", "stats", traceFile([])])).stderr, /the trace has no requests/);
   });
 
   test("a trace out of timestamp order lasts from its smallest timestamp to its largest, as aiperf replays it", async () => {
@@ -120,13 +120,13 @@ describe("trace stats", () => {
     assert.equal(stats.durationSeconds, 0.1);
     assert.equal(stats.requestRate, 20);
     assert.equal(stats.inputTokensPerSecond, 25_000);
-    const result = runCli(["trace", "stats", traceFile(backwards)]);
+    const result = await runCli(["trace", "stats", traceFile(backwards)]);
     assert.match(result.stdout, /duration\s+0\.100 s/);
     assert.match(result.stdout, /request rate\s+20\.000 req\/s/);
   });
 
-  test("requests whose hash ids are not one per 512-token block are counted, and the table warns of them", () => {
-    const result = runCli(["trace", "stats", traceFile(FOUR_REQUESTS)]);
+  test("requests whose hash ids are not one per 512-token block are counted, and the table warns of them", async () => {
+    const result = await runCli(["trace", "stats", traceFile(FOUR_REQUESTS)]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(
       result.stdout,
@@ -137,9 +137,9 @@ describe("trace stats", () => {
       { timestamp: 1, input_length: 513, output_length: 1, hash_ids: [1, 2] },
       { timestamp: 2, input_length: 0, output_length: 1, hash_ids: [] },
     ];
-    const clean = runCli(["trace", "stats", traceFile(exact)]);
+    const clean = await runCli(["trace", "stats", traceFile(exact)]);
     assert.doesNotMatch(clean.stdout, /warning/);
-    assert.equal(JSON.parse(runCli(["trace", "stats", traceFile(exact), "--json"]).stdout).blocks.countMismatches, 0);
+    assert.equal(JSON.parse((await runCli(["trace", "stats", traceFile(exact), "--json"])).stdout).blocks.countMismatches, 0);
   });
 
   test("a Mooncake-like trace has one hash id per 512-token block throughout", async () => {

@@ -288,7 +288,7 @@ const onDestroySchema = strict({
   deleteResults: flag().default(false),
 });
 
-export function stackSchema(variant: Variant) {
+function buildStackSchema(variant: Variant) {
   const defaults = VARIANT_DEFAULTS[variant];
   return strict({
     variant: z.literal(variant),
@@ -401,6 +401,15 @@ export function stackSchema(variant: Variant) {
       });
     }
   });
+}
+
+const stackSchemas = new Map<Variant, ReturnType<typeof buildStackSchema>>();
+
+/** The stack config's schema for a variant: built once, since zod's schema objects are costly to build and never change. */
+export function stackSchema(variant: Variant): ReturnType<typeof buildStackSchema> {
+  const schema = stackSchemas.get(variant) ?? buildStackSchema(variant);
+  stackSchemas.set(variant, schema);
+  return schema;
 }
 
 type ParsedConfig = z.infer<ReturnType<typeof stackSchema>>;

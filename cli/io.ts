@@ -1,0 +1,14 @@
+/**
+ * Where a command writes: `out` carries data only (YAML, JSON or a table), and `err` warnings,
+ * progress and errors. The process's own streams when run as `dynamo-bench`; a test's buffers when
+ * a test runs the command in its own process.
+ */
+export interface CommandIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export const processIo: CommandIo = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+};

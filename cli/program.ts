@@ -1,0 +1,250 @@
+import { Command, CommanderError, Option } from "commander";
+import type { CommandIo } from "./io";
+import { RECIPE_GOODPUT } from "../domain/recipeSlos";
+import { DEFAULT_TRACE_FILE } from "../domain/pins";
+import { UserError } from "../lib/userError";
+import { describeFileError, isFileSystemError } from "../lib/fileErrors";
+import { version } from "../package.json";
+import { terminalText } from "./terminalText";
+import type { RenderOptions } from "./renderCommand";
+import type { SummarizeOptions } from "./summarize";
+import type { CompareOptions } from "./compare";
+import type { TraceStatsOptions } from "./trace";
+import type { TraceFetchOptions } from "./traceFetch";
+import type { SimulateOptions } from "./simulate";
+import type { DiffManifestsOptions } from "./diffManifests";
+import type { ReportOptions } from "./report";
+
+// Each command loads its modules when it runs, so that no command pays for another's (ECharts, esbuild…).
+const commands = {
+  render: () => require("./renderCommand") as typeof import("./renderCommand"),
+  summarize: () => require("./summarize") as typeof import("./summarize"),
+  compare: () => require("./compare") as typeof import("./compare"),
+  trace: () => require("./trace") as typeof import("./trace"),
+  traceFetch: () => require("./traceFetch") as typeof import("./traceFetch"),
+  simulate: () => require("./simulate") as typeof import("./simulate"),
+  diffManifests: () => require("./diffManifests") as typeof import("./diffManifests"),
+  report: () => require("./report") as typeof import("./report"),
+};
+
+/** `-s, --stack` and `--config-file`, which name the stack file two ways: one or the other. */
+function stackOptions(command: Command, stackHelp: string): Command {
+  return command
+    .addOption(new Option("-s, --stack <name>", stackHelp).conflicts("configFile"))
+    .addOption(new Option("--config-file <path>", "use this stack file instead of Pulumi.<name>.yaml"));
+}
+
+/** The `--json` and `--markdown` formats, of which a command prints one. */
+function formatOptions(command: Command, markdownHelp: string, jsonHelp: string): Command {
+  return command.addOption(new Option("--markdown", markdownHelp).conflicts("json")).addOption(new Option("--json", jsonHelp));
+}
+
+/** The options given on the command line, rather than left at their defaults. */
+function givenOptions(command: Command): string[] {
+  return command.options.map((option) => option.attributeName()).filter((name) => command.getOptionValueSource(name) === "cli");
+}
+
+/** The first of the command's flags that `args` gives more than once (as `--out x`, `--out=x`, `-s x` or `-sx`), said as a mistake. */
+function repeatedFlag(command: Command, args: string[]): string | undefined {
+  const end = args.indexOf("--");
+  const flags = end === -1 ? args : args.slice(0, end);
+  for (const option of command.options) {
+    const uses = flags.filter(
+      (arg) =>
+        (option.long !== undefined && (arg === option.long || arg.startsWith(`${option.long}=`))) ||
+        (option.short !== undefined && !arg.startsWith("--") && arg.startsWith(option.short)),
+    ).length;
+    if (uses > 1)
+      return `${option.flags
+        .split(/[ ,]+/)
+        .filter((flag) => flag.startsWith("-"))
+        .join(", ")} is given ${uses} times; give it once`;
+  }
+  return undefined;
+}
+
+function examples(...lines: string[]): string {
+  return `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((line) => `  $ ${line}`).join("\n")}`;
+}
+
+/**
+ * Runs `dynamo-bench` with these arguments, writing through `io`, and resolves to its exit code. A
+ * user's mistake, or a file the user named that cannot be read or written, ends it with one line
+ * and exit code 1; a bug rejects, with its stack.
+ */
+export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
+  let exitCode = 0;
+  async function run(command: () => void | number | Promise<void | number>): Promise<void> {
+    try {
+      exitCode = (await command()) ?? 0;
+    } catch (error) {
+      if (error instanceof UserError) io.err(`error: ${terminalText(error.message)}\n`);
+      else if (isFileSystemError(error)) io.err(`error: ${terminalText(`${error.path}: ${describeFileError(error)}`)}\n`);
+      else throw error;
+      exitCode = error instanceof UserError ? error.exitCode : 1;
+    }
+  }
+
+  const program = new Command()
+    .name("dynamo-bench")
+    .description("Render, run and compare NVIDIA Dynamo's Qwen3-32B agg vs disagg benchmark")
+    .version(version, "-V, --version", "print the version")
+    // As kubectl does: the mistake on one line, and where the usage is on the next.
+    .showHelpAfterError("(add --help for usage)")
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    // A flag given twice would silently keep its last value: refused, as conflicting flags are.
+    .hook("preAction", (_program, command) => {
+      const repeated = repeatedFlag(command, [...argv]);
+      if (repeated) command.error(`error: ${repeated}`);
+    });
+
+  stackOptions(
+    program
+      .command("render")
+      .description("print every Kubernetes object that `pulumi up -s <stack>` applies, with no cluster and no Pulumi CLI"),
+    "the stack whose Pulumi.<name>.yaml to render (agg, disagg)",
+  )
+    .option("--out <dir>", "write one file per object into this directory instead of printing")
+    .option(
+      "--check",
+      "exit 1 with a unified diff when manifests/<stack> (or --out) is not what render writes; with no stack, check every stack",
+    )
+    .addHelpText(
+      "after",
+      examples("npx dynamo-bench render -s agg | kubectl apply --dry-run=client -f -", "npx dynamo-bench render --check"),
+    )
+    .action((options: RenderOptions) => run(() => commands.render().renderCommand(options, io)));
+
+  program
+    .command("summarize")
+    .description("summarize one aiperf run: requests, duration, TTFT, ITL, latency, ISL, OSL and goodput")
+    .argument("<artifact-dir>", "the directory aiperf wrote (--artifact-dir), or a local results directory")
+    .option("--json", "print the summary as JSON")
+    .option("--goodput <slos>", "the SLOs a good request meets, in aiperf's --goodput syntax", RECIPE_GOODPUT)
+    .option("--write", "also write summary.json and summary.md into the directory")
+    .addHelpText("after", examples("npx dynamo-bench summarize examples/agg-sample"))
+    .action((dir: string, options: SummarizeOptions) => run(() => commands.summarize().summarizeCommand(dir, options, io)));
+
+  const compare = program
+    .command("compare")
+    .description("compare two runs side by side: TTFT, ITL and request latency (avg, p50, p90, p99) and goodput")
+    .argument("<baseline-dir>", "an aiperf artifact directory or a local results directory")
+    .argument("<candidate-dir>", "an aiperf artifact directory or a local results directory");
+  formatOptions(compare, "print the table as Markdown, for a pull request", "print the comparison as JSON")
+    .option("--out <report.html>", "also write a self-contained HTML report with charts (per-request CDFs from artifact directories)")
+    .option("--goodput <slos>", "the SLOs for runs summarized from artifacts", RECIPE_GOODPUT)
+    .addHelpText("after", examples("npx dynamo-bench compare examples/agg-sample examples/disagg-sample --out report.html"))
+    .action((baseline: string, candidate: string, options: CompareOptions, command: Command) =>
+      run(() =>
+        commands.compare().compareCommand(baseline, candidate, { ...options, goodputGiven: givenOptions(command).includes("goodput") }, io),
+      ),
+    );
+
+  stackOptions(
+    program
+      .command("report")
+      .description(
+        "what follows a saved run, as `pulumi up` prints it: the stack's prediction beside what was measured, " +
+          "and the comparison with every other stack's newest run; run it again at any time",
+      )
+      .argument("<run-dir>", "a run that `pulumi up` saved: results/<stack>/<run-id>"),
+    "simulate this stack's Pulumi.<name>.yaml for the prediction (default: the stack that made the run)",
+  )
+    .option("--trace <file>", "the trace the run replayed, for the prediction", DEFAULT_TRACE_FILE)
+    .addHelpText("after", examples("npx dynamo-bench report results/disagg/0a1b2c3d"))
+    .action((dir: string, options: ReportOptions) => run(() => commands.report().reportCommand(dir, options, io)));
+
+  const trace = program
+    .command("trace")
+    .description("fetch the benchmark's Mooncake-format trace, and look at it before spending GPUs on it")
+    .addHelpText("after", examples('npx dynamo-bench trace stats "$(npx dynamo-bench trace fetch)"'));
+  trace
+    .command("stats")
+    .description("requests, rate, input and output lengths, and how much of the trace's prefix blocks repeat")
+    .argument("<file>", "a Mooncake-format trace: one JSON object per line")
+    .option("--json", "print the figures as JSON")
+    .option("--skip-invalid", "skip invalid lines and count them, instead of stopping at the first")
+    .addHelpText("after", examples("npx dynamo-bench trace stats traces/conversation_trace.jsonl --json | jq .requests"))
+    .action((file: string, options: TraceStatsOptions) => run(() => commands.trace().traceStatsCommand(file, options, io)));
+  stackOptions(
+    trace.command("fetch").description("download the trace the benchmark Job replays, from the same URL, checked against the same sha256"),
+    "take benchmark.traceUrl and benchmark.traceSha256 from Pulumi.<name>.yaml (default: the recipe's)",
+  )
+    .option("--out <file>", "where to keep the trace", DEFAULT_TRACE_FILE)
+    .addHelpText("after", examples("npx dynamo-bench trace fetch"))
+    .action((options: TraceFetchOptions) => run(() => commands.traceFetch().traceFetchCommand(options, io)));
+
+  stackOptions(
+    program
+      .command("simulate")
+      .description(
+        "replay a trace through a model of the stack: Dynamo's routing, each worker's prefix cache and passes; " +
+          "predicts the hit rate, TTFT, ITL and goodput",
+      )
+      .option("--trace <file>", "a Mooncake-format trace"),
+    "the stack whose Pulumi.<name>.yaml gives the workers, policy and cache capacity",
+  )
+    .option("--policy <policy>", "round-robin, random, kv, or all three side by side (default: the stack's)")
+    .option("--workers <n>", "how many workers requests are routed to, at most 4096 (default: the stack's)")
+    .option(
+      "--capacity-tokens <n>",
+      "KV capacity per worker, for its prefix cache and running requests (default: from GPU memory, TP and the model)",
+    )
+    .option("--overlap-weight <w>", "the KV router's weight on blocks to prefill (Dynamo's prefill load scale)", "1")
+    .option("--router-temperature <t>", "the KV router's softmax temperature; 0 picks the lowest cost", "0")
+    .option("--seed <n>", "seed of every random choice: the random policy, the KV router's ties and its sampling", "1")
+    .option(
+      "--profile <path>",
+      "engine timings: Dynamo's perf_data.npz, a profiler results directory, or one with prefill_raw_data.json and " +
+        "decode_raw_data.json; mocker-polynomial for the mocker's defaults " +
+        "(default: AIConfigurator's H200 estimate for Qwen3-32B with TensorRT-LLM, not a measurement; its TP 1 prefill " +
+        "scaled to TP 2 by an assumed 1.8; for a mock stack, the mocker's defaults at its speedup ratio)",
+    )
+    .option(
+      "--kv-transfer-gbps <n>",
+      "disagg: KV transfer bandwidth from prefill to decode worker (default: 64, the mocker's; an assumption)",
+    )
+    .option("--goodput <slos>", "the SLOs goodput is predicted for, in aiperf's syntax (default: the stack's benchmark.goodput)")
+    .option(
+      "--calibrate-from <dir>",
+      "fit the engine timings to a run's records (its aiperf artifact directory, or results/<stack>/<run-id> with artifacts/); " +
+        "writes calibration.json there",
+    )
+    .option("--out <file>", "with --calibrate-from: where to write the calibration instead")
+    .option("--calibration <file>", "engine timings from a calibration.json that --calibrate-from wrote")
+    .addOption(new Option("--sweep-capacity", "hit rate against capacity, 10^4 to 10^9 tokens per worker").conflicts("sweepSplit"))
+    .option("--sweep-split", "predicted TTFT, ITL and goodput for each prefill:decode split of the stack's GPUs, and agg; names the best")
+    .option("--chart <file.svg>", "with --sweep-capacity or --sweep-split only: draw the sweep as an SVG chart")
+    .option("--json", "print JSON")
+    .option("--skip-invalid", "skip invalid trace lines instead of stopping")
+    .addHelpText("after", examples("npx dynamo-bench simulate --trace traces/conversation_trace.jsonl -s disagg --policy all"))
+    .action((options: SimulateOptions, command: Command) =>
+      run(() => commands.simulate().simulateCommand({ ...options, given: givenOptions(command) }, io)),
+    );
+
+  formatOptions(
+    program
+      .command("diff-manifests")
+      .description("what changes between two renders (render --out), object by object and field by field")
+      .argument("<base-dir>", "the base render: manifests/ with a folder per stack, or one stack's folder")
+      .argument("<head-dir>", "the head render, laid out the same way"),
+    "print a compact Markdown summary, for a pull request comment",
+    "print the changes as JSON",
+  )
+    .option("--exit-code", "exit 1 when something changed, as `git diff --exit-code` does")
+    .addHelpText("after", examples("npx dynamo-bench diff-manifests main-render/ manifests/ --markdown"))
+    .action((base: string, head: string, options: DiffManifestsOptions) =>
+      run(() => commands.diffManifests().diffManifestsCommand(base, head, options, io)),
+    );
+
+  // Commander's own exits (help, version, a flag it refuses) become an exit code, not process.exit().
+  program.exitOverride();
+  for (const command of program.commands.flatMap((command) => [command, ...command.commands])) command.exitOverride();
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    throw error;
+  }
+  return exitCode;
+}
