@@ -2,7 +2,7 @@ import "../tests/support/scratchTmp.mjs";
 // The calibration round trip at the size of the recipe's run: 12,000 requests simulated with known
 // timings, each TTFT and ITL given 2% noise, fitted back. Prints each coefficient's error and the
 // fit's time, for four traces and two noise seeds, and the same for 3,000 requests, to show what a
-// shorter run pins: the suite's round trip (tests/calibration.test.ts) holds one 3,000-request run to 5%.
+// shorter run pins: the suite's round trip (tests/sim/calibration.test.ts) holds one 3,000-request run to 5%.
 // Usage: npm run bench -- bench/calibrate.ts
 import { parseStackConfig } from "../stack/config/stackConfig";
 import { calibrate, type MeasuredRequest } from "../sim/calibration";

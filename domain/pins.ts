@@ -36,5 +36,5 @@ export const MOONCAKE_CONVERSATION_TRACE =
 /** Where `trace fetch` keeps the trace by default, from the project's root; `report` simulates it. */
 export const DEFAULT_TRACE_FILE = "traces/conversation_trace.jsonl";
 
-/** The aiperf versions whose artifact files were read from their source (tests/aiperfVersions.test.ts). */
+/** The aiperf versions whose artifact files were read from their source (tests/analysis/aiperfVersions.test.ts). */
 export const AIPERF_VERSIONS_READ: readonly string[] = ["0.10.0", "0.13.0"];

@@ -4,7 +4,7 @@
 //
 //   npx tsx scripts/generate-sample-runs.ts [out-dir]      # default: examples/
 //
-// The same seed gives the same bytes; tests/sampleRuns.test.ts fails when the committed files differ.
+// The same seed gives the same bytes; tests/analysis/sampleRuns.test.ts fails when the committed files differ.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../lib/projectRoot";

@@ -89,7 +89,7 @@ function component(name: string, service: DynamoService): Component {
  * - `spec.pvcs`, which only names existing claims, has no v1beta1 field.
  * The operator adds a volume for each claim mounted without one when it renders the pods
  * (internal/dynamo/graph.go `appendMissingPVCVolumesForMounts`, in 1.3, 1.4 and 1.5.0-dev alike).
- * tests/dynamoGraphConversion.test.ts states each rule and checks the builders' graphs against it.
+ * tests/stack/dynamoGraphConversion.test.ts states each rule and checks the builders' graphs against it.
  */
 export function asV1beta1(graph: DynamoGraphDeployment): DynamoGraphDeploymentV1beta1 {
   const components = Object.entries(graph.spec.services)

@@ -1,0 +1,84 @@
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generateSampleRuns, SAMPLE_MARKER } from "../../scripts/generate-sample-runs";
+import { PROJECT_ROOT } from "../../cli/stackFiles";
+import { AGGREGATE_FILE, RECORDS_FILE } from "../../analysis/summary/aiperfFiles";
+import { RECIPE_GOODPUT } from "../../domain/recipeSlos";
+import { parseGoodput } from "../../domain/slos";
+import { summarizeRun } from "../../analysis/summary/runSummary";
+import { runCli, STACK_TRACE } from "../support/cli";
+
+const EXAMPLES = join(PROJECT_ROOT, "examples");
+const scratch = mkdtempSync(join(tmpdir(), "dynamo-bench-samples-"));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe("the sample runs in examples/", () => {
+  test("are exactly what the generator writes, byte for byte", () => {
+    const files = generateSampleRuns(scratch);
+    assert.deepEqual(
+      files.sort(),
+      [
+        join("agg-sample", RECORDS_FILE),
+        join("agg-sample", AGGREGATE_FILE),
+        join("disagg-sample", RECORDS_FILE),
+        join("disagg-sample", AGGREGATE_FILE),
+      ].sort(),
+    );
+    for (const file of files) {
+      assert.ok(
+        readFileSync(join(scratch, file)).equals(readFileSync(join(EXAMPLES, file))),
+        `${file} is stale: run npx tsx scripts/generate-sample-runs.ts`,
+      );
+    }
+  });
+
+  test("are small, and say they are synthetic", () => {
+    for (const run of ["agg-sample", "disagg-sample"]) {
+      const bytes = statSync(join(EXAMPLES, run, RECORDS_FILE)).size + statSync(join(EXAMPLES, run, AGGREGATE_FILE)).size;
+      assert.ok(bytes < 300 * 1024, `${run} has ${bytes} bytes`);
+      assert.equal(JSON.parse(readFileSync(join(EXAMPLES, run, AGGREGATE_FILE), "utf8")).dynamo_bench_sample, SAMPLE_MARKER);
+    }
+    assert.match(readFileSync(join(EXAMPLES, "README.md"), "utf8"), /synthetic, not measurements/);
+  });
+
+  test("have aggregates that agree with their records", async () => {
+    const slos = parseGoodput(RECIPE_GOODPUT);
+    for (const run of ["agg-sample", "disagg-sample"]) {
+      const recordsOnly = mkdtempSync(join(scratch, `${run}-records-`));
+      copyFileSync(join(EXAMPLES, run, RECORDS_FILE), join(recordsOnly, RECORDS_FILE));
+      const both = await summarizeRun(join(EXAMPLES, run), slos);
+      const fromRecords = await summarizeRun(recordsOnly, slos);
+      assert.equal(both.provenance.metricsFrom, "aiperf's aggregate");
+      assert.equal(fromRecords.provenance.metricsFrom, "the per-request records");
+      assert.deepEqual(both.summary, fromRecords.summary);
+    }
+  });
+
+  test("`summarize examples/agg-sample` prints the run's summary", async () => {
+    const result = await runCli(["summarize", "examples/agg-sample"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, STACK_TRACE);
+    assert.match(result.stdout, /^Requests: 300 total, 300 succeeded, 0 failed$/m);
+    assert.match(result.stdout, /^Time to first token +ms /m);
+    assert.match(result.stdout, /^Goodput: \d+ of 300 requests/m);
+  });
+
+  test("`compare examples/agg-sample examples/disagg-sample` shows disagg with lower TTFT and ITL", async () => {
+    const table = await runCli(["compare", "examples/agg-sample", "examples/disagg-sample"]);
+    assert.equal(table.status, 0, table.stderr);
+    assert.match(table.stdout, /^Time to first token p50 \(ms\) /m);
+
+    const json = await runCli(["compare", "examples/agg-sample", "examples/disagg-sample", "--json"]);
+    assert.equal(json.status, 0, json.stderr);
+    const rows = (JSON.parse(json.stdout) as { rows: { metric: string; statistic: string; baseline: number; candidate: number }[] }).rows;
+    const row = (metric: string, statistic: string) => rows.find((r) => r.metric === metric && r.statistic === statistic)!;
+    for (const metric of ["time_to_first_token", "inter_token_latency"]) {
+      const p50 = row(metric, "p50");
+      assert.ok(p50.candidate < p50.baseline, `${metric} p50: disagg ${p50.candidate}, agg ${p50.baseline}`);
+    }
+    assert.ok(row("goodput", "fraction").candidate > row("goodput", "fraction").baseline);
+  });
+});

@@ -1,0 +1,124 @@
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { reportRun } from "../../cli/report";
+import { parseStackConfig } from "../../stack/config/stackConfig";
+import { benchmarkSummaryCallback } from "../../stack/hooks/benchmarkHooks";
+import { logMarkers, summaryFiles, SUMMARY_JSON, SUMMARY_MARKDOWN, type SummaryFiles } from "../../analysis/summary/summaryFiles";
+import { summarizeRun } from "../../analysis/summary/runSummary";
+import { parseGoodput } from "../../domain/slos";
+import { RECIPE_GOODPUT } from "../../domain/recipeSlos";
+import { PROJECT_ROOT } from "../../lib/projectRoot";
+import { runCli, runInstalledCli, STACK_TRACE } from "../support/cli";
+
+const scratch = mkdtempSync(join(tmpdir(), "dynamo-bench-report-"));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+let count = 0;
+
+/** summary.json and summary.md of a committed sample run, as the summary container writes them. */
+async function sampleSummary(stack: "agg" | "disagg"): Promise<SummaryFiles> {
+  const dir = join(PROJECT_ROOT, "examples", `${stack}-sample`);
+  const { summary, provenance } = await summarizeRun(dir, parseGoodput(RECIPE_GOODPUT));
+  return summaryFiles(dir, summary, provenance);
+}
+const SAMPLES = { agg: sampleSummary("agg"), disagg: sampleSummary("disagg") };
+
+/** A results root with one saved run per stack, copied from the committed sample runs' summaries. */
+async function resultsRoot(runs: { stack: "agg" | "disagg"; runId: string; failure?: string }[]): Promise<string> {
+  const root = join(scratch, `results-${++count}`);
+  for (const { stack, runId, failure } of runs) {
+    const dir = join(root, stack, runId);
+    mkdirSync(dir, { recursive: true });
+    for (const [file, text] of Object.entries(await SAMPLES[stack])) writeFileSync(join(dir, file), text);
+    const run = { stack, variant: stack, runId, jobName: `${stack}-benchmark-${runId}`, ...(failure && { failure }) };
+    writeFileSync(join(dir, "run.json"), JSON.stringify(run));
+  }
+  return root;
+}
+
+describe("report <run-dir>", () => {
+  test("compares the run with every other stack's newest run, agg the baseline, and can be run again", async () => {
+    const root = await resultsRoot([
+      { stack: "agg", runId: "11111111" },
+      { stack: "disagg", runId: "22222222" },
+    ]);
+    const dir = join(root, "disagg", "22222222");
+    const printed: string[] = [];
+    await reportRun(dir, { print: (text) => printed.push(text), tracePath: "unused" });
+    assert.match(printed.join("\n"), /agg \(baseline\) vs disagg \(candidate\), also in .*comparison-vs-agg\.\{md,html\}/);
+    const first = readFileSync(join(dir, "comparison-vs-agg.md"), "utf8");
+    await reportRun(dir, { print: () => undefined, tracePath: "unused" });
+    assert.equal(readFileSync(join(dir, "comparison-vs-agg.md"), "utf8"), first, "the same comparison, written anew");
+    assert.ok(existsSync(join(dir, "comparison-vs-agg.html")));
+  });
+
+  test("a run that did not succeed is said so, and neither predicted nor compared", async () => {
+    const root = await resultsRoot([
+      { stack: "agg", runId: "11111111" },
+      { stack: "disagg", runId: "22222222", failure: "the Job failed: BackoffLimitExceeded" },
+    ]);
+    const printed: string[] = [];
+    const config = parseStackConfig({ variant: "disagg" }, "test");
+    await reportRun(join(root, "disagg", "22222222"), { config, print: (text) => printed.push(text), tracePath: "unused" });
+    assert.deepEqual(printed, [
+      "Benchmark run 22222222 did not succeed (the Job failed: BackoffLimitExceeded): it is neither predicted beside nor compared with.",
+    ]);
+  });
+
+  test("as a command: a directory that is not a saved run is one line and exit 1", async () => {
+    for (const dir of [join(scratch, "missing"), join(PROJECT_ROOT, "examples", "agg-sample")]) {
+      const result = await runInstalledCli(["report", dir]);
+      assert.equal(result.status, 1);
+      assert.match(
+        result.stderr,
+        /^error: .*holds no run\.json; give a run directory that `pulumi up` saved, results\/<stack>\/<run-id>\n/,
+      );
+      assert.doesNotMatch(result.stderr, STACK_TRACE);
+    }
+  });
+
+  test("as a command: without the run's stack file, the prediction is a note and the comparison is made", async () => {
+    const root = await resultsRoot([{ stack: "agg", runId: "11111111" }]);
+    const dir = join(root, "agg", "11111111");
+    writeFileSync(join(dir, "run.json"), JSON.stringify({ stack: "nightly", variant: "agg", runId: "11111111", jobName: "x" }));
+    const other = await resultsRoot([{ stack: "disagg", runId: "22222222" }]);
+    cpSync(join(other, "disagg"), join(root, "disagg"), { recursive: true });
+    const result = await runCli(["report", dir]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^no prediction saved: there is no Pulumi\.nightly\.yaml to simulate; give --stack or --config-file\.$/m);
+    assert.match(result.stdout, /^nightly \(baseline\) vs disagg \(candidate\), also in /m);
+  });
+});
+
+describe("the post-run hook", () => {
+  test("runs `report` in a process of its own, and prints what it printed", async () => {
+    const root = await resultsRoot([{ stack: "agg", runId: "11111111" }]);
+    const files = await SAMPLES.disagg;
+    const log = ([SUMMARY_JSON, SUMMARY_MARKDOWN] as const)
+      .map((file) => `${logMarkers(file).begin}\n${files[file]}${logMarkers(file).end}\n`)
+      .join("");
+    const printed: string[] = [];
+    const config = parseStackConfig({ variant: "disagg" }, "test");
+    await benchmarkSummaryCallback(config, "disagg", {
+      logs: { containerLog: async () => log },
+      resultsRoot: root,
+      print: (text) => printed.push(text),
+    })({
+      urn: "urn",
+      id: "id",
+      name: "benchmark-job",
+      type: "kubernetes:batch/v1:Job",
+      newOutputs: {
+        metadata: { name: "disagg-router-6p-2d-benchmark-22222222" },
+        spec: { template: { metadata: { labels: { "dynamo-bench/run-id": "22222222" } } } },
+      },
+    });
+    const text = printed.join("\n");
+    assert.match(text, /Benchmark run 22222222 of stack disagg, saved in/);
+    assert.match(text, /no prediction saved: the trace is not at .*traces\/conversation_trace\.jsonl/);
+    assert.match(text, /agg \(baseline\) vs disagg \(candidate\)/);
+    assert.ok(existsSync(join(root, "disagg", "22222222", "comparison-vs-agg.html")));
+  });
+});

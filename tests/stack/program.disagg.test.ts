@@ -1,0 +1,3 @@
+import { describeRecipeStack } from "../support/recipeStack";
+
+describeRecipeStack("disagg");
