@@ -1,9 +1,9 @@
 import { basename, dirname, join } from "node:path";
 import type { StackConfig } from "../stack/config/schema";
 import { stackConfigFromFile } from "../stack/config/stackFile";
-import { savedRun } from "../analysis/runs/localResults";
+import { savedRun } from "../analysis/runs/runDirectory";
 import { calibrate, type MeasuredRequest } from "../sim/calibration";
-import { CALIBRATION_FILE, calibrationFileText } from "../sim/calibrationFile";
+import { CALIBRATION_FILE, calibrationFileText } from "../analysis/runs/calibrationFile";
 import { MOCKER_POLYNOMIAL, polynomialPerfModel } from "../sim/perfModel";
 import { stackModel } from "../sim/stackModel";
 import { loadTrace } from "../sim/traceSimulation";

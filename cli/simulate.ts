@@ -19,7 +19,7 @@ import { stackFilePath } from "./stackFiles";
 import { writeOutputFile } from "./outputFile";
 import { UserError } from "../lib/userError";
 import { calibrateCommand } from "./calibrate";
-import { parseCalibrationFile } from "../sim/calibrationFile";
+import { parseCalibrationFile } from "../analysis/runs/calibrationFile";
 import { readRegularFile } from "../lib/regularFile";
 import type { CommandIo } from "./io";
 

@@ -3,10 +3,11 @@ import { join, resolve } from "node:path";
 import { PROJECT_ROOT } from "../lib/projectRoot";
 import { z } from "zod";
 import { UserError } from "../lib/userError";
+import { isRunName, RUN_NAME_RULE } from "../analysis/runs/runName";
 
 export { PROJECT_ROOT };
 
-const stackName = z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: "a stack name has letters, digits, '_', '.' and '-' only" });
+const stackName = z.string().refine(isRunName, { error: `a stack name has ${RUN_NAME_RULE}` });
 
 /** The stacks with a Pulumi.<stack>.yaml in `root`. */
 export function availableStacks(root = PROJECT_ROOT): string[] {

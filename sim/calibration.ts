@@ -2,6 +2,7 @@ import { percentile } from "../analysis/summary/statistics";
 import type { TraceRequest } from "./trace/traceFile";
 import { MOCKER_POLYNOMIAL, polynomialPerfModel, type PolynomialCoefficients } from "./perfModel";
 import { FEATURES, simulateStack, type LatencyFeatures, type StackModel, type StackRun } from "./stackSimulation";
+import { COEFFICIENTS, type Coefficient } from "../analysis/runs/calibrationFile";
 
 /** One request of a run, measured: the trace request it replayed, by index, and its latencies in ms. */
 export interface MeasuredRequest {
@@ -29,9 +30,6 @@ export interface Calibration extends PolynomialCoefficients {
   error: PercentileErrors;
 }
 
-/** The fitted coefficients, by name: prefill a + b·t + c·t², decode d + e·u. */
-export const COEFFICIENTS = ["a", "b", "c", "d", "e"] as const;
-export type Coefficient = (typeof COEFFICIENTS)[number];
 /** A standard error over this fraction of a coefficient's value leaves it undetermined. */
 const UNDETERMINED = 0.5;
 

@@ -12,7 +12,7 @@ const percentiles = z
   .refine(({ p50, p90, p99 }) => p50 <= p90 && p90 <= p99, { error: "must hold p50 ≤ p90 ≤ p99" });
 
 /** prediction.json: what `simulate` predicted for a stack, saved beside the run that measures it. */
-const predictionFile = z.object({
+export const predictionFileSchema = z.object({
   kind: z.literal(PREDICTION_KIND, { error: `is not "${PREDICTION_KIND}"` }),
   schemaVersion: z.literal(PREDICTION_SCHEMA_VERSION, {
     error: `must be ${PREDICTION_SCHEMA_VERSION}: the file is from another version of dynamo-bench`,
@@ -27,9 +27,9 @@ const predictionFile = z.object({
   requestLatency: percentiles,
   goodput: z.object({ fraction: finite, slos: z.record(z.string(), finite) }).nullable(),
 });
-export type Prediction = z.infer<typeof predictionFile>;
+export type Prediction = z.infer<typeof predictionFileSchema>;
 
 /** Parses prediction.json's text; throws an Error naming the field that is wrong. */
 export function parsePrediction(text: string): Prediction {
-  return parseJsonText(predictionFile, text);
+  return parseJsonText(predictionFileSchema, text);
 }

@@ -8,7 +8,10 @@ import { STAT_KEYS, statisticsProblem, type StatKey } from "./metricChecks";
  * report read it. Raise the version with any change to its shape, so that no reader takes a
  * figure for another.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+export const SUMMARY_KIND = "dynamo-bench summary";
+/** Version 1 had no kind; it is read as version 2 with one. */
+const OLDEST_READ = 1;
 
 export const SUMMARY_METRICS = [
   "time_to_first_token",
@@ -55,6 +58,7 @@ export type ImplausibleRecords = z.infer<typeof implausibleRecords>;
 
 const runSummary = z
   .object({
+    kind: z.literal(SUMMARY_KIND),
     schemaVersion: z.literal(SCHEMA_VERSION),
     requests: z.object({
       total: count,
@@ -94,6 +98,8 @@ const runSummary = z
     }),
   );
 export type RunSummary = z.infer<typeof runSummary>;
+/** summary.json's model, for its published JSON Schema. */
+export const runSummarySchema = runSummary;
 
 /** A run summary, from whatever wrote it (this version, another, or a hand), or why it is not one. */
 export function parseRunSummary(value: unknown): { summary: RunSummary } | { problem: string } {
@@ -111,9 +117,10 @@ export function parseRunSummary(value: unknown): { summary: RunSummary } | { pro
   if (typeof version === "number" && version > SCHEMA_VERSION) {
     return { problem: `its schemaVersion is ${version}, newer than the ${SCHEMA_VERSION} this dynamo-bench reads: update dynamo-bench` };
   }
-  if (typeof version === "number" && version < SCHEMA_VERSION) {
-    return { problem: `its schemaVersion is ${version}, older than the ${SCHEMA_VERSION} this dynamo-bench reads; ${again}` };
+  if (typeof version === "number" && version < OLDEST_READ) {
+    return { problem: `its schemaVersion is ${version}, older than the ${OLDEST_READ} this dynamo-bench reads; ${again}` };
   }
-  const parsed = runSummary.safeParse(value);
+  const current = version === 1 ? { ...value, kind: SUMMARY_KIND, schemaVersion: SCHEMA_VERSION } : value;
+  const parsed = runSummary.safeParse(current);
   return parsed.success ? { summary: parsed.data } : { problem: `not a dynamo-bench summary (${firstIssue(parsed.error)})` };
 }

@@ -7,6 +7,7 @@ import { STAT_KEYS, statisticsProblem } from "./metricChecks";
 import {
   parseRunSummary,
   SCHEMA_VERSION,
+  SUMMARY_KIND,
   SUMMARY_METRICS,
   type ImplausibleRecords,
   type MetricSummary,
@@ -248,6 +249,7 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
   if (requests.total === 0 && implausible === 0) throw new SummaryError(`${dir}: the run has no requests${skippedNote(read)}`);
 
   const checked = parseRunSummary({
+    kind: SUMMARY_KIND,
     schemaVersion: SCHEMA_VERSION,
     requests,
     durationSeconds,

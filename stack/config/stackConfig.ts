@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isRunName, RUN_NAME_RULE } from "../../analysis/runs/runName";
 import { UserError } from "../../lib/userError";
 import { LONGEST_RUN_ID, operatorNames, stackObjectNames, type DerivedName } from "./names";
 import { followsNameRule, nameRuleMaxLength, nameRuleText } from "./kubernetesRules";
@@ -136,10 +137,10 @@ function foreignKeyProblem(key: string, namespace: string, name: string): string
 
 /** Pulumi allows "." and ".." as stack names; as a directory under results/ they would escape it. */
 function stackNameProblem(stack: string): string | undefined {
-  if (/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/.test(stack)) return undefined;
+  if (isRunName(stack)) return undefined;
   return (
-    `stack ${JSON.stringify(stack)}: its results are saved in results/<stack>/, so a stack name here has letters, digits, ` +
-    "'-', '_' and '.', does not start with '.', and has at most 100 characters; rename it: pulumi stack rename <new-name>"
+    `stack ${JSON.stringify(stack)}: its results are saved in results/<stack>/, so a stack name here has ${RUN_NAME_RULE}; ` +
+    "rename it: pulumi stack rename <new-name>"
   );
 }
 

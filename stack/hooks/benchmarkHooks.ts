@@ -9,7 +9,7 @@ import { kubectlCommand, redactSecrets, shellCommand } from "../config/shellComm
 import { PROJECT_ROOT } from "../../lib/projectRoot";
 import { DEFAULT_TRACE_FILE } from "../../domain/pins";
 import { saveRunSummary } from "./saveRunSummary";
-import { savedRun } from "../../analysis/runs/localResults";
+import { savedRun } from "../../analysis/runs/runDirectory";
 import { kubernetesJobLogs, type JobLogReader } from "./jobLogs";
 
 /**

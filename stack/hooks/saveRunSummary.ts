@@ -1,6 +1,6 @@
 import { SUMMARY_JSON, SUMMARY_MARKDOWN, filesFromLog } from "../../analysis/summary/summaryFiles";
 import { parseSummaryJson } from "../../analysis/summary/summarySchema";
-import { saveRejected, saveRun, type RunRecord } from "../../analysis/runs/localResults";
+import { saveRejected, saveRun, type RunRecord } from "../../analysis/runs/runDirectory";
 import type { JobLogReader } from "./jobLogs";
 
 /** The commands that do by hand what the hook could not. */

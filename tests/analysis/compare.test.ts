@@ -538,18 +538,18 @@ describe("compare: summary.json figures no run can give", () => {
     ],
     [
       "with a newer schemaVersion",
-      (summary) => ({ ...summary, schemaVersion: 2 }),
-      /summary\.json: its schemaVersion is 2, newer than the 1 this dynamo-bench reads: update dynamo-bench\n$/,
+      (summary) => ({ ...summary, schemaVersion: 3 }),
+      /summary\.json: its schemaVersion is 3, newer than the 2 this dynamo-bench reads: update dynamo-bench\n$/,
     ],
     [
       'with schemaVersion "1", text rather than a number',
       (summary) => ({ ...summary, schemaVersion: "1" }),
-      /summary\.json: its schemaVersion is "1", not a whole number such as 1: not a dynamo-bench summary\n$/,
+      /summary\.json: its schemaVersion is "1", not a whole number such as 2: not a dynamo-bench summary\n$/,
     ],
     [
       "with schemaVersion 1.5",
       (summary) => ({ ...summary, schemaVersion: 1.5 }),
-      /summary\.json: its schemaVersion is 1\.5, not a whole number such as 1/,
+      /summary\.json: its schemaVersion is 1\.5, not a whole number such as 2/,
     ],
     [
       "with an older schemaVersion",

@@ -170,8 +170,9 @@ describe("summarize, as users run it", () => {
     const result = await runCli(["summarize", artifactDir(lines()), "--json"]);
     assert.equal(result.status, 0, result.stderr);
     const summary = JSON.parse(result.stdout);
-    assert.deepEqual(Object.keys(summary), ["schemaVersion", "requests", "durationSeconds", "metrics", "goodput"]);
-    assert.equal(summary.schemaVersion, 1);
+    assert.deepEqual(Object.keys(summary), ["kind", "schemaVersion", "requests", "durationSeconds", "metrics", "goodput"]);
+    assert.equal(summary.kind, "dynamo-bench summary");
+    assert.equal(summary.schemaVersion, 2);
     assert.deepEqual(Object.keys(summary.requests), ["total", "succeeded", "failed", "skippedLines", "implausible"]);
     assert.deepEqual(Object.keys(summary.requests.implausible), [
       "duplicate",

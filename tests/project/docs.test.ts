@@ -1,10 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PROJECT_ROOT } from "../../cli/stackFiles";
+import { DOC_PAGES } from "../support/docs";
 
-const PAGES = ["README.md", ...readdirSync(join(PROJECT_ROOT, "docs")).map((name) => join("docs", name))];
+const PAGES = ["README.md", ...DOC_PAGES.map((name) => join("docs", name))];
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
 function anchor(heading: string): string {

@@ -275,7 +275,7 @@ describe("simulate --calibrate-from: what it refuses", () => {
       /^error: --calibrate-from: .* is a run of agg \(its run\.json says so\), not of disagg: .*give -s agg/m,
     );
     runJson("{ not json");
-    assert.match((await fit()).stderr, /^error: --calibrate-from: .*run\.json: not JSON .*; give -s <stack> or --config-file$/m);
+    assert.match((await fit()).stderr, /^error: --calibrate-from: .*run\.json is not JSON; give -s <stack> or --config-file$/m);
     runJson(JSON.stringify({ stack: "nostack", variant: "agg", runId: "0123abcd", jobName: "j" }));
     assert.match(
       (await fit()).stderr,

@@ -59,7 +59,7 @@ describe("render and pulumi up read the same stack file alike", () => {
       assert.ok("problems" in readings.pulumi);
       assert.match(
         readings.pulumi.problems[0],
-        /stack "\.{1,2}": its results are saved in results\/<stack>\/, so .* does not start with '\.'/,
+        /stack "\.{1,2}": its results are saved in results\/<stack>\/, so .* not starting with '\.'/,
       );
     }
   });

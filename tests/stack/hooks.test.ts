@@ -12,7 +12,7 @@ import { SCRIPTS } from "../support/clusterScripts";
 import { REJECTED_LOG, saveRunSummary } from "../../stack/hooks/saveRunSummary";
 import { reportRun } from "../../cli/report";
 import { benchmarkFailureCallback, benchmarkSummaryCallback, nextRunKey } from "../../stack/hooks/benchmarkHooks";
-import { latestRunsOfOtherStacks } from "../../analysis/runs/localResults";
+import { latestRunsOfOtherStacks } from "../../analysis/runs/runDirectory";
 import { kubernetesJobLogs, type JobLogReader } from "../../stack/hooks/jobLogs";
 import { logMarkers } from "../../analysis/summary/summaryFiles";
 import { artifactDir, FIVE_REQUESTS, recordLine } from "../support/aiperfArtifacts";
@@ -89,12 +89,16 @@ describe("after the benchmark Job completes", () => {
       skippedLines: 0,
       implausible: NO_IMPLAUSIBLE_RECORDS,
     });
-    assert.deepEqual(JSON.parse(readFileSync(join(results, "agg", "11111111", "run.json"), "utf8")), {
+    const { savedAt, ...run } = JSON.parse(readFileSync(join(results, "agg", "11111111", "run.json"), "utf8"));
+    assert.deepEqual(run, {
+      kind: "dynamo-bench run",
+      schemaVersion: 1,
       stack: "agg",
       variant: "agg",
       runId: "11111111",
       jobName: "agg-benchmark-11111111",
     });
+    assert.ok(Math.abs(Date.parse(savedAt) - Date.now()) < 3_600_000, `saved now, in UTC: ${savedAt}`);
     assert.match(printed, /Benchmark run 11111111 of stack agg, saved in .*\/agg\/11111111/);
     assert.match(printed, /\| Time to first token \| ms \| 500\.00 \|/);
   });
@@ -167,7 +171,7 @@ describe("saved runs are never written over", () => {
     writeFileSync(join(results, "agg", "88888888", "run.json"), "{ not json");
     const { ok, printed } = await collect(results, reader(FASTER_LOG), "disagg", "disagg", "99999999");
     assert.equal(ok, true);
-    assert.match(printed, /Skipped a saved run that cannot be read: .*agg\/88888888\/run\.json: not JSON/);
+    assert.match(printed, /Skipped a saved run that cannot be read: .*agg\/88888888\/run\.json is not JSON/);
     assert.match(printed, /agg \(baseline\) vs disagg \(candidate\)/);
     assert.doesNotMatch(printed, /Could not fetch/);
   });

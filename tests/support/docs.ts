@@ -9,5 +9,10 @@ export function docPage(name: string): string {
   return readFileSync(join(PROJECT_ROOT, "docs", name), "utf8");
 }
 
+/** Every Markdown page under docs/, as a path from docs/, in order. */
+export const DOC_PAGES: string[] = readdirSync(join(PROJECT_ROOT, "docs"), { recursive: true, encoding: "utf8" })
+  .filter((name) => name.endsWith(".md"))
+  .sort();
+
 /** The README and docs/ together: where a documented command or table may be. */
-export const ALL_DOCS = [README, ...readdirSync(join(PROJECT_ROOT, "docs")).sort().map(docPage)].join("\n");
+export const ALL_DOCS = [README, ...DOC_PAGES.map(docPage)].join("\n");

@@ -1,34 +1,22 @@
-import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { readRegularFile } from "../../lib/regularFile";
+import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { z } from "zod";
-import { firstIssue } from "../../lib/zodMessages";
-import { VARIANTS, type Variant } from "../../domain/variants";
+import type { Variant } from "../../domain/variants";
+import { readRunFile, RUN_FILE, runFileText, type RunFile, type RunRecord } from "./runFile";
+import { isRunName } from "./runName";
 
-export const RUN_FILE = "run.json";
+export { RUN_FILE, type RunRecord };
 
-/** A stack name or run id as a directory name: never ".", "..", hidden, or holding a separator. */
-const SAFE_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/;
-
-const runRecord = z.object({
-  stack: z.string().regex(SAFE_SEGMENT),
-  variant: z.enum(VARIANTS),
-  runId: z.string().regex(SAFE_SEGMENT),
-  jobName: z.string(),
-  /** Why the run did not succeed, when it did not: its summary is what aiperf recorded until then. */
-  failure: z.string().optional(),
-});
-export type RunRecord = z.infer<typeof runRecord>;
-
-export interface SavedRun extends RunRecord {
+/** A run saved under results/: its run.json, its directory, and when it was saved. */
+export interface SavedRun extends RunFile {
   dir: string;
-  savedAt: number;
+  /** From run.json; from its modification time for a run.json from before runs recorded it. */
+  savedAtMs: number;
 }
 
 /** `results/<stack>/<name>`: each part is checked, so that none can lead outside `resultsRoot`. */
 function placeUnder(resultsRoot: string, ...segments: string[]): string {
   for (const segment of segments) {
-    if (!SAFE_SEGMENT.test(segment)) throw new Error(`${JSON.stringify(segment)} cannot name a directory under ${resultsRoot}`);
+    if (!isRunName(segment)) throw new Error(`${JSON.stringify(segment)} cannot name a directory under ${resultsRoot}`);
   }
   return join(resolve(resultsRoot), ...segments);
 }
@@ -54,10 +42,10 @@ function newDirectory(resultsRoot: string, stack: string, name: string): string 
  * Saves a run's files in a new directory, results/<stack>/<run-id>/, with run.json, written last,
  * saying what the run was: a directory without it is never read as a run.
  */
-export function saveRun(resultsRoot: string, run: RunRecord, files: Record<string, string>): string {
+export function saveRun(resultsRoot: string, run: RunRecord, files: Record<string, string>, savedAt = new Date()): string {
   const dir = newDirectory(resultsRoot, run.stack, run.runId);
   addToRun(dir, files);
-  writeFileSync(join(dir, RUN_FILE), `${JSON.stringify(run, null, 2)}\n`);
+  writeFileSync(join(dir, RUN_FILE), runFileText(run, savedAt));
   return dir;
 }
 
@@ -68,9 +56,19 @@ export function saveRejected(resultsRoot: string, run: RunRecord, files: Record<
   return dir;
 }
 
-/** Writes files into a run directory this process created. */
+/** Writes new files into a run's directory; a file already there is never written over. */
 export function addToRun(dir: string, files: Record<string, string>): void {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text, { flag: "wx" });
+}
+
+/**
+ * Writes a file derived from saved ones, such as a comparison, anew: it can always be made again. The
+ * temporary name keeps a reader from seeing half a file.
+ */
+export function replaceInRun(dir: string, name: string, text: string): void {
+  const temporary = join(dir, `.${name}.${process.pid}.tmp`);
+  writeFileSync(temporary, text);
+  renameSync(temporary, join(dir, name));
 }
 
 function listDirectory(dir: string): string[] {
@@ -91,25 +89,18 @@ function isDirectory(path: string): boolean {
 
 /** A saved run from its run.json, or why it was skipped; undefined when the directory holds no run.json. */
 export function savedRun(dir: string): SavedRun | { skipped: string } | undefined {
-  const path = join(dir, RUN_FILE);
-  let text: string;
-  let savedAt: number;
-  try {
-    savedAt = statSync(path).mtimeMs;
-    text = readRegularFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === "ENOENT" ? undefined : { skipped: `${path}: cannot read it (${(error as Error).message})` };
+  const run = readRunFile(dir);
+  if (run === undefined) return undefined;
+  if ("problem" in run) return { skipped: run.problem };
+  let savedAtMs = run.savedAt === undefined ? NaN : Date.parse(run.savedAt);
+  if (Number.isNaN(savedAtMs)) {
+    try {
+      savedAtMs = statSync(join(dir, RUN_FILE)).mtimeMs;
+    } catch (error) {
+      return { skipped: `${join(dir, RUN_FILE)} cannot be read (${(error as Error).message})` };
+    }
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    return { skipped: `${path}: not JSON (${(error as Error).message})` };
-  }
-  const record = runRecord.safeParse(parsed);
-  if (!record.success) return { skipped: `${path}: not a run record (${firstIssue(record.error)})` };
-  return { ...record.data, dir, savedAt };
+  return { ...run, dir, savedAtMs };
 }
 
 /**
@@ -128,7 +119,7 @@ export function latestRunsOfOtherStacks(resultsRoot: string, stack: string): { r
       if ("skipped" in run) skipped.push(run.skipped);
       else if (run.failure === undefined) found.push(run);
     }
-    found.sort((a, b) => b.savedAt - a.savedAt);
+    found.sort((a, b) => b.savedAtMs - a.savedAtMs);
     if (found[0]) runs.push(found[0]);
   }
   return { runs, skipped };
