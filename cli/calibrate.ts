@@ -7,21 +7,16 @@ import { CALIBRATION_FILE, calibrationFileText } from "../analysis/runs/calibrat
 import { MOCKER_POLYNOMIAL, polynomialPerfModel } from "../sim/perfModel";
 import { stackModel } from "../sim/stackModel";
 import { loadTrace } from "../sim/traceSimulation";
-import { forEachRecord, RECORDS_FILE } from "../analysis/summary/aiperfFiles";
 import { formatCount, formatPercent } from "../lib/numbers";
-import { inMilliseconds } from "../analysis/summary/runSummary";
 import { entryAt, notASearchableDirectory } from "../lib/regularFile";
-import type { TraceRequest } from "../sim/trace/traceFile";
+import { matchRecords, measuredRecords, RECORDS_FILE, SAME_LENGTH } from "../sim/recordMatching";
 import { UserError } from "../lib/userError";
 import { writeOutputFile } from "./outputFile";
 import { stackFilePath } from "./stackFiles";
 import type { CommandIo } from "./io";
 
 export interface CalibrateOptions {
-  /** The flags given on the command line. */
-  given: string[];
-  calibrateFrom: string;
-  trace: string;
+  trace?: string;
   stack?: string;
   configFile?: string;
   out?: string;
@@ -30,17 +25,12 @@ export interface CalibrateOptions {
 
 /** A fit that reproduces the run's percentiles worse than this is reported as not to be trusted. */
 const TRUSTED_ERROR = 0.1;
-/** A flag's name as typed: `sweepSplit` → `--sweep-split`. */
-export const flagName = (option: string) => `--${option.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-
-/** Records whose input length is off the trace request's by more than this are not the same request. */
-const SAME_LENGTH = 0.1;
 
 /** The run's aiperf records: in the directory given, or in the `artifacts/` that `pulumi up` names for it. */
 function recordsDirectory(dir: string): string {
   for (const candidate of [dir, join(dir, "artifacts")]) if (entryAt(join(candidate, RECORDS_FILE)) === "file") return candidate;
   throw new UserError(
-    `--calibrate-from: ${dir} holds no ${RECORDS_FILE}, in it or in artifacts/: give the run's aiperf artifact directory, ` +
+    `calibrate: ${dir} holds no ${RECORDS_FILE}, in it or in artifacts/: give the run's aiperf artifact directory, ` +
       "or copy the artifacts into the results directory with the command `pulumi up` printed (Its full artifacts)",
   );
 }
@@ -60,149 +50,55 @@ function runStack(dir: string, options: CalibrateOptions): { config: StackConfig
   const saved = savedStack(dir);
   if (options.stack !== undefined && saved && "stack" in saved && saved.stack !== options.stack) {
     throw new UserError(
-      `--calibrate-from: ${dir} is a run of ${saved.stack} (its run.json says so), not of ${options.stack}: ` +
+      `calibrate: ${dir} is a run of ${saved.stack} (its run.json says so), not of ${options.stack}: ` +
         `a fit of one stack's records to another's workers learns wrong timings; give -s ${saved.stack}, or leave -s out`,
     );
   }
   if (options.stack !== undefined || options.configFile !== undefined) {
     return { config: stackConfigFromFile(stackFilePath(options)), stack: options.stack ?? options.configFile! };
   }
-  if (saved === undefined)
-    throw new UserError(`--calibrate-from: ${dir} has no run.json that names its stack; give -s <stack> or --config-file`);
-  if ("problem" in saved) throw new UserError(`--calibrate-from: ${saved.problem}; give -s <stack> or --config-file`);
+  if (saved === undefined) throw new UserError(`calibrate: ${dir} has no run.json that names its stack; give -s <stack> or --config-file`);
+  if ("problem" in saved) throw new UserError(`calibrate: ${saved.problem}; give -s <stack> or --config-file`);
   try {
     return { config: stackConfigFromFile(stackFilePath({ stack: saved.stack })), stack: saved.stack };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     throw new UserError(
-      `--calibrate-from: the run's run.json names stack ${saved.stack}, but ${error.message.replace(/^--stack: /, "")}; ` +
+      `calibrate: the run's run.json names stack ${saved.stack}, but ${error.message.replace(/^--stack: /, "")}; ` +
         "give -s <stack> or --config-file",
     );
   }
 }
 
-interface MeasuredRecord {
-  startNs: number;
-  inputTokens: number | undefined;
-  ttftMs: number | undefined;
-  itlMs: number | undefined;
-}
-
-/** The records of the profiling phase, by start; lines that are not records, and metrics in no known unit, are counted. */
-async function measuredRecords(dir: string): Promise<{ records: MeasuredRecord[]; skippedLines: number; unknownUnits: number }> {
-  const records: MeasuredRecord[] = [];
-  let unknownUnits = 0;
-  const metric = (value: { value: unknown; unit: string } | undefined, unit: string) => {
-    if (value === undefined) return undefined;
-    if (value.unit !== unit) {
-      unknownUnits++;
-      return undefined;
-    }
-    return typeof value.value === "number" && Number.isFinite(value.value) && value.value >= 0 ? value.value : undefined;
-  };
-  const read = await forEachRecord(dir, (record) => {
-    if (record.metadata.benchmark_phase !== undefined && record.metadata.benchmark_phase !== "profiling") return;
-    if (!Number.isFinite(record.metadata.request_start_ns)) return;
-    inMilliseconds(record);
-    const metrics = record.metrics ?? {};
-    const ok = !record.error;
-    records.push({
-      startNs: record.metadata.request_start_ns,
-      inputTokens: metric(metrics.input_sequence_length, "tokens"),
-      ttftMs: ok ? metric(metrics.time_to_first_token, "ms") : undefined,
-      itlMs: ok ? metric(metrics.inter_token_latency, "ms") : undefined,
-    });
-  });
-  return { records: records.sort((a, b) => a.startNs - b.startNs), skippedLines: read?.skippedLines.length ?? 0, unknownUnits };
-}
-
-/** How far a record's start may be from its request's place in the schedule: aiperf sends on time to within milliseconds. */
-const SAME_TIME_MS = 1000;
-
-/** The records and trace requests whose pairings are tried as the run's start: a few of each. */
-const ANCHORS = 8;
-/** How many records, from the first, an anchor is judged on. */
-const ANCHOR_SAMPLE = 256;
-
-/**
- * Each record's trace request: the one at its place in the fixed schedule, within a second, whose
- * input length is closest and within 10%. The schedule's start is the pairing of one of the first
- * records with one of the first requests that matches the most records: so a record that failed
- * to be written leaves its request unmatched, not every later one shifted, even the first.
- */
-export function matchRecords(records: MeasuredRecord[], requests: readonly TraceRequest[]): (number | undefined)[] {
-  if (records.length === 0 || requests.length === 0) return records.map(() => undefined);
-  const sample = records.slice(0, ANCHOR_SAMPLE);
-  let bestOffset = records[0].startNs / 1e6 - requests[0].timestamp;
-  let bestMatched = -1;
-  for (const record of records.slice(0, ANCHORS)) {
-    for (const request of requests.slice(0, ANCHORS)) {
-      const offset = record.startNs / 1e6 - request.timestamp;
-      const matched = matchAt(sample, requests, offset).filter((match) => match !== undefined).length;
-      if (matched > bestMatched) [bestOffset, bestMatched] = [offset, matched];
-    }
-  }
-  return matchAt(records, requests, bestOffset);
-}
-
-/** The matches when the run's clock, in ms, is the trace's timestamps plus `offsetMs`. */
-function matchAt(records: MeasuredRecord[], requests: readonly TraceRequest[], offsetMs: number): (number | undefined)[] {
-  const used = new Uint8Array(requests.length);
-  let first = 0;
-  return records.map((record) => {
-    const at = record.startNs / 1e6 - offsetMs;
-    while (first < requests.length && (used[first] || requests[first].timestamp < at - SAME_TIME_MS)) first++;
-    let best: number | undefined;
-    let bestScore = Infinity;
-    for (let i = first; i < requests.length && requests[i].timestamp <= at + SAME_TIME_MS; i++) {
-      if (used[i] || requests[i].timestamp < at - SAME_TIME_MS) continue;
-      const want = requests[i].input_length;
-      const lengthOff = record.inputTokens === undefined ? 0 : Math.abs(record.inputTokens - want) / Math.max(1, want);
-      if (lengthOff > SAME_LENGTH) continue;
-      const score = lengthOff * SAME_TIME_MS + Math.abs(requests[i].timestamp - at) / SAME_TIME_MS;
-      if (score < bestScore) [best, bestScore] = [i, score];
-    }
-    if (best !== undefined) used[best] = 1;
-    return best;
-  });
-}
-
 /** Five coefficients from fewer requests would fit noise. */
 const MIN_FITTED = 100;
 
-/** The flags `--calibrate-from` reads; any other would be ignored, so it is refused. */
-const CALIBRATE_FLAGS = new Set(["calibrateFrom", "trace", "stack", "configFile", "out", "skipInvalid"]);
-
 /**
- * `simulate --calibrate-from`: fits the stack's timings to a run's records and writes
- * calibration.json beside them.
+ * `calibrate <run-dir>`: fits the stack's timings to a run's records and writes calibration.json
+ * beside them.
  */
-export async function calibrateCommand(options: CalibrateOptions, io: CommandIo): Promise<void> {
-  const ignored = options.given.filter((flag) => !CALIBRATE_FLAGS.has(flag));
-  if (ignored.length > 0) {
-    throw new UserError(
-      `--calibrate-from fits the stack as the run was and prints no prediction; leave out ${ignored.map(flagName).join(", ")}`,
-    );
-  }
-  const notDirectory = notASearchableDirectory(options.calibrateFrom);
-  if (notDirectory) throw new UserError(`--calibrate-from: ${options.calibrateFrom}: ${notDirectory}`);
-  const dir = recordsDirectory(options.calibrateFrom);
-  const { config, stack } = runStack(options.calibrateFrom, options);
-  const out = options.out ?? join(options.calibrateFrom, CALIBRATION_FILE);
+export async function calibrateCommand(runDir: string, options: CalibrateOptions, io: CommandIo): Promise<void> {
+  if (options.trace === undefined || options.trace === "") throw new UserError("--trace: give the trace the run replayed");
+  if (runDir === "") throw new UserError("<run-dir>: give the run's aiperf artifact or results directory");
+  const notDirectory = notASearchableDirectory(runDir);
+  if (notDirectory) throw new UserError(`${runDir}: ${notDirectory}`);
+  const dir = recordsDirectory(runDir);
+  const { config, stack } = runStack(runDir, options);
+  const out = options.out ?? join(runDir, CALIBRATION_FILE);
   if (entryAt(out) !== "nothing") {
     const how = options.out === undefined ? "give --out <file>" : "remove it, or give another --out";
-    throw new UserError(`--calibrate-from: ${out} exists; a calibration is never written over: ${how}`);
+    throw new UserError(`calibrate: ${out} exists; a calibration is never written over: ${how}`);
   }
   const { records, skippedLines, unknownUnits } = await measuredRecords(dir);
   if (skippedLines > 0) io.err(`warning: ${RECORDS_FILE}: skipped ${formatCount(skippedLines)} line(s) that are not records\n`);
   if (unknownUnits > 0) io.err(`warning: ${RECORDS_FILE}: left out ${formatCount(unknownUnits)} metric(s) in an unknown unit\n`);
   const trace = await loadTrace(options.trace, { skipInvalid: options.skipInvalid });
-  if (records.length === 0) throw new UserError(`--calibrate-from: ${join(dir, RECORDS_FILE)} holds no profiling records`);
+  if (records.length === 0) throw new UserError(`calibrate: ${join(dir, RECORDS_FILE)} holds no profiling records`);
   const matches = matchRecords(records, trace.requests);
   const unmatched = matches.filter((match) => match === undefined).length;
   if (unmatched > SAME_LENGTH * records.length) {
     throw new UserError(
-      `--calibrate-from: ${formatCount(unmatched)} of ${formatCount(records.length)} records match no trace request ` +
+      `calibrate: ${formatCount(unmatched)} of ${formatCount(records.length)} records match no trace request ` +
         "at their place in the schedule (within 1 s, input length within 10%): the run did not replay this trace",
     );
   }
@@ -220,25 +116,21 @@ export async function calibrateCommand(options: CalibrateOptions, io: CommandIo)
   const withTtft = measured.filter((request) => request.ttftMs > 0).length;
   if (withTtft < MIN_FITTED) {
     throw new UserError(
-      `--calibrate-from: ${formatCount(withTtft)} record(s) of a successful request with a TTFT above 0; ` +
+      `calibrate: ${formatCount(withTtft)} record(s) of a successful request with a TTFT above 0; ` +
         `five coefficients need at least ${MIN_FITTED}, or they fit noise`,
     );
   }
   const withItl = measured.filter((request) => request.itlMs !== undefined && request.itlMs > 0).length;
   if (withItl < MIN_FITTED) {
     throw new UserError(
-      `--calibrate-from: ${formatCount(withItl)} record(s) with an inter_token_latency above 0, of requests of more than one ` +
+      `calibrate: ${formatCount(withItl)} record(s) with an inter_token_latency above 0, of requests of more than one ` +
         `output token; the decode step's two coefficients are fitted to ITLs and need at least ${MIN_FITTED}`,
     );
   }
   // The timings are what is fitted: the model's own are replaced at every step.
   const model = stackModel(config, polynomialPerfModel(MOCKER_POLYNOMIAL, 1, "fitted"), { overlapWeight: 1, temperature: 0, seed: 1 });
   const calibration = calibrate(requests, measured, model);
-  writeOutputFile(
-    "--out",
-    out,
-    calibrationFileText(calibration, { run: options.calibrateFrom, stack, trace: options.trace, records: records.length }),
-  );
+  writeOutputFile("--out", out, calibrationFileText(calibration, { run: runDir, stack, trace: options.trace, records: records.length }));
   const { prefill, decode, error } = calibration;
   const signed = (fraction: number) => `${fraction >= 0 ? "+" : ""}${formatPercent(fraction, 1)}`;
   io.out(

@@ -12,6 +12,10 @@ import type { CompareOptions } from "./compare";
 import type { TraceStatsOptions } from "./trace";
 import type { TraceFetchOptions } from "./traceFetch";
 import type { SimulateOptions } from "./simulate";
+import type { SweepCapacityOptions } from "./sweepCapacity";
+import type { SweepSplitOptions } from "./sweepSplit";
+import type { CalibrateOptions } from "./calibrate";
+import { ROUTING_POLICIES } from "../domain/variants";
 import type { DiffManifestsOptions } from "./diffManifests";
 import type { ReportOptions } from "./report";
 
@@ -23,6 +27,9 @@ const commands = {
   trace: () => require("./trace") as typeof import("./trace"),
   traceFetch: () => require("./traceFetch") as typeof import("./traceFetch"),
   simulate: () => require("./simulate") as typeof import("./simulate"),
+  sweepCapacity: () => require("./sweepCapacity") as typeof import("./sweepCapacity"),
+  sweepSplit: () => require("./sweepSplit") as typeof import("./sweepSplit"),
+  calibrate: () => require("./calibrate") as typeof import("./calibrate"),
   diffManifests: () => require("./diffManifests") as typeof import("./diffManifests"),
   report: () => require("./report") as typeof import("./report"),
 };
@@ -91,6 +98,8 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
     .version(version, "-V, --version", "print the version")
     // As kubectl does: the mistake on one line, and where the usage is on the next.
     .showHelpAfterError("(add --help for usage)")
+    // A command's options come before its subcommand: `simulate sweep capacity` takes simulate's options after it.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     // A flag given twice would silently keep its last value: refused, as conflicting flags are.
     .hook("preAction", (_program, command) => {
@@ -174,53 +183,98 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
     .addHelpText("after", examples("npx dynamo-bench trace fetch"))
     .action((options: TraceFetchOptions) => run(() => commands.traceFetch().traceFetchCommand(options, io)));
 
-  stackOptions(
-    program
-      .command("simulate")
-      .description(
-        "replay a trace through a model of the stack: Dynamo's routing, each worker's prefix cache and passes; " +
-          "predicts the hit rate, TTFT, ITL and goodput",
+  /** The options every simulation takes: the trace, the stack, routing, timings and SLOs. */
+  const simulationOptions = (command: Command, policies: readonly string[]) =>
+    stackOptions(
+      command.option("--trace <file>", "a Mooncake-format trace"),
+      "the stack whose Pulumi.<name>.yaml gives the workers, policy and cache capacity",
+    )
+      .addOption(new Option("--policy <policy>", "how requests are routed (default: the stack's)").choices(policies))
+      .option(
+        "--capacity-tokens <n>",
+        "KV capacity per worker, for its prefix cache and running requests (default: from GPU memory, TP and the model)",
       )
-      .option("--trace <file>", "a Mooncake-format trace"),
-    "the stack whose Pulumi.<name>.yaml gives the workers, policy and cache capacity",
+      .option("--overlap-weight <w>", "the KV router's weight on blocks to prefill (Dynamo's prefill load scale)", "1")
+      .option("--router-temperature <t>", "the KV router's softmax temperature; 0 picks the lowest cost", "0")
+      .option("--seed <n>", "seed of every random choice: the random policy, the KV router's ties and its sampling", "1")
+      .addOption(
+        new Option(
+          "--profile <path>",
+          "engine timings: Dynamo's perf_data.npz, a profiler results directory, or one with prefill_raw_data.json and " +
+            "decode_raw_data.json; mocker-polynomial for the mocker's defaults " +
+            "(default: AIConfigurator's H200 estimate for Qwen3-32B with TensorRT-LLM, not a measurement; its TP 1 prefill " +
+            "scaled to TP 2 by an assumed 1.8; for a mock stack, the mocker's defaults at its speedup ratio)",
+        ).conflicts("calibration"),
+      )
+      .option("--calibration <file>", "engine timings from a calibration.json that `calibrate` wrote")
+      .option(
+        "--kv-transfer-gbps <n>",
+        "disagg: KV transfer bandwidth from prefill to decode worker (default: 64, the mocker's; an assumption)",
+      )
+      .option("--goodput <slos>", "the SLOs goodput is predicted for, in aiperf's syntax (default: the stack's benchmark.goodput)")
+      .option("--json", "print JSON")
+      .option("--skip-invalid", "skip invalid trace lines instead of stopping");
+  const workersOption = (command: Command) =>
+    command.option("--workers <n>", "how many workers requests are routed to, at most 4096 (default: the stack's)");
+  const given = (command: Command) => ({ given: givenOptions(command) });
+
+  const simulate = workersOption(
+    simulationOptions(
+      program
+        .command("simulate")
+        .description(
+          "replay a trace through a model of the stack: Dynamo's routing, each worker's prefix cache and passes; " +
+            "predicts the hit rate, TTFT, ITL and goodput",
+        ),
+      [...ROUTING_POLICIES, "all"],
+    ),
   )
-    .option("--policy <policy>", "round-robin, random, kv, or all three side by side (default: the stack's)")
-    .option("--workers <n>", "how many workers requests are routed to, at most 4096 (default: the stack's)")
-    .option(
-      "--capacity-tokens <n>",
-      "KV capacity per worker, for its prefix cache and running requests (default: from GPU memory, TP and the model)",
-    )
-    .option("--overlap-weight <w>", "the KV router's weight on blocks to prefill (Dynamo's prefill load scale)", "1")
-    .option("--router-temperature <t>", "the KV router's softmax temperature; 0 picks the lowest cost", "0")
-    .option("--seed <n>", "seed of every random choice: the random policy, the KV router's ties and its sampling", "1")
-    .option(
-      "--profile <path>",
-      "engine timings: Dynamo's perf_data.npz, a profiler results directory, or one with prefill_raw_data.json and " +
-        "decode_raw_data.json; mocker-polynomial for the mocker's defaults " +
-        "(default: AIConfigurator's H200 estimate for Qwen3-32B with TensorRT-LLM, not a measurement; its TP 1 prefill " +
-        "scaled to TP 2 by an assumed 1.8; for a mock stack, the mocker's defaults at its speedup ratio)",
-    )
-    .option(
-      "--kv-transfer-gbps <n>",
-      "disagg: KV transfer bandwidth from prefill to decode worker (default: 64, the mocker's; an assumption)",
-    )
-    .option("--goodput <slos>", "the SLOs goodput is predicted for, in aiperf's syntax (default: the stack's benchmark.goodput)")
-    .option(
-      "--calibrate-from <dir>",
-      "fit the engine timings to a run's records (its aiperf artifact directory, or results/<stack>/<run-id> with artifacts/); " +
-        "writes calibration.json there",
-    )
-    .option("--out <file>", "with --calibrate-from: where to write the calibration instead")
-    .option("--calibration <file>", "engine timings from a calibration.json that --calibrate-from wrote")
-    .addOption(new Option("--sweep-capacity", "hit rate against capacity, 10^4 to 10^9 tokens per worker").conflicts("sweepSplit"))
-    .option("--sweep-split", "predicted TTFT, ITL and goodput for each prefill:decode split of the stack's GPUs, and agg; names the best")
-    .option("--chart <file.svg>", "with --sweep-capacity or --sweep-split only: draw the sweep as an SVG chart")
-    .option("--json", "print JSON")
-    .option("--skip-invalid", "skip invalid trace lines instead of stopping")
     .addHelpText("after", examples("npx dynamo-bench simulate --trace traces/conversation_trace.jsonl -s disagg --policy all"))
     .action((options: SimulateOptions, command: Command) =>
-      run(() => commands.simulate().simulateCommand({ ...options, given: givenOptions(command) }, io)),
+      run(() => commands.simulate().simulateCommand({ ...options, ...given(command) }, io)),
     );
+  const sweep = simulate
+    .command("sweep")
+    .description("predict across a range: the cache capacity, or the prefill:decode split")
+    .addHelpText(
+      "after",
+      examples("npx dynamo-bench simulate sweep split --trace traces/conversation_trace.jsonl -s disagg --chart split.svg"),
+    );
+  workersOption(
+    simulationOptions(sweep.command("capacity").description("hit rate against capacity, 10^4 to 10^9 tokens per worker"), [
+      ...ROUTING_POLICIES,
+      "all",
+    ]),
+  )
+    .option("--chart <file.svg>", "also draw the sweep as an SVG chart")
+    .addHelpText("after", examples("npx dynamo-bench simulate sweep capacity --trace traces/conversation_trace.jsonl -s agg --policy all"))
+    .action((options: SweepCapacityOptions, command: Command) =>
+      run(() => commands.sweepCapacity().sweepCapacityCommand({ ...options, ...given(command) }, io)),
+    );
+  simulationOptions(
+    sweep
+      .command("split")
+      .description("predicted TTFT, ITL and goodput for each prefill:decode split of the stack's GPUs, and agg; names the best"),
+    ROUTING_POLICIES,
+  )
+    .option("--chart <file.svg>", "also draw the splits as an SVG chart")
+    .addHelpText("after", examples("npx dynamo-bench simulate sweep split --trace traces/conversation_trace.jsonl -s disagg"))
+    .action((options: SweepSplitOptions, command: Command) =>
+      run(() => commands.sweepSplit().sweepSplitCommand({ ...options, ...given(command) }, io)),
+    );
+
+  stackOptions(
+    program
+      .command("calibrate")
+      .description("fit the engine timings to a run's records, and write them as calibration.json for simulate --calibration")
+      .argument("<run-dir>", "the run's aiperf artifact directory, or results/<stack>/<run-id> with artifacts/")
+      .option("--trace <file>", "the trace the run replayed"),
+    "the stack the run was (default: the one its run.json names)",
+  )
+    .option("--out <file>", "where to write the calibration (default: calibration.json in <run-dir>)")
+    .option("--skip-invalid", "skip invalid trace lines instead of stopping")
+    .addHelpText("after", examples("npx dynamo-bench calibrate results/agg/<run-id> --trace traces/conversation_trace.jsonl"))
+    .action((dir: string, options: CalibrateOptions) => run(() => commands.calibrate().calibrateCommand(dir, options, io)));
 
   formatOptions(
     program
@@ -238,8 +292,8 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
     );
 
   // Commander's own exits (help, version, a flag it refuses) become an exit code, not process.exit().
-  program.exitOverride();
-  for (const command of program.commands.flatMap((command) => [command, ...command.commands])) command.exitOverride();
+  const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];
+  for (const command of everyCommand(program)) command.exitOverride();
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {

@@ -18,7 +18,7 @@ const triple = z.tuple([coefficient, coefficient, coefficient]);
 
 /** calibration.json: the fitted timings, what they were fitted to, and how well they reproduce it. */
 export const calibrationFileSchema = z.object({
-  kind: z.literal(CALIBRATION_KIND, { error: `is not "${CALIBRATION_KIND}": this is not a file simulate --calibrate-from wrote` }),
+  kind: z.literal(CALIBRATION_KIND, { error: `is not "${CALIBRATION_KIND}": this is not a file dynamo-bench calibrate wrote` }),
   schemaVersion: z.literal(CALIBRATION_SCHEMA_VERSION, {
     error: `must be ${CALIBRATION_SCHEMA_VERSION}: the file is from another version of dynamo-bench`,
   }),

@@ -46,7 +46,7 @@ export const RUN_DIRECTORY_FILES: readonly RunDirectoryFile[] = [
   {
     file: CALIBRATION_FILE,
     name: "calibration",
-    description: "Engine timings fitted to a run's records by `simulate --calibrate-from`, and how well they reproduce it.",
+    description: "Engine timings fitted to a run's records by `calibrate`, and how well they reproduce it.",
     schema: calibrationFileSchema,
     read: parseCalibrationFile,
   },

@@ -80,6 +80,11 @@ describe("flags", () => {
     ["trace", "stats"],
     ["trace", "fetch"],
     ["simulate"],
+    ["simulate", "sweep"],
+    ["simulate", "sweep", "capacity"],
+    ["simulate", "sweep", "split"],
+    ["calibrate"],
+    ["report"],
     ["diff-manifests"],
   ];
   for (const command of commands) {
@@ -182,7 +187,7 @@ describe("flags that would be ignored, or repeated, are refused", () => {
     const goodput = await runCli(["simulate", "--trace", trace(), "-s", "agg", "--goodput", "e2e_output_token_throughput:1000"]);
     assert.equal(goodput.status, 0, goodput.stderr);
     assert.match(goodput.stdout, /^goodput: not predicted: the simulation does not predict e2e_output_token_throughput$/m);
-    const split = await runCli(["simulate", "--trace", trace(), "-s", "agg", "--sweep-split", "--kv-transfer-gbps", "10"]);
+    const split = await runCli(["simulate", "sweep", "split", "--trace", trace(), "-s", "agg", "--kv-transfer-gbps", "10"]);
     assert.equal(split.status, 0, split.stderr);
     assert.match(split.stdout, /^KV transfer: 10 GB\/s per transfer/m);
   });

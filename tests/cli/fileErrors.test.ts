@@ -312,7 +312,7 @@ describe("outputs that would block or half-write are refused before anything is 
   test("simulate --chart onto a pipe", async () => {
     const trace = traceFile([...conversationTrace(20)]);
     assertOneLine(
-      await runCli(["simulate", "--trace", trace, "-s", "agg", "--sweep-capacity", "--chart", fifo()]),
+      await runCli(["simulate", "sweep", "capacity", "--trace", trace, "-s", "agg", "--chart", fifo()]),
       /--chart .*pipe: is a pipe or socket/,
     );
   });

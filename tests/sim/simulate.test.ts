@@ -14,7 +14,7 @@ import { ROUTING_POLICIES } from "../../domain/variants";
 import { conversationTrace, traceFile } from "../support/traceFixtures";
 import { runCli, STACK_TRACE } from "../support/cli";
 import { testStackModel } from "../support/stackModels";
-import { MAX_CAPACITY_TOKENS, MAX_WORKERS } from "../../cli/simulate";
+import { MAX_CAPACITY_TOKENS, MAX_WORKERS } from "../../cli/simulation";
 import { sweepChart } from "../../sim/sweepChart";
 import { bestSplit, splitsOf } from "../../sim/splitSweep";
 import type { SimulationReport } from "../../sim/traceSimulation";
@@ -185,17 +185,18 @@ describe("simulate, as users run it", () => {
     assert.match(result.stdout, /^cache capacity per worker \(tokens\)\s+100,000\s+100,000\s+100,000$/m);
   });
 
-  test("--sweep-capacity gives the hit rate from 10^4 to 10^9 tokens, as a table and an SVG chart", async () => {
+  test("simulate sweep capacity gives the hit rate from 10^4 to 10^9 tokens, as a table and an SVG chart", async () => {
     const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-sweep-")), "sweep.svg");
     const result = await runCli([
       "simulate",
+      "sweep",
+      "capacity",
       "--trace",
       tracePath,
       "--stack",
       "agg",
       "--workers",
       "1",
-      "--sweep-capacity",
       "--chart",
       chart,
     ]);
@@ -213,6 +214,8 @@ describe("simulate, as users run it", () => {
     const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-sweep-")), "charts", "sweep.svg");
     const result = await runCli([
       "simulate",
+      "sweep",
+      "capacity",
       "--trace",
       tracePath,
       "--stack",
@@ -221,7 +224,6 @@ describe("simulate, as users run it", () => {
       "all",
       "--workers",
       "2",
-      "--sweep-capacity",
       "--chart",
       chart,
       "--json",
@@ -250,13 +252,14 @@ describe("simulate, as users run it", () => {
       (
         await runCli([
           "simulate",
+          "sweep",
+          "capacity",
           "--trace",
           tracePath,
           "--stack",
           "disagg",
           "--capacity-tokens",
           "2000",
-          "--sweep-capacity",
           "--chart",
           chart,
         ])
@@ -293,7 +296,10 @@ describe("simulate, as users run it", () => {
     for (const [args, message] of [
       [["--workers", "0"], /--workers: must be a whole number ≥ 1/],
       [["--workers", "two"], /--workers: must be a whole number ≥ 1/],
-      [["--policy", "least-loaded"], /--policy: must be one of round-robin, random, kv, all/],
+      [
+        ["--policy", "least-loaded"],
+        /^error: option '--policy <policy>' argument 'least-loaded' is invalid\. Allowed choices are round-robin, random, kv, all\.\n/,
+      ],
       [["--capacity-tokens", "-5"], /--capacity-tokens: must be a whole number ≥ 0/],
       [["--workers", "1000000000"], /^error: --workers: must be at most 4,096\n$/],
       [["--workers", String(MAX_WORKERS + 1)], /^error: --workers: must be at most 4,096\n$/],
@@ -325,11 +331,11 @@ describe("simulate, as users run it", () => {
     assert.deepEqual([JSON.parse(result.stdout).workers, JSON.parse(result.stdout).capacityTokensPerWorker], [4096, 1e12]);
   });
 
-  test("--chart without --sweep-capacity is refused in one line naming both, and writes nothing", async () => {
+  test("--chart is a sweep's: simulate refuses it, and writes nothing", async () => {
     const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-sweep-")), "sweep.svg");
     const result = await runCli(["simulate", "--trace", tracePath, "--stack", "agg", "--chart", chart]);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /^error: --chart draws a sweep: give --sweep-capacity or --sweep-split with it, or leave --chart out\n$/);
+    assert.match(result.stderr, /^error: unknown option '--chart'\n/);
     assert.equal(existsSync(chart), false);
   });
 
@@ -341,13 +347,14 @@ describe("simulate, as users run it", () => {
     ] as const) {
       const result = await runCli([
         "simulate",
+        "sweep",
+        "capacity",
         "--trace",
         tracePath,
         "--stack",
         "agg",
         "--workers",
         "1",
-        "--sweep-capacity",
         "--chart",
         chart,
       ]);
@@ -357,7 +364,7 @@ describe("simulate, as users run it", () => {
   });
 });
 
-describe("simulate --sweep-split", () => {
+describe("simulate sweep split", () => {
   test("the splits of 16 GPUs at TP 2 are agg and 1P7D to 7P1D", () => {
     assert.deepEqual(
       splitsOf(16, 2).map((split) => split.label),
@@ -383,7 +390,7 @@ describe("simulate --sweep-split", () => {
 
   test("prints each split's predicted TTFT, ITL and goodput, names the best, and draws them", async () => {
     const chart = join(mkdtempSync(join(tmpdir(), "dynamo-bench-split-")), "split.svg");
-    const result = await runCli(["simulate", "--trace", tracePath, "-s", "disagg", "--sweep-split", "--chart", chart]);
+    const result = await runCli(["simulate", "sweep", "split", "--trace", tracePath, "-s", "disagg", "--chart", chart]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^16 GPUs at TP 2, kv routing:$/m);
     for (const label of ["agg 8", "1P7D", "4P4D", "7P1D"])
@@ -392,7 +399,7 @@ describe("simulate --sweep-split", () => {
     assert.equal(result.stdout.match(/\(best\)/g)?.length, 1);
     const texts = textsOf(readFileSync(chart, "utf8"));
     for (const label of ["goodput", "TTFT p90", "ITL p90", "7P1D"]) assert.ok(texts.includes(label), texts.join(" | "));
-    const json = JSON.parse((await runCli(["simulate", "--trace", tracePath, "-s", "disagg", "--sweep-split", "--json"])).stdout);
+    const json = JSON.parse((await runCli(["simulate", "sweep", "split", "--trace", tracePath, "-s", "disagg", "--json"])).stdout);
     assert.equal(json.splits.length, 8);
     assert.equal(json.best, result.stdout.match(/best for the SLOs: ([^,]+),/)![1]);
     assert.deepEqual(Object.keys(json.splits[1]).slice(0, 4), ["split", "prefill", "decode", "policy"]);
@@ -400,11 +407,13 @@ describe("simulate --sweep-split", () => {
 
   test("refuses what the sweep sets itself, in one line", async () => {
     for (const [args, message] of [
-      [["--workers", "4"], /^error: --sweep-split: the splits set the workers, and one policy routes them; leave --workers out\n$/],
-      [["--policy", "all"], /^error: --sweep-split: .* leave --policy all out\n$/],
-      [["--sweep-capacity"], /^error: option '--sweep-capacity' cannot be used with option '--sweep-split'/],
+      [["--workers", "4"], /^error: unknown option '--workers'\n/],
+      [
+        ["--policy", "all"],
+        /^error: option '--policy <policy>' argument 'all' is invalid\. Allowed choices are round-robin, random, kv\.\n/,
+      ],
     ] as const) {
-      const result = await runCli(["simulate", "--trace", tracePath, "-s", "disagg", "--sweep-split", ...args]);
+      const result = await runCli(["simulate", "sweep", "split", "--trace", tracePath, "-s", "disagg", ...args]);
       assert.equal(result.status, 1, args.join(" "));
       assert.match(result.stderr, message);
     }

@@ -1,0 +1,170 @@
+import { z } from "zod";
+import { stackConfigFromFile } from "../stack/config/stackFile";
+import { workerCapacityTokens } from "../domain/kvCapacity";
+import { stackTimings } from "../sim/stackTimings";
+import { loadProfile } from "../sim/loadProfile";
+import { MOCKER_POLYNOMIAL, polynomialPerfModel, profilePerfModel, type PerfModel } from "../sim/perfModel";
+import { ROUTING_POLICIES, type RoutingPolicy } from "../domain/variants";
+import { stackModel } from "../sim/stackModel";
+import { loadTrace, type LoadedTrace } from "../sim/traceSimulation";
+import type { StackModel } from "../sim/stackSimulation";
+import type { StackConfig } from "../stack/config/schema";
+import { parseGoodput, type Slos } from "../domain/slos";
+import { formatCount, formatPercent } from "../lib/numbers";
+import { stackFilePath } from "./stackFiles";
+import { UserError } from "../lib/userError";
+import { parseCalibrationFile } from "../analysis/runs/calibrationFile";
+import { readRegularFile } from "../lib/regularFile";
+import type { CommandIo } from "./io";
+
+/** Each worker keeps a cache, and the KV router weighs every worker for every request: far past any real stack, memory and time run out. */
+export const MAX_WORKERS = 4096;
+/** 10^12 tokens is a thousand times the sweep's top; past it a number is a typo, not a GPU. */
+export const MAX_CAPACITY_TOKENS = 1e12;
+
+/** A number written in decimal, as a person types one: not hex (`0x10`), octal, `Infinity` or blank. */
+const DECIMAL = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+const decimal = (error: string) => z.string({ error }).regex(DECIMAL, { error }).transform(Number);
+
+const wholeNumber = (flag: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
+  const error = `${flag}: must be a whole number ≥ ${min}`;
+  return decimal(error).pipe(
+    z
+      .number()
+      .int({ error })
+      .min(min, { error })
+      .max(max, { error: `${flag}: must be at most ${formatCount(max)}` }),
+  );
+};
+
+const simulationOptions = z.object({
+  trace: z.string({ error: "--trace: give the trace file" }),
+  stack: z.string().optional(),
+  configFile: z.string().optional(),
+  policy: z.enum([...ROUTING_POLICIES, "all"], { error: `--policy: must be one of ${[...ROUTING_POLICIES, "all"].join(", ")}` }).optional(),
+  workers: wholeNumber("--workers", 1, MAX_WORKERS).optional(),
+  capacityTokens: wholeNumber("--capacity-tokens", 0, MAX_CAPACITY_TOKENS).optional(),
+  overlapWeight: decimal("--overlap-weight: must be a number ≥ 0")
+    .pipe(z.number().max(1e6, { error: "--overlap-weight: must be at most 1,000,000" }))
+    .default(1),
+  routerTemperature: decimal("--router-temperature: must be a number ≥ 0")
+    .pipe(z.number().max(1e6, { error: "--router-temperature: must be at most 1,000,000" }))
+    .default(0),
+  // The generator keeps 32 bits of state: a larger seed would wrap onto a smaller one.
+  seed: wholeNumber("--seed", 0, 2 ** 32 - 1).default(1),
+  profile: z.string().min(1, { error: "--profile: give a file or directory, or mocker-polynomial" }).optional(),
+  kvTransferGbps: decimal("--kv-transfer-gbps: must be a number above 0")
+    .pipe(
+      z
+        .number()
+        .positive({ error: "--kv-transfer-gbps: must be a number above 0" })
+        .max(1e6, { error: "--kv-transfer-gbps: must be at most 1,000,000" }),
+    )
+    .optional(),
+  goodput: z.string().optional(),
+  calibration: z.string().min(1, { error: "--calibration: give the calibration.json file" }).optional(),
+  chart: z.string().optional(),
+  json: z.boolean().optional(),
+  skipInvalid: z.boolean().optional(),
+  /** The options given on the command line, rather than left at their defaults. */
+  given: z.array(z.string()).default([]),
+});
+export type SimulationOptions = z.input<typeof simulationOptions>;
+
+/** A flag that no simulated policy reads would change nothing: it is refused rather than ignored. */
+function refuseUnusedOptions(given: string[], policies: RoutingPolicy[]): void {
+  const routing = policies.join(", ");
+  if (given.includes("seed") && !policies.some((policy) => policy !== "round-robin")) {
+    throw new UserError(
+      `--seed: only the random and kv policies use it, and this run routes with ${routing}; ` +
+        "add --policy random, kv or all, or leave --seed out",
+    );
+  }
+  if (given.includes("routerTemperature") && !policies.includes("kv")) {
+    throw new UserError(
+      `--router-temperature: only the kv policy uses it, and this run routes with ${routing}; ` +
+        "add --policy kv (or all), or leave --router-temperature out",
+    );
+  }
+  if (given.includes("overlapWeight") && !policies.includes("kv")) {
+    throw new UserError(
+      `--overlap-weight: only the kv policy uses it, and this run routes with ${routing}; ` +
+        "add --policy kv (or all), or leave --overlap-weight out",
+    );
+  }
+}
+
+/** The engine timings `--profile` names, or the stack's own; a profile that cannot be read is the user's to fix. */
+function perfModel(config: StackConfig, profile: string | undefined, capacityTokens: number): PerfModel {
+  if (profile === "mocker-polynomial") {
+    return polynomialPerfModel(MOCKER_POLYNOMIAL, capacityTokens, "the mocker's default polynomials (ai-dynamo/dynamo perf_model.rs)");
+  }
+  if (profile === undefined) return stackTimings(config, capacityTokens);
+  try {
+    return profilePerfModel(loadProfile(profile));
+  } catch (error) {
+    throw new UserError(`--profile: ${profile}: ${(error as Error).message}`);
+  }
+}
+
+function calibratedPerfModel(path: string, io: CommandIo): PerfModel {
+  try {
+    const file = parseCalibrationFile(readRegularFile(path, { maxBytes: 2 ** 20, what: "a calibration" }));
+    const worst = Math.max(...Object.values(file.error).map(Math.abs));
+    const describe =
+      `calibrated from ${file.from.run} (${file.from.stack}), whose TTFT and ITL p50 and p90 ` +
+      `it reproduced to within ${formatPercent(worst, 1)}` +
+      (file.undetermined.length > 0 ? `, though the run hardly determined ${file.undetermined.join(", ")}` : "");
+    if (file.undetermined.length > 0) {
+      io.err(
+        `warning: --calibration: the run it was fitted to hardly determined ${file.undetermined.join(", ")}: ` +
+          "a prediction that leans on them, for another stack or split, is not to be trusted\n",
+      );
+    }
+    return polynomialPerfModel(file, file.kvCapacityTokens, describe);
+  } catch (error) {
+    throw new UserError(`--calibration: ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** What every simulation starts from: the stack, its model, the trace, the policies to route with and the SLOs. */
+export interface Simulation {
+  options: z.output<typeof simulationOptions>;
+  config: StackConfig;
+  base: StackModel;
+  trace: LoadedTrace;
+  policies: RoutingPolicy[];
+  slos: Slos;
+}
+
+/** Checks the options, then reads the stack, the engine timings and the trace. `sweepsSplits`: the stack's GPUs are split. */
+export async function simulation(raw: SimulationOptions, io: CommandIo, { sweepsSplits = false } = {}): Promise<Simulation> {
+  const parsed = simulationOptions.safeParse(raw);
+  if (!parsed.success) throw new UserError(parsed.error.issues[0].message);
+  const options = parsed.data;
+  const config = stackConfigFromFile(stackFilePath(options));
+  if (options.kvTransferGbps !== undefined && config.variant !== "disagg" && !sweepsSplits) {
+    throw new UserError(
+      "--kv-transfer-gbps: only a disaggregated stack moves KV between workers; " +
+        "leave it out for agg, or sweep the splits: simulate sweep split",
+    );
+  }
+  const slos = parseGoodput(options.goodput ?? config.benchmark.goodput);
+  const capacityTokens = options.capacityTokens ?? workerCapacityTokens(config);
+  const perf =
+    options.calibration !== undefined ? calibratedPerfModel(options.calibration, io) : perfModel(config, options.profile, capacityTokens);
+  const base = stackModel(config, perf, {
+    workers: options.workers,
+    capacityTokens,
+    overlapWeight: options.overlapWeight,
+    temperature: options.routerTemperature,
+    seed: options.seed,
+    transferGBps: options.kvTransferGbps,
+  });
+  const trace = await loadTrace(options.trace, { skipInvalid: options.skipInvalid });
+  if (trace.skippedLines.length > 0) io.err(`warning: skipped ${trace.skippedLines.length} invalid line(s)\n`);
+  const policies: RoutingPolicy[] = options.policy === "all" ? [...ROUTING_POLICIES] : [options.policy ?? base.policy];
+  refuseUnusedOptions(options.given, policies);
+  return { options, config, base, trace, policies, slos };
+}
