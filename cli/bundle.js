@@ -6,7 +6,9 @@ const { mkdirSync, renameSync, statSync, writeFileSync } = require("node:fs");
 const { join, resolve } = require("node:path");
 
 const root = resolve(__dirname, "..");
-const BUNDLE = join(root, "node_modules", ".cache", "dynamo-bench", "cli.js");
+// DYNAMO_BENCH_CACHE_DIR puts it elsewhere in node_modules/, where it finds the packages it leaves out:
+// the tests that break the bundle on purpose use their own.
+const BUNDLE = join(process.env.DYNAMO_BENCH_CACHE_DIR || join(root, "node_modules", ".cache", "dynamo-bench"), "cli.js");
 /** The bundle's inputs, relative to the root, with their mtimes when it was built. */
 const INPUTS = `${BUNDLE}.inputs.json`;
 /** Edited without being imported, these change the bundle too: its build options and its version. */
@@ -26,8 +28,13 @@ function bundleOnly(packages) {
   };
 }
 
-/** Builds the bundle and its list of inputs; renaming into place keeps a starting process from reading half of either. */
+/**
+ * Builds the bundle and its list of inputs; renaming into place keeps a starting process from reading
+ * half of either. The list names the root the bundle was built for, and the bundle itself, so that a
+ * copied or moved project, or a bundle removed or changed by hand, is built again.
+ */
 async function buildBundle() {
+  const startedMs = Date.now();
   mkdirSync(join(BUNDLE, ".."), { recursive: true });
   const building = `${BUNDLE}.${process.pid}.tmp`;
   const result = await require("esbuild").build({
@@ -43,9 +50,11 @@ async function buildBundle() {
     logLevel: "error",
   });
   const files = [...Object.keys(result.metafile.inputs).filter((file) => !file.includes("node_modules/")), ...BUILD_FILES];
-  const inputs = Object.fromEntries(files.map((file) => [file, statSync(join(root, file)).mtimeMs]));
-  writeFileSync(`${INPUTS}.${process.pid}.tmp`, JSON.stringify(inputs));
+  // A file saved while esbuild read the sources may not be in this bundle: its time is left unmatched, so the next start builds again.
+  const mtimes = files.map((file) => [file, statSync(join(root, file)).mtimeMs]).map(([file, ms]) => [file, ms >= startedMs ? -1 : ms]);
   renameSync(building, BUNDLE);
+  const inputs = { root, files: Object.fromEntries([...mtimes, [BUNDLE, statSync(BUNDLE).mtimeMs]]) };
+  writeFileSync(`${INPUTS}.${process.pid}.tmp`, JSON.stringify(inputs));
   renameSync(`${INPUTS}.${process.pid}.tmp`, INPUTS);
 }
 
@@ -54,6 +63,10 @@ module.exports = { BUNDLE, INPUTS, buildBundle, root };
 if (require.main === module) {
   buildBundle().then(
     () => process.stderr.write(`wrote ${BUNDLE}\n`),
-    () => (process.exitCode = 1),
+    (error) => {
+      // esbuild has already printed what in the source stopped it.
+      if (!error.errors) process.stderr.write(`error: cannot build the CLI's bundle at ${BUNDLE}: ${error.message}\n`);
+      process.exitCode = 1;
+    },
   );
 }

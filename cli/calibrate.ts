@@ -1,5 +1,6 @@
 import { basename, dirname, join } from "node:path";
 import type { StackConfig } from "../stack/config/schema";
+import type { Variant } from "../domain/variants";
 import { stackConfigFromFile } from "../stack/config/stackFile";
 import { savedRun } from "../analysis/runs/runDirectory";
 import { calibrate, type MeasuredRequest } from "../sim/calibration";
@@ -36,11 +37,11 @@ function recordsDirectory(dir: string): string {
 }
 
 /** What the run's run.json, beside its records or one folder up, says of it: its stack, or why it says nothing. */
-function savedStack(dir: string): { stack: string } | { problem: string } | undefined {
+function savedStack(dir: string): { stack: string; variant: Variant } | { problem: string } | undefined {
   for (const candidate of basename(dir) === "artifacts" ? [dir, dirname(dir)] : [dir]) {
     const run = savedRun(candidate);
     if (run === undefined) continue;
-    return "stack" in run ? { stack: run.stack } : { problem: run.skipped };
+    return "stack" in run ? { stack: run.stack, variant: run.variant } : { problem: run.skipped };
   }
   return undefined;
 }
@@ -55,7 +56,14 @@ function runStack(dir: string, options: CalibrateOptions): { config: StackConfig
     );
   }
   if (options.stack !== undefined || options.configFile !== undefined) {
-    return { config: stackConfigFromFile(stackFilePath(options)), stack: options.stack ?? options.configFile! };
+    const config = stackConfigFromFile(stackFilePath(options));
+    if (saved && "variant" in saved && saved.variant !== config.variant) {
+      throw new UserError(
+        `calibrate: ${dir} is a run of ${saved.stack}, ${saved.variant} (its run.json says so), but the stack given is ` +
+          `${config.variant}: a fit of one stack's records to another's workers learns wrong timings; give the run's own stack`,
+      );
+    }
+    return { config, stack: options.stack ?? options.configFile! };
   }
   if (saved === undefined) throw new UserError(`calibrate: ${dir} has no run.json that names its stack; give -s <stack> or --config-file`);
   if ("problem" in saved) throw new UserError(`calibrate: ${saved.problem}; give -s <stack> or --config-file`);

@@ -4,13 +4,15 @@
 // rebuilt first, so a command never runs stale code: one stat per recorded input, and no walk.
 "use strict";
 const { readFileSync, statSync } = require("node:fs");
-const { join } = require("node:path");
+const { resolve } = require("node:path");
 const { BUNDLE, INPUTS, buildBundle, root } = require("./bundle");
 
 function isFresh() {
   try {
     const inputs = JSON.parse(readFileSync(INPUTS, "utf8"));
-    return Object.entries(inputs).every(([file, mtimeMs]) => statSync(join(root, file)).mtimeMs === mtimeMs);
+    return (
+      inputs.root === root && Object.entries(inputs.files).every(([file, mtimeMs]) => statSync(resolve(root, file)).mtimeMs === mtimeMs)
+    );
   } catch {
     return false;
   }
@@ -19,9 +21,12 @@ function isFresh() {
 if (isFresh()) {
   require(BUNDLE);
 } else {
-  // esbuild has already printed why the build failed.
   buildBundle().then(
     () => require(BUNDLE),
-    () => process.exit(1),
+    (error) => {
+      // esbuild has already printed what in the source stopped it.
+      if (!error.errors) process.stderr.write(`error: cannot build the CLI's bundle at ${BUNDLE}: ${error.message}\n`);
+      process.exit(1);
+    },
   );
 }

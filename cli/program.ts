@@ -159,7 +159,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
       .argument("<run-dir>", "a run that `pulumi up` saved: results/<stack>/<run-id>"),
     "simulate this stack's Pulumi.<name>.yaml for the prediction (default: the stack that made the run)",
   )
-    .option("--trace <file>", "the trace the run replayed, for the prediction", DEFAULT_TRACE_FILE)
+    .option("--trace <file>", `the trace the run replayed, for the prediction (default: ${DEFAULT_TRACE_FILE} in the project)`)
     .addHelpText("after", examples("npx dynamo-bench report results/disagg/0a1b2c3d"))
     .action((dir: string, options: ReportOptions) => run(() => commands.report().reportCommand(dir, options, io)));
 
@@ -217,6 +217,15 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
   const workersOption = (command: Command) =>
     command.option("--workers <n>", "how many workers requests are routed to, at most 4096 (default: the stack's)");
   const given = (command: Command) => ({ given: givenOptions(command) });
+  /** simulate's options given before `sweep …` are parsed as simulate's, which the sweep does not read: refused, not dropped. */
+  const refuseOptionsBeforeSweep = (command: Command) =>
+    command.hook("preAction", (_sweep, action) => {
+      const before = simulate.options.filter((option) => simulate.getOptionValueSource(option.attributeName()) === "cli");
+      if (before.length > 0) {
+        const flags = before.map((option) => option.long ?? option.flags).join(", ");
+        action.error(`error: ${flags}: give the options after \`simulate sweep ${action.name()}\`, where they are read`);
+      }
+    });
 
   const simulate = workersOption(
     simulationOptions(
@@ -233,8 +242,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
     .action((options: SimulateOptions, command: Command) =>
       run(() => commands.simulate().simulateCommand({ ...options, ...given(command) }, io)),
     );
-  const sweep = simulate
-    .command("sweep")
+  const sweep = refuseOptionsBeforeSweep(simulate.command("sweep"))
     .description("predict across a range: the cache capacity, or the prefill:decode split")
     .addHelpText(
       "after",

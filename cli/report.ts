@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import type { StackConfig } from "../stack/config/schema";
 import { stackConfigFromFile } from "../stack/config/stackFile";
 import { savedRun } from "../analysis/runs/runDirectory";
@@ -11,6 +11,7 @@ import { compareWithOtherStacks } from "../analysis/report/otherStackComparisons
 import { predictRun } from "../sim/runPrediction";
 import { DEFAULT_TRACE_FILE } from "../domain/pins";
 import { UserError } from "../lib/userError";
+import { notARegularFile } from "../lib/regularFile";
 import { PROJECT_ROOT, stackFilePath } from "./stackFiles";
 import type { CommandIo } from "./io";
 
@@ -38,6 +39,21 @@ export async function reportRun(dir: string, args: RunReportArgs): Promise<void>
     throw new UserError(`${dir}: holds no run.json; give a run directory that \`pulumi up\` saved, results/<stack>/<run-id>`);
   }
   if ("skipped" in run) throw new UserError(run.skipped);
+  const folder = basename(dirname(resolve(dir)));
+  if (folder !== run.stack) {
+    throw new UserError(
+      `${dir}: its run.json names stack ${run.stack}, but it is in ${folder}/: report reads a run where \`pulumi up\` saved it, ` +
+        `results/<stack>/<run-id>, and compares it with the other stacks' folders beside it`,
+    );
+  }
+  if (args.config !== undefined && !("note" in args.config) && args.config.variant !== run.variant) {
+    throw new UserError(
+      `the stack config to predict with is ${args.config.variant}, but run ${run.runId} is ${run.variant}: ` +
+        "a prediction of another stack would be saved beside it for good; give the run's own stack",
+    );
+  }
+  // The run's own summary first: a run that cannot be read is the mistake, not a note about its comparisons.
+  await loadRun(dir, {});
   if (run.failure !== undefined) {
     print(`Benchmark run ${run.runId} did not succeed (${run.failure}): it is neither predicted beside nor compared with.`);
     return;
@@ -59,9 +75,14 @@ export async function reportRun(dir: string, args: RunReportArgs): Promise<void>
 
 /** The stack config the prediction simulates: the one named, or else the run's own stack's file, when it is here. */
 function predictionConfig(dir: string, options: ReportOptions): StackConfig | { note: string } {
-  if (options.stack !== undefined || options.configFile !== undefined) return stackConfigFromFile(stackFilePath(options));
   const run = savedRun(dir);
   const stack = run && !("skipped" in run) ? run.stack : undefined;
+  if (options.stack !== undefined && stack !== undefined && options.stack !== stack) {
+    throw new UserError(
+      `--stack: ${dir} is a run of ${stack} (its run.json says so), not of ${options.stack}; give -s ${stack}, or leave -s out`,
+    );
+  }
+  if (options.stack !== undefined || options.configFile !== undefined) return stackConfigFromFile(stackFilePath(options));
   const path = stack === undefined ? undefined : join(PROJECT_ROOT, `Pulumi.${stack}.yaml`);
   if (path === undefined || !existsSync(path)) {
     return { note: `no prediction saved: there is no Pulumi.${stack ?? "<stack>"}.yaml to simulate; give --stack or --config-file` };
@@ -70,6 +91,11 @@ function predictionConfig(dir: string, options: ReportOptions): StackConfig | { 
 }
 
 export async function reportCommand(dir: string, options: ReportOptions, io: CommandIo): Promise<void> {
-  const tracePath = resolve(options.trace ?? DEFAULT_TRACE_FILE);
+  // The trace named is the user's to fix when it cannot be read; the default one may not have been fetched yet, which is a note.
+  if (options.trace !== undefined) {
+    const problem = options.trace === "" ? "give the trace file" : notARegularFile(options.trace);
+    if (problem) throw new UserError(`--trace: ${options.trace === "" ? problem : `${options.trace}: ${problem}`}`);
+  }
+  const tracePath = resolve(options.trace ?? join(PROJECT_ROOT, DEFAULT_TRACE_FILE));
   await reportRun(dir, { config: predictionConfig(dir, options), tracePath, print: (text) => io.out(`${text}\n`) });
 }

@@ -117,6 +117,8 @@ export function latestRunsOfOtherStacks(resultsRoot: string, stack: string): { r
       const run = savedRun(join(resultsRoot, other, name));
       if (run === undefined) continue;
       if ("skipped" in run) skipped.push(run.skipped);
+      // A run.json copied under another stack's folder would be compared with its own stack.
+      else if (run.stack !== other) skipped.push(`${join(resultsRoot, other, name, RUN_FILE)}: names stack ${run.stack}, not ${other}`);
       else if (run.failure === undefined) found.push(run);
     }
     found.sort((a, b) => b.savedAtMs - a.savedAtMs);

@@ -7,7 +7,6 @@ import { artifactRetrievalCommand } from "../builders/benchmarkRun";
 import { RUN_ID_BYTES } from "../config/names";
 import { kubectlCommand, redactSecrets, shellCommand } from "../config/shellCommands";
 import { PROJECT_ROOT } from "../../lib/projectRoot";
-import { DEFAULT_TRACE_FILE } from "../../domain/pins";
 import { saveRunSummary } from "./saveRunSummary";
 import { savedRun } from "../../analysis/runs/runDirectory";
 import { kubernetesJobLogs, type JobLogReader } from "./jobLogs";
@@ -102,8 +101,7 @@ function summaryCollector(config: StackConfig, stack: string, environment: Parti
  * nor `up` loads the simulator or the charts. What it prints is printed; if it fails, how to run it again.
  */
 function reportInOwnProcess(dir: string, print: (text: string) => void): Promise<void> {
-  const trace = join(PROJECT_ROOT, DEFAULT_TRACE_FILE);
-  const args = [join(PROJECT_ROOT, "cli", "launch.js"), "report", dir, "--trace", trace];
+  const args = [join(PROJECT_ROOT, "cli", "launch.js"), "report", dir];
   return new Promise((resolve) => {
     execFile(process.execPath, args, { cwd: PROJECT_ROOT, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (stdout.trim() !== "") print(stdout.trimEnd());

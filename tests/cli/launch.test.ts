@@ -1,12 +1,17 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { statSync, utimesSync } from "node:fs";
+import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../cli/stackFiles";
 import { runInstalledCli, STACK_TRACE } from "../support/cli";
 
-const BUNDLE = join(PROJECT_ROOT, "node_modules", ".cache", "dynamo-bench", "cli.js");
+// A bundle of these tests' own: they break it on purpose, while other test files run the shared one. It is
+// beside the shared one, in node_modules/, where the bundle finds the packages it leaves out.
+const CACHE = mkdtempSync(join(PROJECT_ROOT, "node_modules", ".cache", "dynamo-bench-test-"));
+process.env.DYNAMO_BENCH_CACHE_DIR = CACHE;
+after(() => rmSync(CACHE, { recursive: true, force: true }));
+const BUNDLE = join(CACHE, "cli.js");
 
 test("the CLI's bundle is rebuilt when a source file is newer, so a command never runs stale code", async () => {
   assert.equal((await runInstalledCli(["--help"])).status, 0);
@@ -43,4 +48,53 @@ test("a reader that stops early (| head) ends the command quietly, with no stack
   assert.doesNotMatch(piped.stderr, STACK_TRACE);
   assert.doesNotMatch(piped.stderr, /EPIPE/);
   assert.match(piped.stderr, /status 0\n$/);
+});
+
+const INPUTS = `${BUNDLE}.inputs.json`;
+
+test("a bundle removed or changed by hand is built again, and so is one built for another copy of the project", async () => {
+  assert.equal((await runInstalledCli(["--version"])).status, 0);
+  for (const spoil of [
+    () => rmSync(BUNDLE),
+    () => writeFileSync(BUNDLE, "garbage"),
+    () => writeFileSync(INPUTS, JSON.stringify({ ...JSON.parse(readFileSync(INPUTS, "utf8")), root: "/elsewhere" })),
+  ]) {
+    spoil();
+    const result = await runInstalledCli(["--version"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^\d+\.\d+\.\d+\n$/);
+    assert.equal(JSON.parse(readFileSync(INPUTS, "utf8")).root, PROJECT_ROOT);
+  }
+});
+
+test("a source file saved while the bundle was built is not taken as built: the next start builds again", async () => {
+  const saved = statSync(join(PROJECT_ROOT, "cli", "terminalText.ts"));
+  const file = join(PROJECT_ROOT, "cli", "terminalText.ts");
+  // A time after the build starts is what a save during it leaves.
+  const later = new Date(Date.now() + 60_000);
+  try {
+    utimesSync(file, later, later);
+    assert.equal((await runInstalledCli(["--version"])).status, 0);
+    assert.equal(JSON.parse(readFileSync(INPUTS, "utf8")).files["cli/terminalText.ts"], -1);
+    const built = statSync(BUNDLE).mtimeMs;
+    assert.equal((await runInstalledCli(["--version"])).status, 0);
+    assert.ok(statSync(BUNDLE).mtimeMs > built, "built again");
+  } finally {
+    utimesSync(file, saved.atime, saved.mtime);
+  }
+});
+
+test("a cache that cannot be written is one error line", async () => {
+  const cache = join(BUNDLE, "..");
+  const aside = `${cache}.aside-${process.pid}`;
+  renameSync(cache, aside);
+  try {
+    writeFileSync(cache, "");
+    const result = await runInstalledCli(["--version"]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^error: cannot build the CLI's bundle at .*cli\.js: EEXIST: file already exists, mkdir .*\n$/);
+  } finally {
+    rmSync(cache, { force: true });
+    renameSync(aside, cache);
+  }
 });

@@ -1,6 +1,6 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { reportRun } from "../../cli/report";
@@ -81,7 +81,8 @@ describe("report <run-dir>", () => {
 
   test("as a command: without the run's stack file, the prediction is a note and the comparison is made", async () => {
     const root = await resultsRoot([{ stack: "agg", runId: "11111111" }]);
-    const dir = join(root, "agg", "11111111");
+    const dir = join(root, "nightly", "11111111");
+    renameSync(join(root, "agg"), join(root, "nightly"));
     writeFileSync(join(dir, "run.json"), JSON.stringify({ stack: "nightly", variant: "agg", runId: "11111111", jobName: "x" }));
     const other = await resultsRoot([{ stack: "disagg", runId: "22222222" }]);
     cpSync(join(other, "disagg"), join(root, "disagg"), { recursive: true });
@@ -89,6 +90,58 @@ describe("report <run-dir>", () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^no prediction saved: there is no Pulumi\.nightly\.yaml to simulate; give --stack or --config-file\.$/m);
     assert.match(result.stdout, /^nightly \(baseline\) vs disagg \(candidate\), also in /m);
+  });
+});
+
+describe("report refuses what would give a wrong report", () => {
+  test("a run outside its stack's folder, another stack's config, a -s that is not the run's, or a trace that cannot be read", async () => {
+    const root = await resultsRoot([
+      { stack: "agg", runId: "11111111" },
+      { stack: "disagg", runId: "22222222" },
+    ]);
+    const agg = join(root, "agg", "11111111");
+    const moved = join(root, "elsewhere", "11111111");
+    cpSync(agg, moved, { recursive: true });
+    const disaggFile = join(PROJECT_ROOT, "Pulumi.disagg.yaml");
+    for (const [args, message] of [
+      [[moved], /elsewhere\/11111111: its run\.json names stack agg, but it is in elsewhere\/: report reads a run where/],
+      [[agg, "--config-file", disaggFile], /the stack config to predict with is disagg, but run 11111111 is agg/],
+      [[agg, "-s", "disagg"], /--stack: .* is a run of agg \(its run\.json says so\), not of disagg; give -s agg/],
+      [[agg, "--trace", join(root, "missing.jsonl")], /^error: --trace: .*missing\.jsonl: no such file or directory\n$/],
+      [[agg, "--trace", root], /^error: --trace: .*: it is a directory/],
+      [[agg, "--trace", ""], /^error: --trace: give the trace file\n$/],
+    ] as const) {
+      const result = await runCli(["report", ...args]);
+      assert.equal(result.status, 1, `${args.join(" ")}: ${result.stdout}`);
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, STACK_TRACE);
+    }
+    assert.equal(existsSync(join(agg, "prediction.json")), false, "no prediction of another stack was saved");
+  });
+
+  test("a run whose own summary cannot be read is the mistake, not a note on its comparisons", async () => {
+    const root = await resultsRoot([
+      { stack: "agg", runId: "11111111" },
+      { stack: "disagg", runId: "22222222" },
+    ]);
+    writeFileSync(join(root, "disagg", "22222222", "summary.json"), "[]");
+    const result = await runCli(["report", join(root, "disagg", "22222222")]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^error: .*22222222\/summary\.json: not a dynamo-bench summary/);
+  });
+
+  test("another stack's folder holding a run.json of this stack is skipped with a note, never compared as the other stack", async () => {
+    const root = await resultsRoot([
+      { stack: "agg", runId: "11111111" },
+      { stack: "disagg", runId: "22222222" },
+    ]);
+    cpSync(join(root, "disagg", "22222222"), join(root, "agg", "33333333"), { recursive: true });
+    const printed: string[] = [];
+    await reportRun(join(root, "disagg", "22222222"), { print: (text) => printed.push(text), tracePath: "unused" });
+    const text = printed.join("\n");
+    assert.match(text, /Skipped a saved run that cannot be read: .*agg\/33333333\/run\.json: names stack disagg, not agg/);
+    assert.match(text, /agg \(baseline\) vs disagg \(candidate\)/);
+    assert.doesNotMatch(text, /disagg · 22222222 vs disagg/);
   });
 });
 

@@ -264,6 +264,14 @@ describe("calibrate: what it refuses", () => {
     const runJson = (text: string) => writeFileSync(join(dir, "run.json"), text);
     const fit = async (...args: string[]) => await runCli(["calibrate", artifacts, "--trace", tracePath, ...args]);
     runJson(JSON.stringify({ stack: "agg", variant: "agg", runId: "0123abcd", jobName: "agg-8xtp2-benchmark-0123abcd" }));
+    const otherFile = join(dir, "Pulumi.other.yaml");
+    writeFileSync(otherFile, "config:\n  dynamo-bench:variant: disagg\n");
+    const otherVariant = await fit("--config-file", otherFile);
+    assert.equal(otherVariant.status, 1);
+    assert.match(
+      otherVariant.stderr,
+      /^error: calibrate: .* is a run of agg, agg \(its run\.json says so\), but the stack given is disagg/m,
+    );
     const contradicted = await fit("-s", "disagg");
     assert.equal(contradicted.status, 1);
     assert.match(contradicted.stderr, /^error: calibrate: .* is a run of agg \(its run\.json says so\), not of disagg: .*give -s agg/m);

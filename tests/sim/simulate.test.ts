@@ -405,6 +405,18 @@ describe("simulate sweep split", () => {
     assert.deepEqual(Object.keys(json.splits[1]).slice(0, 4), ["split", "prefill", "decode", "policy"]);
   });
 
+  test("simulate's options given before `sweep` are refused, not dropped", async () => {
+    for (const [args, message] of [
+      [["simulate", "--policy", "kv", "sweep", "capacity", "--trace", tracePath, "-s", "agg"], /^error: --policy: give the options after/],
+      [["simulate", "--trace", tracePath, "--json", "sweep", "split", "-s", "disagg"], /^error: --trace, --json: give the options after/],
+    ] as const) {
+      const result = await runCli([...args]);
+      assert.equal(result.status, 1, args.join(" "));
+      assert.match(result.stderr, message);
+      assert.equal(result.stdout, "");
+    }
+  });
+
   test("refuses what the sweep sets itself, in one line", async () => {
     for (const [args, message] of [
       [["--workers", "4"], /^error: unknown option '--workers'\n/],
