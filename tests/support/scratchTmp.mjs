@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const SHARED = "DYNAMO_BENCH_SCRATCH";
-if (process.env[SHARED] === undefined) {
+if (!process.env[SHARED]) {
   const root = mkdtempSync(join(tmpdir(), "dynamo-bench-test-"));
   process.env[SHARED] = root;
   process.on("exit", () => rmSync(root, { recursive: true, force: true }));
