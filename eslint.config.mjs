@@ -6,8 +6,12 @@ import pulumi from "@pulumi/eslint-plugin";
 export default tseslint.config(
   { ignores: ["node_modules/", "stack/builders/scripts/summarize.js", "stack/schemas/dynamo/*.ts", "examples/", "manifests/"] },
   ...tseslint.configs.recommended,
-  // CommonJS on purpose: the CLI's launcher and the Pulumi loader shim run before any compiler.
-  { files: ["**/*.js"], languageOptions: { sourceType: "commonjs" }, rules: { "@typescript-eslint/no-require-imports": "off" } },
+  // CommonJS on purpose: the CLI's launcher, the Pulumi loader shim and the TypeScript hook run before any compiler.
+  {
+    files: ["**/*.js", "**/*.cjs"],
+    languageOptions: { sourceType: "commonjs" },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
   // Each command loads its modules only when it runs (see cli/program.ts), which needs require().
   { files: ["cli/program.ts"], rules: { "@typescript-eslint/no-require-imports": "off" } },
   // Tests look into parsed YAML and JSON whose shape is what they assert.

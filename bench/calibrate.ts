@@ -1,4 +1,3 @@
-import "../tests/support/scratchTmp.mjs";
 // The calibration round trip at the size of the recipe's run: 12,000 requests simulated with known
 // timings, each TTFT and ITL given 2% noise, fitted back. Prints each coefficient's error and the
 // fit's time, for four traces and two noise seeds, and the same for 3,000 requests, to show what a

@@ -1,4 +1,3 @@
-import "../tests/support/scratchTmp.mjs";
 // What `pulumi preview` pays to load the program, before and after a change: the program run under
 // the Pulumi CLI's own ts-node loader (tests/support/pulumiLoader.js, type checks on, as `pulumi up`
 // compiles it), timed as a whole process, and the project files and packages its imports reach.

@@ -1,4 +1,3 @@
-import "../tests/support/scratchTmp.mjs";
 // Times `npx dynamo-bench render` of each stack as a user calls it, whole command included: quick
 // enough to run on every commit, as the committed manifests need.
 // Usage: npm run bench -- bench/render.ts

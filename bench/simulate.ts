@@ -1,4 +1,3 @@
-import "../tests/support/scratchTmp.mjs";
 // Times one latency simulation of a 12k-request conversation-like trace per stack (the goal: under
 // 1 s in process), the whole `simulate` command, and how memory grows with the number of requests
 // (the goal: flat per request). With the synthetic Mooncake trace at ../shared/traces, it also
@@ -8,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PROJECT_ROOT } from "../lib/projectRoot";
 import { totalGpus } from "../stack/config/schema";
 import { parseStackConfig } from "../stack/config/stackConfig";
 import { splitSweep, splitsOf } from "../sim/splitSweep";
@@ -72,7 +72,11 @@ async function main(): Promise<void> {
         `const model = stackModel(config, profilePerfModel(defaultProfile()), { overlapWeight: 1, temperature: 0, seed: 1 });` +
         `const report = simulateTrace(trace, model, {}); const simulated = used();` +
         `console.log(JSON.stringify({ loaded, simulated, p50: report.latency.timeToFirstToken.p50 })); });`;
-      const result = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", "-e", script], { encoding: "utf8" });
+      const result = spawnSync(
+        process.execPath,
+        ["--expose-gc", "--require", join(PROJECT_ROOT, "tests", "support", "typescript.cjs"), "-e", script],
+        { encoding: "utf8" },
+      );
       if (result.status !== 0) throw new Error(result.stderr);
       heap[requests] = JSON.parse(result.stdout);
       const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);

@@ -1,4 +1,3 @@
-import "../tests/support/scratchTmp.mjs";
 // How quickly the CLI starts, as a paired ratio to `node -e 0` on the same machine: each pair runs
 // the two back to back, so that a machine that slows down weighs on both. The goal: the documented
 // `node cli/launch.js` within 3× `node -e 0`. npx starts npm first, which costs it far more.

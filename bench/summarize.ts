@@ -1,4 +1,3 @@
-import "../tests/support/scratchTmp.mjs";
 // Times `npm run cli -- summarize` on generated aiperf runs of 30k and 120k requests, with and
 // without aiperf's aggregate, and prints wall time and peak memory of the whole command.
 // Usage: npm run bench -- bench/summarize.ts

@@ -1,4 +1,3 @@
-import "../tests/support/scratchTmp.mjs";
 // Times `npx dynamo-bench trace stats` (through `npm run cli`) on a 120k-request trace against plain node reading the file
 // and JSON.parse-ing every line, both as whole commands. The goal: at most 2× the plain read.
 // Usage: npm run bench -- bench/traceStats.ts

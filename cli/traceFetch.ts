@@ -30,6 +30,6 @@ export async function traceFetchCommand(raw: TraceFetchOptions, io: CommandIo): 
   const parsed = traceFetchOptions.safeParse(raw);
   if (!parsed.success) throw new UserError(parsed.error.issues[0].message);
   const options = parsed.data;
-  await fetchTrace(traceSource(options), options.out);
+  await fetchTrace(traceSource(options), options.out, { log: (line) => io.err(`${line}\n`) });
   io.out(`${options.out}\n`);
 }

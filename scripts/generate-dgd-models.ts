@@ -2,10 +2,10 @@
 // CRD, keeping only what a value may be (types, required fields, enums, bounds), never the CRD's prose.
 // The schemas each release's graphs are checked against come from scripts/generate-dynamo-release.ts.
 //
-//   npx tsx scripts/generate-dgd-models.ts <nvidia.com_dynamographdeployments.yaml> <where it came from>
+//   npm run ts -- scripts/generate-dgd-models.ts <nvidia.com_dynamographdeployments.yaml> <where it came from>
 //
 // for example, with the file downloaded from GitHub at the commit named:
-//   npx tsx scripts/generate-dgd-models.ts ./nvidia.com_dynamographdeployments.yaml \
+//   npm run ts -- scripts/generate-dgd-models.ts ./nvidia.com_dynamographdeployments.yaml \
 //     ai-dynamo/dynamo@01cc1c3b677b20c5dd72d9eb76962dc04b55b8be:deploy/operator/config/crd/bases/nvidia.com_dynamographdeployments.yaml
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

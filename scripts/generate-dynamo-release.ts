@@ -4,7 +4,7 @@
 // DynamoGraphDeployment API versions and their structural schemas, and the environment defaults
 // the stack relies on. Nothing of Dynamo's is run, and no prose of it is kept.
 //
-//   npx tsx scripts/generate-dynamo-release.ts <git-dir> <commit> <release> <covers> <how the commit was chosen>
+//   npm run ts -- scripts/generate-dynamo-release.ts <git-dir> <commit> <release> <covers> <how the commit was chosen>
 //
 // <git-dir> is a clone of ai-dynamo/dynamo (or a mirror with the same commit ids); <covers> is the
 // versions the table stands for, "1.3.0-1.4.0" (from, and below) or "1.5.0-" (from, open-ended).

@@ -2,7 +2,7 @@
 // made up from a seeded model of the recipe's two variants, for trying `summarize` and `compare`
 // without a cluster. They are synthetic, never measurements (examples/README.md says how they are made):
 //
-//   npx tsx scripts/generate-sample-runs.ts [out-dir]      # default: examples/
+//   npm run ts -- scripts/generate-sample-runs.ts [out-dir]      # default: examples/
 //
 // The same seed gives the same bytes; tests/analysis/sampleRuns.test.ts fails when the committed files differ.
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -179,7 +179,7 @@ function aggregate(variant: Variant, lines: string[], next: () => number): strin
     aiperf_version: "0.13.0",
     benchmark_id: uuid(next),
     input_config: { endpoint: { model_names: ["Qwen/Qwen3-32B"], url: `http://${graph}-frontend.dynamo-bench.svc:8000`, streaming: true } },
-    run_info: { cli_command: "npx tsx scripts/generate-sample-runs.ts (synthetic: aiperf did not run)" },
+    run_info: { cli_command: "npm run ts -- scripts/generate-sample-runs.ts (synthetic: aiperf did not run)" },
     was_cancelled: false,
     error_summary: [],
     start_time: new Date(startNs / NS_PER_MS).toISOString(),

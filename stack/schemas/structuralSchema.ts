@@ -1,4 +1,4 @@
-import Ajv from "ajv";
+import { Validator, type Schema } from "@cfworker/json-schema";
 
 /**
  * The structural schema of one version of a CustomResourceDefinition (openAPIV3Schema without its
@@ -103,19 +103,52 @@ export function prunedFields(schema: StructuralSchema, value: unknown, path = ""
   return pruned;
 }
 
-/** A validator for objects of one CRD version: every problem as "<path>: <what is wrong>". */
+/** The keys of a JSON pointer such as "#/properties/spec", unescaped. */
+function pointerKeys(pointer: string): string[] {
+  return pointer
+    .replace(/^#\/?/, "")
+    .split("/")
+    .filter(Boolean)
+    .map((key) => key.replaceAll("~1", "/").replaceAll("~0", "~"));
+}
+
+/** The part of a schema at a JSON pointer. */
+function schemaAt(schema: unknown, pointer: string): unknown {
+  return pointerKeys(pointer).reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], schema);
+}
+
+/** Errors that only say a part below them failed; the part's own error says what. */
+const WRAPPER_KEYWORDS = new Set([
+  "properties",
+  "additionalProperties",
+  "patternProperties",
+  "items",
+  "additionalItems",
+  "prefixItems",
+  "$ref",
+  "allOf",
+]);
+
+/**
+ * A validator for objects of one CRD version: every problem as "<path>: <what is wrong>". An
+ * interpreting validator, which walks only the object's own fields: a compiling one (ajv) spent
+ * 0.2–0.6 s on a DynamoGraphDeployment schema, with its PodSpecs, in every `render` and `pulumi up`.
+ * The OpenAPI schema's exclusive bounds are draft 4's booleans. Kubernetes' own keywords are not
+ * JSON Schema; the validator skips them, and prunedFields reads them.
+ */
 export function crdValidator(schema: StructuralSchema): (object: unknown) => string[] {
-  // Kubernetes' own keywords are not JSON Schema; ajv is told they exist, and checks the rest.
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false, code: { optimize: false } });
-  const validate = ajv.compile(schema);
+  const validator = new Validator(schema as Schema, "4", false);
   return (object) => {
     const problems: string[] = [];
-    if (!validate(object)) {
-      for (const error of validate.errors ?? []) {
-        const at = error.instancePath.replace(/^\//, "").replaceAll("/", ".") || "(the object)";
-        const allowed = error.params && "allowedValues" in error.params ? ` (${(error.params.allowedValues as unknown[]).join(", ")})` : "";
-        problems.push(`${at}: ${error.message}${allowed}`);
-      }
+    for (const error of validator.validate(object).errors) {
+      if (WRAPPER_KEYWORDS.has(error.keyword)) continue;
+      const at = pointerKeys(error.instanceLocation).join(".") || "(the object)";
+      // The validator does not say which pattern; the API server's message does.
+      const message =
+        error.keyword === "pattern"
+          ? error.error.replace(/pattern\.$/, `pattern ${JSON.stringify(schemaAt(schema, error.keywordLocation))}.`)
+          : error.error;
+      problems.push(`${at}: ${message}`);
     }
     for (const field of prunedFields(schema, object)) {
       problems.push(`${field}: not in the schema; the API server would silently drop it`);

@@ -30,7 +30,7 @@ describe("the sample runs in examples/", () => {
     for (const file of files) {
       assert.ok(
         readFileSync(join(scratch, file)).equals(readFileSync(join(EXAMPLES, file))),
-        `${file} is stale: run npx tsx scripts/generate-sample-runs.ts`,
+        `${file} is stale: run npm run ts -- scripts/generate-sample-runs.ts`,
       );
     }
   });

@@ -113,7 +113,7 @@ describe("flags", () => {
   ];
   for (const [args, message] of conflicts) {
     test(`conflicting flags are refused, not resolved: ${args.join(" ")}`, async () => {
-      const result = await runInstalledCli(args);
+      const result = await runCli(args);
       assert.equal(result.status, 1);
       assert.equal(result.stdout, "");
       const lines = result.stderr.trimEnd().split("\n");
@@ -144,7 +144,7 @@ describe("flags that would be ignored, or repeated, are refused", () => {
   }
 
   test("a value after -- is not a flag", async () => {
-    const result = await runInstalledCli(["trace", "stats", "--json", "--", "--json"]);
+    const result = await runCli(["trace", "stats", "--json", "--", "--json"]);
     assert.match(result.stderr, /^error: --json: no such file or directory\n$/);
   });
 

@@ -14,7 +14,7 @@ import { traceSource } from "../../cli/traceFetch";
 import { fetchTrace, TRACE_DOWNLOAD_LIMITS } from "../../sim/trace/fetchTrace";
 import { UserError } from "../../lib/userError";
 import { STACK_TRACE, type CliResult } from "../support/cli";
-import { runCliAsync } from "../support/cliAsync";
+import { runCli } from "../support/cli";
 import { closedPort, stubServer, type StubServer } from "../support/traceServer";
 import { conversationTrace } from "../support/traceFixtures";
 
@@ -88,7 +88,7 @@ describe("trace fetch", () => {
   test("downloads the trace, checks its sha256, keeps it at --out and prints only its path on stdout", async () => {
     const dir = folder();
     const out = join(dir, "trace.jsonl");
-    const result = await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), TRACE_SHA256), "--out", out]);
+    const result = await runCli(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), TRACE_SHA256), "--out", out]);
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout, `${out}\n`);
     assert.match(result.stderr, new RegExp(`verified the trace \\(sha256 ${TRACE_SHA256}, ${TRACE.length} bytes\\) and kept it at`));
@@ -99,8 +99,8 @@ describe("trace fetch", () => {
   test("a second run reuses the verified file and sends no request", async () => {
     const out = join(folder(), "trace.jsonl");
     const config = stackFile(url("/trace.jsonl?reuse"), TRACE_SHA256);
-    assert.equal((await runCliAsync(["trace", "fetch", "--config-file", config, "--out", out])).status, 0);
-    const second = await runCliAsync(["trace", "fetch", "--config-file", config, "--out", out]);
+    assert.equal((await runCli(["trace", "fetch", "--config-file", config, "--out", out])).status, 0);
+    const second = await runCli(["trace", "fetch", "--config-file", config, "--out", out]);
     assert.equal(second.status, 0, second.stderr);
     assert.match(second.stderr, /reusing the verified trace at /);
     assert.equal(second.stdout, `${out}\n`);
@@ -110,14 +110,7 @@ describe("trace fetch", () => {
   test("a download whose sha256 differs is refused with both digests and the URL, and nothing is kept", async () => {
     const dir = folder();
     const line = errorLine(
-      await runCliAsync([
-        "trace",
-        "fetch",
-        "--config-file",
-        stackFile(url("/trace.jsonl"), OTHER_SHA256),
-        "--out",
-        join(dir, "trace.jsonl"),
-      ]),
+      await runCli(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), OTHER_SHA256), "--out", join(dir, "trace.jsonl")]),
     );
     assert.equal(
       line,
@@ -130,13 +123,11 @@ describe("trace fetch", () => {
   test("a file with another digest at --out is said so, and replaced only by a verified download", async () => {
     const out = join(folder(), "trace.jsonl");
     writeFileSync(out, "an older trace\n");
-    const failed = errorLine(
-      await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), OTHER_SHA256), "--out", out]),
-    );
+    const failed = errorLine(await runCli(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), OTHER_SHA256), "--out", out]));
     assert.match(failed, new RegExp(`, and ${out} was left as it was$`));
     assert.equal(readFileSync(out, "utf8"), "an older trace\n");
 
-    const replaced = await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), TRACE_SHA256), "--out", out]);
+    const replaced = await runCli(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), TRACE_SHA256), "--out", out]);
     assert.equal(replaced.status, 0, replaced.stderr);
     assert.match(replaced.stderr, new RegExp(`${out} has sha256 [0-9a-f]{64}, not ${TRACE_SHA256}: downloading the trace again`));
     assert.deepEqual(readFileSync(out), TRACE);
@@ -146,16 +137,14 @@ describe("trace fetch", () => {
     const out = join(folder(), "trace.jsonl");
     writeFileSync(out, "kept\n");
     const notFound = errorLine(
-      await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/missing.jsonl"), TRACE_SHA256), "--out", out]),
+      await runCli(["trace", "fetch", "--config-file", stackFile(url("/missing.jsonl"), TRACE_SHA256), "--out", out]),
     );
     assert.equal(
       notFound,
       `error: cannot download the trace from ${url("/missing.jsonl")}: ` +
         `${url("/missing.jsonl")} answered 404 Not Found, and ${out} was left as it was`,
     );
-    const serverError = errorLine(
-      await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/broken"), TRACE_SHA256), "--out", out]),
-    );
+    const serverError = errorLine(await runCli(["trace", "fetch", "--config-file", stackFile(url("/broken"), TRACE_SHA256), "--out", out]));
     assert.match(serverError, / answered 500 Internal Server Error,/);
     assert.equal(readFileSync(out, "utf8"), "kept\n");
     assert.deepEqual(readdirSync(join(out, "..")), ["trace.jsonl"]);
@@ -163,12 +152,12 @@ describe("trace fetch", () => {
 
   test("follows a redirect to the trace, but not a redirect loop", async () => {
     const out = join(folder(), "trace.jsonl");
-    const moved = await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/moved"), TRACE_SHA256), "--out", out]);
+    const moved = await runCli(["trace", "fetch", "--config-file", stackFile(url("/moved"), TRACE_SHA256), "--out", out]);
     assert.equal(moved.status, 0, moved.stderr);
     assert.deepEqual(readFileSync(out), TRACE);
 
     const loop = errorLine(
-      await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/loop"), TRACE_SHA256), "--out", join(folder(), "trace.jsonl")]),
+      await runCli(["trace", "fetch", "--config-file", stackFile(url("/loop"), TRACE_SHA256), "--out", join(folder(), "trace.jsonl")]),
     );
     assert.match(loop, new RegExp(`: more than ${TRACE_DOWNLOAD_LIMITS.maxRedirects} redirects, the last to /loop$`));
   });
@@ -176,7 +165,7 @@ describe("trace fetch", () => {
   test("a refused connection is one error line", async () => {
     const dead = `http://127.0.0.1:${await closedPort()}/trace.jsonl`;
     const line = errorLine(
-      await runCliAsync(["trace", "fetch", "--config-file", stackFile(dead, TRACE_SHA256), "--out", join(folder(), "trace.jsonl")]),
+      await runCli(["trace", "fetch", "--config-file", stackFile(dead, TRACE_SHA256), "--out", join(folder(), "trace.jsonl")]),
     );
     assert.match(line, /: cannot connect to 127\.0\.0\.1:\d+: connection refused$/);
   });
@@ -184,7 +173,7 @@ describe("trace fetch", () => {
   test("--out naming a directory is refused before any request", async () => {
     const dir = folder();
     const line = errorLine(
-      await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl?dir"), TRACE_SHA256), "--out", dir]),
+      await runCli(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl?dir"), TRACE_SHA256), "--out", dir]),
     );
     assert.equal(line, `error: --out ${dir}: is a directory; give a file path`);
     assert.equal(server.requests.get("/trace.jsonl?dir"), undefined);
@@ -197,7 +186,7 @@ describe("trace fetch", () => {
       const fifo = join(folder(), "trace.jsonl");
       assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
       const line = errorLine(
-        await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), TRACE_SHA256), "--out", fifo]),
+        await runCli(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), TRACE_SHA256), "--out", fifo]),
       );
       assert.equal(line, `error: --out ${fifo}: is not a regular file (a pipe or a device?); give a file path`);
     },
@@ -205,7 +194,7 @@ describe("trace fetch", () => {
 
   test("--out in a folder that does not exist yet creates it", async () => {
     const out = join(folder(), "a", "b", "trace.jsonl");
-    const result = await runCliAsync(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), TRACE_SHA256), "--out", out]);
+    const result = await runCli(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), TRACE_SHA256), "--out", out]);
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(readFileSync(out), TRACE);
   });
@@ -214,14 +203,7 @@ describe("trace fetch", () => {
     const file = join(folder(), "not-a-folder");
     writeFileSync(file, "");
     const line = errorLine(
-      await runCliAsync([
-        "trace",
-        "fetch",
-        "--config-file",
-        stackFile(url("/trace.jsonl"), TRACE_SHA256),
-        "--out",
-        join(file, "trace.jsonl"),
-      ]),
+      await runCli(["trace", "fetch", "--config-file", stackFile(url("/trace.jsonl"), TRACE_SHA256), "--out", join(file, "trace.jsonl")]),
     );
     assert.match(line, /^error: --out .*: cannot (look at it|make the folder .*) \(a part of the path is a file, not a /);
   });

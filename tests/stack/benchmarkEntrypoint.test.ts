@@ -12,6 +12,7 @@ import { buildStackObjects } from "../../stack/builders/stackObjects";
 import { filesFromLog } from "../../analysis/summary/summaryFiles";
 import { FIVE_REQUESTS, recordLine } from "../support/aiperfArtifacts";
 import { SCRIPTS } from "../support/clusterScripts";
+import { PYTHON } from "../support/python";
 import { NO_IMPLAUSIBLE_RECORDS } from "../../analysis/summary/runSummary";
 
 const MODEL = "Qwen/Qwen3-32B";
@@ -65,7 +66,7 @@ function fakeAiperf(bin: string, argsLog: string, records: string, exitCode = 0,
   const path = join(bin, "aiperf");
   writeFileSync(
     path,
-    `#!/usr/bin/env python3
+    `#!${PYTHON}
 import json, os, sys, threading
 args = sys.argv[1:]
 with open(${JSON.stringify(argsLog)}, "w") as f:
@@ -149,7 +150,7 @@ describe("the benchmark Job's entrypoint, run for real against a stub frontend",
       TRACE_SHA256,
       ...overrides,
     });
-    return run("python3", [join(scriptsDir, "benchmark.py")], env);
+    return run(PYTHON, [join(scriptsDir, "benchmark.py")], env);
   }
 
   function runSummaryContainer(box: Sandbox): Promise<Result> {

@@ -11,6 +11,7 @@ import { configWarnings } from "../../stack/config/schema";
 import { frontendArgs } from "../../stack/builders/dynamoGraph";
 import { PROJECT_ROOT } from "../../cli/stackFiles";
 import { releaseMatrix, stackConfigWith } from "../support/releaseMatrix";
+import { PYTHON } from "../support/python";
 
 const release = (version: string): DynamoRelease => releaseFor(version)!;
 
@@ -214,7 +215,7 @@ describe("scripts/dynamo-release/argparse_flags.py reads every form Dynamo decla
 
   test("helpers, argparse calls, negations, aliases, choices through constants and enums, loops and conditions", () => {
     const out = execFileSync(
-      "python3",
+      PYTHON,
       [
         join(PROJECT_ROOT, "scripts", "dynamo-release", "argparse_flags.py"),
         repo,

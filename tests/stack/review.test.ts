@@ -6,6 +6,7 @@ import { join } from "node:path";
 import yaml from "js-yaml";
 import { availableStacks, PROJECT_ROOT } from "../../cli/stackFiles";
 import { SCRIPTS } from "../support/clusterScripts";
+import { workflowParser } from "../support/workflowParser";
 import { runCli } from "../support/cli";
 
 function tempDir(prefix: string): string {
@@ -138,7 +139,7 @@ describe("the pull-request workflows", () => {
 
   for (const name of ["ci.yml", "preview.yml", "manifest-diff-comment.yml"]) {
     test(`${name} is a valid GitHub Actions workflow`, async () => {
-      const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } = await import("@actions/workflow-parser");
+      const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } = workflowParser();
       const parsed = parseWorkflow({ name, content: read(name) }, new NoOperationTraceWriter());
       assert.deepEqual(parsed.context.errors.getErrors().map(String), []);
       const template = await convertWorkflowTemplate(parsed.context, parsed.value!);

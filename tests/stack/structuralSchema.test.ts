@@ -75,8 +75,14 @@ describe("a CRD's structural schema, checked as the API server checks it", () =>
     wrong.spec.services.Frontend.replicas = "1";
     wrong.spec.services.Frontend.componentType = "router";
     const problems = crdValidator(SCHEMA)(wrong).join("\n");
-    assert.match(problems, /spec\.services\.Frontend\.replicas: must be integer/);
-    assert.match(problems, /spec\.services\.Frontend\.componentType: must be equal to one of the allowed values \(frontend, worker\)/);
-    assert.match(crdValidator(SCHEMA)({ ...good, spec: {} }).join("\n"), /spec: must have required property 'services'/);
+    assert.equal(
+      problems,
+      [
+        'spec.services.Frontend.replicas: Instance type "string" is invalid. Expected "integer".',
+        'spec.services.Frontend.componentType: Instance does not match any of ["frontend","worker"].',
+      ].join("\n"),
+      "one line for each, and none for the fields around them",
+    );
+    assert.equal(crdValidator(SCHEMA)({ ...good, spec: {} }).join("\n"), 'spec: Instance does not have required property "services".');
   });
 });

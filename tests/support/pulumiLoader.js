@@ -2,7 +2,11 @@
 // Pulumi.yaml's `main`, or else package.json's, name (pkg/engine/project.go getPwdMain;
 // sdk/nodejs/cmd/run/run.ts, pulumi/pulumi@1b59498), where Pulumi's own tsutils picks the TypeScript
 // compiler and its vendored ts-node, registered with that directory's tsconfig.json and type checks
-// on. Then runs it under mocks and prints a JSON summary. Usage: node pulumiLoader.js <stack>
+// on. Then runs it under mocks and prints a JSON summary.
+// Usage: node pulumiLoader.js <stack> [--transpile-only]
+// --transpile-only skips ts-node's type check (12 s of CPU), for the test suite: the options it
+// would check with are then required to be the tsconfig.json's own, which `tsc --noEmit` in
+// `npm run checks` checks the whole project with. bench/programLoad.ts loads with the check on.
 const path = require("node:path");
 const { createRequire } = require("node:module");
 
@@ -28,12 +32,20 @@ const strings = tsutils.typeScriptRequireStrings();
 const typescript = pulumiRun.resolve(strings.typescriptRequire);
 const tsnode = pulumiRun.resolve(strings.tsnodeRequire);
 
+// ts-node's defaults under the project's options (sdk/nodejs/cmd/run/run.ts), as the engine passes them.
+const PULUMI_DEFAULTS = { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true" };
+const transpileOnly = process.argv.includes("--transpile-only");
+if (transpileOnly) {
+  const unset = ["target", "module", "moduleResolution"].filter((option) => compilerOptions[option] === undefined);
+  if (unset.length > 0) throw new Error(`tsconfig.json sets no ${unset.join(", ")}: Pulumi's type check would differ from tsc's`);
+}
+
 require(tsnode).register({
   compiler: typescript,
-  transpileOnly: compilerOptions.noCheck,
+  transpileOnly: transpileOnly || compilerOptions.noCheck,
   project: "tsconfig.json",
   skipProject: false,
-  compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...compilerOptions },
+  compilerOptions: { ...PULUMI_DEFAULTS, ...compilerOptions },
 });
 
 require("./pulumiProgram.ts")
@@ -41,6 +53,7 @@ require("./pulumiProgram.ts")
   .then((run) => {
     const summary = {
       typescript: require(typescript).version,
+      engineTypeChecks: !compilerOptions.noCheck,
       tsnode: path.relative(root, tsnode),
       error: run.error ? run.error.message : null,
       types: run.resources.map((resource) => resource.type),

@@ -15,12 +15,15 @@ export function runCliWithUnreadable(args: string[], path: string): CliResult {
   if (asRoot) chmodSync(process.env.TMPDIR!, 0o711);
   chmodSync(path, 0o000);
   try {
-    const result = spawnSync(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "cli", "main.ts"), ...args], {
-      cwd: PROJECT_ROOT,
-      encoding: "utf8",
-      env: { ...process.env, TSX_DISABLE_CACHE: "1" },
-      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-    });
+    const result = spawnSync(
+      process.execPath,
+      ["--require", join(PROJECT_ROOT, "tests", "support", "typescript.cjs"), join(PROJECT_ROOT, "cli", "main.ts"), ...args],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+      },
+    );
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   } finally {
     chmodSync(path, mode);
