@@ -14,15 +14,15 @@ export function describeRecipeStack(stack: "agg" | "disagg"): void {
   const config = stackConfigFromFile(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`));
   const objects = buildStackObjects(config, { stack, runId: MOCK_RUN_ID }, SCRIPTS);
   let run: ProgramRun;
-  before(async () => {
-    run = await runProgram(stack);
-    assert.equal(run.error, undefined);
-  });
   const jobs = () => ofType(run, TYPES.job);
   const downloadJob = () => jobs().find((job) => job.inputs.metadata.name.endsWith("-model-download"))!;
   const benchmarkJob = () => jobs().find((job) => job.inputs.metadata.name.includes("-benchmark-"))!;
 
   describe(`pulumi up -s ${stack}`, () => {
+    before(async () => {
+      run = await runProgram(stack);
+      assert.equal(run.error, undefined);
+    });
     test("registers the storage, the download, the graph and the benchmark, and nothing else", () => {
       const counts: Record<string, number> = {};
       for (const resource of run.resources) counts[resource.type] = (counts[resource.type] ?? 0) + 1;

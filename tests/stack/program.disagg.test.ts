@@ -1,3 +1,0 @@
-import { describeRecipeStack } from "../support/recipeStack";
-
-describeRecipeStack("disagg");
