@@ -153,7 +153,7 @@ const DECODE_BOUND =
 
 describe("calibrate: coefficients a run cannot show", () => {
   test("a run whose TTFT is queueing for decode is fitted, its prefill terms named as undetermined, then and in later use", async () => {
-    const { artifacts, stackFile, tracePath } = await syntheticRun(3000, DECODE_BOUND);
+    const { artifacts, stackFile, tracePath } = await syntheticRun(1000, DECODE_BOUND);
     const result = await runCli(["calibrate", artifacts, "--trace", tracePath, "--config-file", stackFile]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stderr, /^warning: this run hardly determines a, b, c \(a standard error over half the value\): /m);
@@ -193,17 +193,17 @@ describe("calibrate: a fit that leaves a polynomial no time", () => {
 
 describe("calibrate: what it refuses", () => {
   test("a folder with no records, a run with no stack, a trace the run did not replay, an existing calibration", async () => {
-    const { dir, artifacts, stackFile, tracePath } = await syntheticRun();
+    const { dir, artifacts, stackFile, tracePath } = await syntheticRun(500);
     const cases: [string[], RegExp][] = [
       [[scratch(), "--trace", tracePath, "-s", "agg"], /holds no profile_export\.jsonl, in it or in artifacts\//],
       [[dir, "--trace", tracePath], /has no run\.json that names its stack; give -s <stack> or --config-file/],
       [
         [artifacts, "--trace", traceFile([...conversationTrace(100)]), "--config-file", stackFile],
-        /2,900 of 3,000 records match no trace request at their place in the schedule .*: the run did not replay this trace$/m,
+        /400 of 500 records match no trace request at their place in the schedule .*: the run did not replay this trace$/m,
       ],
       [
-        [artifacts, "--trace", traceFile([...conversationTrace(3000, { seed: 99 })]), "--config-file", stackFile],
-        /of 3,000 records match no trace request at their place in the schedule \(within 1 s, input length within 10%\)/,
+        [artifacts, "--trace", traceFile([...conversationTrace(500, { seed: 99 })]), "--config-file", stackFile],
+        /of 500 records match no trace request at their place in the schedule \(within 1 s, input length within 10%\)/,
       ],
       [[artifacts, "--trace", tracePath, "--config-file", stackFile, "--policy", "kv"], /unknown option '--policy'/],
       [[artifacts, "--trace", tracePath, "--config-file", stackFile, "--json"], /unknown option '--json'/],
