@@ -64,7 +64,15 @@ export function kubernetesJobLogs(kubeContext?: string, limits: ApiLimits = DEFA
 
         const httpApi = k8s.wrapHttpLibrary({
           async send(request: RequestContext): Promise<ResponseContext> {
-            const signal = AbortSignal.any([deadline, AbortSignal.timeout(limits.requestTimeoutMs)]);
+            // A timer and a controller, not AbortSignal.timeout: inside AbortSignal.any, Node 20 may
+            // collect the timeout signal before it fires, and the request then waits on the deadline
+            // alone (nodejs/node#57736).
+            const controller = new AbortController();
+            const abort = () => controller.abort();
+            const timer = setTimeout(abort, limits.requestTimeoutMs);
+            deadline.addEventListener("abort", abort, { once: true });
+            if (deadline.aborted) abort();
+            const signal = controller.signal;
             try {
               const response = await fetch(request.getUrl(), {
                 method: request.getHttpMethod().toString(),
@@ -80,6 +88,9 @@ export function kubernetesJobLogs(kubeContext?: string, limits: ApiLimits = DEFA
             } catch (error) {
               if (signal.aborted) throw new ApiTimeout(`the Kubernetes API did not answer within ${limits.requestTimeoutMs / 1000} s`);
               throw error;
+            } finally {
+              clearTimeout(timer);
+              deadline.removeEventListener("abort", abort);
             }
           },
         });

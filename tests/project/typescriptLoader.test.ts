@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../lib/projectRoot";
@@ -27,6 +27,10 @@ test("a file saved after it was compiled runs as saved, not as compiled", () => 
   assert.equal(runTypeScript(file), "1", "a file outside the project is compiled when it is loaded");
   writeFileSync(file, "const version: number = 2;\nprocess.stdout.write(String(version));\n");
   assert.equal(runTypeScript(file), "2");
+  writeFileSync(file, "const version: number = 3;\nprocess.stdout.write(String(version));\n");
+  const earlier = new Date(Date.now() - 3_600_000);
+  utimesSync(file, earlier, earlier);
+  assert.equal(runTypeScript(file), "3", "a copy that keeps an older time (cp -p, tar x) is another version too");
 });
 
 test("a process started on its own compiles the project itself", () => {
