@@ -112,6 +112,17 @@ function pointerKeys(pointer: string): string[] {
     .map((key) => key.replaceAll("~1", "/").replaceAll("~0", "~"));
 }
 
+/** A path as prunedFields writes it: `spec.pvcs[0].size`, an array's items by index. */
+function pathIn(object: unknown, keys: string[]): string {
+  let path = "";
+  let at = object;
+  for (const key of keys) {
+    path += Array.isArray(at) ? `[${key}]` : path ? `.${key}` : key;
+    at = (at as Record<string, unknown> | undefined)?.[key];
+  }
+  return path;
+}
+
 /** The part of a schema at a JSON pointer. */
 function schemaAt(schema: unknown, pointer: string): unknown {
   return pointerKeys(pointer).reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], schema);
@@ -142,7 +153,7 @@ export function crdValidator(schema: StructuralSchema): (object: unknown) => str
     const problems: string[] = [];
     for (const error of validator.validate(object).errors) {
       if (WRAPPER_KEYWORDS.has(error.keyword)) continue;
-      const at = pointerKeys(error.instanceLocation).join(".") || "(the object)";
+      const at = pathIn(object, pointerKeys(error.instanceLocation)) || "(the object)";
       // The validator does not say which pattern; the API server's message does.
       const message =
         error.keyword === "pattern"

@@ -70,6 +70,17 @@ describe("a CRD's structural schema, checked as the API server checks it", () =>
     );
   });
 
+  test("an array's items are named by index, as in the pruned fields", () => {
+    const schema = {
+      type: "object",
+      properties: { list: { type: "array", items: { type: "object", properties: { n: { type: "integer" } } } } },
+    };
+    assert.deepEqual(crdValidator(schema)({ list: [{ n: "x" }, { m: 1 }] }), [
+      'list[0].n: Instance type "string" is invalid. Expected "integer".',
+      "list[1].m: not in the schema; the API server would silently drop it",
+    ]);
+  });
+
   test("a wrong type, a value outside an enum and a missing required field are each named", () => {
     const wrong = structuredClone(good) as any;
     wrong.spec.services.Frontend.replicas = "1";
