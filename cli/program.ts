@@ -18,6 +18,7 @@ import type { CalibrateOptions } from "./calibrate";
 import { ROUTING_POLICIES } from "../domain/variants";
 import type { DiffManifestsOptions } from "./diffManifests";
 import type { ReportOptions } from "./report";
+import type { PreflightOptions } from "./preflight";
 
 // Each command loads its modules when it runs, so that no command pays for another's (ECharts, esbuild…).
 const commands = {
@@ -32,6 +33,7 @@ const commands = {
   calibrate: () => require("./calibrate") as typeof import("./calibrate"),
   diffManifests: () => require("./diffManifests") as typeof import("./diffManifests"),
   report: () => require("./report") as typeof import("./report"),
+  preflight: () => require("./preflight") as typeof import("./preflight"),
 };
 
 /** `-s, --stack` and `--config-file`, which name the stack file two ways: one or the other. */
@@ -162,6 +164,21 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
     .option("--trace <file>", `the trace the run replayed, for the prediction (default: ${DEFAULT_TRACE_FILE} in the project)`)
     .addHelpText("after", examples("npx dynamo-bench report results/disagg/0a1b2c3d"))
     .action((dir: string, options: ReportOptions) => run(() => commands.report().reportCommand(dir, options, io)));
+
+  stackOptions(
+    program
+      .command("preflight")
+      .description(
+        "read-only checks of the cluster before `pulumi up`: the API server, Dynamo's operator and CRD, GPUs, RDMA, " +
+          "storage, the namespace, the token Secret, other graphs and the Pulumi CLI; exit 1 when one fails",
+      ),
+    "the stack whose Pulumi.<name>.yaml to check the cluster for (agg, disagg)",
+  )
+    .option("--context <name>", "the kubeconfig context to check (default: the stack's kubeContext, else the current one)")
+    .option("--request-timeout <seconds>", "how long each API request may take", "10")
+    .option("--json", "print the checks as JSON")
+    .addHelpText("after", examples("npx dynamo-bench preflight -s disagg"))
+    .action((options: PreflightOptions) => run(() => commands.preflight().preflightCommand(options, io)));
 
   const trace = program
     .command("trace")

@@ -38,3 +38,6 @@ export const DEFAULT_TRACE_FILE = "traces/conversation_trace.jsonl";
 
 /** The aiperf versions whose artifact files were read from their source (tests/analysis/aiperfVersions.test.ts). */
 export const AIPERF_VERSIONS_READ: readonly string[] = ["0.10.0", "0.13.0"];
+
+/** The first Pulumi CLI that runs the stack's error hooks: Pulumi.yaml's requiredPulumiVersion. */
+export const PULUMI_MIN_VERSION = "3.217.1";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
-import { PINS, MOONCAKE_CONVERSATION_TRACE } from "../../domain/pins";
+import { PINS, MOONCAKE_CONVERSATION_TRACE, PULUMI_MIN_VERSION } from "../../domain/pins";
 import { parseStackConfig } from "../../stack/config/stackConfig";
 import { stackConfigFromFile } from "../../stack/config/stackFile";
 import { PROJECT_ROOT } from "../../cli/stackFiles";
@@ -50,6 +50,6 @@ test("the documented table of pinned versions (docs/configuration.md) is domain/
 
 test("Pulumi.yaml requires the first CLI that runs the stack's error hooks, and the README says the same", () => {
   const project = yaml.load(readFileSync(join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as { requiredPulumiVersion?: string };
-  assert.equal(project.requiredPulumiVersion, ">=3.217.1");
+  assert.equal(project.requiredPulumiVersion, `>=${PULUMI_MIN_VERSION}`);
   assert.match(readFileSync(join(PROJECT_ROOT, "README.md"), "utf8"), /Pulumi CLI\]\([^)]*\)\n {2}3\.217\.1 or later/);
 });

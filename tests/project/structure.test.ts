@@ -15,7 +15,8 @@ const LAYERS: Record<string, readonly string[]> = {
   analysis: ["domain", "lib"],
   stack: ["analysis/runs", "analysis/summary", "domain", "lib"],
   sim: ["stack/config", "stack/schemas", "analysis", "domain", "lib"],
-  cli: ["sim", "stack", "analysis", "domain", "lib"],
+  cluster: ["stack", "analysis", "domain", "lib"],
+  cli: ["cluster", "sim", "stack", "analysis", "domain", "lib"],
 };
 /** Folders at the root that are not source: they may import any layer, and no layer imports them. */
 const NOT_SOURCE = new Set(["node_modules", "tests", "bench", "results", "manifests", "examples", "traces", "scripts", "docs"]);

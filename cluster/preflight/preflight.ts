@@ -1,0 +1,54 @@
+import type { KubernetesApi } from "../../lib/kubernetesApi";
+import {
+  apiProblem,
+  checkApiServer,
+  checkHfTokenSecret,
+  checkNamespace,
+  checkNodes,
+  checkOperator,
+  checkOtherGraphs,
+  checkStorage,
+} from "./checks";
+import type { CheckResult } from "./checks";
+import type { StackNeeds } from "./stackNeeds";
+
+/**
+ * Every check, read-only: the API server first, since the others need it; then the rest at once. A
+ * kubeconfig that cannot be opened is a failed API server check.
+ */
+export async function runPreflight(
+  openApi: () => Promise<KubernetesApi>,
+  needs: StackNeeds,
+  pulumiCli: () => Promise<CheckResult>,
+): Promise<CheckResult[]> {
+  const pulumi = pulumiCli();
+  let api: KubernetesApi;
+  try {
+    api = await openApi();
+  } catch (error) {
+    return [
+      {
+        check: "API server",
+        outcome: "fail",
+        found: `cannot use the kubeconfig: ${apiProblem(error)}`,
+        fix: "check KUBECONFIG and the context",
+      },
+      await pulumi,
+    ];
+  }
+  const reachable = await checkApiServer(api);
+  if (reachable.outcome === "fail") return [reachable, await pulumi];
+  const rest = await Promise.all([
+    checkOperator(api, needs),
+    checkNodes(api, needs),
+    checkStorage(api, needs),
+    checkNamespace(api, needs),
+    checkHfTokenSecret(api, needs),
+    checkOtherGraphs(api, needs),
+  ]);
+  return [reachable, ...rest.flat(), await pulumi];
+}
+
+export function preflightPassed(results: readonly CheckResult[]): boolean {
+  return results.every((result) => result.outcome !== "fail");
+}

@@ -1,0 +1,148 @@
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { Response } from "node-fetch";
+
+export interface ApiLimits {
+  /** How long one API request may take to answer, connection and TLS included. */
+  requestTimeoutMs: number;
+  /** How long the whole task may take, credential plugins included. */
+  totalTimeoutMs: number;
+}
+
+/** An API server that never answers holds a command for two minutes at most. */
+export const DEFAULT_API_LIMITS: ApiLimits = { requestTimeoutMs: 30_000, totalTimeoutMs: 120_000 };
+
+/** The API did not answer in time. */
+export class ApiTimeout extends Error {}
+
+/** The API answered with an error status: 401, 403, 404, 500… */
+export class ApiStatusError extends Error {
+  constructor(
+    readonly status: number,
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `work`, or an ApiTimeout once `ms` have passed: covers what no request signal can, such as a hung exec credential plugin. */
+export async function within<T>(ms: number, what: string, work: (deadline: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new ApiTimeout(`${what} took longer than ${ms / 1000} s`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([work(controller.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface RequestOptions {
+  method?: "GET" | "POST" | "DELETE";
+  body?: unknown;
+  /** Ends the request early, as a deadline or a Ctrl-C. */
+  signal?: AbortSignal;
+  /** How long until the answer's status and headers; the body of a stream may take longer. */
+  timeoutMs?: number;
+  /** "metadata": ask for the object's metadata alone (a Secret without its data). */
+  accept?: "metadata";
+}
+
+/** The Kubernetes API with the user's kubeconfig, in one context, every request time-limited. */
+export interface KubernetesApi {
+  /** The API server's URL, as the kubeconfig gives it. */
+  server: string;
+  context: string;
+  /** GET (or POST, DELETE) a path; resolves to its JSON, or throws ApiStatusError, ApiTimeout or the network's error. */
+  json(path: string, options?: RequestOptions): Promise<unknown>;
+  /** The response itself, for a body that is read as it comes (a followed log), after its status is checked. */
+  open(path: string, options?: RequestOptions): Promise<Response>;
+}
+
+/** The message of a Kubernetes Status object, or the body's start. */
+function statusMessage(status: number, text: string): string {
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown };
+    if (typeof parsed.message === "string" && parsed.message !== "") return `${status}: ${parsed.message}`;
+  } catch {
+    // Not JSON: a proxy's page, for one.
+  }
+  const start = text.replace(/\s+/g, " ").trim().slice(0, 200);
+  return start === "" ? `HTTP ${status}` : `${status}: ${start}`;
+}
+
+/**
+ * Opens the API of the stack's kube context (or the kubeconfig's current one). Every request has its
+ * own timer: @kubernetes/client-node 1.3.0 sends requests through node-fetch with no signal
+ * (dist/gen/http/isomorphic-fetch.js), so requests are sent here, with the same credentials
+ * (KubeConfig.applyToFetchOptions, as its own Log class does in dist/log.js).
+ */
+export async function openKubernetesApi(kubeContext: string | undefined, limits: ApiLimits = DEFAULT_API_LIMITS): Promise<KubernetesApi> {
+  // Loaded here so that preview, render and the tests that never reach a cluster never pay for the client.
+  const k8s = await import("@kubernetes/client-node");
+  const { default: fetch } = await import("node-fetch");
+  const kubeConfig: KubeConfig = new k8s.KubeConfig();
+  kubeConfig.loadFromDefault();
+  if (kubeContext) kubeConfig.setCurrentContext(kubeContext);
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster) throw new Error("the kubeconfig names no cluster for this context");
+  // The legacy gcp and azure auth-providers run their command with execSync (client-node
+  // dist/gcp_auth.js, azure_auth.js), which blocks the event loop, so no deadline could end it.
+  if (kubeConfig.getCurrentUser()?.authProvider?.config?.["cmd-path"]) {
+    throw new Error(
+      "the kubeconfig's user runs a legacy auth-provider command (cmd-path), which cannot be time-limited; " +
+        "use an exec credential plugin (such as gke-gcloud-auth-plugin or kubelogin)",
+    );
+  }
+  const server = cluster.server.replace(/\/+$/, "");
+
+  /** Sends the request, and runs `read` on its answer, both under the request's timer. */
+  async function request<T>(path: string, options: RequestOptions, read: (response: Response) => Promise<T>): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? limits.requestTimeoutMs;
+    // A timer and a controller, not AbortSignal.timeout: inside AbortSignal.any, Node 20 may collect
+    // the timeout signal before it fires, and the request then waits forever (nodejs/node#57736).
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    const timer = setTimeout(abort, timeoutMs);
+    options.signal?.addEventListener("abort", abort, { once: true });
+    if (options.signal?.aborted) abort();
+    try {
+      const init = await kubeConfig.applyToFetchOptions({});
+      const headers = init.headers as unknown as { set(name: string, value: string): void };
+      if (options.body !== undefined) headers.set("content-type", "application/json");
+      if (options.accept === "metadata")
+        headers.set("accept", "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json");
+      const response = await fetch(`${server}${path}`, {
+        ...init,
+        method: options.method ?? "GET",
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: controller.signal,
+      });
+      if (!response.ok) {
+        const text = await response.text();
+        throw new ApiStatusError(response.status, path, statusMessage(response.status, text));
+      }
+      return await read(response);
+    } catch (error) {
+      if (controller.signal.aborted && !options.signal?.aborted) {
+        throw new ApiTimeout(`the Kubernetes API did not answer within ${timeoutMs / 1000} s`);
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", abort);
+    }
+  }
+
+  return {
+    server,
+    context: kubeConfig.getCurrentContext(),
+    open: (path, options = {}) => request(path, options, async (response) => response),
+    json: (path, options = {}) => request(path, options, async (response) => JSON.parse(await response.text()) as unknown),
+  };
+}
