@@ -7,6 +7,7 @@ const SCRIPTS_DIR = join(PROJECT_ROOT, "stack", "builders", "scripts");
 
 export const CLUSTER_SCRIPT_FILES: Record<keyof ClusterScripts, string> = {
   benchmarkPy: join(SCRIPTS_DIR, "benchmark.py"),
+  observePy: join(SCRIPTS_DIR, "observe.py"),
   modelDownloadSh: join(SCRIPTS_DIR, "model-download.sh"),
   summarizeJs: join(SCRIPTS_DIR, "summarize.js"),
 };
@@ -16,6 +17,7 @@ export function loadClusterScripts(): ClusterScripts {
   const read = (path: string) => readFileSync(path, "utf8");
   return {
     benchmarkPy: read(CLUSTER_SCRIPT_FILES.benchmarkPy),
+    observePy: read(CLUSTER_SCRIPT_FILES.observePy),
     modelDownloadSh: read(CLUSTER_SCRIPT_FILES.modelDownloadSh),
     summarizeJs: read(CLUSTER_SCRIPT_FILES.summarizeJs),
   };

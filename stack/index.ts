@@ -81,6 +81,7 @@ function runBenchmark(measured: NonNullable<typeof objects.benchmark>) {
     "benchmark",
     {
       scripts: measured.scripts,
+      access: measured.access,
       job: run.apply((ref) => buildBenchmarkJob(config, ref)),
       jobHooks: { afterCreate: [benchmarkSummaryHook(config, stack)], onError: [benchmarkFailureHook(config, stack)] },
     },

@@ -3,6 +3,7 @@ import { SUMMARY_METRICS, type RunSummary, type SummaryMetric } from "./resultsS
 import { formatCount, formatPercent, formatValue } from "../../lib/numbers";
 import { sloCondition } from "../../domain/slos";
 import { markdownTable, textTable, type Table } from "../../lib/table";
+import { serverMetricsMarkdown, serverMetricsText } from "./formatServerMetrics";
 
 export const METRIC_NAMES: Record<SummaryMetric, string> = {
   time_to_first_token: "Time to first token",
@@ -77,7 +78,11 @@ function headlines(summary: RunSummary, provenance: SummaryProvenance): string[]
 }
 
 export function summaryText(summary: RunSummary, provenance: SummaryProvenance): string {
-  return [...headlines(summary, provenance), "", textTable(metricsTable(summary)), "", goodputLine(summary, provenance)].join("\n") + "\n";
+  return (
+    [...headlines(summary, provenance), "", textTable(metricsTable(summary)), "", goodputLine(summary, provenance)].join("\n") +
+    "\n" +
+    serverMetricsText(summary)
+  );
 }
 
 export function summaryMarkdown(title: string, summary: RunSummary, provenance: SummaryProvenance): string {
@@ -90,6 +95,8 @@ export function summaryMarkdown(title: string, summary: RunSummary, provenance: 
       markdownTable(metricsTable(summary)),
       "",
       goodputLine(summary, provenance),
-    ].join("\n") + "\n"
+    ].join("\n") +
+    "\n" +
+    serverMetricsMarkdown(summary)
   );
 }

@@ -5,8 +5,8 @@ import { STAT_KEYS, statisticsProblem, type StatKey } from "./metricChecks";
 /**
  * The results schema: one run's summary, as `summarize --json` prints it, summary.json holds it,
  * the benchmark Job's summary container logs it, and compare, the post-run hook and the HTML
- * report read it. Raise the version with any change to its shape, so that no reader takes a
- * figure for another.
+ * report read it. Raise the version when a field is removed or changes meaning, so that no reader
+ * takes a figure for another. A new optional field (`server`) keeps it: an older reader ignores it.
  */
 export const SCHEMA_VERSION = 2;
 export const SUMMARY_KIND = "dynamo-bench summary";
@@ -56,6 +56,40 @@ const implausibleRecords = z.object({
 });
 export type ImplausibleRecords = z.infer<typeof implausibleRecords>;
 
+const share = z.nullable(z.number().check(z.minimum(0), z.maximum(1)));
+const amount = z.nullable(z.number().check(z.minimum(0)));
+
+/** One worker, from its metrics at the replay's start and end (analysis/summary/serverMetrics.ts). */
+const workerMetrics = z.object({
+  name: z.string(),
+  /** prefill, decode, or worker (aggregated). */
+  role: z.string(),
+  /** Requests it finished (vllm:request_success_total); null when its engine does not report it. */
+  requests: amount,
+  /** Prompt tokens it looked up in its prefix cache, and found there (vllm:prefix_cache_queries/hits). */
+  queriedTokens: amount,
+  hitTokens: amount,
+  hitRate: share,
+  /** The highest KV-cache usage of its scrapes, 0-1: a lower bound on the true peak, sampled every few minutes. */
+  peakKvUsage: share,
+  peakWaiting: amount,
+  preemptions: amount,
+});
+export type WorkerMetrics = z.infer<typeof workerMetrics>;
+
+/** What the server saw: the Prometheus metrics the benchmark Job scraped from the frontend and every worker. */
+const serverMetrics = z.object({
+  scrapes: count,
+  from: z.nullable(z.string()),
+  to: z.nullable(z.string()),
+  frontend: z.nullable(z.object({ requests: z.nullable(count), errors: z.nullable(count), meanTtftMs: amount })),
+  prefixCache: z.object({ queriedTokens: amount, hitTokens: amount, hitRate: share }),
+  workers: z.array(workerMetrics),
+  /** What could not be read, or reads differently: a failed scrape, a restarted worker. */
+  notes: z.array(z.string()),
+});
+export type ServerMetrics = z.infer<typeof serverMetrics>;
+
 const runSummary = z
   .object({
     kind: z.literal(SUMMARY_KIND),
@@ -82,6 +116,8 @@ const runSummary = z
       goodRequests: z.nullable(count),
       fraction: z.nullable(z.number().check(z.minimum(0), z.maximum(1))),
     }),
+    /** Absent when the run has no scrapes: an earlier Job, or aiperf run by hand. */
+    server: z.optional(serverMetrics),
   })
   .check(
     z.superRefine(({ requests, goodput }, ctx) => {

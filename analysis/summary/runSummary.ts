@@ -15,6 +15,7 @@ import {
   type SummaryMetric,
 } from "./resultsSchema";
 import { UserError } from "../../lib/userError";
+import { readServerMetrics } from "./serverMetrics";
 
 export const NO_IMPLAUSIBLE_RECORDS: ImplausibleRecords = {
   duplicate: 0,
@@ -255,6 +256,7 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
     durationSeconds,
     metrics,
     goodput: { slos, goodRequests, fraction: goodRequests === null || requests.total === 0 ? null : goodRequests / requests.total },
+    server: serverMetricsOf(dir),
   });
   if ("problem" in checked) throw new SummaryError(`${dir}: the summary of this run would not be valid: ${checked.problem}`);
   return {
@@ -270,6 +272,24 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
       unrecordedSloMetrics,
     },
   };
+}
+
+/** The run's server metrics; a listing that cannot be read is a note in them, never the end of the summary. */
+function serverMetricsOf(dir: string): ReturnType<typeof readServerMetrics> {
+  try {
+    return readServerMetrics(dir);
+  } catch (error) {
+    const note = `server-metrics: ${(error as Error).message}`;
+    return {
+      scrapes: 0,
+      from: null,
+      to: null,
+      frontend: null,
+      prefixCache: { queriedTokens: null, hitTokens: null, hitRate: null },
+      workers: [],
+      notes: [note],
+    };
+  }
 }
 
 /** A count from aiperf's aggregate (a scalar block, `avg` alone): absent is 0, and anything but a whole number ≥ 0 is refused. */

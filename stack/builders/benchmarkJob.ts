@@ -6,7 +6,7 @@ import { PVC_NAMES } from "./storage";
 import { frontendUrl } from "./dynamoGraph";
 import { SCRIPTS_MOUNT } from "./benchmarkScripts";
 import { artifactPath, PERF_CACHE_MOUNT, TRACE_PATH, type BenchmarkRunRef } from "./benchmarkRun";
-import { benchmarkJobName, benchmarkScriptsName } from "../config/names";
+import { benchmarkAccessName, benchmarkJobName, benchmarkScriptsName } from "../config/names";
 
 /** The summary container's command: report whatever aiperf left, then fail the Job if aiperf failed. */
 const SUMMARY_COMMAND = [
@@ -25,6 +25,11 @@ const AIPERF_COMMAND = [
  * aiperf is stopped this long before the Job's deadline, which would kill the pod, summary step
  * and all: two minutes for aiperf to write what it recorded, and the rest for the summary.
  */
+/** The operator's DYN_SYSTEM_PORT for workers (deploy/operator/internal/consts/consts.go:20-21, at 1.3, 1.4 and 1.5-dev). */
+export const WORKER_SYSTEM_PORT = 9090;
+/** How often the workers' metrics are scraped between the start and the end of the replay. */
+export const SERVER_METRICS_INTERVAL_SECONDS = 300;
+
 export function summaryReserveSeconds(activeDeadlineMinutes: number): number {
   return Math.min(600, Math.floor((activeDeadlineMinutes * 60) / 4));
 }
@@ -50,6 +55,7 @@ export function buildBenchmarkJob(config: StackConfig, run: BenchmarkRunRef): IJ
           metadata: { labels: { "app.kubernetes.io/name": name, "dynamo-bench/run-id": run.runId } },
           spec: {
             restartPolicy: "Never",
+            serviceAccountName: benchmarkAccessName(config),
             // Init containers run in order: aiperf replays the trace, then the summary container reports it.
             initContainers: [
               {
@@ -74,6 +80,12 @@ export function buildBenchmarkJob(config: StackConfig, run: BenchmarkRunRef): IJ
                   ...(benchmark.fixedScheduleEndOffsetMs !== undefined
                     ? [{ name: "FIXED_SCHEDULE_END_OFFSET_MS", value: String(benchmark.fixedScheduleEndOffsetMs) }]
                     : []),
+                  { name: "GRAPH_NAME", value: config.graph.name },
+                  { name: "POD_NAMESPACE", value: config.namespace },
+                  // The port the operator gives every worker's system server, which serves /metrics
+                  // (ai-dynamo/dynamo@4cba833f deploy/operator/internal/dynamo/component_worker.go:82-94).
+                  { name: "WORKER_METRICS_PORT", value: String(WORKER_SYSTEM_PORT) },
+                  { name: "SCRAPE_SECONDS", value: String(SERVER_METRICS_INTERVAL_SECONDS) },
                   { name: "HF_HOME", value: HF_HOME },
                   // The tokenizer comes from the downloaded model, never from the hub.
                   { name: "HF_HUB_OFFLINE", value: "1" },

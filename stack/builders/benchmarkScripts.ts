@@ -6,7 +6,7 @@ import { benchmarkScriptsName } from "../config/names";
 
 export const SCRIPTS_MOUNT = "/dynamo-bench";
 
-/** The benchmark Job's two programs: the Python entrypoint beside aiperf, and the bundled summarizer. */
+/** The benchmark Job's programs: the Python entrypoint beside aiperf, what it observes the run with, and the bundled summarizer. */
 export function buildBenchmarkScripts(config: StackConfig, scripts: ClusterScripts): IConfigMap {
   return {
     apiVersion: "v1",
@@ -14,6 +14,7 @@ export function buildBenchmarkScripts(config: StackConfig, scripts: ClusterScrip
     metadata: stackMeta(config, benchmarkScriptsName(config)),
     data: {
       "benchmark.py": scripts.benchmarkPy,
+      "observe.py": scripts.observePy,
       "summarize.js": scripts.summarizeJs,
     },
   };

@@ -6,6 +6,8 @@
 export interface ClusterScripts {
   /** The benchmark Job's entrypoint, beside aiperf. */
   benchmarkPy: string;
+  /** Imported by benchmark.py: the progress lines and the server metrics scrapes. */
+  observePy: string;
   /** The model-download Job's shell script. */
   modelDownloadSh: string;
   /** The summarizer bundle (scripts/build-summary-bundle.ts), run by the benchmark Job's summary container. */

@@ -9,6 +9,7 @@ import { buildModelDownloadJob } from "./modelDownloadJob";
 import { buildPersistentVolumeClaims, type PersistentVolumeClaims } from "./storage";
 import { buildBenchmarkScripts } from "./benchmarkScripts";
 import { buildBenchmarkJob } from "./benchmarkJob";
+import { buildBenchmarkAccess, type BenchmarkAccess } from "./benchmarkAccess";
 import { ownedByStack } from "./metadata";
 import type { BenchmarkRunRef } from "./benchmarkRun";
 import type { ClusterScripts } from "./clusterScripts";
@@ -21,7 +22,7 @@ export interface StackObjects {
   /** In the API version the config asks for. */
   dynamoGraph: DynamoGraphDeployment | DynamoGraphDeploymentV1beta1;
   /** The benchmark, when config.benchmark.enabled. */
-  benchmark?: { scripts: IConfigMap; job: IJob };
+  benchmark?: { scripts: IConfigMap; access: BenchmarkAccess; job: IJob };
 }
 
 export interface KubernetesObject {
@@ -34,13 +35,22 @@ export function buildStackObjects(config: StackConfig, run: BenchmarkRunRef, scr
   const own = <Object extends { metadata?: object }>(object: Object) => ownedByStack(object, run.stack);
   const secret = buildHfTokenSecret(config);
   const graph = buildDynamoGraph(config);
+  const ownAccess = (access: BenchmarkAccess): BenchmarkAccess => ({
+    serviceAccount: own(access.serviceAccount),
+    role: own(access.role),
+    roleBinding: own(access.roleBinding),
+  });
   return {
     persistentVolumeClaims: buildPersistentVolumeClaims(config),
     hfTokenSecret: secret && own(secret),
     modelDownloadJob: own(buildModelDownloadJob(config, scripts.modelDownloadSh)),
     dynamoGraph: own(config.graph.apiVersion === "v1beta1" ? asV1beta1(graph) : graph),
     benchmark: config.benchmark.enabled
-      ? { scripts: own(buildBenchmarkScripts(config, scripts)), job: buildBenchmarkJob(config, run) }
+      ? {
+          scripts: own(buildBenchmarkScripts(config, scripts)),
+          access: ownAccess(buildBenchmarkAccess(config)),
+          job: buildBenchmarkJob(config, run),
+        }
       : undefined,
   };
 }
@@ -52,6 +62,14 @@ export function objectsInApplyOrder(objects: StackObjects): KubernetesObject[] {
     ...(objects.hfTokenSecret ? [objects.hfTokenSecret] : []),
     objects.modelDownloadJob,
     objects.dynamoGraph,
-    ...(objects.benchmark ? [objects.benchmark.scripts, objects.benchmark.job] : []),
+    ...(objects.benchmark
+      ? [
+          objects.benchmark.scripts,
+          objects.benchmark.access.serviceAccount,
+          objects.benchmark.access.role,
+          objects.benchmark.access.roleBinding,
+          objects.benchmark.job,
+        ]
+      : []),
   ];
 }

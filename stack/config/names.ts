@@ -32,6 +32,11 @@ export function benchmarkScriptsName(config: NamedConfig): string {
   return `${config.graph.name}-benchmark-scripts`;
 }
 
+/** The ServiceAccount, Role and RoleBinding that let the benchmark Job find the graph's worker pods. */
+export function benchmarkAccessName(config: NamedConfig): string {
+  return `${config.graph.name}-benchmark`;
+}
+
 /**
  * The Secret the pods read HF_TOKEN from. A stack-created Secret is named after the graph, so
  * the two stacks, which share a namespace, each own their own and can be destroyed apart.
@@ -67,6 +72,7 @@ export function stackObjectNames(config: NamedConfig, runId: string): DerivedNam
     fromGraph("the DynamoGraphDeployment", config.graph.name, "labelValue"),
     fromGraph("the model download Job", modelDownloadJobName(config), "labelValue"),
     fromGraph("the benchmark scripts ConfigMap", benchmarkScriptsName(config), "labelValue"),
+    fromGraph("the benchmark's ServiceAccount, Role and RoleBinding", benchmarkAccessName(config), "labelValue"),
     // A Job's name becomes its pods' job-name label, so it is held to 63 characters.
     fromGraph("the benchmark Job", benchmarkJobName(config, runId), "labelValue", benchmarkJobName(config, "<run id>")),
   ];

@@ -49,7 +49,7 @@ describe("the installed command, npx dynamo-bench", () => {
     const result = shell(documented("npx dynamo-bench render -s agg"));
     assert.equal(result.status, 0, result.stderr);
     const documents = yaml.loadAll(result.stdout) as { apiVersion?: string; kind?: string }[];
-    assert.equal(documents.length, 7);
+    assert.equal(documents.length, 10);
     for (const document of documents) assert.ok(document.apiVersion && document.kind, JSON.stringify(document).slice(0, 200));
   });
 

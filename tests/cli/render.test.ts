@@ -83,7 +83,7 @@ describe("render --config-file", () => {
     const result = await runCli(["render", "--config-file", path]);
     assert.equal(result.status, 0);
     assert.match(result.stderr, /^warning: .*Multi-Attach/m);
-    assert.equal(yaml.loadAll(result.stdout).length, 7);
+    assert.equal(yaml.loadAll(result.stdout).length, 10);
   });
 });
 
@@ -100,6 +100,9 @@ describe("render --out", () => {
       "persistentvolumeclaim-compilation-cache.yaml",
       "persistentvolumeclaim-model-cache.yaml",
       "persistentvolumeclaim-perf-cache.yaml",
+      "role-disagg-router-6p-2d-benchmark.yaml",
+      "rolebinding-disagg-router-6p-2d-benchmark.yaml",
+      "serviceaccount-disagg-router-6p-2d-benchmark.yaml",
     ]);
     const first = files.map((file) => readFileSync(join(dir, file), "utf8"));
     assert.equal((await runCli(["render", "--stack", "disagg", "--out", dir])).status, 0);

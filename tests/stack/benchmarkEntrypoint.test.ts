@@ -16,10 +16,23 @@ import { PYTHON } from "../support/python";
 import { NO_IMPLAUSIBLE_RECORDS } from "../../analysis/summary/runSummary";
 
 const MODEL = "Qwen/Qwen3-32B";
-const TRACE = '{"timestamp": 0, "input_length": 655, "output_length": 52, "hash_ids": [46, 47]}\n';
+/** Six requests inside the Job's 60 s schedule window, over 2.5 s, and one after it. */
+const TRACE = [0, 500, 1_000, 1_500, 2_000, 2_500, 90_000]
+  .map((timestamp) => `{"timestamp": ${timestamp}, "input_length": 655, "output_length": 52, "hash_ids": [46, 47]}\n`)
+  .join("");
 const TRACE_SHA256 = createHash("sha256").update(TRACE).digest("hex");
 
-/** An OpenAI-compatible frontend that lists the model only from its Nth request on, and serves the trace. */
+/** Metrics in Prometheus' text format, as a worker's system server would serve them. */
+const WORKER_METRICS = `# HELP vllm:prefix_cache_queries Prefix cache queries, in terms of number of queried tokens.
+# TYPE vllm:prefix_cache_queries_total counter
+vllm:prefix_cache_queries_total{engine="0",model_name="Qwen/Qwen3-32B"} 1000.0
+`;
+
+/**
+ * An OpenAI-compatible frontend that lists the model only from its Nth request on, and serves the
+ * trace and its metrics; and, at the same address, the Kubernetes API's pod list, with the graph's
+ * two workers at 127.0.0.1, so that their metrics are this server's.
+ */
 class StubFrontend {
   private server!: Server;
   private unlistedRequestsLeft = 0;
@@ -27,6 +40,8 @@ class StubFrontend {
   modelsBody: string | undefined;
   modelRequests = 0;
   traceRequests = 0;
+  metricsRequests = 0;
+  podLists: { url: string; authorization?: string }[] = [];
   url = "";
 
   async start(): Promise<void> {
@@ -37,6 +52,21 @@ class StubFrontend {
         this.unlistedRequestsLeft--;
         const data = listed ? [{ id: MODEL, object: "model" }] : [];
         response.writeHead(200, { "content-type": "application/json" }).end(this.modelsBody ?? JSON.stringify({ object: "list", data }));
+      } else if (request.url === "/metrics") {
+        this.metricsRequests++;
+        response.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(WORKER_METRICS);
+      } else if (request.url?.startsWith("/api/v1/namespaces/dynamo-bench/pods?")) {
+        this.podLists.push({ url: decodeURIComponent(request.url), authorization: request.headers.authorization });
+        const pod = (name: string, type: string, phase: string) => ({
+          metadata: { name, labels: { "nvidia.com/dynamo-component-type": "worker", "nvidia.com/dynamo-sub-component-type": type } },
+          status: { phase, podIP: "127.0.0.1" },
+        });
+        const items = [
+          pod("disagg-prefill-0", "prefill", "Running"),
+          pod("disagg-decode-0", "decode", "Running"),
+          pod("x", "decode", "Pending"),
+        ];
+        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ kind: "PodList", items }));
       } else if (request.url === "/trace.jsonl") {
         this.traceRequests++;
         response.writeHead(200).end(TRACE);
@@ -195,6 +225,61 @@ describe("the benchmark Job's entrypoint, run for real against a stub frontend",
       "60000",
     ]);
     assert.equal(readFileSync(join(artifactDir, "aiperf-exit-code"), "utf8").trim(), "0");
+  });
+
+  test("prints progress from aiperf's records, and scrapes the frontend and every running worker at the start and end", async () => {
+    const box = sandbox();
+    frontend.listModelAfter(0);
+    const account = join(box.root, "serviceaccount");
+    mkdirSync(account);
+    writeFileSync(join(account, "token"), "job-token\n");
+    const port = new URL(frontend.url).port;
+    const result = await runEntrypoint(box, { KUBERNETES_API_URL: frontend.url, SERVICE_ACCOUNT_DIR: account, WORKER_METRICS_PORT: port });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    // The default intervals (30 s and 300 s) leave one progress line, at the end, and the two scrapes.
+    const progress = result.stdout.split("\n").filter((line) => line.includes("progress:"));
+    assert.equal(progress.length, 1, result.stdout);
+    assert.match(
+      progress[0],
+      /\] progress: 6\/6 requests \(100\.0%\), 1 error, \d+:\d\d(:\d\d)? of 00:02 trace time, TTFT p50 300 ms, ITL p50 30\.0 ms$/,
+    );
+
+    assert.deepEqual(frontend.podLists.at(-1), {
+      url:
+        "/api/v1/namespaces/dynamo-bench/pods?labelSelector=nvidia.com/dynamo-graph-deployment-name=disagg-router-6p-2d," +
+        "nvidia.com/dynamo-component-type in (worker,prefill,decode)",
+      authorization: "Bearer job-token",
+    });
+    const metricsDir = join(box.perfCache, "artifacts", "disagg", "0a1b2c3d", "server-metrics");
+    const scrapes = readFileSync(join(metricsDir, "scrapes.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      scrapes.map((scrape) => [scrape.index, scrape.phase, scrape.targets]),
+      [0, 1].map((index) => [
+        index,
+        index === 0 ? "start" : "end",
+        [
+          { name: "frontend", role: "frontend", file: `0${index}-${index === 0 ? "start" : "end"}/frontend.prom` },
+          { name: "disagg-decode-0", role: "decode", file: `0${index}-${index === 0 ? "start" : "end"}/disagg-decode-0.prom` },
+          { name: "disagg-prefill-0", role: "prefill", file: `0${index}-${index === 0 ? "start" : "end"}/disagg-prefill-0.prom` },
+        ],
+      ]),
+    );
+    assert.equal(readFileSync(join(metricsDir, "01-end", "disagg-prefill-0.prom"), "utf8"), WORKER_METRICS);
+    assert.match(result.stdout, /server metrics: scrape 1 \(end\): 3 of 3 targets/);
+  });
+
+  test("without the Job's ServiceAccount, the workers are not scraped, the frontend still is, and the run goes on", async () => {
+    const box = sandbox();
+    frontend.listModelAfter(0);
+    const result = await runEntrypoint(box, { SERVICE_ACCOUNT_DIR: join(box.root, "no-account") });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.equal(recordedCode(box), "0");
+    assert.match(result.stdout, /server metrics: could not list the worker pods: .*no-account\/token/);
+    assert.match(result.stdout, /server metrics: scrape 0 \(start\): 1 of 1 targets/);
+    assert.doesNotMatch(result.stdout + result.stderr, /Traceback/);
   });
 
   test("keeps the verified trace on the perf cache and reuses it on the next run", async () => {

@@ -320,6 +320,9 @@ describe("the objects as a whole", () => {
       "Job",
       "DynamoGraphDeployment",
       "ConfigMap",
+      "ServiceAccount",
+      "Role",
+      "RoleBinding",
       "Job",
     ]);
   });

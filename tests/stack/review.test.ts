@@ -100,7 +100,13 @@ describe("diff-manifests, on real changes between two renders", () => {
     const changes = JSON.parse((await runCli(["diff-manifests", base, head, "--json"])).stdout);
     const agg = changes.find((c: any) => c.stack === "agg");
     assert.deepEqual(agg.added, ["Secret agg-8xtp2-hf-token"]);
-    assert.deepEqual(agg.removed, ["ConfigMap agg-8xtp2-benchmark-scripts", "Job agg-8xtp2-benchmark-run-id"]);
+    assert.deepEqual(agg.removed, [
+      "ConfigMap agg-8xtp2-benchmark-scripts",
+      "Job agg-8xtp2-benchmark-run-id",
+      "Role agg-8xtp2-benchmark",
+      "RoleBinding agg-8xtp2-benchmark",
+      "ServiceAccount agg-8xtp2-benchmark",
+    ]);
     const disagg = changes.find((c: any) => c.stack === "disagg");
     const claim = disagg.changed.find((c: any) => c.object === "PersistentVolumeClaim model-cache");
     assert.deepEqual(claim.fields, [{ path: "spec.storageClassName", after: "cephfs" }]);

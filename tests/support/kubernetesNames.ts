@@ -16,6 +16,10 @@ const NAME_RULE: Record<string, NameRule> = {
   ConfigMap: "dns1123Subdomain",
   Job: "labelValue",
   DynamoGraphDeployment: "dns1123Subdomain",
+  ServiceAccount: "dns1123Subdomain",
+  // RBAC names need only be path segments (ValidateRBACName): held here to the stricter rule, which they follow.
+  Role: "dns1123Subdomain",
+  RoleBinding: "dns1123Subdomain",
 };
 
 const NATIVE_RESOURCES = new Set(["cpu", "memory", "ephemeral-storage", "storage"]);

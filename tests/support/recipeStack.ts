@@ -37,6 +37,9 @@ export function describeRecipeStack(stack: "agg" | "disagg"): void {
         [TYPES.randomId]: 1,
         [TYPES.benchmark]: 1,
         [TYPES.configMap]: 1,
+        [TYPES.serviceAccount]: 1,
+        [TYPES.role]: 1,
+        [TYPES.roleBinding]: 1,
       });
       assert.deepEqual(run.warnings, []);
     });
@@ -48,6 +51,9 @@ export function describeRecipeStack(stack: "agg" | "disagg"): void {
       assert.deepEqual(downloadJob().inputs, plain(objects.modelDownloadJob));
       assert.deepEqual(only(run, TYPES.graph).inputs, plain(objects.dynamoGraph));
       assert.deepEqual(only(run, TYPES.configMap).inputs, plain(objects.benchmark!.scripts));
+      assert.deepEqual(only(run, TYPES.serviceAccount).inputs, plain(objects.benchmark!.access.serviceAccount));
+      assert.deepEqual(only(run, TYPES.role).inputs, plain(objects.benchmark!.access.role));
+      assert.deepEqual(only(run, TYPES.roleBinding).inputs, plain(objects.benchmark!.access.roleBinding));
       assert.deepEqual(benchmarkJob().inputs, plain(objects.benchmark!.job), "the Job named with the run id that was drawn");
     });
 
@@ -71,7 +77,8 @@ export function describeRecipeStack(stack: "agg" | "disagg"): void {
     });
 
     test("the stack's own objects go through the cluster provider, which adopts what an interrupted up left; destroy deletes them", () => {
-      for (const resource of [downloadJob(), only(run, TYPES.graph), benchmarkJob(), only(run, TYPES.configMap)]) {
+      const access = [TYPES.serviceAccount, TYPES.role, TYPES.roleBinding].map((type) => only(run, type));
+      for (const resource of [downloadJob(), only(run, TYPES.graph), benchmarkJob(), only(run, TYPES.configMap), ...access]) {
         const provider = providerOf(run, resource);
         assert.equal(provider.name, "cluster");
         assert.equal(String(provider.inputs.upsertExistingObjects), "true", `${resource.name}: no AlreadyExists after a Ctrl-C`);

@@ -13,6 +13,9 @@ export const TYPES = {
   secret: "kubernetes:core/v1:Secret",
   job: "kubernetes:batch/v1:Job",
   graph: "kubernetes:nvidia.com/v1alpha1:DynamoGraphDeployment",
+  serviceAccount: "kubernetes:core/v1:ServiceAccount",
+  role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
+  roleBinding: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
 } as const;
 
 export function ofType(run: ProgramRun, type: string): RegisteredResource[] {

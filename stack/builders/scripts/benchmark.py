@@ -22,6 +22,8 @@ import time
 import urllib.error
 import urllib.request
 
+import observe
+
 EXIT_CODE_FILE = "aiperf-exit-code"
 ALREADY_A_RUN = 5
 NO_AIPERF = 6
@@ -175,10 +177,35 @@ def run(artifact_dir, stop_at):
         fail(f"aiperf is not installed (pip could not install aiperf {os.environ.get('AIPERF_VERSION', '')})", NO_AIPERF)
     prepare_artifact_dir(artifact_dir)
     command = aiperf_command(trace_path, artifact_dir)
+    observers = start_observers(artifact_dir, trace_path)
     log(f"running: {shlex.join(command)}")
-    exit_code = run_aiperf(command, stop_at)
+    try:
+        exit_code = run_aiperf(command, stop_at)
+    finally:
+        finish_observers(observers)
     log(f"aiperf exited with code {exit_code}; artifacts in {artifact_dir}")
     return exit_code
+
+
+def start_observers(artifact_dir, trace_path):
+    """Progress lines and server metrics: what they cannot do is logged, and never stops the run."""
+    end_offset = os.environ.get("FIXED_SCHEDULE_END_OFFSET_MS", "")
+    try:
+        observers = observe.Observers(artifact_dir, trace_path, float(end_offset) if end_offset else None, setting("FRONTEND_URL"))
+        observers.start()
+        return observers
+    except Exception as error:  # noqa: BLE001 - the replay matters more than watching it
+        log(f"progress and server metrics are off: {type(error).__name__}: {error}")
+        return None
+
+
+def finish_observers(observers):
+    if observers is None:
+        return
+    try:
+        observers.finish()
+    except Exception as error:  # noqa: BLE001
+        log(f"the last server metrics scrape failed: {type(error).__name__}: {error}")
 
 
 def record_exit_code(artifact_dir, code):
