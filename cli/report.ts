@@ -10,7 +10,7 @@ import { compareWithOtherStacks } from "../analysis/report/otherStackComparisons
 import { predictRun } from "../sim/runPrediction";
 import { DEFAULT_TRACE_FILE } from "../domain/pins";
 import { UserError } from "../lib/userError";
-import { notARegularFile } from "../lib/regularFile";
+import { traceFileProblem } from "../sim/trace/traceFile";
 import { PROJECT_ROOT, stackFilePath } from "./stackFiles";
 import type { CommandIo } from "./io";
 
@@ -92,8 +92,8 @@ function predictionConfig(dir: string, options: ReportOptions): StackConfig | { 
 export async function reportCommand(dir: string, options: ReportOptions, io: CommandIo): Promise<void> {
   // The trace named is the user's to fix when it cannot be read; the default one may not have been fetched yet, which is a note.
   if (options.trace !== undefined) {
-    const problem = options.trace === "" ? "give the trace file" : notARegularFile(options.trace);
-    if (problem) throw new UserError(`--trace: ${options.trace === "" ? problem : `${options.trace}: ${problem}`}`);
+    const problem = traceFileProblem(options.trace);
+    if (problem) throw new UserError(`--trace: ${problem}`);
   }
   const tracePath = resolve(options.trace ?? join(PROJECT_ROOT, DEFAULT_TRACE_FILE));
   await reportRun(dir, { config: predictionConfig(dir, options), tracePath, print: (text) => io.out(`${text}\n`) });

@@ -41,3 +41,14 @@ export const AIPERF_VERSIONS_READ: readonly string[] = ["0.10.0", "0.13.0"];
 
 /** The first Pulumi CLI that runs the stack's error hooks: Pulumi.yaml's requiredPulumiVersion. */
 export const PULUMI_MIN_VERSION = "3.217.1";
+
+/**
+ * The trace's first requests, shipped so that `trace stats`, `simulate` and `calibrate` run offline: its
+ * first lines byte for byte (scripts/generate-trace-slice.ts), and the requests of the sample runs in
+ * examples/. Three hundred requests are 102 s of the trace, in which 21 requests already reuse a prefix.
+ */
+export const TRACE_SLICE = {
+  file: "examples/trace/conversation_trace_first300.jsonl",
+  requests: 300,
+  sha256: "d67eedf2a1c2cbf1b7f1221d488156836b83efb313b17a39178893e41471e4f6",
+} as const;

@@ -5,6 +5,7 @@ import { markdownTable, textTable, type Table } from "../../lib/table";
 import type { ComparedRun, Comparison, ComparisonRow } from "./comparison";
 import { goodputSlosLine } from "./sloText";
 import { predictionTable } from "./predictedBesideMeasured";
+import { MAX_SYNTHETIC_CHARS } from "../summary/aiperfFiles";
 
 function label(row: ComparisonRow): string {
   if (row.metric === "goodput") return "Goodput (fraction of requests)";
@@ -53,11 +54,28 @@ export function requestCounts(run: ComparedRun): string {
   return `${formatCount(total)} request${total === 1 ? "" : "s"}, ${formatCount(failed)} failed`;
 }
 
+/**
+ * The runs that were generated, not measured, and by what: `Synthetic, both runs` when they say the
+ * same, each run's otherwise. Shown first in every form, so that no one takes the figures for a measurement.
+ */
+export function syntheticMarks(comparison: Comparison): { who: string; mark: string }[] {
+  const baseline = comparison.baseline.summary.synthetic;
+  const candidate = comparison.candidate.summary.synthetic;
+  // A summary.json may come from anywhere: its mark is shown, never trusted to be printable.
+  const shown = (mark: string) => printable(mark, MAX_SYNTHETIC_CHARS);
+  if (baseline !== undefined && baseline === candidate) return [{ who: "both runs", mark: shown(baseline) }];
+  return [
+    ...(baseline !== undefined ? [{ who: "the baseline", mark: shown(baseline) }] : []),
+    ...(candidate !== undefined ? [{ who: "the candidate", mark: shown(candidate) }] : []),
+  ];
+}
+
 function preamble(comparison: Comparison): string[] {
   const side = (run: ComparedRun) => `${run.label} (${printable(run.dir, 200)}): ${requestCounts(run)}`;
   return [
     `Baseline:  ${side(comparison.baseline)}`,
     `Candidate: ${side(comparison.candidate)}`,
+    ...syntheticMarks(comparison).map(({ who, mark }) => `Synthetic, ${who}: ${mark}`),
     goodputSlosLine(comparison),
     ...comparison.caveats.map((caveat) => `Note: ${caveat}.`),
     ...comparison.notes.map((note) => `Note: ${note}.`),
@@ -82,6 +100,7 @@ export function comparisonMarkdown(comparison: Comparison): string {
     [
       "### dynamo-bench: baseline vs candidate",
       "",
+      ...syntheticMarks(comparison).flatMap(({ who, mark }) => [`> **Synthetic, ${who}:** ${mark}`, ""]),
       `Baseline ${side(comparison.baseline)}, candidate ${side(comparison.candidate)}. Lower latency is better; higher goodput is better.`,
       "",
       `${goodputSlosLine(comparison)}.`,

@@ -1,7 +1,7 @@
 import { METRIC_NAMES } from "../summary/formatSummary";
 import type { Table } from "../../lib/table";
 import type { ComparedRun, Comparison } from "./comparison";
-import { comparisonTable, requestCounts } from "./formatComparison";
+import { comparisonTable, requestCounts, syntheticMarks } from "./formatComparison";
 import { cdfChart, percentileBars, type ChartSeries } from "./charts";
 import { CDF_METRICS, type CdfMetric, type RequestCdfs } from "./requestCdf";
 import { goodputSlosLine } from "./sloText";
@@ -28,6 +28,7 @@ th, td { padding: 0.3rem 0.7rem; border-bottom: 1px solid #ddd; }
 .right { text-align: right; } .left { text-align: left; }
 figure { margin: 1.5rem 0; } figcaption { color: #555; font-size: 0.9rem; }
 code { background: #f4f4f4; padding: 0 0.2rem; }
+.synthetic { background: #fff3cd; border-left: 4px solid #c98a00; padding: 0.5rem 0.8rem; }
 `;
 
 /** Each run's per-request CDFs, read from its records; a run without them is drawn through its percentiles. */
@@ -69,7 +70,9 @@ export function htmlReport(comparison: Comparison, cdfs: ReportCdfs = {}): strin
 <head><meta charset="utf-8"><title>${title}</title><style>${STYLE}</style></head>
 <body>
 <h1>dynamo-bench: ${escapeHtml(baseline.label)} vs ${escapeHtml(candidate.label)}</h1>
-<ul>
+${syntheticMarks(comparison)
+  .map(({ who, mark }) => `<p class="synthetic"><strong>Synthetic, ${escapeHtml(who)}:</strong> ${escapeHtml(mark)}</p>\n`)
+  .join("")}<ul>
 ${runLine("Baseline", baseline)}
 ${runLine("Candidate", candidate)}
 </ul>

@@ -36,11 +36,29 @@ const aggregateStatistics = Object.fromEntries(STAT_KEYS.map((key) => [key, null
 const aggregateMetric = z.object({ unit: z.string(), ...aggregateStatistics });
 export type AggregateMetric = z.infer<typeof aggregateMetric>;
 
+/**
+ * The field of an aggregate that says its run was generated, not measured: aiperf writes no such
+ * field, and scripts/generate-sample-runs.ts writes it into the sample runs it makes up.
+ */
+export const SYNTHETIC_FIELD = "dynamo_bench_sample";
+
 /** profile_export_aiperf.json: every metric tag at the top level, beside run information. */
-const aggregateFile = z.looseObject({ aiperf_version: z.optional(z.string()) });
+const aggregateFile = z.looseObject({ aiperf_version: z.optional(z.string()), [SYNTHETIC_FIELD]: z.optional(z.string()) });
+
+/** A synthetic run's mark is printed, in every output that shows the run: the most of it that fits a line. */
+export const MAX_SYNTHETIC_CHARS = 300;
+
+/** A mark made printable: control and format characters (a terminal's escapes) become "?". */
+function syntheticMark(text: string): string {
+  const clean = text.replace(/[\p{Cc}\p{Cf}]/gu, "?").trim();
+  if (clean === "") return `its aggregate's ${SYNTHETIC_FIELD} field says so`;
+  return clean.length > MAX_SYNTHETIC_CHARS ? `${clean.slice(0, MAX_SYNTHETIC_CHARS - 1)}…` : clean;
+}
 
 export interface Aggregate {
   metric(tag: string): AggregateMetric | undefined;
+  /** Why the run is not a measurement, when its aggregate says it was generated. */
+  synthetic?: string;
 }
 
 export class AiperfFileError extends UserError {}
@@ -76,7 +94,9 @@ export function readAggregate(dir: string): Aggregate | undefined {
   const file = aggregateFile.safeParse(json);
   if (!file.success) throw new AiperfFileError(`${path} is not aiperf's aggregate JSON: ${firstIssue(file.error)}`);
   const parsed: Record<string, unknown> = file.data;
+  const marked = file.data[SYNTHETIC_FIELD];
   return {
+    ...(marked !== undefined ? { synthetic: syntheticMark(marked) } : {}),
     metric(tag) {
       const entry = aggregateMetric.safeParse(parsed[tag]);
       return entry.success ? entry.data : undefined;

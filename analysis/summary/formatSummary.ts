@@ -49,6 +49,7 @@ function goodputLine(summary: RunSummary, provenance: SummaryProvenance): string
 function headlines(summary: RunSummary, provenance: SummaryProvenance): string[] {
   const { total, succeeded, failed } = summary.requests;
   const lines = [
+    ...(summary.synthetic !== undefined ? [`Synthetic: ${summary.synthetic}`] : []),
     `Requests: ${formatCount(total)} total, ${formatCount(succeeded)} succeeded, ${formatCount(failed)} failed`,
     `Duration: ${formatValue(summary.durationSeconds)} s (first request start to last request end)`,
   ];

@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import { firstIssue } from "../../lib/zodMessages";
 import { STAT_KEYS, statisticsProblem, type StatKey } from "./metricChecks";
+import { MAX_SYNTHETIC_CHARS } from "./aiperfFiles";
 
 /**
  * The results schema: one run's summary, as `summarize --json` prints it, summary.json holds it,
@@ -94,6 +95,11 @@ const runSummary = z
   .object({
     kind: z.literal(SUMMARY_KIND),
     schemaVersion: z.literal(SCHEMA_VERSION),
+    /**
+     * Present when the run was generated, not measured (its aggregate says so), saying by what. Absent
+     * from the summaries of real runs, and of every summary written before it existed: they read as before.
+     */
+    synthetic: z.optional(z.string().check(z.minLength(1), z.maxLength(MAX_SYNTHETIC_CHARS))),
     requests: z.object({
       total: count,
       succeeded: count,

@@ -252,6 +252,7 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
   const checked = parseRunSummary({
     kind: SUMMARY_KIND,
     schemaVersion: SCHEMA_VERSION,
+    ...(aggregate?.synthetic !== undefined ? { synthetic: aggregate.synthetic } : {}),
     requests,
     durationSeconds,
     metrics,

@@ -1,5 +1,8 @@
-import { notARegularFile } from "../../lib/regularFile";
+import { join, relative } from "node:path";
+import { entryAt, notARegularFile } from "../../lib/regularFile";
 import * as z from "zod/mini";
+import { DEFAULT_TRACE_FILE, TRACE_SLICE } from "../../domain/pins";
+import { PROJECT_ROOT } from "../../lib/projectRoot";
 import { forEachValidLine } from "../../lib/jsonLines";
 import { UserError } from "../../lib/userError";
 import { firstIssue } from "../../lib/zodMessages";
@@ -49,16 +52,43 @@ function problem(line: string | undefined): string {
   return parsed.success ? "" : firstIssue(parsed.error);
 }
 
+/**
+ * What to do when there is no trace: the whole one is a download away, and the first requests are
+ * shipped for when the network is not.
+ */
+function missingTraceHint(): string {
+  const slice = relative(process.cwd(), join(PROJECT_ROOT, TRACE_SLICE.file));
+  return (
+    `fetch the trace with npx dynamo-bench trace fetch (it saves it as ${DEFAULT_TRACE_FILE}), or place a copy there; ` +
+    `offline, ${slice} holds its first ${TRACE_SLICE.requests} requests`
+  );
+}
+
+function isMissing(path: string): boolean {
+  try {
+    return entryAt(path) === "nothing";
+  } catch {
+    return false;
+  }
+}
+
+/** Why `path` cannot be read as a trace, with what to do when there is none; undefined when it can. */
+export function traceFileProblem(path: string): string | undefined {
+  // `trace stats "$(… trace fetch)"` hands over an empty path when the fetch failed.
+  if (path === "") return `give the trace file: the path is empty; ${missingTraceHint()}`;
+  const why = notARegularFile(path);
+  if (!why) return undefined;
+  return isMissing(path) ? `${path}: ${why}; ${missingTraceHint()}` : `${path}: ${why}`;
+}
+
 /** Streams a trace line by line; an invalid line stops it with its number, unless skipInvalid. */
 export async function forEachTraceRequest(
   path: string,
   visit: (request: TraceRequest) => void,
   options: TraceReadOptions = {},
 ): Promise<TraceRead> {
-  // `trace stats "$(… trace fetch)"` hands over an empty path when the fetch failed.
-  if (path === "") throw new TraceError("give the trace file: the path is empty");
-  const why = notARegularFile(path);
-  if (why) throw new TraceError(`${path}: ${why}`);
+  const unreadable = traceFileProblem(path);
+  if (unreadable) throw new TraceError(unreadable);
   const read: TraceRead = { requests: 0, skippedLines: [] };
   read.requests = await forEachValidLine(
     path,

@@ -147,7 +147,7 @@ describe("flags that would be ignored, or repeated, are refused", () => {
 
   test("a value after -- is not a flag", async () => {
     const result = await runCli(["trace", "stats", "--json", "--", "--json"]);
-    assert.match(result.stderr, /^error: --json: no such file or directory\n$/);
+    assert.match(result.stderr, /^error: --json: no such file or directory; fetch the trace with [^\n]*\n$/);
   });
 
   const unused: [() => string[], RegExp][] = [

@@ -9,6 +9,7 @@ import { writeOutputFile } from "../../cli/outputFile";
 import { staleCommittedManifests } from "../../cli/renderCommand";
 import { runCli, runInstalledCli, STACK_TRACE, type CliResult } from "../support/cli";
 import { conversationTrace, traceFile } from "../support/traceFixtures";
+import { DEFAULT_TRACE_FILE, TRACE_SLICE } from "../../domain/pins";
 import { reachable, runCliWithUnreadable } from "../support/unreadable";
 
 function tempDir(): string {
@@ -51,8 +52,8 @@ describe("files the user names: one line each, never a stack trace", () => {
   const traces: [string, () => string, RegExp][] = [
     ["a directory", () => tempDir(), /: it is a directory, not a file$/],
     ["a character device", () => "/dev/null", /\/dev\/null: it is not a regular file/],
-    ["a missing file", () => join(tempDir(), "none.jsonl"), /none\.jsonl: no such file or directory$/],
-    ["an empty path, as a failed $(trace fetch) gives", () => "", /^error: give the trace file: the path is empty$/],
+    ["a missing file", () => join(tempDir(), "none.jsonl"), /none\.jsonl: no such file or directory; fetch the trace with /],
+    ["an empty path, as a failed $(trace fetch) gives", () => "", /^error: give the trace file: the path is empty; fetch the trace /],
     [
       "a path through a file",
       () => join(traceFile([...conversationTrace(2)]), "x.jsonl"),
@@ -93,6 +94,30 @@ describe("files the user names: one line each, never a stack trace", () => {
     const result = await runCli(["render", "-s", "agg", "--out", dir]);
     assert.equal(result.status, 0, result.stderr);
     assert.ok(existsSync(join(dir, "dynamographdeployment-agg-8xtp2.yaml")));
+  });
+});
+
+describe("a trace that is not there: how to fetch it, where to place it, and the slice shipped for offline use", () => {
+  const missing = () => join(tempDir(), "conversation_trace.jsonl");
+  const hint = new RegExp(
+    String.raw`conversation_trace\.jsonl: no such file or directory; fetch the trace with npx dynamo-bench trace fetch ` +
+      String.raw`\(it saves it as ${DEFAULT_TRACE_FILE}\), or place a copy there; ` +
+      String.raw`offline, ${TRACE_SLICE.file} holds its first 300 requests$`,
+  );
+  const commands: [string, () => string[]][] = [
+    ["trace stats", () => ["trace", "stats", missing()]],
+    ["simulate", () => ["simulate", "--trace", missing(), "-s", "agg"]],
+    ["simulate sweep split", () => ["simulate", "sweep", "split", "--trace", missing(), "-s", "disagg"]],
+    ["calibrate", () => ["calibrate", "examples/agg-sample", "-s", "agg", "--trace", missing(), "--out", join(tempDir(), "c.json")]],
+    ["report", () => ["report", "results/agg/none", "--trace", missing()]],
+  ];
+  for (const [name, args] of commands) {
+    test(name, async () => assertOneLine(await runCli(args()), hint));
+  }
+
+  test("the slice it names is there, and the installed command exits 1 with the same line", () => {
+    assert.ok(existsSync(join(PROJECT_ROOT, TRACE_SLICE.file)));
+    assertOneLine(runInstalledCli(["trace", "stats", missing()]), hint);
   });
 });
 

@@ -107,9 +107,12 @@ describe("report refuses what would give a wrong report", () => {
       [[moved], /elsewhere\/11111111: its run\.json names stack agg, but it is in elsewhere\/: report reads a run where/],
       [[agg, "--config-file", disaggFile], /the stack config to predict with is disagg, but run 11111111 is agg/],
       [[agg, "-s", "disagg"], /--stack: .* is a run of agg \(its run\.json says so\), not of disagg; give -s agg/],
-      [[agg, "--trace", join(root, "missing.jsonl")], /^error: --trace: .*missing\.jsonl: no such file or directory\n$/],
+      [
+        [agg, "--trace", join(root, "missing.jsonl")],
+        /^error: --trace: .*missing\.jsonl: no such file or directory; fetch the trace with npx dynamo-bench trace fetch .*\n$/,
+      ],
       [[agg, "--trace", root], /^error: --trace: .*: it is a directory/],
-      [[agg, "--trace", ""], /^error: --trace: give the trace file\n$/],
+      [[agg, "--trace", ""], /^error: --trace: give the trace file: the path is empty; fetch the trace /],
     ] as const) {
       const result = await runCli(["report", ...args]);
       assert.equal(result.status, 1, `${args.join(" ")}: ${result.stdout}`);

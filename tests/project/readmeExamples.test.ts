@@ -6,15 +6,22 @@ import { parse } from "shell-quote";
 import { PROJECT_ROOT } from "../../cli/stackFiles";
 import { runCli } from "../support/cli";
 
-/** The README's `console` blocks: a `$ npx dynamo-bench …` line, then exactly what it prints. */
-const examples = [
-  ...readFileSync(join(PROJECT_ROOT, "README.md"), "utf8").matchAll(/^```console\n\$ npx dynamo-bench (.+)\n([\s\S]*?)^```$/gm),
-].map(([, command, output]) => ({ command, output }));
+/** The `console` blocks of a page: a `$ npx dynamo-bench …` line, then exactly what it prints. */
+function examplesOf(page: string) {
+  return [...readFileSync(join(PROJECT_ROOT, page), "utf8").matchAll(/^```console\n\$ npx dynamo-bench (.+)\n([\s\S]*?)^```$/gm)].map(
+    ([, command, output]) => ({ page, command, output }),
+  );
+}
 
-test("the README shows expected output", () => assert.ok(examples.length >= 2, `${examples.length} console blocks`));
+const examples = [...examplesOf("README.md"), ...examplesOf("examples/README.md")];
 
-for (const { command, output } of examples) {
-  test(`the README's output of \`npx dynamo-bench ${command}\` is what it prints`, async () => {
+test("the READMEs show expected output", () => {
+  assert.ok(examples.filter(({ page }) => page === "README.md").length >= 1);
+  assert.ok(examples.filter(({ page }) => page === "examples/README.md").length >= 2);
+});
+
+for (const { page, command, output } of examples) {
+  test(`${page}: the output of \`npx dynamo-bench ${command}\` is what it prints`, async () => {
     const args = parse(command).map(String);
     const result = await runCli(args);
     assert.equal(result.status, 0, result.stderr);
