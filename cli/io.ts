@@ -6,9 +6,14 @@
 export interface CommandIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Is `out` a terminal, which a progress bar can be redrawn on? */
+  isTerminal?: boolean;
 }
 
 export const processIo: CommandIo = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
+  get isTerminal() {
+    return process.stdout.isTTY === true;
+  },
 };

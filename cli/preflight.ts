@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { readStackFile } from "../stack/config/stackFile";
 import { readStackConfig } from "../stack/config/stackConfig";
-import { SECRET_SET } from "../stack/config/schema";
 import { openKubernetesApi } from "../lib/kubernetesApi";
 import { UserError } from "../lib/userError";
 import { textTable } from "../lib/table";
@@ -10,6 +9,7 @@ import { preflightPassed, runPreflight } from "../cluster/preflight/preflight";
 import { checkPulumiCli } from "../cluster/preflight/pulumiCli";
 import type { CheckResult } from "../cluster/preflight/checks";
 import { stackFilePath } from "./stackFiles";
+import { kubeContextOf } from "./kubeContext";
 import { terminalText } from "./terminalText";
 import type { CommandIo } from "./io";
 
@@ -25,18 +25,6 @@ const preflightOptions = z.object({
   json: z.boolean().optional(),
 });
 export type PreflightOptions = z.input<typeof preflightOptions>;
-
-/** The context to check: --context, else the stack's kubeContext, else the kubeconfig's current one. */
-function kubeContextOf(stack: string, configured: string | undefined, given: string | undefined): string | undefined {
-  if (given !== undefined) return given;
-  if (configured === SECRET_SET) {
-    throw new UserError(
-      `kubeContext is a secret in Pulumi.${stack}.yaml, which only Pulumi can read: ` +
-        `add --context "$(pulumi config get -s ${stack} kubeContext)"`,
-    );
-  }
-  return configured;
-}
 
 export function preflightTable(results: readonly CheckResult[]): string {
   const rows = results.flatMap((result) => {

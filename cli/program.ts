@@ -19,6 +19,7 @@ import { ROUTING_POLICIES } from "../domain/variants";
 import type { DiffManifestsOptions } from "./diffManifests";
 import type { ReportOptions } from "./report";
 import type { PreflightOptions } from "./preflight";
+import type { WatchOptions } from "./watch";
 
 // Each command loads its modules when it runs, so that no command pays for another's (ECharts, esbuild…).
 const commands = {
@@ -34,6 +35,7 @@ const commands = {
   diffManifests: () => require("./diffManifests") as typeof import("./diffManifests"),
   report: () => require("./report") as typeof import("./report"),
   preflight: () => require("./preflight") as typeof import("./preflight"),
+  watch: () => require("./watch") as typeof import("./watch"),
 };
 
 /** `-s, --stack` and `--config-file`, which name the stack file two ways: one or the other. */
@@ -179,6 +181,29 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
     .option("--json", "print the checks as JSON")
     .addHelpText("after", examples("npx dynamo-bench preflight -s disagg"))
     .action((options: PreflightOptions) => run(() => commands.preflight().preflightCommand(options, io)));
+
+  stackOptions(
+    program
+      .command("watch")
+      .description("follow the stack's running benchmark Job: its progress, through dropped log streams; exit with its outcome"),
+    "the stack whose benchmark Job to follow (agg, disagg)",
+  )
+    .option("--run <id>", "the run id of the Job to follow (default: the newest)")
+    .option("--context <name>", "the kubeconfig context (default: the stack's kubeContext, else the current one)")
+    .addHelpText("after", examples("npx dynamo-bench watch -s disagg"))
+    .action((options: WatchOptions) =>
+      run(async () => {
+        // Ctrl-C ends the watch with one line; the Job runs on.
+        const controller = new AbortController();
+        const stop = () => controller.abort();
+        process.once("SIGINT", stop);
+        try {
+          return await commands.watch().watchCommand(options, io, controller.signal);
+        } finally {
+          process.removeListener("SIGINT", stop);
+        }
+      }),
+    );
 
   const trace = program
     .command("trace")

@@ -101,8 +101,11 @@ export async function openKubernetesApi(kubeContext: string | undefined, limits:
   }
   const server = cluster.server.replace(/\/+$/, "");
 
-  /** Sends the request, and runs `read` on its answer, both under the request's timer. */
-  async function request<T>(path: string, options: RequestOptions, read: (response: Response) => Promise<T>): Promise<T> {
+  /**
+   * Sends the request, and runs `read` on its answer, both under the request's timer. With `streamed`,
+   * the caller's signal still ends the body after `read` returns: a followed log is read later.
+   */
+  async function request<T>(path: string, options: RequestOptions, read: (response: Response) => Promise<T>, streamed = false): Promise<T> {
     const timeoutMs = options.timeoutMs ?? limits.requestTimeoutMs;
     // A timer and a controller, not AbortSignal.timeout: inside AbortSignal.any, Node 20 may collect
     // the timeout signal before it fires, and the request then waits forever (nodejs/node#57736).
@@ -135,14 +138,14 @@ export async function openKubernetesApi(kubeContext: string | undefined, limits:
       throw error;
     } finally {
       clearTimeout(timer);
-      options.signal?.removeEventListener("abort", abort);
+      if (!streamed) options.signal?.removeEventListener("abort", abort);
     }
   }
 
   return {
     server,
     context: kubeConfig.getCurrentContext(),
-    open: (path, options = {}) => request(path, options, async (response) => response),
+    open: (path, options = {}) => request(path, options, async (response) => response, true),
     json: (path, options = {}) => request(path, options, async (response) => JSON.parse(await response.text()) as unknown),
   };
 }
