@@ -19,6 +19,7 @@ export function predictionFileText(report: SimulationReport, about: { stack: str
     policy: report.policy,
     ...report.latency,
     goodput: report.goodput ? { fraction: report.goodput.fraction, slos: report.goodput.slos } : null,
+    ...(report.prefillTokens.input > 0 && { prefixCacheHitRate: 1 - report.prefillTokens.computed / report.prefillTokens.input }),
   };
   return `${JSON.stringify(prediction, null, 2)}\n`;
 }

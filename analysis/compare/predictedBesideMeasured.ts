@@ -54,6 +54,19 @@ export function predictionTable(runs: PredictedRun[]): Table | undefined {
       }
     }
   }
+  for (const run of runs) {
+    const predicted = run.prediction?.prefixCacheHitRate;
+    if (predicted === undefined) continue;
+    const measured = run.summary.server?.prefixCache.hitRate ?? null;
+    const points = measured === null ? "n/a" : `${predicted >= measured ? "+" : ""}${formatValue((predicted - measured) * 100, 1)} pts`;
+    rows.push([
+      run.label,
+      "prefix-cache hits (%)",
+      measured === null ? "n/a" : formatValue(measured * 100),
+      formatValue(predicted * 100),
+      points,
+    ]);
+  }
   if (rows.length === 0) return undefined;
   return { header: ["run", "metric", "measured", "predicted", "error"], align: ["left", "left", "right", "right", "right"], rows };
 }

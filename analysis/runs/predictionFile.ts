@@ -26,6 +26,8 @@ export const predictionFileSchema = z.object({
   interTokenLatency: percentiles.nullable(),
   requestLatency: percentiles,
   goodput: z.object({ fraction: finite, slos: z.record(z.string(), finite) }).nullable(),
+  /** Prompt tokens found in a prefix cache, of all prompt tokens: what the workers' vLLM counts as prefix-cache hits. */
+  prefixCacheHitRate: finite.min(0).max(1).optional(),
 });
 export type Prediction = z.infer<typeof predictionFileSchema>;
 

@@ -46,7 +46,8 @@ function headLines(server: ServerMetrics): string[] {
   lines.push(
     prefixCache.hitRate === null
       ? "Prefix cache: not reported by the workers (Dynamo's mocker reports no prefix-cache counters)"
-      : `Prefix cache: ${formatPercent(prefixCache.hitRate)} of ${formatCount(prefixCache.queriedTokens ?? 0)} prompt tokens found cached`,
+      : `Prefix cache${server.workers.some((worker) => worker.role === "prefill") ? " (prefill workers)" : ""}: ` +
+          `${formatPercent(prefixCache.hitRate)} of ${formatCount(prefixCache.queriedTokens ?? 0)} prompt tokens found cached`,
   );
   return lines;
 }

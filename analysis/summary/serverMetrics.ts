@@ -170,8 +170,10 @@ export function readServerMetrics(dir: string): ServerMetrics | undefined {
     });
   }
   workers.sort((a, b) => a.role.localeCompare(b.role) || a.name.localeCompare(b.name, "en", { numeric: true }));
+  // In disagg, prefills run, and reuse the cache, on the prefill workers; a decode worker receives the KV.
+  const prefilling = workers.some((worker) => worker.role === "prefill") ? workers.filter((worker) => worker.role === "prefill") : workers;
   const total = (pick: (worker: WorkerMetrics) => number | null) => {
-    const values = workers.map(pick).filter((value): value is number => value !== null);
+    const values = prefilling.map(pick).filter((value): value is number => value !== null);
     return values.length === 0 ? null : values.reduce((sum, value) => sum + value, 0);
   };
   const queriedTokens = total((worker) => worker.queriedTokens);

@@ -131,6 +131,27 @@ describe("what the server saw, from the Job's Prometheus scrapes", () => {
     ]);
   });
 
+  test("in disagg the overall hit rate is the prefill workers': a decode worker receives the KV it would count", () => {
+    const dir = runWithScrapes(
+      (["start", "end"] as const).map((phase) => ({
+        phase,
+        targets: [
+          { name: "p-0", role: "prefill", page: worker(phase === "start" ? { queries: 0, hits: 0 } : { queries: 1_000, hits: 400 }) },
+          { name: "d-0", role: "decode", page: worker(phase === "start" ? { queries: 0, hits: 0 } : { queries: 1_000, hits: 1_000 }) },
+        ],
+      })),
+    );
+    const server = readServerMetrics(dir)!;
+    assert.deepEqual(server.prefixCache, { queriedTokens: 1_000, hitTokens: 400, hitRate: 0.4 });
+    assert.deepEqual(
+      server.workers.map((each) => [each.name, each.hitRate]),
+      [
+        ["d-0", 1],
+        ["p-0", 0.4],
+      ],
+    );
+  });
+
   test("the mocker's workers give KV usage under the old name, and no prefix-cache figures: said, not shown as 0%", async () => {
     const dir = runWithScrapes([
       { phase: "start", targets: [{ name: "m-0", role: "decode", page: mockerWorkerPage(0.2) }] },

@@ -141,6 +141,33 @@ describe("compare shows predicted beside measured", () => {
     assert.match(readFileSync(html, "utf8"), /<h2>Predicted beside measured<\/h2>/);
   });
 
+  test("the predicted prefix-cache hit rate beside the one the workers' metrics measured, in points", async () => {
+    const { tracePath, config } = stackWithTrace();
+    const resultsRoot = scratch();
+    await benchmarkSummaryCallback(config, "disagg", {
+      logs: reader(await containerLog()),
+      resultsRoot,
+      print: () => {},
+      report: (dir) => reportRun(dir, { config, tracePath, print: () => {} }),
+    })(hookArgs);
+    const run = join(resultsRoot, "disagg", "44444444");
+    const predicted = parsePrediction(readFileSync(join(run, "prediction.json"), "utf8")).prefixCacheHitRate!;
+    assert.ok(predicted > 0 && predicted < 1, String(predicted));
+    const shown = (predictedPercent: number, measured: string, error: string) =>
+      new RegExp(String.raw`^disagg · 44444444\s+prefix-cache hits \(%\)\s+${measured}\s+${predictedPercent.toFixed(2)}\s+${error}$`, "m");
+    const before = (await runCli(["compare", "examples/agg-sample", run])).stdout;
+    assert.match(before, shown(predicted * 100, "n/a", "n/a"), "a run without server metrics");
+
+    const summaryPath = join(run, "summary.json");
+    const summary = JSON.parse(readFileSync(summaryPath, "utf8"));
+    const prefixCache = { queriedTokens: 1_000_000, hitTokens: 300_000, hitRate: 0.3 };
+    summary.server = { scrapes: 2, from: "t0", to: "t1", frontend: null, prefixCache, workers: [], notes: [] };
+    writeFileSync(summaryPath, JSON.stringify(summary));
+    const points = ((predicted - 0.3) * 100).toFixed(1);
+    const after = (await runCli(["compare", "examples/agg-sample", run])).stdout;
+    assert.match(after, shown(predicted * 100, "30.00", `${predicted >= 0.3 ? "\\+" : ""}${points.replace(".", "\\.")} pts`));
+  });
+
   test("a prediction.json that cannot be read is a note, and the comparison goes on", async () => {
     const { tracePath, config } = stackWithTrace();
     const resultsRoot = scratch();
