@@ -255,6 +255,16 @@ describe("preflight, against a stub Kubernetes API on 127.0.0.1", () => {
     assert.deepEqual(stub.requests, ["GET /version"]);
   });
 
+  test("an answer whose body never ends is cut at the request timeout: the body is read under the same timer", async () => {
+    const { status: code, stdout } = await preflight(
+      () => ({ stream: (response) => void response.writeHead(200, { "content-type": "application/json" }).write('{"gitVersion": "v1.') }),
+      "--request-timeout",
+      "0.2",
+    );
+    assert.equal(code, 1);
+    assert.match(stdout, /API server +FAIL +the Kubernetes API did not answer within 0\.2 s/);
+  });
+
   test("a dropped connection, a refused one, and rejected credentials each fail the API server check with their cause", async () => {
     const dropped = await preflight(() => "drop");
     assert.match(dropped.stdout, /API server +FAIL +\S/);
