@@ -259,12 +259,13 @@ export async function checkNodes(api: Api, needs: StackNeeds): Promise<CheckResu
             found: `no GPU node has ${rdma.count} ${rdma.resource} allocatable: every worker would stay Pending`,
             fix:
               "install the RDMA device plugin (the NVIDIA Network Operator), or, without InfiniBand, " +
-              `\`pulumi config set -s ${needs.stack} workers.rdma.enabled false\` (KV moves over TCP: slower)`,
+              `\`pulumi config set -s ${needs.stack} --path workers.rdma.enabled false\` (KV moves over TCP: slower)`,
           },
     );
   }
 
   const { placed, wanted } = placeWorkers(nodes, needs);
+  const byGpusAlone = placeWorkers(nodes, { ...needs, workers: needs.workers.map((pool) => ({ ...pool, rdma: undefined })) });
   const perWorker = needs.workers.map((pool) => `${pool.gpus} GPU${pool.rdma ? ` + ${pool.rdma.count} ${pool.rdma.resource}` : ""}`);
   results.push(
     placed === wanted
@@ -273,7 +274,10 @@ export async function checkNodes(api: Api, needs: StackNeeds): Promise<CheckResu
           check: "Worker placement",
           outcome: "fail",
           found: `${placed} of ${wanted} workers fit, each on one node with ${[...new Set(perWorker)].join("; ")}`,
-          fix: "free GPUs on the nodes (another graph?), or lower the replicas",
+          fix:
+            byGpusAlone.placed === wanted
+              ? "they fit by GPUs alone: RDMA is what is missing (see its check)"
+              : "free GPUs on the nodes (another graph?), or lower the replicas",
         },
   );
   return results;
@@ -285,7 +289,7 @@ export async function checkStorage(api: Api, needs: StackNeeds): Promise<CheckRe
   const results: CheckResult[] = [];
   const byClass = new Map<string | undefined, StackNeeds["claims"]>();
   for (const claim of needs.claims) byClass.set(claim.storageClassName, [...(byClass.get(claim.storageClassName) ?? []), claim]);
-  const setClass = `pulumi config set -s ${needs.stack} storage.storageClassName <class>`;
+  const setClass = `pulumi config set -s ${needs.stack} --path storage.storageClassName <class>`;
   for (const [name, claims] of byClass) {
     const check = `Storage class ${name ?? "(default)"}`;
     let klass: z.infer<typeof storageClass>;

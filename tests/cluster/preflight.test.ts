@@ -118,10 +118,11 @@ describe("preflight, against a stub Kubernetes API on 127.0.0.1", () => {
       stdout,
       /RDMA \(rdma\/ib\) +FAIL +no GPU node has 2 rdma\/ib allocatable: every worker would stay Pending\n +fix: install the RDMA/,
     );
-    assert.match(stdout, /pulumi config set -s disagg workers\.rdma\.enabled false/);
+    assert.match(stdout, /pulumi config set -s disagg --path workers\.rdma\.enabled false/);
     assert.match(stdout, /Worker placement +FAIL +0 of 8 workers fit, each on one node with 2 GPU \+ 2 rdma\/ib/);
+    assert.match(stdout, /fix: they fit by GPUs alone: RDMA is what is missing \(see its check\)/);
     assert.match(stdout, /Storage class \(default\) +FAIL +gp3 \(ebs\.csi\.aws\.com\) gives block volumes, one node at a time/);
-    assert.match(stdout, /fix: pulumi config set -s disagg storage\.storageClassName <class> with a shared file system/);
+    assert.match(stdout, /fix: pulumi config set -s disagg --path storage\.storageClassName <class> with a shared file system/);
     assert.match(stdout, /GPUs +pass/);
     assert.match(stdout, /\n3 checks failed: fix them before `pulumi up -s disagg`\.\n$/);
   });
