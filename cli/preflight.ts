@@ -27,7 +27,7 @@ const preflightOptions = z.object({
 export type PreflightOptions = z.input<typeof preflightOptions>;
 
 /** The context to check: --context, else the stack's kubeContext, else the kubeconfig's current one. */
-function kubeContextOf(stack: string, configured: string | undefined, given: string | undefined): string | undefined {
+export function kubeContextOf(stack: string, configured: string | undefined, given: string | undefined): string | undefined {
   if (given !== undefined) return given;
   if (configured === SECRET_SET) {
     throw new UserError(
