@@ -110,8 +110,10 @@ async function withReader<T>(
     () => controller.abort(new Stopped(`took longer than --deadline ${limits.deadlineMs / 1000} s; pull again to resume`, 1)),
     limits.deadlineMs,
   );
-  const interrupt = () => controller.abort(new Stopped("interrupted; what was copied is kept: pull again to resume", 130));
-  process.once("SIGINT", interrupt);
+  // The reader pod is deleted before the command ends, then it exits as a shell expects of the signal.
+  const interrupt = (signal: NodeJS.Signals) =>
+    controller.abort(new Stopped("interrupted; what was copied is kept: pull again to resume", signal === "SIGTERM" ? 143 : 130));
+  process.once("SIGINT", interrupt).once("SIGTERM", interrupt);
   const note = (line: string) => io.err(`${terminalText(line)}\n`);
   try {
     const api = await openKubernetesApi(target.context, { requestTimeoutMs: limits.requestTimeoutMs, totalTimeoutMs: limits.deadlineMs });
@@ -126,7 +128,7 @@ async function withReader<T>(
     throw new UserError(clusterProblem(error, target.config.namespace));
   } finally {
     clearTimeout(deadline);
-    process.removeListener("SIGINT", interrupt);
+    process.off("SIGINT", interrupt).off("SIGTERM", interrupt);
   }
 }
 

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { closeSync, linkSync, lstatSync, mkdirSync, openSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
 import { UserError } from "../../lib/userError";
 import { fileSha256 } from "../../lib/fileSha256";
 import { readRegularFile } from "../../lib/regularFile";
@@ -133,34 +132,33 @@ async function download(reader: ResultsReader, runId: string, file: ListedFile, 
   // O_EXCL: never through a link put in its place.
   const fd = openSync(partial, "wx", 0o644);
   let received = 0;
+  // One controller per file: the command's signal and this file's silence both end its connection.
+  const fileController = new AbortController();
+  const stopFile = () => fileController.abort();
+  signal.addEventListener("abort", stopFile, { once: true });
+  let stalled: UserError | undefined;
+  let idle: NodeJS.Timeout | undefined;
+  // node-fetch 2 pipes a body with a Content-Length into its stream without its errors (lib/index.js,
+  // res.pipe), so a connection dropped mid-file looks like silence: this timer ends both.
+  const restartIdle = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      const what = `${file.path}: nothing came for ${limits.idleTimeoutMs / 1000} s after ${received} of ${file.size} bytes`;
+      stalled = new UserError(`${what}; pull again to resume`);
+      fileController.abort();
+    }, limits.idleTimeoutMs);
+  };
   try {
-    const response = await reader.open(`runs/${encodeURIComponent(runId)}/files/${file.path.split("/").map(encodeURIComponent).join("/")}`);
-    const body = response.body as unknown as Readable;
+    restartIdle();
+    const encoded = file.path.split("/").map(encodeURIComponent).join("/");
+    const response = await reader.open(`runs/${encodeURIComponent(runId)}/files/${encoded}`, fileController.signal);
     const hash = createHash("sha256");
-    let idle: NodeJS.Timeout | undefined;
-    // node-fetch 2 pipes a body with a Content-Length into its stream without its errors (lib/index.js,
-    // res.pipe), so a connection dropped mid-file looks like silence: this timer ends both.
-    const restartIdle = () => {
-      clearTimeout(idle);
-      idle = setTimeout(() => {
-        const stall = `${file.path}: nothing came for ${limits.idleTimeoutMs / 1000} s after ${received} of ${file.size} bytes`;
-        body.destroy(new UserError(`${stall}; pull again to resume`));
-      }, limits.idleTimeoutMs);
-    };
-    const stop = () => body.destroy(signal.reason instanceof Error ? signal.reason : new Error("stopped"));
-    signal.addEventListener("abort", stop, { once: true });
-    try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
       restartIdle();
-      for await (const chunk of body as AsyncIterable<Buffer>) {
-        restartIdle();
-        received += chunk.length;
-        if (received > file.size) throw new UserError(`${file.path}: the reader sent more than the ${file.size} bytes it listed`);
-        hash.update(chunk);
-        writeSync(fd, chunk);
-      }
-    } finally {
-      clearTimeout(idle);
-      signal.removeEventListener("abort", stop);
+      received += chunk.length;
+      if (received > file.size) throw new UserError(`${file.path}: the reader sent more than the ${file.size} bytes it listed`);
+      hash.update(chunk);
+      writeSync(fd, chunk);
     }
     if (received !== file.size) {
       throw new UserError(`${file.path}: the connection ended after ${received} of ${file.size} bytes; pull again to resume`);
@@ -173,6 +171,7 @@ async function download(reader: ResultsReader, runId: string, file: ListedFile, 
       );
     }
   } catch (error) {
+    if (stalled) throw stalled;
     if (error instanceof UserError || signal.aborted) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ECONNRESET" || code === "ERR_STREAM_PREMATURE_CLOSE" || (error as Error).name === "FetchError") {
@@ -180,6 +179,9 @@ async function download(reader: ResultsReader, runId: string, file: ListedFile, 
     }
     throw error;
   } finally {
+    clearTimeout(idle);
+    signal.removeEventListener("abort", stopFile);
+    fileController.abort();
     closeSync(fd);
   }
 }

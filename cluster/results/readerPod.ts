@@ -24,8 +24,8 @@ export interface ResultsReader {
   podName: string;
   /** GET a path of the reader, checked against `schema`; `what` names it in an error. */
   json<T>(path: string, schema: z.ZodType<T>, what: string): Promise<T>;
-  /** GET a path of the reader as a stream, once its status is known to be 200. */
-  open(path: string): Promise<Response>;
+  /** GET a path of the reader as a stream, once its status is known to be 200; `signal` ends it, connection and all. */
+  open(path: string, signal: AbortSignal): Promise<Response>;
 }
 
 export interface ReaderContext {
@@ -194,7 +194,7 @@ export async function withResultsReader<T>(context: ReaderContext, work: (reader
     return await work({
       podName,
       json: async (path, schema, what) => checked(schema, await api.json(proxy(path), options), what),
-      open: (path) => api.open(proxy(path), options),
+      open: (path, fileSignal) => api.open(proxy(path), { signal: fileSignal }),
     });
   } finally {
     await deletePod(context, podName);

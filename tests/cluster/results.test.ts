@@ -1,6 +1,7 @@
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -415,6 +416,33 @@ describe("results pull and list, against a stub Kubernetes API on 127.0.0.1 with
     assert.equal(code, 0, stderr);
     assert.match(stderr, /^note: deleting dynamo-bench-results-00000000, a reader pod an earlier command left \(Failed\)\n/);
     assert.deepEqual(cluster.deleted, ["dynamo-bench-results-00000000", cluster.created[0].metadata.name]);
+  });
+
+  test("Ctrl-C mid-file deletes the reader pod, keeps what was copied, and exits 130", async () => {
+    const cluster = readerCluster(volume(), {
+      readerAnswer: (path) =>
+        path.endsWith("/files/profile_export.jsonl") ? { respond: (response) => void response.writeHead(200).write("{") } : undefined,
+    });
+    stub.routes = cluster.routes;
+    stub.requests.length = 0;
+    const child = spawn(
+      process.execPath,
+      [join(PROJECT_ROOT, "cli", "launch.js"), "results", "pull", "-s", "agg", "--context", "stub", "--results-dir", results],
+      { env: { ...process.env, KUBECONFIG: stub.kubeconfig }, stdio: ["ignore", "ignore", "pipe"] },
+    );
+    const ended = once(child, "close");
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    // The pull is under way once the reader has been asked for the file that never ends.
+    while (child.exitCode === null && !stub.requests.some((request) => request.endsWith("/files/profile_export.jsonl"))) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    child.kill("SIGINT");
+    const [code] = await ended;
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /error: interrupted; what was copied is kept: pull again to resume\n$/);
+    assert.deepEqual(cluster.deleted, [cluster.created[0].metadata.name]);
+    assert.ok(existsSync(join(runDir(NEWEST), "artifacts", "aiperf-exit-code")));
   });
 
   test("results list: the runs on the volume with their state, and the local ones", async () => {
