@@ -20,6 +20,7 @@ import type { DiffManifestsOptions } from "./diffManifests";
 import type { ReportOptions } from "./report";
 import type { PreflightOptions } from "./preflight";
 import type { WatchOptions } from "./watch";
+import type { ResultsListOptions, ResultsPullOptions } from "./results";
 
 // Each command loads its modules when it runs, so that no command pays for another's (ECharts, esbuild…).
 const commands = {
@@ -36,6 +37,7 @@ const commands = {
   report: () => require("./report") as typeof import("./report"),
   preflight: () => require("./preflight") as typeof import("./preflight"),
   watch: () => require("./watch") as typeof import("./watch"),
+  results: () => require("./results") as typeof import("./results"),
 };
 
 /** `-s, --stack` and `--config-file`, which name the stack file two ways: one or the other. */
@@ -204,6 +206,37 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
         }
       }),
     );
+  const results = program
+    .command("results")
+    .description(
+      "the runs on the perf-cache volume: list them, or copy one into results/ (a failed run, an interrupted `up`, another machine's)",
+    )
+    .addHelpText("after", examples("npx dynamo-bench results list -s agg", "npx dynamo-bench results pull -s agg"));
+  /** The flags both `results` commands take: the stack, the cluster, results/ and the reader pod's bounds. */
+  const readerOptions = (command: Command) =>
+    stackOptions(command, "the stack whose runs to read (agg, disagg)")
+      .option("--context <name>", "the kubeconfig context (default: the stack's kubeContext, else the current one)")
+      .option("--results-dir <dir>", "the results directory (default: results/ in the project)")
+      .option("--request-timeout <seconds>", "how long each API request, and each silence in a file's body, may take", "30")
+      .option("--start-timeout <seconds>", "how long the reader pod may take to be ready", "180");
+  readerOptions(results.command("list").description("the stack's runs on the perf-cache volume and under results/, with their state"))
+    .option("--json", "print the runs as JSON")
+    .addHelpText("after", examples("npx dynamo-bench results list -s disagg"))
+    .action((options: ResultsListOptions) => run(() => commands.results().resultsListCommand(options, io)));
+  readerOptions(
+    results
+      .command("pull")
+      .description(
+        "copy a run's artifacts and summary from the perf-cache volume into results/<stack>/<run-id>/; resumes an interrupted pull",
+      ),
+  )
+    .option("--run <id>", "the run to copy (default: the newest on the volume)")
+    .option("--incomplete", "copy a run that has recorded no exit code yet, as a run that did not succeed")
+    .option("--deadline <seconds>", "how long the whole pull may take", "1800")
+    .option("--max-file-size <size>", "the largest file copied, as 512Mi or 8Gi", "8Gi")
+    .option("--max-total-size <size>", "the most copied in all", "32Gi")
+    .addHelpText("after", examples("npx dynamo-bench results pull -s agg --run 0a1b2c3d"))
+    .action((options: ResultsPullOptions) => run(() => commands.results().resultsPullCommand(options, io)));
 
   const trace = program
     .command("trace")

@@ -60,7 +60,10 @@ export interface KubernetesApi {
   context: string;
   /** GET (or POST, DELETE) a path; resolves to its JSON, or throws ApiStatusError, ApiTimeout or the network's error. */
   json(path: string, options?: RequestOptions): Promise<unknown>;
-  /** The response itself, for a body that is read as it comes (a followed log), after its status is checked. */
+  /**
+   * The response itself, for a body that is read as it comes (a followed log), after its status is
+   * checked; the request's signal, aborted, ends the body too.
+   */
   open(path: string, options?: RequestOptions): Promise<Response>;
 }
 
@@ -103,7 +106,7 @@ export async function openKubernetesApi(kubeContext: string | undefined, limits:
 
   /**
    * Sends the request, and runs `read` on its answer, both under the request's timer. With `streamed`,
-   * the caller's signal still ends the body after `read` returns: a followed log is read later.
+   * the caller's signal still ends the body after the answer is returned, and its connection with it.
    */
   async function request<T>(path: string, options: RequestOptions, read: (response: Response) => Promise<T>, streamed = false): Promise<T> {
     const timeoutMs = options.timeoutMs ?? limits.requestTimeoutMs;
@@ -114,6 +117,7 @@ export async function openKubernetesApi(kubeContext: string | undefined, limits:
     const timer = setTimeout(abort, timeoutMs);
     options.signal?.addEventListener("abort", abort, { once: true });
     if (options.signal?.aborted) abort();
+    let listening = false;
     try {
       const init = await kubeConfig.applyToFetchOptions({});
       const headers = init.headers as unknown as { set(name: string, value: string): void };
@@ -130,7 +134,13 @@ export async function openKubernetesApi(kubeContext: string | undefined, limits:
         const text = await response.text();
         throw new ApiStatusError(response.status, path, statusMessage(response.status, text));
       }
-      return await read(response);
+      const result = await read(response);
+      if (streamed && options.signal) {
+        const signal = options.signal;
+        listening = true;
+        response.body.once("close", () => signal.removeEventListener("abort", abort));
+      }
+      return result;
     } catch (error) {
       if (controller.signal.aborted && !options.signal?.aborted) {
         throw new ApiTimeout(`the Kubernetes API did not answer within ${timeoutMs / 1000} s`);
@@ -138,7 +148,7 @@ export async function openKubernetesApi(kubeContext: string | undefined, limits:
       throw error;
     } finally {
       clearTimeout(timer);
-      if (!streamed) options.signal?.removeEventListener("abort", abort);
+      if (!listening) options.signal?.removeEventListener("abort", abort);
     }
   }
 

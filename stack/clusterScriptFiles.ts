@@ -22,3 +22,10 @@ export function loadClusterScripts(): ClusterScripts {
     summarizeJs: read(CLUSTER_SCRIPT_FILES.summarizeJs),
   };
 }
+
+export const RESULTS_READER_SCRIPT_FILE = join(SCRIPTS_DIR, "results-reader.py");
+
+/** The program the results reader pod runs (stack/builders/resultsReaderPod.ts), read from stack/builders/scripts/. */
+export function loadResultsReaderScript(): string {
+  return readFileSync(RESULTS_READER_SCRIPT_FILE, "utf8");
+}

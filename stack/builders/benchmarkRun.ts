@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { StackConfig } from "../config/schema";
 import { PVC_NAMES } from "./storage";
-import { kubectlCommand, shellCommand } from "../config/shellCommands";
+import { quote } from "shell-quote";
+import { kubectlCommand, shellCommand, type RawShell } from "../config/shellCommands";
 
 /** Which run of which stack: every run has its own id, and so its own directory. */
 export interface BenchmarkRunRef {
@@ -54,6 +55,19 @@ export function artifactRetrievalCommand(config: StackConfig, run: BenchmarkRunR
     `--overrides=${overrides}`,
   );
   return `${shellCommand("mkdir", "-p", into)} && ${fetch} | ${shellCommand("tar", "xf", "-", "-C", into)}`;
+}
+
+/**
+ * `dynamo-bench results pull` for one run: its summary and artifacts from the perf-cache volume into
+ * results/<stack>/<run-id>/, with no kubectl. The command reads the stack's kubeContext itself, except
+ * a secret one, which it is given from the stack when it runs and which is never printed.
+ */
+export function resultsPullCommand(config: Pick<StackConfig, "kubeContext" | "secretKeys">, run: BenchmarkRunRef): string {
+  const context: RawShell[] =
+    config.kubeContext && config.secretKeys.includes("kubeContext")
+      ? [{ raw: `--context "$(pulumi config get -s ${quote([run.stack])} kubeContext)"` }]
+      : [];
+  return shellCommand("npx", "dynamo-bench", "results", "pull", "-s", run.stack, "--run", run.runId, ...context);
 }
 
 /**

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
 import { followsNameRule } from "../config/kubernetesRules";
-import { artifactRetrievalCommand } from "../builders/benchmarkRun";
+import { resultsPullCommand } from "../builders/benchmarkRun";
 import { RUN_ID_BYTES } from "../config/names";
 import { kubectlCommand, redactSecrets, shellCommand } from "../config/shellCommands";
 import { PROJECT_ROOT } from "../../lib/projectRoot";
@@ -71,7 +71,7 @@ function summaryCollector(config: StackConfig, stack: string, environment: Parti
     async collect({ jobName, runId }: { jobName: string; runId: string }, failure?: string): Promise<boolean> {
       const commands = {
         summaryLog: kubectlCommand(config, stack, "logs", `job/${jobName}`, "-c", "summary"),
-        artifacts: artifactRetrievalCommand(config, { stack, runId }),
+        artifacts: resultsPullCommand(config, { stack, runId }),
       };
       if (!config.benchmark.wait) {
         print(

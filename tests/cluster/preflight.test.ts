@@ -258,7 +258,7 @@ describe("preflight, against a stub Kubernetes API on 127.0.0.1", () => {
 
   test("an answer whose body never ends is cut at the request timeout: the body is read under the same timer", async () => {
     const { status: code, stdout } = await preflight(
-      () => ({ stream: (response) => void response.writeHead(200, { "content-type": "application/json" }).write('{"gitVersion": "v1.') }),
+      () => ({ respond: (response) => void response.writeHead(200, { "content-type": "application/json" }).write('{"gitVersion": "v1.') }),
       "--request-timeout",
       "0.2",
     );

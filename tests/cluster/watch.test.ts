@@ -82,7 +82,9 @@ function clusterRoutes(cluster: Cluster, requests: { logs: number }): StubRoutes
         return status(400, "BadRequest", `container "aiperf" in pod "${POD}" is waiting to start: PodInitializing`);
       }
       const answer = cluster.logs[Math.min(index - (cluster.notStartedFor ?? 0), cluster.logs.length - 1)];
-      return { stream: (response) => answer(response.writeHead(200, { "content-type": "text/plain" }), url.searchParams.get("sinceTime")) };
+      return {
+        respond: (response) => answer(response.writeHead(200, { "content-type": "text/plain" }), url.searchParams.get("sinceTime")),
+      };
     }
     return undefined;
   };

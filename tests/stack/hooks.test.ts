@@ -275,6 +275,7 @@ describe("the resource hook", () => {
           String.raw`kubectl -n dynamo-bench logs job\/disagg-router-6p-2d-benchmark-44444444 -c summary`,
       ),
     );
+    assert.match(printed.join(""), /Its full artifacts: +npx dynamo-bench results pull -s disagg --run 44444444\n/);
   });
 
   test("a run id or Job name from the API that could name a path or a command is refused, and nothing is written", async () => {
@@ -342,7 +343,8 @@ describe("the resource hook", () => {
           String.raw`-n dynamo-bench logs job\/disagg-router-6p-2d-benchmark-44444444 -c summary`,
       ),
     );
-    assert.match(common, /-n dynamo-bench run dynamo-bench-fetch-44444444/);
+    const pull = String.raw`npx dynamo-bench results pull -s disagg --run 44444444 `;
+    assert.match(common, new RegExp(pull + String.raw`--context "\$\(pulumi config get -s disagg kubeContext\)"`));
     const escaped = await run('my"ctx', String.raw`context "my\"ctx" not found`);
     assert.doesNotMatch(escaped, /my\\"ctx|my"ctx/);
     assert.match(escaped, /context "\[secret: dynamo-bench:kubeContext\]" not found/);

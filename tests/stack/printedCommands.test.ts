@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { parseStackConfig } from "../../stack/config/stackConfig";
 import type { SecretKey } from "../../stack/config/schema";
 import { stackSummary } from "../../stack/outputs";
-import { artifactRetrievalCommand } from "../../stack/builders/benchmarkRun";
+import { artifactRetrievalCommand, resultsPullCommand } from "../../stack/builders/benchmarkRun";
 import { kubectlCommand } from "../../stack/config/shellCommands";
 
 const sandbox = mkdtempSync(join(tmpdir(), "dynamo-bench-paste-"));
@@ -17,7 +17,7 @@ after(() => rmSync(sandbox, { recursive: true, force: true }));
 const bin = join(sandbox, "bin");
 mkdirSync(bin);
 const argvLog = join(sandbox, "argv.log");
-for (const program of ["kubectl", "mkdir", "tar", "pulumi"]) {
+for (const program of ["kubectl", "mkdir", "tar", "pulumi", "npx"]) {
   const path = join(bin, program);
   writeFileSync(
     path,
@@ -69,6 +69,11 @@ describe("printed commands are safe to paste: every value stays one argument", (
       const overrides = JSON.parse(kubectl.args.find((arg) => arg.startsWith("--overrides="))!.slice("--overrides=".length));
       assert.deepEqual(overrides.spec.containers[0].command, ["tar", "cf", "-", "-C", "/perf-cache/artifacts/agg/0a1b2c3d", "."]);
       assert.deepEqual(retrieval.find((call) => call.program === "tar")!.args, ["xf", "-", "-C", "results/agg/0a1b2c3d/artifacts"]);
+
+      // The context is the stack file's, which `results pull` reads itself: it is not repeated.
+      assert.deepEqual(paste(resultsPullCommand(config, { stack: "agg", runId: "0a1b2c3d" })), [
+        { program: "npx", args: ["dynamo-bench", "results", "pull", "-s", "agg", "--run", "0a1b2c3d"] },
+      ]);
     });
   }
 
@@ -84,5 +89,11 @@ describe("printed commands are safe to paste: every value stays one argument", (
     });
     assert.doesNotMatch(JSON.stringify(stackSummary(config, "agg")), /prod-secret-context/);
     assert.doesNotMatch(artifactRetrievalCommand(config, { stack: "agg", runId: "0a1b2c3d" }), /prod-secret-context/);
+    const pull = resultsPullCommand(config, { stack: "agg", runId: "0a1b2c3d" });
+    assert.doesNotMatch(pull, /prod-secret-context/);
+    assert.deepEqual(paste(pull), [
+      { program: "pulumi", args: ["config", "get", "-s", "agg", "kubeContext"] },
+      { program: "npx", args: ["dynamo-bench", "results", "pull", "-s", "agg", "--run", "0a1b2c3d", "--context", "context-from-pulumi"] },
+    ]);
   });
 });

@@ -6,14 +6,14 @@ import { join } from "node:path";
 
 /**
  * What the stub answers: a status and a body (JSON, unless text), "silence" (the connection stays
- * open, unanswered) or "drop" (the connection is closed with no answer).
+ * open, unanswered), "drop" (the connection is closed with no answer), or `respond`, which writes
+ * the answer itself: a body streamed slowly, or cut off.
  */
 export type StubAnswer =
   | { status: number; body?: unknown; text?: string }
+  | { respond: (response: ServerResponse, request: IncomingMessage) => void }
   | "silence"
-  | "drop"
-  /** The test writes the answer itself, as a followed log does, a chunk at a time. */
-  | { stream: (response: ServerResponse) => void };
+  | "drop";
 /** Answers a request by its path and query, or undefined for a 404 Status. */
 export type StubRoutes = (url: URL, request: IncomingMessage) => StubAnswer | undefined;
 
@@ -61,7 +61,7 @@ export async function startKubernetesStub(routes: StubRoutes): Promise<Kubernete
       stub.routes(url, request) ?? status(404, "NotFound", `the server could not find the requested resource (${url.pathname})`);
     if (answer === "silence") return;
     if (answer === "drop") return void request.socket.destroy();
-    if ("stream" in answer) return answer.stream(response);
+    if ("respond" in answer) return answer.respond(response, request);
     if (answer.text !== undefined) return void response.writeHead(answer.status, { "content-type": "text/plain" }).end(answer.text);
     response.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(answer.body ?? {}));
   });
