@@ -12,4 +12,6 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 
 void runCli(process.argv.slice(2), processIo).then((code) => {
   process.exitCode = code;
+  // A credential plugin cut at its timeout may still be running: it must not hold the command open.
+  setTimeout(() => process.exit(code), 2_000).unref();
 });

@@ -17,11 +17,17 @@ const preflightOptions = z.object({
   stack: z.string().optional(),
   configFile: z.string().optional(),
   context: z.string().min(1, { error: "--context: give a kubeconfig context's name" }).optional(),
-  requestTimeout: z.coerce
-    .number({ error: "--request-timeout: give a number of seconds" })
-    .positive({ error: "--request-timeout: give a number of seconds above 0" })
-    .max(600, { error: "--request-timeout: at most 600 seconds" })
-    .default(10),
+  requestTimeout: z
+    .string()
+    .default("10")
+    .check(z.regex(/^\d+(\.\d+)?$/, { error: "--request-timeout: give a number of seconds" }))
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .positive({ error: "--request-timeout: give a number of seconds above 0" })
+        .max(600, { error: "--request-timeout: at most 600 seconds" }),
+    ),
   json: z.boolean().optional(),
 });
 export type PreflightOptions = z.input<typeof preflightOptions>;

@@ -67,11 +67,25 @@ export interface KubernetesApi {
   open(path: string, options?: RequestOptions): Promise<Response>;
 }
 
+function shortened(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+/** Rejects once `signal` aborts: a wait that takes no signal of its own, raced with it. */
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    const stop = () => reject(new Error("aborted"));
+    if (signal.aborted) stop();
+    else signal.addEventListener("abort", stop, { once: true });
+  });
+}
+
 /** The message of a Kubernetes Status object, or the body's start. */
 function statusMessage(status: number, text: string): string {
   try {
     const parsed = JSON.parse(text) as { message?: unknown };
-    if (typeof parsed.message === "string" && parsed.message !== "") return `${status}: ${parsed.message}`;
+    // A Status's message is a line or two; a longer one is cut, so that no table it lands in grows with it.
+    if (typeof parsed.message === "string" && parsed.message !== "") return `${status}: ${shortened(parsed.message)}`;
   } catch {
     // Not JSON: a proxy's page, for one.
   }
@@ -91,7 +105,13 @@ export async function openKubernetesApi(kubeContext: string | undefined, limits:
   const { default: fetch } = await import("node-fetch");
   const kubeConfig: KubeConfig = new k8s.KubeConfig();
   kubeConfig.loadFromDefault();
-  if (kubeContext) kubeConfig.setCurrentContext(kubeContext);
+  if (kubeContext) {
+    if (!kubeConfig.getContexts().some((context) => context.name === kubeContext)) {
+      const known = kubeConfig.getContexts().map((context) => JSON.stringify(context.name));
+      throw new Error(`the kubeconfig has no context ${JSON.stringify(kubeContext)}; it has ${known.join(", ") || "none"}`);
+    }
+    kubeConfig.setCurrentContext(kubeContext);
+  }
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error("the kubeconfig names no cluster for this context");
   // The legacy gcp and azure auth-providers run their command with execSync (client-node
@@ -119,7 +139,8 @@ export async function openKubernetesApi(kubeContext: string | undefined, limits:
     if (options.signal?.aborted) abort();
     let listening = false;
     try {
-      const init = await kubeConfig.applyToFetchOptions({});
+      // An exec credential plugin runs here; one that never ends is cut by the request's own timer.
+      const init = await Promise.race([kubeConfig.applyToFetchOptions({}), whenAborted(controller.signal)]);
       const headers = init.headers as unknown as { set(name: string, value: string): void };
       if (options.body !== undefined) headers.set("content-type", "application/json");
       if (options.accept === "metadata")

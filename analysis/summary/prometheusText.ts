@@ -52,6 +52,7 @@ function labelsOf(text: string): { labels: Record<string, string>; rest: string 
  */
 export function parsePrometheusText(text: string): { samples: Scrape; malformed: number } {
   const samples: Scrape = new Map();
+  const seen = new Set<string>();
   let malformed = 0;
   for (const raw of text.split("\n")) {
     const line = raw.trim();
@@ -71,6 +72,16 @@ export function parsePrometheusText(text: string): { samples: Scrape; malformed:
       malformed++;
       continue;
     }
+    // A series twice in one page is no valid exposition: summed, it would count a worker twice.
+    const key = `${name}{${Object.entries(labels)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([label, labelValue]) => `${label}=${JSON.stringify(labelValue)}`)
+      .join(",")}}`;
+    if (seen.has(key)) {
+      malformed++;
+      continue;
+    }
+    seen.add(key);
     const series = samples.get(name) ?? [];
     series.push({ labels, value });
     samples.set(name, series);
@@ -78,14 +89,15 @@ export function parsePrometheusText(text: string): { samples: Scrape; malformed:
   return { samples, malformed };
 }
 
-/** The sum of a metric's samples whose labels match `where`; undefined when it has none. */
+/** The sum of a metric's samples whose labels match `where`; undefined when it has none, or one that is no finite number. */
 export function sumOf(scrape: Scrape, name: string, where: Record<string, string> = {}): number | undefined {
   const matching = (scrape.get(name) ?? []).filter((sample) => Object.entries(where).every(([key, value]) => sample.labels[key] === value));
-  return matching.length === 0 ? undefined : matching.reduce((sum, sample) => sum + sample.value, 0);
+  if (matching.length === 0 || matching.some((sample) => !Number.isFinite(sample.value))) return undefined;
+  return matching.reduce((sum, sample) => sum + sample.value, 0);
 }
 
 /** The largest of a metric's samples; undefined when it has none. */
 export function maxOf(scrape: Scrape, name: string): number | undefined {
-  const values = (scrape.get(name) ?? []).map((sample) => sample.value).filter((value) => !Number.isNaN(value));
+  const values = (scrape.get(name) ?? []).map((sample) => sample.value).filter(Number.isFinite);
   return values.length === 0 ? undefined : Math.max(...values);
 }

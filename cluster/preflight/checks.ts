@@ -172,12 +172,21 @@ export async function checkOperator(api: Api, needs: StackNeeds): Promise<CheckR
   return results;
 }
 
-/** A node's allocatable count of a resource, or 0 when it has none or it cannot be read. */
+/** More of a device than any node holds: an answer that says so is not believed. */
+const MAX_DEVICES_PER_NODE = 4096;
+
+/** A node's allocatable count of a device, a whole number; 0 when it has none, or says a count no node has. */
 function allocatable(node: { status?: { allocatable?: Record<string, string> } }, resource: string): number {
-  const text = node.status?.allocatable?.[resource];
-  if (text === undefined) return 0;
-  const count = quantityValue(text);
+  const count = unbelievable(node, resource) ? undefined : quantityValue(node.status?.allocatable?.[resource] ?? "0");
   return count !== undefined && count > 0 ? count : 0;
+}
+
+/** A device count that is no whole number from 0 to MAX_DEVICES_PER_NODE ("1e308", "16500m", "8Gi"): extended resources are counts. */
+function unbelievable(node: { status?: { allocatable?: Record<string, string> } }, resource: string): boolean {
+  const text = node.status?.allocatable?.[resource];
+  if (text === undefined) return false;
+  const count = quantityValue(text);
+  return count === undefined || !Number.isInteger(count) || count < 0 || count > MAX_DEVICES_PER_NODE;
 }
 
 const nodeList = z.object({
@@ -232,17 +241,26 @@ export async function checkNodes(api: Api, needs: StackNeeds): Promise<CheckResu
   const results: CheckResult[] = [];
   const gpuNodes = nodes.filter((node) => allocatable(node, GPU) > 0);
   const total = gpuNodes.reduce((sum, node) => sum + allocatable(node, GPU), 0);
+  const strange = nodes.filter((node) => unbelievable(node, GPU));
+  const leftOut =
+    strange.length === 0
+      ? ""
+      : `; left out: ${strange
+          .slice(0, 3)
+          .map((node) => `${node.metadata.name} says ${node.status?.allocatable?.[GPU]}`)
+          .join(", ")}${strange.length > 3 ? ", …" : ""}, not a count of devices`;
+  const onNodes = `on ${gpuNodes.length} schedulable node${gpuNodes.length === 1 ? "" : "s"}`;
   results.push(
     total >= needed
       ? {
           check: "GPUs",
           outcome: "pass",
-          found: `${total} ${GPU} allocatable on ${gpuNodes.length} schedulable nodes; the stack needs ${needed}`,
+          found: `${total} ${GPU} allocatable ${onNodes}; the stack needs ${needed}${leftOut}`,
         }
       : {
           check: "GPUs",
           outcome: "fail",
-          found: `${total} ${GPU} allocatable on ${gpuNodes.length} schedulable nodes; the stack needs ${needed}`,
+          found: `${total} ${GPU} allocatable ${onNodes}; the stack needs ${needed}${leftOut}`,
           fix: "add GPU nodes, or lower workers.*.replicas (the comparison needs both stacks at the same size)",
         },
   );

@@ -107,6 +107,11 @@ interface Position {
   shownAtTimestamp: Set<string>;
 }
 
+/** The API's prefix with timestamps=true: RFC 3339, in UTC, to the nanosecond. */
+const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+/** A log line longer than this is shown cut, so that a stream without newlines cannot grow without end. */
+const MAX_LINE_CHARS = 64 * 1024;
+
 /**
  * Streams the container's log from where `position` stopped, passing each new line on. Resolves when
  * the stream ends; rejects when it stalls or drops. Lines carry the API's timestamps (`timestamps=true`),
@@ -137,15 +142,21 @@ async function streamLog(
       timeoutMs: limits.requestTimeoutMs,
     });
     let rest = "";
+    // Only the lines a stream opened again repeats are skipped: those up to where the last one stopped.
+    let resumedAt = position.timestamp;
     const take = (text: string) => {
       const space = text.indexOf(" ");
-      const timestamp = space > 0 ? text.slice(0, space) : "";
-      const line = space > 0 ? text.slice(space + 1) : text;
-      if (position.timestamp && timestamp && timestamp < position.timestamp) return;
-      if (timestamp === position.timestamp && position.shownAtTimestamp.has(line)) return;
-      if (timestamp !== position.timestamp) position.shownAtTimestamp = new Set();
-      position.timestamp = timestamp || position.timestamp;
-      position.shownAtTimestamp.add(line);
+      const timestamp = space > 0 && TIMESTAMP.test(text.slice(0, space)) ? text.slice(0, space) : undefined;
+      const line = timestamp ? text.slice(space + 1) : text;
+      if (timestamp && resumedAt) {
+        if (timestamp < resumedAt || (timestamp === resumedAt && position.shownAtTimestamp.has(line))) return;
+        if (timestamp > resumedAt) resumedAt = undefined;
+      }
+      if (timestamp) {
+        if (timestamp !== position.timestamp) position.shownAtTimestamp = new Set();
+        position.timestamp = timestamp;
+        position.shownAtTimestamp.add(line);
+      }
       onLine(line);
     };
     await new Promise<void>((resolve, reject) => {
@@ -153,6 +164,10 @@ async function streamLog(
         arm();
         const lines = (rest + chunk.toString("utf8")).split("\n");
         rest = lines.pop() ?? "";
+        if (rest.length > MAX_LINE_CHARS) {
+          lines.push(`${rest.slice(0, MAX_LINE_CHARS)}… (a line of more than ${MAX_LINE_CHARS} characters, cut)`);
+          rest = "";
+        }
         for (const text of lines) if (text !== "") take(text.replace(/\r$/, ""));
       });
       response.body.on("end", () => (rest !== "" && take(rest), resolve()));

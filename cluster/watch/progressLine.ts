@@ -11,9 +11,11 @@ export interface Progress {
 }
 
 const CLOCK = String.raw`((?:\d+:)?\d+:\d\d)`;
+const LATENCY = String.raw`(-|\d+(?:\.\d+)?)`;
+/** The whole line, as observe.py logs it: "[<time>] progress: …", and nothing after. */
 const LINE = new RegExp(
-  String.raw`progress: (\d+)\/(\d+) requests(?: \([\d.]+%\))?, (\d+) errors?, ${CLOCK} of ${CLOCK} trace time, ` +
-    String.raw`TTFT p50 (-|[\d.]+) ms, ITL p50 (-|[\d.]+) ms`,
+  String.raw`^(?:\[[^\]]*\] )?progress: (\d+)\/(\d+) requests(?: \([\d.]+%\))?, (\d+) errors?, ${CLOCK} of ${CLOCK} trace time, ` +
+    String.raw`TTFT p50 ${LATENCY} ms, ITL p50 ${LATENCY} ms$`,
 );
 
 function seconds(clock: string): number {
@@ -27,6 +29,10 @@ export function parseProgressLine(line: string): Progress | undefined {
   const match = LINE.exec(line);
   if (!match) return undefined;
   const [, done, expected, errors, elapsed, span, ttft, itl] = match;
+  const counts = [done, expected, errors].map(Number);
+  const times = [seconds(elapsed), seconds(span), latency(ttft) ?? 0, latency(itl) ?? 0];
+  // A count or a time no run gives (past 2^53, or a year of trace) is no progress, and is shown as the line it is.
+  if (!counts.every(Number.isSafeInteger) || !times.every((value) => Number.isFinite(value) && value < 365 * 86_400_000)) return undefined;
   return {
     done: Number(done),
     expected: Number(expected),

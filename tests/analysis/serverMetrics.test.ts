@@ -221,6 +221,34 @@ describe("what the server saw, from the Job's Prometheus scrapes", () => {
   });
 });
 
+test("a counter that is no finite number is unknown, not a figure; a series given twice counts once", async () => {
+  const dir = runWithScrapes(
+    (["start", "end"] as const).map((phase) => ({
+      phase,
+      targets: [
+        {
+          name: "w-0",
+          role: "worker",
+          page:
+            phase === "start"
+              ? worker({ queries: 0, hits: 0 })
+              : worker({ queries: 1_000, hits: 500 }).replace(/(vllm:prefix_cache_queries_total\{[^}]*\}) [\d.]+/, "$1 NaN") +
+                worker({ queries: 1_000, hits: 500 })
+                  .split("\n")
+                  .filter((line) => line.startsWith("vllm:prefix_cache_hits_total"))
+                  .join("\n") +
+                "\n",
+        },
+      ],
+    })),
+  );
+  const server = readServerMetrics(dir)!;
+  assert.deepEqual([server.workers[0].queriedTokens, server.workers[0].hitTokens, server.workers[0].hitRate], [null, 500, null]);
+  assert.deepEqual(server.notes, ["1 line(s) of the scrapes are not in Prometheus' text format, and were skipped"]);
+  const { summary } = await summarizeRun(dir, SLOS);
+  assert.equal(summary.server?.prefixCache.hitRate, null, "the run is summarized all the same");
+});
+
 test("Prometheus' text format: labels with escapes, special values, timestamps; a line that is no sample is counted, not guessed", () => {
   const { samples, malformed } = parsePrometheusText(
     [

@@ -1,6 +1,6 @@
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { kube, startKubernetesStub, status, type KubernetesStub, type StubAnswer, type StubRoutes } from "../support/kubernetesStub";
@@ -170,7 +170,7 @@ describe("preflight, against a stub Kubernetes API on 127.0.0.1", () => {
     const short = await preflight(
       healthyCluster({ "/api/v1/nodes": kube.list("NodeList", "v1", [kube.node("gpu-a", { "nvidia.com/gpu": "8", "rdma/ib": "8" })]) }),
     );
-    assert.match(short.stdout, /GPUs +FAIL +8 nvidia\.com\/gpu allocatable on 1 schedulable nodes; the stack needs 16/);
+    assert.match(short.stdout, /GPUs +FAIL +8 nvidia\.com\/gpu allocatable on 1 schedulable node; the stack needs 16/);
     assert.match(short.stdout, /Worker placement +FAIL +4 of 8 workers fit/);
 
     const spread = Array.from({ length: 16 }, (_, index) => kube.node(`gpu-${index}`, { "nvidia.com/gpu": "1", "rdma/ib": "4" }));
@@ -187,7 +187,27 @@ describe("preflight, against a stub Kubernetes API on 127.0.0.1", () => {
       }),
     );
     assert.equal(cordoned.status, 1);
-    assert.match(cordoned.stdout, /GPUs +FAIL +8 nvidia\.com\/gpu allocatable on 1 schedulable nodes/);
+    assert.match(cordoned.stdout, /GPUs +FAIL +8 nvidia\.com\/gpu allocatable on 1 schedulable node/);
+  });
+
+  test("a GPU count that is no count of devices (1e308, 16500m, 8Gi) is left out, and said", async () => {
+    const { stdout } = await preflight(
+      healthyCluster({
+        "/api/v1/nodes": kube.list("NodeList", "v1", [
+          kube.node("a", { "nvidia.com/gpu": "1e308", "rdma/ib": "4" }),
+          kube.node("b", { "nvidia.com/gpu": "16500m", "rdma/ib": "4" }),
+          kube.node("c", { "nvidia.com/gpu": "8Gi", "rdma/ib": "4" }),
+          kube.node("d", { "nvidia.com/gpu": "8", "rdma/ib": "4" }),
+        ]),
+      }),
+    );
+    assert.match(
+      stdout,
+      new RegExp(
+        String.raw`GPUs +FAIL +8 nvidia\.com\/gpu allocatable on 1 schedulable node; the stack needs 16; ` +
+          "left out: a says 1e308, b says 16500m, c says 8Gi, not a count",
+      ),
+    );
   });
 
   test("a missing namespace or Secret fails with the command that makes it; another stack's graph, with its destroy", async () => {
@@ -302,6 +322,43 @@ describe("preflight, against a stub Kubernetes API on 127.0.0.1", () => {
     assert.match(stdout, /Dynamo operator +FAIL +cannot tell: the API server answered the Deployment list in an unexpected shape/);
   });
 
+  test("a credential plugin that never ends is cut at the request timeout; a context the kubeconfig lacks is named", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dynamo-bench-exec-"));
+    const pidFile = join(dir, "pid");
+    try {
+      writeFileSync(join(dir, "hang.sh"), `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 600\n`);
+      chmodSync(join(dir, "hang.sh"), 0o755);
+      const kubeconfig = join(dir, "config");
+      writeFileSync(
+        kubeconfig,
+        readFileSync(stub.kubeconfig, "utf8").replace(
+          "user: {token: stub-token}",
+          `user: {exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: ${join(dir, "hang.sh")}, interactiveMode: Never}}`,
+        ),
+      );
+      process.env.KUBECONFIG = kubeconfig;
+      stub.routes = healthyCluster();
+      const hung = await runCli(["preflight", "-s", "disagg", "--context", "stub", "--request-timeout", "0.3"]);
+      assert.equal(hung.status, 1);
+      assert.match(hung.stdout, /API server +FAIL +the Kubernetes API did not answer within 0\.3 s/);
+
+      process.env.KUBECONFIG = stub.kubeconfig;
+      const unknown = await runCli(["preflight", "-s", "disagg", "--context", "nosuch\u001b[2J"]);
+      assert.match(
+        unknown.stdout,
+        /API server +FAIL +cannot use the kubeconfig: the kubeconfig has no context "nosuch\\u001b\[2J"; it has "stub", "elsewhere"/,
+      );
+    } finally {
+      process.env.KUBECONFIG = stub.kubeconfig;
+      try {
+        process.kill(Number(readFileSync(pidFile, "utf8")));
+      } catch {
+        // It was never started, or has ended.
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a kubeContext kept as a Pulumi secret must be given with --context", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dynamo-bench-stack-"));
     try {
@@ -325,6 +382,7 @@ describe("preflight, against a stub Kubernetes API on 127.0.0.1", () => {
       ["0", "--request-timeout: give a number of seconds above 0"],
       ["soon", "--request-timeout: give a number of seconds"],
       ["601", "--request-timeout: at most 600 seconds"],
+      ["0x10", "--request-timeout: give a number of seconds"],
     ]) {
       const { status: code, stderr } = await runCli(["preflight", "-s", "disagg", "--request-timeout", value]);
       assert.equal(code, 1);

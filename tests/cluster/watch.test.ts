@@ -247,12 +247,31 @@ describe("watch, against a stub Kubernetes API on 127.0.0.1", () => {
     assert.equal(hostile.status, 1);
     assert.match(hostile.stderr, /^error: --run: a run id has /);
   });
+
+  test("lines without the API's timestamps, and out of order, are all shown; a stream with no newline is cut, not held", async () => {
+    const cluster: Cluster = { outcome: "Complete", logs: [] };
+    cluster.logs.push((response) => {
+      cluster.aiperfEnded = true;
+      response.write("starting aiperf\n2026-12-06T10:00:05Z five\n2026-12-06T10:00:03Z three\n");
+      response.write("y".repeat(200 * 1024));
+      response.end("\n2026-12-06T10:00:06Z six\n");
+    });
+    const { seen } = await watch(cluster);
+    assert.deepEqual(seen.lines.slice(0, 3), ["starting aiperf", "five", "three"]);
+    assert.match(seen.lines[3], /^y{65536}… \(a line of more than 65536 characters, cut\)$/);
+    assert.equal(seen.lines.at(-1), "six");
+  });
 });
 
 test("the progress bar: how far, against the schedule, with the latencies", () => {
   const parsed = parseProgressLine(progress(6_016, "29:30"))!;
   assert.equal(progressBar(parsed, 10), "[█████░░░░░] 6,016/12,031 50% · 29:30 of 59:00 · 2 errors · TTFT p50 812 ms · ITL p50 23.1 ms");
   assert.equal(parseProgressLine("[t] progress: 3 of the way"), undefined);
+  const line = progress(10, "00:10");
+  assert.equal(parseProgressLine(`[aiperf] WARNING something ${line.slice(line.indexOf("progress:"))}`), undefined, "not at the start");
+  assert.equal(parseProgressLine(line.replace("10/12031", `${"9".repeat(400)}/12031`)), undefined, "a count past 2^53");
+  assert.equal(parseProgressLine(line.replace("812 ms", "1.2.3 ms")), undefined);
+  assert.equal(parseProgressLine(line.replace("00:10 of", "99999999:00:10 of")), undefined, "a clock of 11,000 years");
 });
 
 test("watch reads the line the benchmark Job prints (observe.py), as it prints it", () => {
@@ -262,7 +281,10 @@ test("watch reads the line the benchmark Job prints (observe.py), as it prints i
       "-c",
       "import observe\np = observe.Progress(12031, 3725)\np.done, p.errors, p.first_start_ns = 4000, 1, 0\nprint(p.line(3_600 * 10**9))",
     ],
-    { env: { PYTHONPATH: join(PROJECT_ROOT, "stack", "builders", "scripts"), PATH: process.env.PATH }, encoding: "utf8" },
+    {
+      env: { PYTHONPATH: join(PROJECT_ROOT, "stack", "builders", "scripts"), PYTHONDONTWRITEBYTECODE: "1", PATH: process.env.PATH },
+      encoding: "utf8",
+    },
   );
   assert.deepEqual(parseProgressLine(line.trim()), {
     done: 4000,

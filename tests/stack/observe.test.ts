@@ -14,7 +14,8 @@ function python(code: string): string {
   const work = mkdtempSync(join(tmpdir(), "dynamo-bench-observe-"));
   try {
     return execFileSync(PYTHON, ["-c", `import json, os, observe\nwork = ${JSON.stringify(work)}\n${code}`], {
-      env: { PYTHONPATH: SCRIPTS_DIR, PATH: process.env.PATH },
+      // No __pycache__ written into the project.
+      env: { PYTHONPATH: SCRIPTS_DIR, PYTHONDONTWRITEBYTECODE: "1", PATH: process.env.PATH },
       encoding: "utf8",
     });
   } finally {
@@ -68,4 +69,52 @@ with open(path, "w") as f:
 print(observe.trace_window(path, None), observe.trace_window(path, 300000.0))
 `);
   assert.equal(printed, "(3, 399.0) (2, 60.0)\n");
+});
+
+test("a server that trickles its answer is cut at the whole request's bound, not waited on read by read", () => {
+  const printed = python(`
+import http.server, threading
+class Trickle(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+        try:
+            while True:
+                self.wfile.write(b"#\\n")
+                self.wfile.flush()
+                threading.Event().wait(0.05)
+        except OSError:
+            pass
+    def log_message(self, *args):
+        pass
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+server.daemon_threads = True
+threading.Thread(target=server.serve_forever, daemon=True).start()
+observe.REQUEST_SECONDS = 0.3
+try:
+    observe.fetch_bounded(f"http://127.0.0.1:{server.server_port}/metrics", 1 << 20)
+    print("no error")
+except ValueError as error:
+    print(error)
+try:
+    observe.fetch_bounded(f"http://127.0.0.1:{server.server_port}/metrics", 10)
+except ValueError as error:
+    print(error)
+`);
+  assert.equal(printed, "took longer than 0.3 s\nmore than 10 bytes\n");
+});
+
+test("an unfinished records line past its bound is dropped, not held; a latency that is not finite is left out", () => {
+  const printed = python(`
+observe.MAX_PARTIAL_BYTES = 100
+path = os.path.join(work, "profile_export.jsonl")
+tail = observe.RecordsTail(path)
+with open(path, "w") as f:
+    f.write("y" * 500)
+print(len(tail.new_records()), len(tail.partial))
+p = observe.Progress(1, 1)
+p.add({"metadata": {}, "metrics": {"time_to_first_token": {"value": 1e308, "unit": "s"}}})
+print(p.ttft)
+`);
+  assert.equal(printed, "0 0\n[]\n");
 });

@@ -10,6 +10,7 @@
 
 import datetime
 import json
+import math
 import os
 import ssl
 import threading
@@ -24,6 +25,10 @@ SCRAPES_FILE = "scrapes.jsonl"
 # A worker's metrics are tens of kilobytes; more is not a metrics page.
 MAX_METRICS_BYTES = 16 << 20
 MAX_READ_BYTES = 64 << 20
+# A records line is kilobytes: a longer one still unfinished is dropped, not held.
+MAX_PARTIAL_BYTES = 64 << 20
+# Every request to a server ends within this, whole: a socket timeout alone bounds each read, not a trickle.
+REQUEST_SECONDS = 20
 SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 # The operator's labels on a graph's pods (ai-dynamo/dynamo@4cba833f deploy/operator/internal/consts/consts.go:55-66):
 # a worker's component type is "prefill" or "decode", or "worker" with the role in its sub-component type.
@@ -74,6 +79,8 @@ class RecordsTail:
         self.offset += len(data)
         lines = (self.partial + data).split(b"\n")
         self.partial = lines.pop()
+        if len(self.partial) > MAX_PARTIAL_BYTES:
+            self.partial = b""
         records = []
         for line in lines:
             try:
@@ -90,7 +97,9 @@ def metric_ms(metrics, tag):
     if not isinstance(entry, dict) or not isinstance(entry.get("value"), (int, float)):
         return None
     scale = UNIT_TO_MS.get(entry.get("unit", "ms"))
-    return None if scale is None else entry["value"] * scale
+    if scale is None or not math.isfinite(entry["value"] * scale):
+        return None
+    return entry["value"] * scale
 
 
 def median(values):
@@ -165,11 +174,22 @@ def report_progress(artifact_dir, progress, stop, interval):
             return
 
 
-def read_bounded(response, limit):
-    body = response.read(limit + 1)
-    if len(body) > limit:
-        raise ValueError(f"more than {limit} bytes")
-    return body
+def fetch_bounded(request, limit, context=None):
+    """The body, at most `limit` bytes, read within REQUEST_SECONDS in all."""
+    deadline = time.monotonic() + REQUEST_SECONDS
+    chunks, size = [], 0
+    with urllib.request.urlopen(request, timeout=5, context=context) as response:
+        while True:
+            if time.monotonic() > deadline:
+                raise ValueError(f"took longer than {REQUEST_SECONDS} s")
+            # read1 returns what has come, where read(n) would wait for all n bytes.
+            chunk = response.read1(64 << 10)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > limit:
+                raise ValueError(f"more than {limit} bytes")
+            chunks.append(chunk)
 
 
 class KubernetesPods:
@@ -190,10 +210,13 @@ class KubernetesPods:
         context = None
         if url.startswith("https:"):
             context = ssl.create_default_context(cafile=os.path.join(self.account_dir, "ca.crt"))
-        with urllib.request.urlopen(request, timeout=10, context=context) as response:
-            listing = json.loads(read_bounded(response, MAX_METRICS_BYTES))
+        listing = json.loads(fetch_bounded(request, MAX_METRICS_BYTES, context))
+        if not isinstance(listing, dict) or not isinstance(listing.get("items") or [], list):
+            raise ValueError("the API's pod list is not one")
         pods = []
         for pod in listing.get("items") or []:
+            if not isinstance(pod, dict):
+                continue
             metadata, status = pod.get("metadata") or {}, pod.get("status") or {}
             if status.get("phase") == "Running" and status.get("podIP"):
                 labels = metadata.get("labels") or {}
@@ -219,8 +242,7 @@ class MetricsScraper:
         self.count = 0
 
     def fetch(self, url, path):
-        with urllib.request.urlopen(url, timeout=10) as response:
-            body = read_bounded(response, MAX_METRICS_BYTES)
+        body = fetch_bounded(url, MAX_METRICS_BYTES)
         with open(path, "wb") as file:
             file.write(body)
 
@@ -257,8 +279,16 @@ class MetricsScraper:
 
 
 def scrape_during(scraper, stop, interval):
-    while not stop.wait(interval):
-        scraper.scrape("during")
+    """The first scrape, then one every `interval`: apart from aiperf, which never waits for a server that is slow to answer."""
+    phase = "start"
+    while True:
+        try:
+            scraper.scrape(phase)
+        except Exception as error:  # noqa: BLE001 - a scrape that fails is a line in the log, never the end of the scrapes
+            log(f"server metrics: scrape failed: {type(error).__name__}: {error}")
+        if stop.wait(interval):
+            return
+        phase = "during"
 
 
 class Observers:
@@ -279,7 +309,6 @@ class Observers:
         self.scraper = MetricsScraper(artifact_dir, frontend_url, pods, int(os.environ.get("WORKER_METRICS_PORT", "9090")))
 
     def start(self):
-        self.scraper.scrape("start")
         for target, args in (
             (report_progress, (self.artifact_dir, self.progress, self.stop, float(os.environ.get("PROGRESS_SECONDS", "30")))),
             (scrape_during, (self.scraper, self.stop, float(os.environ.get("SCRAPE_SECONDS", "300")))),
