@@ -40,6 +40,8 @@ export interface TraceReadOptions {
   skipInvalid?: boolean;
   /** Refuse (or skip) requests whose input and output lengths add up past it. */
   maxModelLen?: ModelLenLimit;
+  /** Whether a refusal names --skip-invalid: not where no command line takes it (the post-run hook). */
+  offerSkip?: boolean;
 }
 
 export interface TraceRead {
@@ -135,7 +137,8 @@ export async function forEachTraceRequest(
     visit,
     (line, lineNumber) => {
       if (!options.skipInvalid) {
-        throw new TraceError(`${path}, line ${lineNumber}: ${problem(line, limit)} (use --skip-invalid to skip such lines)`);
+        const offer = options.offerSkip === false ? "" : " (use --skip-invalid to skip such lines)";
+        throw new TraceError(`${path}, line ${lineNumber}: ${problem(line, limit)}${offer}`);
       }
       read.skippedLines.push(lineNumber);
     },
