@@ -100,7 +100,8 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
   const { records, skippedLines, unknownUnits } = await measuredRecords(dir);
   if (skippedLines > 0) io.err(`warning: ${RECORDS_FILE}: skipped ${formatCount(skippedLines)} line(s) that are not records\n`);
   if (unknownUnits > 0) io.err(`warning: ${RECORDS_FILE}: left out ${formatCount(unknownUnits)} metric(s) in an unknown unit\n`);
-  const trace = await loadTrace(options.trace, { skipInvalid: options.skipInvalid });
+  const maxModelLen = { tokens: config.workers.maxModelLen, key: `workers.maxModelLen of stack ${stack}` };
+  const trace = await loadTrace(options.trace, { skipInvalid: options.skipInvalid, maxModelLen });
   if (records.length === 0) throw new UserError(`calibrate: ${join(dir, RECORDS_FILE)} holds no profiling records`);
   const matches = matchRecords(records, trace.requests);
   const unmatched = matches.filter((match) => match === undefined).length;

@@ -1,5 +1,5 @@
 import { simulateTrace } from "../sim/traceSimulation";
-import { simulationText } from "../sim/formatSimulation";
+import { simulationJson, simulationText } from "../sim/formatSimulation";
 import { simulation, type SimulationOptions } from "./simulation";
 import type { CommandIo } from "./io";
 
@@ -9,6 +9,6 @@ export type SimulateOptions = SimulationOptions;
 export async function simulateCommand(raw: SimulateOptions, io: CommandIo): Promise<void> {
   const { options, base, trace, policies, slos } = await simulation(raw, io);
   const reports = policies.map((policy) => simulateTrace(trace, { ...base, policy }, slos));
-  if (options.json) io.out(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+  if (options.json) io.out(`${JSON.stringify(reports.length === 1 ? simulationJson(reports[0]) : reports.map(simulationJson), null, 2)}\n`);
   else io.out(simulationText(reports));
 }

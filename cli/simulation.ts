@@ -1,3 +1,4 @@
+import { relative } from "node:path";
 import { z } from "zod";
 import { stackConfigFromFile } from "../stack/config/stackFile";
 import { workerCapacityTokens } from "../domain/kvCapacity";
@@ -7,6 +8,7 @@ import { MOCKER_POLYNOMIAL, polynomialPerfModel, profilePerfModel, type PerfMode
 import { ROUTING_POLICIES, type RoutingPolicy } from "../domain/variants";
 import { stackModel } from "../sim/stackModel";
 import { loadTrace, type LoadedTrace } from "../sim/traceSimulation";
+import type { ModelLenLimit } from "../sim/trace/traceFile";
 import type { StackModel } from "../sim/stackSimulation";
 import type { StackConfig } from "../stack/config/schema";
 import { parseGoodput, type Slos } from "../domain/slos";
@@ -128,6 +130,11 @@ function calibratedPerfModel(path: string, io: CommandIo): PerfModel {
   }
 }
 
+/** The stack's longest request, named by the key and file a user raises it in. */
+export function modelLenLimit(config: StackConfig, stackFile: string): ModelLenLimit {
+  return { tokens: config.workers.maxModelLen, key: `workers.maxModelLen in ${relative(process.cwd(), stackFile) || stackFile}` };
+}
+
 /** What every simulation starts from: the stack, its model, the trace, the policies to route with and the SLOs. */
 export interface Simulation {
   options: z.output<typeof simulationOptions>;
@@ -143,7 +150,8 @@ export async function simulation(raw: SimulationOptions, io: CommandIo, { sweeps
   const parsed = simulationOptions.safeParse(raw);
   if (!parsed.success) throw new UserError(parsed.error.issues[0].message);
   const options = parsed.data;
-  const config = stackConfigFromFile(stackFilePath(options));
+  const stackFile = stackFilePath(options);
+  const config = stackConfigFromFile(stackFile);
   if (options.kvTransferGbps !== undefined && config.variant !== "disagg" && !sweepsSplits) {
     throw new UserError(
       "--kv-transfer-gbps: only a disaggregated stack moves KV between workers; " +
@@ -162,7 +170,14 @@ export async function simulation(raw: SimulationOptions, io: CommandIo, { sweeps
     seed: options.seed,
     transferGBps: options.kvTransferGbps,
   });
-  const trace = await loadTrace(options.trace, { skipInvalid: options.skipInvalid });
+  const stackWorkers = base.routedWorkers + base.decodeWorkers;
+  if (stackWorkers > MAX_WORKERS) {
+    throw new UserError(
+      `${relative(process.cwd(), stackFile) || stackFile}: its ${formatCount(stackWorkers)} workers are more than the ` +
+        `${formatCount(MAX_WORKERS)} a simulation holds; lower workers.*.replicas, or give --workers`,
+    );
+  }
+  const trace = await loadTrace(options.trace, { skipInvalid: options.skipInvalid, maxModelLen: modelLenLimit(config, stackFile) });
   if (trace.skippedLines.length > 0) io.err(`warning: skipped ${trace.skippedLines.length} invalid line(s)\n`);
   const policies: RoutingPolicy[] = options.policy === "all" ? [...ROUTING_POLICIES] : [options.policy ?? base.policy];
   refuseUnusedOptions(options.given, policies);

@@ -1,5 +1,5 @@
 import { totalGpus } from "../stack/config/schema";
-import { splitText } from "../sim/formatSimulation";
+import { simulationJson, splitText } from "../sim/formatSimulation";
 import { bestSplit, splitSweep, splitsOf } from "../sim/splitSweep";
 import { splitChart } from "../sim/splitChart";
 import { formatCount } from "../lib/numbers";
@@ -20,11 +20,16 @@ export async function sweepSplitCommand(raw: SweepSplitOptions, io: CommandIo): 
   const best = bestSplit(points);
   if (raw.chart !== undefined) {
     const title = `${formatCount(gpus)} GPUs at TP ${tensorParallelSize}, ${model.policy} routing: predicted goodput per split`;
-    writeOutputFile("--chart", raw.chart, splitChart(title, points, best));
+    writeOutputFile("--chart", raw.chart, splitChart(title, points, best, slos));
     io.err(`wrote ${raw.chart}\n`);
   }
   if (options.json) {
-    const splitsJson = points.map(({ split, report }) => ({ split: split.label, prefill: split.prefill, decode: split.decode, ...report }));
+    const splitsJson = points.map(({ split, report }) => ({
+      split: split.label,
+      prefill: split.prefill,
+      decode: split.decode,
+      ...simulationJson(report),
+    }));
     const sweep = { gpus, tensorParallelSize, policy: model.policy, best: best?.split.label ?? null, splits: splitsJson };
     io.out(`${JSON.stringify(sweep, null, 2)}\n`);
   } else {

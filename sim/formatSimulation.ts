@@ -2,7 +2,63 @@ import { formatCount, formatPercent, formatValue } from "../lib/numbers";
 import { sloCondition } from "../domain/slos";
 import { textTable } from "../lib/table";
 import type { SplitPoint } from "./splitSweep";
-import { PREDICTED_SLO_METRICS, type Percentiles, type SimulationReport, type SweepPoint } from "./traceSimulation";
+import { OVERLOADED_MS, PREDICTED_SLO_METRICS, type SimulationReport, type SweepPoint } from "./traceSimulation";
+
+function ms(value: number | undefined): string {
+  return value === undefined ? "–" : formatValue(value, value < 100 ? 1 : 0);
+}
+
+const LATENCIES = ["timeToFirstToken", "interTokenLatency", "requestLatency"] as const;
+type Latency = (typeof LATENCIES)[number];
+const PERCENTILES = ["p50", "p90", "p99", "avg"] as const;
+type Percentile = (typeof PERCENTILES)[number];
+
+/**
+ * Whether a figure is an overloaded stack's: its TTFT at that percentile is past OVERLOADED_MS. A
+ * request's latency is its TTFT and more, so its request latency at the percentile is past it too;
+ * a request latency past it with a TTFT within it is a long decode, and stays a figure.
+ */
+function isOverloaded(report: SimulationReport, latency: Latency, p: Percentile): boolean {
+  return latency !== "interTokenLatency" && report.latency.timeToFirstToken[p] > OVERLOADED_MS;
+}
+
+/** A latency as the tables print it: an overloaded one says so rather than print seven digits of ms. */
+function latencyText(report: SimulationReport, latency: Latency, p: Percentile): string {
+  return isOverloaded(report, latency, p) ? OVERLOADED_TEXT : ms(report.latency[latency]?.[p]);
+}
+
+/** The figures of a report that are an overloaded stack's, by name: `timeToFirstToken.p90`. */
+function overloadedFigures(report: SimulationReport): string[] {
+  return LATENCIES.flatMap((latency) => PERCENTILES.filter((p) => isOverloaded(report, latency, p)).map((p) => `${latency}.${p}`));
+}
+
+const OVERLOADED_TEXT = `> ${OVERLOADED_MS / 60_000} min`;
+const OVERLOAD_NOTE =
+  `${OVERLOADED_TEXT}: overloaded: a first token that long after arrival is queueing, as no prefill takes it, ` +
+  "in a queue that grows while requests keep coming\n";
+
+/**
+ * A report as --json prints it: an overloaded stack's latency is null, and named in `overloaded` (empty when
+ * none is), so that no one reads a queue that never drained as a figure in ms.
+ */
+export function simulationJson(report: SimulationReport): SimulationJson {
+  const overloaded = overloadedFigures(report);
+  const latency = Object.fromEntries(
+    LATENCIES.map((name) => {
+      const values = report.latency[name];
+      const kept = values && Object.fromEntries(PERCENTILES.map((p) => [p, isOverloaded(report, name, p) ? null : values[p]]));
+      return [name, kept];
+    }),
+  ) as SimulationJson["latency"];
+  return { ...report, latency, overloaded };
+}
+
+type JsonPercentiles = Record<(typeof PERCENTILES)[number], number | null>;
+
+export type SimulationJson = Omit<SimulationReport, "latency"> & {
+  latency: Record<(typeof LATENCIES)[number], JsonPercentiles | null>;
+  overloaded: string[];
+};
 
 type Row = (report: SimulationReport) => string;
 
@@ -10,16 +66,15 @@ const maxMean = ({ max, mean }: { max: number; mean: number }) => `${formatCount
 
 /** One column per simulated policy, side by side. */
 export function simulationText(reports: SimulationReport[]): string {
-  const ms = (value: number | undefined) => (value === undefined ? "–" : formatValue(value, value < 100 ? 1 : 0));
-  const percentileRows = (label: string, pick: (r: SimulationReport) => Percentiles | null): [string, Row][] => [
-    [`${label}, p50 / p90 / p99 (ms)`, (r) => [50, 90, 99].map((p) => ms(pick(r)?.[`p${p}` as "p50"])).join(" / ")],
+  const percentileRows = (label: string, latency: Latency): [string, Row][] => [
+    [`${label}, p50 / p90 / p99 (ms)`, (r) => (["p50", "p90", "p99"] as const).map((p) => latencyText(r, latency, p)).join(" / ")],
   ];
   const rows: [string, Row][] = [
     ["workers routed to", (r) => formatCount(r.workers)],
     ["decode workers", (r) => (r.decodeWorkers > 0 ? formatCount(r.decodeWorkers) : "–")],
-    ...percentileRows("predicted TTFT", (r) => r.latency.timeToFirstToken),
-    ...percentileRows("predicted ITL", (r) => r.latency.interTokenLatency),
-    ...percentileRows("predicted request latency", (r) => r.latency.requestLatency),
+    ...percentileRows("predicted TTFT", "timeToFirstToken"),
+    ...percentileRows("predicted ITL", "interTokenLatency"),
+    ...percentileRows("predicted request latency", "requestLatency"),
     ["predicted goodput", (r) => (r.goodput ? formatPercent(r.goodput.fraction) : "–")],
     ["cache capacity per worker (tokens)", (r) => formatCount(r.capacityTokensPerWorker)],
     ["hit rate (block references from cache)", (r) => formatPercent(r.hitRate)],
@@ -44,7 +99,8 @@ export function simulationText(reports: SimulationReport[]): string {
         .map(([metric, threshold]) => sloCondition(metric, threshold))
         .join(" and ")}`
     : `goodput: not predicted: the simulation does not predict ${unpredicted(reports[0]?.settings.slos ?? {}).join(" or ")}`;
-  return `${table}\n${goodput}\n${settingsText(reports)}`;
+  const overload = reports.some((r) => overloadedFigures(r).length > 0) ? OVERLOAD_NOTE : "";
+  return `${table}\n${overload}${goodput}\n${settingsText(reports)}`;
 }
 
 const unpredicted = (slos: Record<string, number>) => Object.keys(slos).filter((metric) => !PREDICTED_SLO_METRICS.includes(metric));
@@ -80,19 +136,19 @@ export function sweepText(points: SweepPoint[], bound: number): string {
 
 /** One row per split: predicted TTFT, ITL and goodput, and the best one named. */
 export function splitText(points: SplitPoint[], best: SplitPoint | undefined): string {
-  const ms = (value: number | undefined) => (value === undefined ? "–" : formatValue(value, value < 100 ? 1 : 0));
   const table = textTable({
     header: ["split", "TTFT p50 / p90 (ms)", "ITL p50 / p90 (ms)", "goodput"],
     align: ["left", "right", "right", "right"],
     rows: points.map(({ split, report }) => [
       split === best?.split ? `${split.label} (best)` : split.label,
-      `${ms(report.latency.timeToFirstToken.p50)} / ${ms(report.latency.timeToFirstToken.p90)}`,
-      `${ms(report.latency.interTokenLatency?.p50)} / ${ms(report.latency.interTokenLatency?.p90)}`,
+      `${latencyText(report, "timeToFirstToken", "p50")} / ${latencyText(report, "timeToFirstToken", "p90")}`,
+      `${latencyText(report, "interTokenLatency", "p50")} / ${latencyText(report, "interTokenLatency", "p90")}`,
       report.goodput ? formatPercent(report.goodput.fraction) : "–",
     ]),
   });
   const verdict = best
     ? `best for the SLOs: ${best.split.label}, with ${formatPercent(best.report.goodput!.fraction)} of requests within them`
     : `goodput not predicted: the simulation does not predict ${unpredicted(points[0]?.report.settings.slos ?? {}).join(" or ")}`;
-  return `${table}\n${verdict}\n${settingsText(points.slice(-1).map((point) => point.report))}`;
+  const overload = points.some((point) => overloadedFigures(point.report).length > 0) ? OVERLOAD_NOTE : "";
+  return `${table}\n${overload}${verdict}\n${settingsText(points.slice(-1).map((point) => point.report))}`;
 }

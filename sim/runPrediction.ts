@@ -37,7 +37,8 @@ export async function predictRun(config: StackConfig, stack: string, tracePath: 
     if (sha256 !== config.benchmark.traceSha256) {
       return { note: `no prediction saved: ${tracePath} is not the trace this stack replays (its sha256 is ${sha256}; ${fetch})` };
     }
-    const trace = await loadTrace(tracePath);
+    const maxModelLen = { tokens: config.workers.maxModelLen, key: `workers.maxModelLen of stack ${stack}` };
+    const trace = await loadTrace(tracePath, { maxModelLen, offerSkip: false });
     const end = config.benchmark.fixedScheduleEndOffsetMs;
     const replayed = end === undefined ? trace : { ...trace, requests: trace.requests.filter((request) => request.timestamp <= end) };
     const model = stackModel(config, stackTimings(config, workerCapacityTokens(config)), { overlapWeight: 1, temperature: 0, seed: 1 });

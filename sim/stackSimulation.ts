@@ -46,6 +46,8 @@ export interface StackRun {
   requestsPerWorker: Float64Array;
   prefillTokensPerWorker: Float64Array;
   cachedTokensPerWorker: Float64Array;
+  /** Engine passes run, on every worker: at most `passBound` of the requests. */
+  passes: number;
   /** With `collectFeatures`: what each request's TTFT and ITL are made of, for calibration. */
   features?: LatencyFeatures;
 }
@@ -64,6 +66,20 @@ export interface LatencyFeatures {
   ttftConstantMs: Float64Array;
   /** Request i's ITL = itl[6i … 6i+5] · coefficients; zeros for a request of one output token. */
   itl: Float64Array;
+}
+
+/**
+ * The most passes a simulation of these requests runs, on all workers together. Every pass moves some
+ * request on by at least one token: a prompt token prefilled (a running request's chunk gets the
+ * budget first, so it is never empty) or an output token emitted, or, once, an empty prompt's
+ * prefill. So Σ (input + max(1, output) + 1) bounds them, prefill and decode workers in disagg
+ * included; each pass costs at most O(maxNumSeqs). With every request within the stack's
+ * maxModelLen (the trace reader refuses longer ones), that is at most requests × (maxModelLen + 2).
+ */
+export function passBound(requests: readonly TraceRequest[]): number {
+  let bound = 0;
+  for (const request of requests) bound += request.input_length + Math.max(1, request.output_length) + 1;
+  return bound;
 }
 
 type Role = "agg" | "prefill" | "decode";
@@ -192,7 +208,9 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
     requestsPerWorker: new Float64Array(routed.length),
     prefillTokensPerWorker: new Float64Array(routed.length),
     cachedTokensPerWorker: new Float64Array(routed.length),
+    passes: 0,
   };
+  const maxPasses = passBound(requests);
   const features: LatencyFeatures | undefined = collectFeatures
     ? { ttft: new Float64Array(count * FEATURES), ttftConstantMs: new Float64Array(count), itl: new Float64Array(count * FEATURES) }
     : undefined;
@@ -293,6 +311,8 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
       const used = worker.kvTokens / engine.kvCapacityTokens;
       pass.features.set([prefilling > 0 ? 1 : 0, tokens, squares, decoding, decoding * used, decoding * used * used]);
     }
+    // A broken invariant here would loop for ever: fail loudly instead (a bug, not the user's input).
+    if (++run.passes > maxPasses) throw new Error(`simulateStack: more than ${maxPasses} passes, the bound for these requests`);
     worker.busy = true;
     pass.start = now;
     pass.end = now + prefillMs + decodeMs;

@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from "../../lib/projectRoot";
 import { forEachValidLine } from "../../lib/jsonLines";
 import { UserError } from "../../lib/userError";
 import { firstIssue } from "../../lib/zodMessages";
+import { formatCount } from "../../lib/numbers";
 
 const count = z.int().check(z.nonnegative());
 
@@ -27,9 +28,20 @@ export type TraceRequest = z.infer<typeof traceRequest>;
 
 export class TraceError extends UserError {}
 
+/** The longest request the stack serves, and where a user changes it: vLLM refuses a longer one. */
+export interface ModelLenLimit {
+  tokens: number;
+  /** The key and the file to change it in, as the refusal names them: `workers.maxModelLen in Pulumi.agg.yaml`. */
+  key: string;
+}
+
 export interface TraceReadOptions {
   /** Skip and count invalid lines instead of stopping at the first. */
   skipInvalid?: boolean;
+  /** Refuse (or skip) requests whose input and output lengths add up past it. */
+  maxModelLen?: ModelLenLimit;
+  /** Whether a refusal names --skip-invalid: not where no command line takes it (the post-run hook). */
+  offerSkip?: boolean;
 }
 
 export interface TraceRead {
@@ -40,7 +52,7 @@ export interface TraceRead {
 /** A request of a Mooncake trace is a few kilobytes (2,000 prefix blocks, a million tokens, take 16 KB). */
 export const MAX_TRACE_LINE_BYTES = 2 ** 20;
 
-function problem(line: string | undefined): string {
+function problem(line: string | undefined, limit: ModelLenLimit | undefined): string {
   if (line === undefined) return `longer than ${MAX_TRACE_LINE_BYTES / 2 ** 20} MiB, which no request of a trace is`;
   let value: unknown;
   try {
@@ -49,7 +61,25 @@ function problem(line: string | undefined): string {
     return "not JSON";
   }
   const parsed = traceRequest.safeParse(value);
-  return parsed.success ? "" : firstIssue(parsed.error);
+  if (!parsed.success) return firstIssue(parsed.error);
+  return limit && tooLong(parsed.data, limit) ? tooLongForTheModel(parsed.data, limit) : "";
+}
+
+const tooLong = (request: TraceRequest, limit: ModelLenLimit) => request.input_length + request.output_length > limit.tokens;
+
+/**
+ * vLLM refuses a request whose prompt and max_tokens (aiperf sends the output length) exceed
+ * --max-model-len, so the stack never serves it; simulating it as served would also cost time
+ * in proportion to its length, without limit.
+ */
+function tooLongForTheModel(request: TraceRequest, limit: ModelLenLimit): string {
+  // In BigInt: two lengths near 2^53 add up past what a double holds exactly.
+  const total = (BigInt(request.input_length) + BigInt(request.output_length)).toLocaleString("en-US");
+  return (
+    `input_length ${formatCount(request.input_length)} + output_length ${formatCount(request.output_length)} = ` +
+    `${total} tokens, more than the stack serves: ${limit.key} is ${formatCount(limit.tokens)}; ` +
+    `raise it, or drop the line`
+  );
 }
 
 /**
@@ -90,13 +120,25 @@ export async function forEachTraceRequest(
   const unreadable = traceFileProblem(path);
   if (unreadable) throw new TraceError(unreadable);
   const read: TraceRead = { requests: 0, skippedLines: [] };
+  const limit = options.maxModelLen;
+  // A request too long for the stack is an invalid line like any other: refused with its number, or skipped.
+  const schema = limit
+    ? {
+        parse(value: unknown): TraceRequest {
+          const request = traceRequest.parse(value);
+          if (tooLong(request, limit)) throw new TraceError("too long for the stack");
+          return request;
+        },
+      }
+    : traceRequest;
   read.requests = await forEachValidLine(
     path,
-    traceRequest,
+    schema,
     visit,
     (line, lineNumber) => {
       if (!options.skipInvalid) {
-        throw new TraceError(`${path}, line ${lineNumber}: ${problem(line)} (use --skip-invalid to skip such lines)`);
+        const offer = options.offerSkip === false ? "" : " (use --skip-invalid to skip such lines)";
+        throw new TraceError(`${path}, line ${lineNumber}: ${problem(line, limit)}${offer}`);
       }
       read.skippedLines.push(lineNumber);
     },

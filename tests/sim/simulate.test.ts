@@ -146,6 +146,7 @@ describe("simulate, as users run it", () => {
       "latency",
       "goodput",
       "settings",
+      "overloaded",
     ]);
   });
 
@@ -243,7 +244,7 @@ describe("simulate, as users run it", () => {
       /^<svg width="(\d+)" height="(\d+)"[^>]*>\n<rect width="\1" height="\2" x="0" y="0" fill="#ffffff"><\/rect>/,
       "an opaque white background",
     );
-    assert.equal(svg.match(/stroke-dasharray/g)?.length, 2, "two dashed guides: the bound and the capacity");
+    assert.equal(svg.match(/stroke="#999"[^>]* stroke-dasharray/g)?.length, 2, "two dashed guides: the bound and the capacity");
   });
 
   test("the capacity line marks --capacity-tokens when it is given; one policy draws one line", async () => {
@@ -398,7 +399,7 @@ describe("simulate sweep split", () => {
     assert.match(result.stdout, /^best for the SLOs: (agg 8|\dP\dD), with [\d.]+% of requests within them$/m);
     assert.equal(result.stdout.match(/\(best\)/g)?.length, 1);
     const texts = textsOf(readFileSync(chart, "utf8"));
-    for (const label of ["goodput", "TTFT p90", "ITL p90", "7P1D"]) assert.ok(texts.includes(label), texts.join(" | "));
+    for (const label of ["goodput", "TTFT p90 (ms)", "ITL p90 (ms)", "7P1D"]) assert.ok(texts.includes(label), texts.join(" | "));
     const json = JSON.parse((await runCli(["simulate", "sweep", "split", "--trace", tracePath, "-s", "disagg", "--json"])).stdout);
     assert.equal(json.splits.length, 8);
     assert.equal(json.best, result.stdout.match(/best for the SLOs: ([^,]+),/)![1]);
