@@ -280,6 +280,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
       [...ROUTING_POLICIES, "all"],
     ),
   )
+    .option("--requests-out <file.jsonl>", "also write every request's prediction, a JSON line each, in trace order (one policy)")
     .addHelpText("after", examples("npx dynamo-bench simulate --trace traces/conversation_trace.jsonl -s disagg --policy all"))
     .action((options: SimulateOptions, command: Command) =>
       run(() => commands.simulate().simulateCommand({ ...options, ...given(command) }, io)),
