@@ -5,9 +5,6 @@ import { describeFileError } from "../../lib/fileErrors";
 import { firstIssue } from "../../lib/zodMessages";
 import { UserError } from "../../lib/userError";
 
-/** What `simulate --requests-out` names its file when `report` keeps one beside a run. */
-export const PREDICTED_REQUESTS_FILE = "prediction-requests.jsonl";
-
 /** A line is about 150 bytes; far longer is not one of these, and is refused unread. */
 export const MAX_PREDICTED_REQUEST_LINE_BYTES = 4096;
 /** Eighty times the recipe's 12,031 requests: the lines are kept in memory, about 100 bytes each. */
