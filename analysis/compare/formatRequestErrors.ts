@@ -37,6 +37,9 @@ export function requestErrorsTable(runs: JoinedRun[]): Table | undefined {
   };
 }
 
+/** The share of records left unmatched past which a run is not a replay of the prediction's trace, as `calibrate` judges. */
+const UNMATCHED_RECORDS = 0.1;
+
 const plural = (count: number, noun: string) => `${formatCount(count)} ${noun}${count === 1 ? "" : "s"}`;
 
 /** `agg: 298 of 300 predicted requests matched one of 299 records; 2 predicted without a record, 1 record without a prediction`. */
@@ -46,7 +49,11 @@ export function requestMatchLines(runs: JoinedRun[]): string[] {
       ? [
           `${label}: ${formatCount(errors.matched)} of ${plural(errors.predicted, "predicted request")} matched ` +
             `one of ${plural(errors.records, "record")}; ${formatCount(errors.predictedWithoutRecord)} predicted without a record, ` +
-            `${plural(errors.recordsWithoutPrediction, "record")} without a prediction`,
+            `${plural(errors.recordsWithoutPrediction, "record")} without a prediction` +
+            // calibrate refuses a run past this; here the figures are still shown, with the doubt beside them.
+            (errors.recordsWithoutPrediction > errors.records * UNMATCHED_RECORDS
+              ? ": over 10% of the records match no predicted request, so the prediction may be of another trace than the run replayed"
+              : ""),
         ]
       : [],
   );

@@ -115,8 +115,26 @@ describe("compare with a per-request prediction", () => {
     assert.match(text, /\bITL\s+4\s+\+0\.60\s+\+3\.50\s+\+8\.50\s+1\.060×\s+1\.350×\s+1\.850×\n/);
     assert.match(
       text,
-      /: 5 of 6 predicted requests matched one of 6 records; 1 predicted without a record, 1 record without a prediction\n$/,
+      /: 5 of 6 predicted requests matched one of 6 records; 1 predicted without a record, 1 record without a prediction: over 10% /,
     );
+  });
+
+  test("a prediction of another trace is matched to few records, and the text says so", async () => {
+    const elsewhere = PREDICTED.map((request) => ({ ...request, inputLength: request.inputLength * 10 }));
+    const result = await runCli([
+      "compare",
+      artifacts(FIVE_REQUESTS),
+      artifacts(MEASURED),
+      "--candidate-requests",
+      predictedFile(elsewhere),
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /: 0 of 6 predicted requests matched one of 6 records; 6 predicted without a record, 6 records without a /);
+    assert.match(
+      result.stdout,
+      /: over 10% of the records match no predicted request, so the prediction may be of another trace than the run replayed\n$/,
+    );
+    assert.match(result.stdout, /\bTTFT\s+0\s+n\/a\s+n\/a/);
   });
 
   test("--json carries the errors under the run, and --markdown the table", async () => {
