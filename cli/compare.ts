@@ -5,6 +5,7 @@ import { comparisonMarkdown, comparisonText } from "../analysis/compare/formatCo
 import { htmlReport } from "../analysis/compare/htmlReport";
 import { readRequestCdfs } from "../analysis/compare/requestCdf";
 import { writeOutputFile } from "./outputFile";
+import { joinRequests } from "../analysis/compare/requestErrors";
 import { UserError } from "../lib/userError";
 import type { CommandIo } from "./io";
 
@@ -15,10 +16,16 @@ export interface CompareOptions {
   goodput: string;
   /** --goodput was given on the command line, not left at the recipe's. */
   goodputGiven?: boolean;
+  /** Per-request predictions (`simulate --requests-out`) of each run. */
+  baselineRequests?: string;
+  candidateRequests?: string;
 }
 
 /** A run summarized from aiperf's artifacts has its per-request values; a summary.json alone has percentiles. */
 const requestCdfsOf = (run: RunInput) => (run.source === "artifacts" ? readRequestCdfs(run.dir) : Promise.resolve(undefined));
+
+const joined = (flag: string, file: string | undefined, dir: string) =>
+  file === undefined ? Promise.resolve(undefined) : joinRequests(flag, file, dir);
 
 export async function compareCommand(baselineDir: string, candidateDir: string, options: CompareOptions, io: CommandIo): Promise<void> {
   const slos = parseGoodput(options.goodput);
@@ -30,10 +37,16 @@ export async function compareCommand(baselineDir: string, candidateDir: string, 
         "leave --goodput out, or give aiperf artifact directories to count it anew",
     );
   }
-  const comparison = compareRuns(baseline, candidate);
+  const baselineJoin = await joined("--baseline-requests", options.baselineRequests, baseline.dir);
+  const candidateJoin = await joined("--candidate-requests", options.candidateRequests, candidate.dir);
+  const comparison = compareRuns(
+    { ...baseline, ...(baselineJoin && { requestErrors: baselineJoin.errors }) },
+    { ...candidate, ...(candidateJoin && { requestErrors: candidateJoin.errors }) },
+  );
   if (options.out !== undefined) {
     const cdfs = { baseline: await requestCdfsOf(baseline), candidate: await requestCdfsOf(candidate) };
-    writeOutputFile("--out", options.out, htmlReport(comparison, cdfs));
+    const pairs = { baseline: baselineJoin?.pairs, candidate: candidateJoin?.pairs };
+    writeOutputFile("--out", options.out, htmlReport(comparison, cdfs, pairs));
     io.err(`wrote ${options.out}\n`);
   }
   if (options.json) io.out(`${JSON.stringify(comparison, null, 2)}\n`);

@@ -148,6 +148,8 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
   formatOptions(compare, "print the table as Markdown, for a pull request", "print the comparison as JSON")
     .option("--out <report.html>", "also write a self-contained HTML report with charts (per-request CDFs from artifact directories)")
     .option("--goodput <slos>", "the SLOs for runs summarized from artifacts", RECIPE_GOODPUT)
+    .option("--baseline-requests <file.jsonl>", "the baseline's per-request prediction (simulate --requests-out), joined to its records")
+    .option("--candidate-requests <file.jsonl>", "the candidate's per-request prediction (simulate --requests-out), joined to its records")
     .addHelpText("after", examples("npx dynamo-bench compare examples/agg-sample examples/disagg-sample --out report.html"))
     .action((baseline: string, candidate: string, options: CompareOptions, command: Command) =>
       run(() =>
@@ -313,6 +315,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
       [...ROUTING_POLICIES, "all"],
     ),
   )
+    .option("--requests-out <file.jsonl>", "also write every request's prediction, a JSON line each, in trace order (one policy)")
     .addHelpText("after", examples("npx dynamo-bench simulate --trace traces/conversation_trace.jsonl -s disagg --policy all"))
     .action((options: SimulateOptions, command: Command) =>
       run(() => commands.simulate().simulateCommand({ ...options, ...given(command) }, io)),

@@ -39,6 +39,12 @@ export interface StackRun {
   latencyMs: Float64Array;
   /** From arrival until a routed worker takes the request into a pass. */
   queueMs: Float64Array;
+  /** The routed worker (agg's, or disagg's prefill worker) of each request. */
+  routedWorker: Int32Array;
+  /** The decode worker of each request in disagg; -1 in agg. */
+  decodeWorker: Int32Array;
+  /** Prompt tokens each request's routed worker served from its prefix cache, so did not prefill. */
+  hitTokens: Float64Array;
   /** Engine blocks served from the routed workers' prefix caches, of all the requests' blocks. */
   hitBlocks: number;
   references: number;
@@ -202,6 +208,9 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
     itlMs: new Float64Array(count),
     latencyMs: new Float64Array(count),
     queueMs: new Float64Array(count),
+    routedWorker: new Int32Array(count),
+    decodeWorker: new Int32Array(count).fill(-1),
+    hitTokens: new Float64Array(count),
     hitBlocks: 0,
     references: 0,
     prefillTokens: 0,
@@ -270,6 +279,7 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
       run.references += request.blocks.total;
       // vLLM computes at least the prompt's last token, even when all of it is cached.
       request.computed = Math.max(0, Math.min(hit * engine.blockSize, request.input - 1));
+      run.hitTokens[request.index] = request.computed;
       run.prefillTokens += request.input - request.computed;
       run.prefillTokensPerWorker[worker.index] += request.input - request.computed;
       const take = Math.min(request.input - request.computed, budget);
@@ -393,6 +403,7 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
       next++;
       request.booking = routedRouter.route({ blocks: request.blocks, inputTokens: request.input });
       const worker = routed[request.booking.worker];
+      run.routedWorker[next - 1] = worker.index;
       run.requestsPerWorker[worker.index]++;
       enqueue(worker, request, request.arrival);
       continue;
@@ -404,6 +415,7 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
       const request = event.request;
       request.computed = 0;
       request.booking = decodeRouter.route({ blocks: request.blocks, inputTokens: request.input });
+      run.decodeWorker[request.index] = request.booking.worker;
       enqueue(decoders[request.booking.worker], request, time);
     }
   }

@@ -4,6 +4,7 @@ import { forEachTraceRequest, type TraceReadOptions, type TraceRequest } from ".
 import { promptBlocks } from "./promptBlocks";
 import { PrefixCache } from "./prefixCache";
 import { simulateStack, type StackModel, type StackRun } from "./stackSimulation";
+import type { PredictedRequest } from "../analysis/runs/predictedRequestsFile";
 
 export interface LoadedTrace {
   /** In timestamp order, their `hash_ids` renumbered from 0 (only equality matters). */
@@ -164,6 +165,33 @@ export function predictedGoodput(run: StackRun, slos: Slos): PredictedGoodput | 
 }
 
 export function simulateTrace(trace: LoadedTrace, model: StackModel, slos: Slos): SimulationReport {
+  return simulateTraceRun(trace, model, slos).report;
+}
+
+/** To the µs: finer is noise, and it keeps a line short. */
+const micro = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/** Every request's prediction, in trace order, as `simulate --requests-out` writes them. */
+export function* predictedRequests(trace: LoadedTrace, run: StackRun): Generator<PredictedRequest> {
+  for (let i = 0; i < trace.requests.length; i++) {
+    const { timestamp, input_length } = trace.requests[i];
+    const itl = run.itlMs[i];
+    yield {
+      index: i,
+      timestamp,
+      inputLength: input_length,
+      worker: run.routedWorker[i],
+      ...(run.decodeWorker[i] >= 0 && { decodeWorker: run.decodeWorker[i] }),
+      hitTokens: run.hitTokens[i],
+      ttftMs: micro(run.ttftMs[i]),
+      itlMs: Number.isNaN(itl) ? null : micro(itl),
+      endMs: micro(timestamp + run.latencyMs[i]),
+    };
+  }
+}
+
+/** The report, and the run it summarizes, whose per-request arrays (about 60 bytes a request) live as long as it is kept. */
+export function simulateTraceRun(trace: LoadedTrace, model: StackModel, slos: Slos): { report: SimulationReport; run: StackRun } {
   const run = simulateStack(trace.requests, model);
   const unbounded = unboundedCache(trace, model.engine.blockSize);
   const cached = maxMean(run.cachedTokensPerWorker);
@@ -171,7 +199,7 @@ export function simulateTrace(trace: LoadedTrace, model: StackModel, slos: Slos)
   const ttft = percentiles(run.ttftMs);
   const latency = percentiles(run.latencyMs);
   const empty = { p50: 0, p90: 0, p99: 0, avg: 0 };
-  return {
+  const report: SimulationReport = {
     policy: model.policy,
     workers: model.routedWorkers,
     decodeWorkers: model.decodeWorkers,
@@ -194,6 +222,7 @@ export function simulateTrace(trace: LoadedTrace, model: StackModel, slos: Slos)
       kvTransfer: model.decodeWorkers > 0 ? { gbps: model.transferGBps, bytesPerToken: model.kvBytesPerToken } : null,
     },
   };
+  return { report, run };
 }
 
 /** Capacities from 10^4 to 10^9 tokens per worker, half a decade apart. */

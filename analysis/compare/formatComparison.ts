@@ -5,6 +5,7 @@ import { markdownTable, textTable, type Table } from "../../lib/table";
 import type { ComparedRun, Comparison, ComparisonRow } from "./comparison";
 import { goodputSlosLine } from "./sloText";
 import { predictionTable } from "./predictedBesideMeasured";
+import { requestErrorsTable, requestMatchLines } from "./formatRequestErrors";
 import { MAX_SYNTHETIC_CHARS } from "../summary/aiperfFiles";
 
 function label(row: ComparisonRow): string {
@@ -87,7 +88,26 @@ const predictionsOf = (comparison: Comparison) => predictionTable([comparison.ba
 export function comparisonText(comparison: Comparison): string {
   const predictions = predictionsOf(comparison);
   const beside = predictions ? ["", "Predicted beside measured (prediction.json, saved by pulumi up):", textTable(predictions)] : [];
-  return [...preamble(comparison), "", textTable(comparisonTable(comparison)), ...beside].join("\n") + "\n";
+  const runs = [comparison.baseline, comparison.candidate];
+  const perRequest = requestErrorsTable(runs);
+  const errors = perRequest
+    ? ["", "Per request, predicted against measured (Δ = predicted − measured):", textTable(perRequest), ...requestMatchLines(runs)]
+    : [];
+  return [...preamble(comparison), "", textTable(comparisonTable(comparison)), ...beside, ...errors].join("\n") + "\n";
+}
+
+function perRequestMarkdown(comparison: Comparison): string[] {
+  const runs = [comparison.baseline, comparison.candidate];
+  const table = requestErrorsTable(runs);
+  if (!table) return [];
+  return [
+    "",
+    "#### Per request, predicted against measured (Δ = predicted − measured)",
+    "",
+    markdownTable(table),
+    "",
+    ...requestMatchLines(runs).map((line) => `- ${line}`),
+  ];
 }
 
 /** Inline code that no backtick in the text can end early. */
@@ -108,6 +128,7 @@ export function comparisonMarkdown(comparison: Comparison): string {
       "",
       markdownTable(comparisonTable(comparison)),
       ...(predictionsOf(comparison) ? ["", "#### Predicted beside measured", "", markdownTable(predictionsOf(comparison)!)] : []),
+      ...perRequestMarkdown(comparison),
     ].join("\n") + "\n"
   );
 }

@@ -6,6 +6,9 @@ import { cdfChart, percentileBars, type ChartSeries } from "./charts";
 import { CDF_METRICS, type CdfMetric, type RequestCdfs } from "./requestCdf";
 import { goodputSlosLine } from "./sloText";
 import { predictionTable } from "./predictedBesideMeasured";
+import { REQUEST_METRICS, type RequestPairs } from "./requestErrors";
+import { requestErrorsTable, requestMatchLines } from "./formatRequestErrors";
+import { requestScatter } from "./requestScatter";
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -44,8 +47,37 @@ function runLine(role: string, run: ComparedRun): string {
   );
 }
 
+/** Each run's matched (measured, predicted) pairs, when a per-request prediction was given for it. */
+export interface ReportPairs {
+  baseline?: RequestPairs;
+  candidate?: RequestPairs;
+}
+
+function perRequestSection(comparison: Comparison, pairs: ReportPairs): string {
+  const runs = [comparison.baseline, comparison.candidate];
+  const table = requestErrorsTable(runs);
+  if (!table) return "";
+  const scatters = (["baseline", "candidate"] as const).flatMap((role) => {
+    const runPairs = pairs[role];
+    if (!runPairs) return [];
+    const label = comparison[role].label;
+    return REQUEST_METRICS.map(
+      (metric) => `<figure>${requestScatter(`${label}: ${METRIC_NAMES[metric]}, predicted against measured`, runPairs[metric])}</figure>`,
+    );
+  });
+  return [
+    "<h2>Per request, predicted against measured</h2>",
+    "<p>Δ = predicted − measured.</p>",
+    htmlTable(table),
+    `<ul>${requestMatchLines(runs)
+      .map((line) => `<li>${escapeHtml(line)}</li>`)
+      .join("")}</ul>`,
+    ...scatters,
+  ].join("\n");
+}
+
 /** A report in one file, charts inline as SVG, that opens anywhere with no network. */
-export function htmlReport(comparison: Comparison, cdfs: ReportCdfs = {}): string {
+export function htmlReport(comparison: Comparison, cdfs: ReportCdfs = {}, pairs: ReportPairs = {}): string {
   const { baseline, candidate } = comparison;
   const sides = (metric: CdfMetric): ChartSeries[] =>
     (["baseline", "candidate"] as const).map((role) => {
@@ -80,6 +112,7 @@ ${runLine("Candidate", candidate)}
 ${notes.map((note) => `<p><strong>Note:</strong> ${escapeHtml(note)}.</p>`).join("\n")}
 ${htmlTable(comparisonTable(comparison))}
 ${predictions ? `<h2>Predicted beside measured</h2>\n${htmlTable(predictions)}` : ""}
+${perRequestSection(comparison, pairs)}
 ${figures.join("\n")}
 </body>
 </html>

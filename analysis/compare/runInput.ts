@@ -9,11 +9,14 @@ import type { Slos } from "../../domain/slos";
 import { runLabel, type RunLabel } from "./runLabel";
 import { predictionBeside } from "./predictedBesideMeasured";
 import type { Prediction } from "../runs/predictionFile";
+import type { RequestErrors } from "./requestErrors";
 
 export interface RunInput extends RunLabel {
   dir: string;
   /** What `pulumi up` predicted for this run, saved beside it as prediction.json. */
   prediction?: Prediction;
+  /** A per-request prediction (`simulate --requests-out`) joined to the run's records. */
+  requestErrors?: RequestErrors;
   /** Where the summary came from: aiperf's artifacts, summarized now, or a summary.json. */
   source: "artifacts" | "summary.json";
   summary: RunSummary;
