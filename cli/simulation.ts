@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { stackConfigFromFile } from "../stack/config/stackFile";
 import { workerCapacityTokens } from "../domain/kvCapacity";
-import { stackTimings } from "../sim/stackTimings";
+import { mockerTimings, profileTimings, stackTimings } from "../sim/stackTimings";
 import { loadProfile } from "../sim/loadProfile";
-import { MOCKER_POLYNOMIAL, polynomialPerfModel, profilePerfModel, type PerfModel } from "../sim/perfModel";
+import { polynomialPerfModel, type PerfModel } from "../sim/perfModel";
 import { ROUTING_POLICIES, type RoutingPolicy } from "../domain/variants";
 import { stackModel } from "../sim/stackModel";
 import { loadTrace, type LoadedTrace } from "../sim/traceSimulation";
@@ -97,12 +97,13 @@ function refuseUnusedOptions(given: string[], policies: RoutingPolicy[]): void {
 
 /** The engine timings `--profile` names, or the stack's own; a profile that cannot be read is the user's to fix. */
 function perfModel(config: StackConfig, profile: string | undefined, capacityTokens: number): PerfModel {
+  const stackTp = config.workers.tensorParallelSize;
   if (profile === "mocker-polynomial") {
-    return polynomialPerfModel(MOCKER_POLYNOMIAL, capacityTokens, "the mocker's default polynomials (ai-dynamo/dynamo perf_model.rs)");
+    return mockerTimings(capacityTokens, stackTp, (noTp) => `the mocker's default polynomials (ai-dynamo/dynamo perf_model.rs; ${noTp})`);
   }
   if (profile === undefined) return stackTimings(config, capacityTokens);
   try {
-    return profilePerfModel(loadProfile(profile));
+    return profileTimings(loadProfile(profile), stackTp);
   } catch (error) {
     throw new UserError(`--profile: ${profile}: ${(error as Error).message}`);
   }
