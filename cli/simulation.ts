@@ -3,6 +3,7 @@ import { stackConfigFromFile } from "../stack/config/stackFile";
 import { workerCapacityTokens } from "../domain/kvCapacity";
 import { mockerTimings, profileTimings, stackTimings } from "../sim/stackTimings";
 import { loadProfile } from "../sim/loadProfile";
+import { tpTimings } from "../sim/tensorParallel";
 import { polynomialPerfModel, type PerfModel } from "../sim/perfModel";
 import { ROUTING_POLICIES, type RoutingPolicy } from "../domain/variants";
 import { stackModel } from "../sim/stackModel";
@@ -109,12 +110,31 @@ function perfModel(config: StackConfig, profile: string | undefined, capacityTok
   }
 }
 
-function calibratedPerfModel(path: string, io: CommandIo): PerfModel {
+/**
+ * A calibration's timings, for a stack of the TP it was fitted at. One of another TP is refused: scaling a
+ * measurement by an assumed rule would present an assumption as a calibration.
+ */
+function calibratedPerfModel(path: string, stackTp: number, io: CommandIo): PerfModel {
   try {
     const file = parseCalibrationFile(readRegularFile(path, { maxBytes: 2 ** 20, what: "a calibration" }));
+    const fittedTp = file.from.tensorParallelSize;
+    if (fittedTp !== undefined && fittedTp !== stackTp) {
+      throw new Error(
+        `fitted to a run at TP ${fittedTp}, and this stack runs TP ${stackTp}: calibrate from a run at TP ${stackTp}, ` +
+          "or leave --calibration out for timings scaled to it by an assumed rule",
+      );
+    }
+    if (fittedTp === undefined) {
+      io.err(
+        `warning: --calibration: the file does not say which TP it was fitted at (calibrate wrote it before it did); ` +
+          `it is taken as this stack's TP ${stackTp}\n`,
+      );
+    }
     const worst = Math.max(...Object.values(file.error).map(Math.abs));
     const describe =
-      `calibrated from ${file.from.run} (${file.from.stack}), whose TTFT and ITL p50 and p90 ` +
+      `calibrated from ${file.from.run} (${file.from.stack}) ` +
+      (fittedTp === undefined ? `at a TP it does not record, taken as this stack's ${stackTp}` : `at TP ${fittedTp}`) +
+      ", whose TTFT and ITL p50 and p90 " +
       `it reproduced to within ${formatPercent(worst, 1)}` +
       (file.undetermined.length > 0 ? `, though the run hardly determined ${file.undetermined.join(", ")}` : "");
     if (file.undetermined.length > 0) {
@@ -123,7 +143,8 @@ function calibratedPerfModel(path: string, io: CommandIo): PerfModel {
           "a prediction that leans on them, for another stack or split, is not to be trusted\n",
       );
     }
-    return polynomialPerfModel(file, file.kvCapacityTokens, describe);
+    const tp = tpTimings({ prefill: fittedTp ?? null, decode: fittedTp ?? null }, stackTp);
+    return { ...polynomialPerfModel(file, file.kvCapacityTokens, describe), tensorParallel: tp };
   } catch (error) {
     throw new UserError(`--calibration: ${path}: ${(error as Error).message}`);
   }
@@ -154,7 +175,9 @@ export async function simulation(raw: SimulationOptions, io: CommandIo, { sweeps
   const slos = parseGoodput(options.goodput ?? config.benchmark.goodput);
   const capacityTokens = options.capacityTokens ?? workerCapacityTokens(config);
   const perf =
-    options.calibration !== undefined ? calibratedPerfModel(options.calibration, io) : perfModel(config, options.profile, capacityTokens);
+    options.calibration !== undefined
+      ? calibratedPerfModel(options.calibration, config.workers.tensorParallelSize, io)
+      : perfModel(config, options.profile, capacityTokens);
   const base = stackModel(config, perf, {
     workers: options.workers,
     capacityTokens,

@@ -10,7 +10,7 @@ import { loadProfile } from "../../sim/loadProfile";
 import { profileTimings, stackTimings } from "../../sim/stackTimings";
 import { TP_SCALING, tpAdjustment } from "../../sim/tensorParallel";
 import { conversationTrace, writeTrace } from "../support/traceFixtures";
-import { runCli } from "../support/cli";
+import { runCli, STACK_TRACE } from "../support/cli";
 
 const dirs: string[] = [];
 const scratch = () => {
@@ -141,5 +141,50 @@ describe("timings follow the stack's tensor-parallel size", () => {
     assert.ok(reports[3].tensorParallel.decode.low < reports[3].tensorParallel.decode.speedup);
     const text = await runCli(["simulate", "--trace", trace, "--config-file", stackFile(dir, 8)]);
     assert.match(text.stdout, /^engine timings: .*prefill at TP 1 scaled to TP 8 ×5\.83 faster \(assumed/m);
+  });
+
+  test("a calibration of another TP is refused in one line; one that says no TP is taken as the stack's, with a warning", async () => {
+    const dir = scratch();
+    const trace = join(dir, "trace.jsonl");
+    await writeTrace(trace, conversationTrace(30));
+    const file = (tensorParallelSize?: number) => {
+      const path = join(dir, `calibration-${tensorParallelSize ?? "none"}.json`);
+      writeFileSync(
+        path,
+        JSON.stringify({
+          kind: "dynamo-bench calibration",
+          schemaVersion: 1,
+          from: { run: "r", stack: "agg", trace: "t", records: 1, ...(tensorParallelSize !== undefined && { tensorParallelSize }) },
+          prefill: [12, 0.03, 0],
+          decode: [8, 30, 0],
+          kvCapacityTokens: 100_000,
+          iterations: 1,
+          fittedRequests: { ttft: 1, itl: 1 },
+          error: { ttftP50: 0, ttftP90: 0, itlP50: 0, itlP90: 0 },
+        }),
+      );
+      return path;
+    };
+    const run = (calibration: string, tp: number) =>
+      runCli(["simulate", "--trace", trace, "--config-file", stackFile(dir, tp), "--calibration", calibration, "--json"]);
+    const other = await run(file(4), 2);
+    assert.equal(other.status, 1);
+    assert.match(
+      other.stderr,
+      /^error: --calibration: .*: fitted to a run at TP 4, and this stack runs TP 2: calibrate from a run at TP 2/,
+    );
+    assert.doesNotMatch(other.stderr, STACK_TRACE);
+    const same = await run(file(4), 4);
+    assert.equal(same.status, 0, same.stderr);
+    assert.equal(same.stderr, "");
+    assert.match(JSON.parse(same.stdout).perfModel, /^calibrated from r \(agg\) at TP 4, whose/);
+    assert.equal(JSON.parse(same.stdout).tensorParallel.prefill.basis, "as-given");
+    const unsaid = await run(file(), 2);
+    assert.equal(unsaid.status, 0, unsaid.stderr);
+    assert.match(unsaid.stderr, /^warning: --calibration: the file does not say which TP it was fitted at .* this stack's TP 2\n$/);
+    assert.match(
+      JSON.parse(unsaid.stdout).perfModel,
+      /^calibrated from r \(agg\) at a TP it does not record, taken as this stack's 2, whose/,
+    );
   });
 });
