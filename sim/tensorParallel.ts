@@ -81,9 +81,11 @@ function halfText(half: TimingsHalf, adjustment: TpAdjustment, stackTp: number):
       return `${half} takes no TP`;
     case "scaled": {
       const { fromTp, speedup, low, high } = adjustment;
+      // Fewer GPUs than measured: said as a slowdown, ×1.52 slower rather than ×0.66 faster.
+      const [factor, from, to, way] = speedup >= 1 ? [speedup, low, high, "faster"] : [1 / speedup, 1 / high, 1 / low, "slower"];
       return (
-        `${half} at TP ${fromTp} scaled to TP ${stackTp} ×${fixed(speedup)} faster ` +
-        `(assumed: (${stackTp}/${fromTp})^${TP_SCALING[half].exponent.toFixed(2)}, range ×${fixed(low)}–×${fixed(high)})`
+        `${half} at TP ${fromTp} scaled to TP ${stackTp} ×${fixed(factor)} ${way} ` +
+        `(assumed: (${stackTp}/${fromTp})^${TP_SCALING[half].exponent.toFixed(2)}, range ×${fixed(from)}–×${fixed(to)})`
       );
     }
   }
