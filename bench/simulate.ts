@@ -11,8 +11,8 @@ import { PROJECT_ROOT } from "../lib/projectRoot";
 import { totalGpus } from "../stack/config/schema";
 import { parseStackConfig } from "../stack/config/stackConfig";
 import { splitSweep, splitsOf } from "../sim/splitSweep";
-import { defaultProfile } from "../sim/defaultProfile";
-import { profilePerfModel } from "../sim/perfModel";
+import { stackTimings } from "../sim/stackTimings";
+import { workerCapacityTokens } from "../domain/kvCapacity";
 import { stackModel } from "../sim/stackModel";
 import { loadTrace, simulateTrace, type SimulationReport } from "../sim/traceSimulation";
 import { parseGoodput } from "../domain/slos";
@@ -21,14 +21,14 @@ import { conversationTrace, writeTrace } from "../tests/support/traceFixtures";
 
 const SYNTHETIC = join(__dirname, "..", "..", "shared", "traces", "synthetic_trace.jsonl");
 const slos = parseGoodput(RECIPE_GOODPUT);
-const perf = profilePerfModel(defaultProfile());
 
 function seconds(since: bigint): string {
   return (Number(process.hrtime.bigint() - since) / 1e9).toFixed(3);
 }
 
 function modelOf(variant: "agg" | "disagg") {
-  return stackModel(parseStackConfig({ variant }, "bench"), perf, { overlapWeight: 1, temperature: 0, seed: 1 });
+  const config = parseStackConfig({ variant }, "bench");
+  return stackModel(config, stackTimings(config, workerCapacityTokens(config)), { overlapWeight: 1, temperature: 0, seed: 1 });
 }
 
 const figures = (r: SimulationReport) =>
@@ -65,11 +65,12 @@ async function main(): Promise<void> {
       const script =
         `const { loadTrace, simulateTrace } = require("./sim/traceSimulation");` +
         `const { stackModel } = require("./sim/stackModel"); const { parseStackConfig } = require("./stack/config/stackConfig");` +
-        `const { profilePerfModel } = require("./sim/perfModel"); const { defaultProfile } = require("./sim/defaultProfile");` +
+        `const { stackTimings } = require("./sim/stackTimings"); const { workerCapacityTokens } = require("./domain/kvCapacity");` +
         `const used = () => { global.gc(); return process.memoryUsage().heapUsed; };` +
         `loadTrace(${JSON.stringify(sized)}).then((trace) => { const loaded = used();` +
         `const config = parseStackConfig({ variant: "disagg" }, "bench");` +
-        `const model = stackModel(config, profilePerfModel(defaultProfile()), { overlapWeight: 1, temperature: 0, seed: 1 });` +
+        `const perf = stackTimings(config, workerCapacityTokens(config));` +
+        `const model = stackModel(config, perf, { overlapWeight: 1, temperature: 0, seed: 1 });` +
         `const report = simulateTrace(trace, model, {}); const simulated = used();` +
         `console.log(JSON.stringify({ loaded, simulated, p50: report.latency.timeToFirstToken.p50 })); });`;
       const result = spawnSync(

@@ -139,7 +139,17 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
   // The timings are what is fitted: the model's own are replaced at every step.
   const model = stackModel(config, polynomialPerfModel(MOCKER_POLYNOMIAL, 1, "fitted"), { overlapWeight: 1, temperature: 0, seed: 1 });
   const calibration = calibrate(requests, measured, model);
-  writeOutputFile("--out", out, calibrationFileText(calibration, { run: runDir, stack, trace: options.trace, records: records.length }));
+  writeOutputFile(
+    "--out",
+    out,
+    calibrationFileText(calibration, {
+      run: runDir,
+      stack,
+      trace: options.trace,
+      records: records.length,
+      tensorParallelSize: config.workers.tensorParallelSize,
+    }),
+  );
   const { prefill, decode, error } = calibration;
   const signed = (fraction: number) => `${fraction >= 0 ? "+" : ""}${formatPercent(fraction, 1)}`;
   io.out(

@@ -279,8 +279,9 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
           "--profile <path>",
           "engine timings: Dynamo's perf_data.npz, a profiler results directory, or one with prefill_raw_data.json and " +
             "decode_raw_data.json; mocker-polynomial for the mocker's defaults " +
-            "(default: AIConfigurator's H200 estimate for Qwen3-32B with TensorRT-LLM, not a measurement; its TP 1 prefill " +
-            "scaled to TP 2 by an assumed 1.8; for a mock stack, the mocker's defaults at its speedup ratio)",
+            "(default: AIConfigurator's H200 estimate for Qwen3-32B with TensorRT-LLM, not a measurement, its TP 1 prefill and " +
+            "TP 2 decode scaled to the stack's TP by an assumed rule; for a mock stack, the mocker's defaults at its speedup ratio, " +
+            "which take no TP)",
         ).conflicts("calibration"),
       )
       .option("--calibration <file>", "engine timings from a calibration.json that `calibrate` wrote")

@@ -2,9 +2,10 @@ import { relative } from "node:path";
 import { z } from "zod";
 import { stackConfigFromFile } from "../stack/config/stackFile";
 import { workerCapacityTokens } from "../domain/kvCapacity";
-import { stackTimings } from "../sim/stackTimings";
+import { mockerTimings, profileTimings, stackTimings } from "../sim/stackTimings";
 import { loadProfile } from "../sim/loadProfile";
-import { MOCKER_POLYNOMIAL, polynomialPerfModel, profilePerfModel, type PerfModel } from "../sim/perfModel";
+import { tpTimings } from "../sim/tensorParallel";
+import { polynomialPerfModel, type PerfModel } from "../sim/perfModel";
 import { ROUTING_POLICIES, type RoutingPolicy } from "../domain/variants";
 import { stackModel } from "../sim/stackModel";
 import { loadTrace, type LoadedTrace } from "../sim/traceSimulation";
@@ -99,23 +100,43 @@ function refuseUnusedOptions(given: string[], policies: RoutingPolicy[]): void {
 
 /** The engine timings `--profile` names, or the stack's own; a profile that cannot be read is the user's to fix. */
 function perfModel(config: StackConfig, profile: string | undefined, capacityTokens: number): PerfModel {
+  const stackTp = config.workers.tensorParallelSize;
   if (profile === "mocker-polynomial") {
-    return polynomialPerfModel(MOCKER_POLYNOMIAL, capacityTokens, "the mocker's default polynomials (ai-dynamo/dynamo perf_model.rs)");
+    return mockerTimings(capacityTokens, stackTp, (noTp) => `the mocker's default polynomials (ai-dynamo/dynamo perf_model.rs; ${noTp})`);
   }
   if (profile === undefined) return stackTimings(config, capacityTokens);
   try {
-    return profilePerfModel(loadProfile(profile));
+    return profileTimings(loadProfile(profile), stackTp);
   } catch (error) {
     throw new UserError(`--profile: ${profile}: ${(error as Error).message}`);
   }
 }
 
-function calibratedPerfModel(path: string, io: CommandIo): PerfModel {
+/**
+ * A calibration's timings, for a stack of the TP it was fitted at. One of another TP is refused: scaling a
+ * measurement by an assumed rule would present an assumption as a calibration.
+ */
+function calibratedPerfModel(path: string, stackTp: number, io: CommandIo): PerfModel {
   try {
     const file = parseCalibrationFile(readRegularFile(path, { maxBytes: 2 ** 20, what: "a calibration" }));
+    const fittedTp = file.from.tensorParallelSize;
+    if (fittedTp !== undefined && fittedTp !== stackTp) {
+      throw new Error(
+        `fitted to a run at TP ${fittedTp}, and this stack runs TP ${stackTp}: calibrate from a run at TP ${stackTp}, ` +
+          "or leave --calibration out for timings scaled to it by an assumed rule",
+      );
+    }
+    if (fittedTp === undefined) {
+      io.err(
+        `warning: --calibration: the file does not say which TP it was fitted at (calibrate wrote it before it did); ` +
+          `it is taken as this stack's TP ${stackTp}\n`,
+      );
+    }
     const worst = Math.max(...Object.values(file.error).map(Math.abs));
     const describe =
-      `calibrated from ${file.from.run} (${file.from.stack}), whose TTFT and ITL p50 and p90 ` +
+      `calibrated from ${file.from.run} (${file.from.stack}) ` +
+      (fittedTp === undefined ? `at a TP it does not record, taken as this stack's ${stackTp}` : `at TP ${fittedTp}`) +
+      ", whose TTFT and ITL p50 and p90 " +
       `it reproduced to within ${formatPercent(worst, 1)}` +
       (file.undetermined.length > 0 ? `, though the run hardly determined ${file.undetermined.join(", ")}` : "");
     if (file.undetermined.length > 0) {
@@ -124,7 +145,8 @@ function calibratedPerfModel(path: string, io: CommandIo): PerfModel {
           "a prediction that leans on them, for another stack or split, is not to be trusted\n",
       );
     }
-    return polynomialPerfModel(file, file.kvCapacityTokens, describe);
+    const tp = tpTimings({ prefill: fittedTp ?? null, decode: fittedTp ?? null }, stackTp);
+    return { ...polynomialPerfModel(file, file.kvCapacityTokens, describe), tensorParallel: tp };
   } catch (error) {
     throw new UserError(`--calibration: ${path}: ${(error as Error).message}`);
   }
@@ -161,7 +183,9 @@ export async function simulation(raw: SimulationOptions, io: CommandIo, { sweeps
   const slos = parseGoodput(options.goodput ?? config.benchmark.goodput);
   const capacityTokens = options.capacityTokens ?? workerCapacityTokens(config);
   const perf =
-    options.calibration !== undefined ? calibratedPerfModel(options.calibration, io) : perfModel(config, options.profile, capacityTokens);
+    options.calibration !== undefined
+      ? calibratedPerfModel(options.calibration, config.workers.tensorParallelSize, io)
+      : perfModel(config, options.profile, capacityTokens);
   const base = stackModel(config, perf, {
     workers: options.workers,
     capacityTokens,

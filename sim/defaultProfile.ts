@@ -1,7 +1,7 @@
 import { profileFromRawData, type PerfProfile } from "./perfProfile";
 
 /**
- * No one has published vLLM timings of Qwen3-32B at TP 2 on H200. The nearest public figures are
+ * No one has published vLLM timings of Qwen3-32B on H200, at any TP. The nearest public figures are
  * NVIDIA AIConfigurator's estimates for Qwen3-32B on H200 SXM (TensorRT-LLM backend), which
  * Dynamo commits as planner profile data: ai-dynamo/dynamo @ 545f274f,
  * `benchmarks/profiler/comparison/results/aic_all/configmap_data.json` (`prefill_raw_data.json`:
@@ -37,22 +37,11 @@ export const AIC_QWEN3_32B_H200 = {
   },
 };
 
-/**
- * An assumption, not a measurement: how much faster a TP 2 worker prefills than the TP 1 worker
- * the estimate is for. Two GPUs split the work; the all-reduces between them over NVLink take back
- * some of it.
- */
-export const ASSUMED_TP2_PREFILL_SPEEDUP = 1.8;
-
 export const DEFAULT_PROFILE_SOURCE =
-  "AIConfigurator's H200 estimate for Qwen3-32B (TensorRT-LLM; ai-dynamo/dynamo@545f274f): " +
-  `decode at TP 2 as published, prefill at TP 1 divided by an assumed ${ASSUMED_TP2_PREFILL_SPEEDUP} for TP 2`;
+  "AIConfigurator's H200 estimate for Qwen3-32B (TensorRT-LLM; ai-dynamo/dynamo@545f274f), not a measurement";
 
+/** The estimate as published: its prefill for a TP 1 worker, its decode for a TP 2 worker. */
 export function defaultProfile(): PerfProfile {
   const { prefill, decode } = AIC_QWEN3_32B_H200;
-  return profileFromRawData(
-    DEFAULT_PROFILE_SOURCE,
-    { ...prefill, prefill_ttft: prefill.prefill_ttft.map((ms) => ms / ASSUMED_TP2_PREFILL_SPEEDUP) },
-    decode,
-  );
+  return { ...profileFromRawData(DEFAULT_PROFILE_SOURCE, prefill, decode), tp: { prefill: 1, decode: 2 } };
 }

@@ -1,4 +1,5 @@
 import type { PerfProfile } from "./perfProfile";
+import type { TpTimings } from "./tensorParallel";
 
 /**
  * How long a worker's engine pass takes, in the mocker's terms (ai-dynamo/dynamo
@@ -12,6 +13,8 @@ import type { PerfProfile } from "./perfProfile";
  */
 export interface PerfModel {
   describe: string;
+  /** Which TP the timings are for and what was scaled to reach the stack's; absent where no stack's TP was asked. */
+  tensorParallel?: TpTimings;
   /** The part of a pass that prefills anything which does not grow with its tokens: TTFT at 0 tokens. */
   prefillPassMs: number;
   /** Time to compute `tokens` new prompt tokens that follow `context` tokens already in KV. */

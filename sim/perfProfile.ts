@@ -14,6 +14,13 @@ export interface PerfProfile {
   source: string;
   prefill: { inputTokens: number[]; ttftMs: number[] };
   decode: { rows: DecodeRow[] };
+  /** The TP each half was measured at, where the file says so; absent, it says neither. */
+  tp?: ProfileTp;
+}
+
+export interface ProfileTp {
+  prefill: number | null;
+  decode: number | null;
 }
 
 export interface DecodeRow {
@@ -31,6 +38,7 @@ const numbers = (what: string) =>
 export const prefillRawData = z.object({
   prefill_isl: numbers("prefill_isl"),
   prefill_ttft: numbers("prefill_ttft"),
+  prefill_thpt_per_gpu: numbers("prefill_thpt_per_gpu").optional(),
 });
 
 /** `decode_raw_data.json`, or the arrays of `selected_decode_interpolation/raw_data.npz`: a cloud of points. */
@@ -117,6 +125,20 @@ function checked(profile: PerfProfile, names: ProfileNames): PerfProfile {
   return profile;
 }
 
+/**
+ * The profiler writes each prefill point's throughput per GPU, isl / ttft / GPUs × 1000 × attention DP
+ * (ai-dynamo/dynamo@4cba833f `components/src/dynamo/profiler/utils/profile_prefill.py`), so the GPUs
+ * of the worker it measured follow from the point; for a dense model (attention DP 1) they are its TP.
+ * Null when the points do not agree on one whole number: then the file does not say.
+ */
+function prefillTp(raw: z.infer<typeof prefillRawData>): number | null {
+  const perGpu = raw.prefill_thpt_per_gpu;
+  if (perGpu === undefined || perGpu.length !== raw.prefill_isl.length) return null;
+  const gpus = raw.prefill_isl.map((isl, i) => ((isl / raw.prefill_ttft[i]) * 1000) / perGpu[i]);
+  const tp = Math.round(gpus[0]);
+  return tp >= 1 && gpus.every((value) => Math.abs(value - tp) < 0.01 * tp) ? tp : null;
+}
+
 function prefillFrom(raw: z.infer<typeof prefillRawData>): PerfProfile["prefill"] {
   sameLength("prefill", { prefill_isl: raw.prefill_isl, prefill_ttft: raw.prefill_ttft });
   const { xs, ys } = sortedPoints("prefill_isl", raw.prefill_isl, raw.prefill_ttft);
@@ -152,7 +174,8 @@ export function profileFromRawData(source: string, prefill: unknown, decode: unk
   if (!parsedPrefill.success) throw new Error(`prefill: ${parsedPrefill.error.issues[0].message}`);
   const parsedDecode = decodeRawData.safeParse(decode);
   if (!parsedDecode.success) throw new Error(`decode: ${parsedDecode.error.issues[0].message}`);
-  return checked({ source, prefill: prefillFrom(parsedPrefill.data), decode: decodeFromRaw(parsedDecode.data) }, RAW_NAMES);
+  const tp = { prefill: prefillTp(parsedPrefill.data), decode: null };
+  return checked({ source, prefill: prefillFrom(parsedPrefill.data), decode: decodeFromRaw(parsedDecode.data), tp }, RAW_NAMES);
 }
 
 function vector(arrays: Map<string, NpyArray>, name: string, length?: number): number[] {
@@ -169,7 +192,11 @@ export function profileFromRawArrays(source: string, prefill: Map<string, NpyArr
   const maxKvTokens = vector(decode, "max_kv_tokens", 1)[0];
   return profileFromRawData(
     source,
-    { prefill_isl: vector(prefill, "prefill_isl"), prefill_ttft: vector(prefill, "prefill_ttft") },
+    {
+      prefill_isl: vector(prefill, "prefill_isl"),
+      prefill_ttft: vector(prefill, "prefill_ttft"),
+      ...(prefill.has("prefill_thpt_per_gpu") && { prefill_thpt_per_gpu: vector(prefill, "prefill_thpt_per_gpu") }),
+    },
     {
       x_kv_usage: vector(decode, "x_kv_usage"),
       y_context_length: vector(decode, "y_context_length"),

@@ -1,20 +1,43 @@
 import type { StackConfig } from "../stack/config/schema";
 import { defaultProfile } from "./defaultProfile";
+import type { PerfProfile } from "./perfProfile";
 import { MOCKER_POLYNOMIAL, polynomialPerfModel, profilePerfModel, type PerfModel } from "./perfModel";
+import { scaledProfile, tpFree, tpText, tpTimings } from "./tensorParallel";
+
+/**
+ * A profile's timings for a worker of `stackTp` GPUs: as given for a half measured at that TP, scaled
+ * by the assumed rule of tensorParallel.ts for one measured at another, and used as is, said so, for
+ * one whose file names no TP.
+ */
+export function profileTimings(profile: PerfProfile, stackTp: number): PerfModel {
+  const tp = tpTimings(profile.tp ?? { prefill: null, decode: null }, stackTp);
+  return { ...profilePerfModel(scaledProfile(profile, tp)), describe: `${profile.source}: ${tpText(tp)}`, tensorParallel: tp };
+}
+
+/**
+ * The mocker's default polynomials. They take no TP (ai-dynamo/dynamo@4cba833f
+ * `lib/mocker/src/common/perf_model.rs`: only its AIConfigurator mode reads `--aic-tp-size`); a mock
+ * stack's TP reaches its mocker only as the KV capacity it is given (`--num-gpu-blocks-override`).
+ */
+export function mockerTimings(kvCapacityTokens: number, stackTp: number, describe: (noTp: string) => string, speedup = 1): PerfModel {
+  const tp = tpFree(stackTp);
+  return { ...polynomialPerfModel(MOCKER_POLYNOMIAL, kvCapacityTokens, describe(tpText(tp)), speedup), tensorParallel: tp };
+}
 
 /**
  * The engine timings a stack's workers run at, when nothing better is given: for vLLM workers the
- * default profile (an estimate, see defaultProfile.ts); for mocker workers the mocker's own, which
- * is exact: its default polynomials, which the stack's mocker flags leave in place, run
- * `workers.mocker.speedupRatio` times fast.
+ * default profile (an estimate, see defaultProfile.ts) at the stack's TP; for mocker workers the
+ * mocker's own, which is exact: its default polynomials, which the stack's mocker flags leave in
+ * place, run `workers.mocker.speedupRatio` times fast.
  */
 export function stackTimings(config: StackConfig, kvCapacityTokens: number): PerfModel {
-  if (config.workers.engine === "vllm") return profilePerfModel(defaultProfile());
+  const stackTp = config.workers.tensorParallelSize;
+  if (config.workers.engine === "vllm") return profileTimings(defaultProfile(), stackTp);
   const speedup = config.workers.mocker.speedupRatio;
-  return polynomialPerfModel(
-    MOCKER_POLYNOMIAL,
+  return mockerTimings(
     kvCapacityTokens,
-    `Dynamo's mocker, as the stack runs it: its default polynomials (ai-dynamo/dynamo perf_model.rs), ${speedup}× fast`,
+    stackTp,
+    (noTp) => `Dynamo's mocker, as the stack runs it: its default polynomials (ai-dynamo/dynamo perf_model.rs; ${noTp}), ${speedup}× fast`,
     speedup,
   );
 }

@@ -3,6 +3,7 @@ import { percentile } from "../analysis/summary/statistics";
 import { forEachTraceRequest, type TraceReadOptions, type TraceRequest } from "./trace/traceFile";
 import { promptBlocks } from "./promptBlocks";
 import { PrefixCache } from "./prefixCache";
+import type { TpTimings } from "./tensorParallel";
 import { simulateStack, type StackModel, type StackRun } from "./stackSimulation";
 import type { PredictedRequest } from "../analysis/runs/predictedRequestsFile";
 
@@ -85,6 +86,8 @@ export interface SimulationReport {
   decodeWorkers: number;
   capacityTokensPerWorker: number;
   perfModel: string;
+  /** Which TP the timings were for, and the scaling to the stack's TP with its assumed range; null when not asked. */
+  tensorParallel: TpTimings | null;
   hitRate: number;
   bound: number;
   prefillTokens: { computed: number; unbounded: number; input: number };
@@ -205,6 +208,7 @@ export function simulateTraceRun(trace: LoadedTrace, model: StackModel, slos: Sl
     decodeWorkers: model.decodeWorkers,
     capacityTokensPerWorker: capacity,
     perfModel: model.perf.describe,
+    tensorParallel: model.perf.tensorParallel ?? null,
     hitRate: run.references > 0 ? run.hitBlocks / run.references : 0,
     bound: unbounded.hitRate,
     prefillTokens: { computed: run.prefillTokens, unbounded: unbounded.prefillTokens, input: trace.inputTokens },

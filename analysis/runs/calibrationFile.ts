@@ -22,7 +22,14 @@ export const calibrationFileSchema = z.object({
   schemaVersion: z.literal(CALIBRATION_SCHEMA_VERSION, {
     error: `must be ${CALIBRATION_SCHEMA_VERSION}: the file is from another version of dynamo-bench`,
   }),
-  from: z.object({ run: z.string(), stack: z.string(), trace: z.string(), records: z.number() }),
+  from: z.object({
+    run: z.string(),
+    stack: z.string(),
+    trace: z.string(),
+    records: z.number(),
+    // Written since timings follow TP; a file from before it says none.
+    tensorParallelSize: z.number().int().min(1).max(1024).optional(),
+  }),
   prefill: triple,
   decode: triple,
   kvCapacityTokens: finite.positive().max(1e12),

@@ -70,6 +70,7 @@ describe("calibrate: a round trip", () => {
     const truth = [...TRUTH.prefill, ...TRUTH.decode.slice(0, 2)];
     fitted.forEach((value, k) => assert.ok(within(value, truth[k], 0.05), `coefficient ${k}: ${value} against ${truth[k]}`));
     assert.equal(calibration.decode[2], 0);
+    assert.equal(calibration.from.tensorParallelSize, 2, "the TP of the run fitted, the stack's");
     for (const error of Object.values(calibration.error) as number[]) assert.ok(Math.abs(error) < 0.05, JSON.stringify(calibration.error));
 
     const predicted = JSON.parse(

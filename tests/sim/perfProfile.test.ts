@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zipSync } from "fflate";
-import { AIC_QWEN3_32B_H200, ASSUMED_TP2_PREFILL_SPEEDUP, defaultProfile } from "../../sim/defaultProfile";
+import { AIC_QWEN3_32B_H200, defaultProfile } from "../../sim/defaultProfile";
 import { loadProfile } from "../../sim/loadProfile";
 import { parseNpz } from "../../sim/npz";
 import { profilePerfModel } from "../../sim/perfModel";
@@ -111,10 +111,12 @@ describe("Dynamo's profiler output, in each form the mocker reads", () => {
     }
   });
 
-  test("the default is AIConfigurator's estimate as published, its prefill divided by the assumed TP 2 speedup", () => {
-    const perf = profilePerfModel(defaultProfile());
+  test("the default is AIConfigurator's estimate as published, and says its TPs: prefill at TP 1, decode at TP 2", () => {
+    const profile = defaultProfile();
+    assert.deepEqual(profile.tp, { prefill: 1, decode: 2 });
+    const perf = profilePerfModel(profile);
     const { prefill_isl, prefill_ttft } = AIC_QWEN3_32B_H200.prefill;
-    assert.ok(Math.abs(perf.prefillPassMs + perf.prefillMs(0, prefill_isl[1]) - prefill_ttft[1] / ASSUMED_TP2_PREFILL_SPEEDUP) < 1e-9);
+    assert.ok(Math.abs(perf.prefillPassMs + perf.prefillMs(0, prefill_isl[1]) - prefill_ttft[1]) < 1e-9);
     assert.equal(perf.decodeMs(0.11706804281345566 * 502_272, 350), 17.071);
   });
 
@@ -198,7 +200,11 @@ describe("Dynamo's profiler output, in each form the mocker reads", () => {
     const run = async (profile: string) => await runCli(["simulate", "--trace", trace, "-s", "disagg", "--profile", profile, "--json"]);
     const ok = await run(join(dir, "perf_data.npz"));
     assert.equal(ok.status, 0, ok.stderr);
-    assert.equal(JSON.parse(ok.stdout).perfModel, join(dir, "perf_data.npz"));
+    assert.equal(
+      JSON.parse(ok.stdout).perfModel,
+      `${join(dir, "perf_data.npz")}: prefill used as is at TP 2 (its source does not say which TP it is for); ` +
+        "decode used as is at TP 2 (its source does not say which TP it is for)",
+    );
     assert.match(JSON.parse((await run("mocker-polynomial")).stdout).perfModel, /mocker's default polynomials/);
     for (const profile of [join(dir, "bad.npz"), join(dir, "none.npz"), ""]) {
       const bad = await run(profile);

@@ -138,6 +138,7 @@ describe("simulate, as users run it", () => {
       "decodeWorkers",
       "capacityTokensPerWorker",
       "perfModel",
+      "tensorParallel",
       "hitRate",
       "bound",
       "prefillTokens",
