@@ -16,7 +16,8 @@ const NS = "/api/v1/namespaces/dynamo-bench";
 const JOB = "disagg-router-6p-2d-benchmark-0a1b2c3d";
 const JOB_PATH = `/apis/batch/v1/namespaces/dynamo-bench/jobs/${JOB}`;
 const POD = `${JOB}-x7k2p`;
-const FAST: WatchLimits = { requestTimeoutMs: 2_000, stallMs: 150, retryMs: 1, maxRetries: 5 };
+/** No wait to retry; and no stall, however slow the machine, but in the test that makes one. */
+const FAST: WatchLimits = { requestTimeoutMs: 30_000, stallMs: 60_000, retryMs: 1, maxRetries: 5 };
 
 const progress = (done: number, elapsed: string) =>
   `[2026-12-06T10:00:00Z] progress: ${done}/12031 requests (${((100 * done) / 12031).toFixed(1)}%), 2 errors, ` +
@@ -163,8 +164,9 @@ describe("watch, against a stub Kubernetes API on 127.0.0.1", () => {
     cluster.logs.push((response) => void response.write(LOG[0])); // then silence
     cluster.logs.push((response) => void response.end(LOG[1])); // ends while the replay runs
     cluster.logs.push(wholeLog(cluster));
-    const { seen, requests } = await watch(cluster);
-    assert.equal(requests.logs, 3);
+    const { seen, requests } = await watch(cluster, { ...FAST, stallMs: 150 });
+    // A slow machine may stall the last stream too: what must hold is every line once, and the two notices first.
+    assert.ok(requests.logs >= 3);
     assert.deepEqual(seen.progress, [500, 1234]);
     assert.equal(seen.lines.length, 3);
     assert.match(seen.notices[0], /^the log stream dropped \(no log line for 0\.15 s\)/);
