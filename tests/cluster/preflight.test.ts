@@ -273,7 +273,11 @@ describe("preflight, against a stub Kubernetes API on 127.0.0.1", () => {
     assert.equal(code, 1);
     assert.match(stdout, /API server +FAIL +the Kubernetes API did not answer within 0\.2 s/);
     assert.match(stdout, /Pulumi CLI +pass/);
-    assert.deepEqual(stub.requests, ["GET /version"]);
+    // On a busy machine the timer may end the request before it reaches the stub: then nothing was asked at all.
+    assert.ok(
+      stub.requests.every((request) => request === "GET /version"),
+      stub.requests.join(", "),
+    );
   });
 
   test("an answer whose body never ends is cut at the request timeout: the body is read under the same timer", async () => {
