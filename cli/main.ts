@@ -1,3 +1,4 @@
+import { describeFileError } from "../lib/fileErrors";
 import { processIo } from "./io";
 import { runCli } from "./program";
 
@@ -5,9 +6,11 @@ import { runCli } from "./program";
 if (process.env.npm_lifecycle_event === "cli" && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 
 // A reader that stops early (`render | head`) closes the pipe: the command ends quietly, as Unix tools do.
+// Any other failure (a full disk, EIO) lost output the user asked for: one line says so, and the exit fails.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-  process.exit(0);
+  if (error.code === "EPIPE") process.exit(0);
+  process.stderr.write(`error: cannot write the output: ${describeFileError(error)}\n`);
+  process.exit(1);
 });
 
 void runCli(process.argv.slice(2), processIo).then((code) => {

@@ -1,4 +1,5 @@
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
+import { makeDirectories } from "../lib/makeDirectories";
 import { dirname } from "node:path";
 import { describeFileError } from "../lib/fileErrors";
 import { UserError } from "../lib/userError";
@@ -11,7 +12,7 @@ export function writeOutputFile(flag: string, path: string, text: string): void 
   if (path === "") throw new UserError(`${flag}: give a file path`);
   try {
     assertWritableTarget(flag, path);
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirectories(dirname(path));
     writeFileSync(path, text);
   } catch (error) {
     if (error instanceof UserError) throw error;
@@ -40,7 +41,7 @@ export function assertWritableTarget(flag: string, path: string): void {
 export function makeOutputDir(flag: string, path: string): void {
   if (path === "") throw new UserError(`${flag}: give a directory path`);
   try {
-    mkdirSync(path, { recursive: true });
+    makeDirectories(path);
   } catch (error) {
     throw new UserError(`${flag} ${path}: cannot make this directory (${describeFileError(error)})`);
   }

@@ -19,7 +19,9 @@ export function textTable({ header, align, rows }: Table): string {
 
 /** A table in GitHub-flavoured Markdown, for a pull request. */
 export function markdownTable({ header, align, rows }: Table): string {
-  const line = (cells: string[]) => `| ${cells.map((cell) => cell.replace(/\|/g, "\\|")).join(" | ")} |`;
+  // A line break would end the row: <br> keeps it, and what follows, inside the cell, as GitHub shows it.
+  const cellText = (cell: string) => cell.replace(/\|/g, "\\|").replace(/\r\n|[\r\n]/g, "<br>");
+  const line = (cells: string[]) => `| ${cells.map(cellText).join(" | ")} |`;
   const rule = align.map((side) => (side === "right" ? "---:" : "---"));
   return [line(header), `|${rule.map((r) => ` ${r} `).join("|")}|`, ...rows.map(line)].join("\n");
 }

@@ -7,6 +7,7 @@ export const PREDICTION_SCHEMA_VERSION = 1;
 
 const finite = z.number().check(z.refine(Number.isFinite, { error: "must be a finite number" }));
 const time = finite.min(0, { error: "must be ≥ 0" });
+const fractionError = { error: "must be between 0 and 1" };
 const percentiles = z
   .object({ p50: time, p90: time, p99: time, avg: time })
   .refine(({ p50, p90, p99 }) => p50 <= p90 && p90 <= p99, { error: "must hold p50 ≤ p90 ≤ p99" });
@@ -25,7 +26,8 @@ export const predictionFileSchema = z.object({
   timeToFirstToken: percentiles,
   interTokenLatency: percentiles.nullable(),
   requestLatency: percentiles,
-  goodput: z.object({ fraction: finite, slos: z.record(z.string(), finite) }).nullable(),
+  /** The share of requests within every SLO: a fraction, so a 5 (500%) is a broken file, not a prediction. */
+  goodput: z.object({ fraction: finite.min(0, fractionError).max(1, fractionError), slos: z.record(z.string(), finite) }).nullable(),
   /** Prompt tokens found in a prefix cache, of all prompt tokens: what the workers' vLLM counts as prefix-cache hits. */
   prefixCacheHitRate: finite.min(0).max(1).optional(),
 });

@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { makeDirectories } from "../../lib/makeDirectories";
 import type { Variant } from "../../domain/variants";
 import { readRunFile, RUN_FILE, runFileText, type RunFile, type RunRecord } from "./runFile";
 import { isRunName } from "./runName";
@@ -26,7 +27,7 @@ function placeUnder(resultsRoot: string, ...segments: string[]): string {
  * when an earlier run already holds that name. Nothing already saved is ever written over.
  */
 function newDirectory(resultsRoot: string, stack: string, name: string): string {
-  mkdirSync(placeUnder(resultsRoot, stack), { recursive: true });
+  makeDirectories(placeUnder(resultsRoot, stack));
   for (let attempt = 1; ; attempt++) {
     const dir = placeUnder(resultsRoot, stack, attempt === 1 ? name : `${name}-${attempt}`);
     try {

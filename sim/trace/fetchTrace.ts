@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync, type Stats } from "node:fs";
+import { closeSync, openSync, renameSync, rmSync, statSync, writeSync, type Stats } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { Writable } from "node:stream";
 import { describeFileError } from "../../lib/fileErrors";
+import { makeDirectories } from "../../lib/makeDirectories";
 import { UserError } from "../../lib/userError";
 import { fileSha256 } from "../../lib/fileSha256";
 import { download, DownloadError, type DownloadLimits } from "../../lib/httpDownload";
@@ -86,7 +87,7 @@ export async function fetchTrace(source: TraceSource, out: string, options: Fetc
 
   const folder = dirname(out);
   try {
-    mkdirSync(folder, { recursive: true });
+    makeDirectories(folder);
   } catch (error) {
     throw new UserError(`--out ${out}: cannot make the folder ${folder} (${describeFileError(error)})`);
   }

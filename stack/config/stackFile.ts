@@ -71,6 +71,15 @@ function engineKey(key: string): string {
   return key.replace(/^([^:]+):config:/, "$1:");
 }
 
+/** Keys written in two spellings (`variant`, `dynamo-bench:variant`): which one wins is not the user's to guess. */
+function sameKeyProblems(keys: string[]): string[] {
+  const spellings = new Map<string, string[]>();
+  for (const key of keys) spellings.set(engineKey(key), [...(spellings.get(engineKey(key)) ?? []), key]);
+  return [...spellings]
+    .filter(([, written]) => written.length > 1)
+    .map(([key, written]) => `${written.join(" and ")}: one key, ${key}, given ${written.length} times; keep one`);
+}
+
 function readProblem(error: unknown): string {
   if (isFileSystemError(error)) return describeFileError(error);
   if (error instanceof yaml.YAMLException) {
@@ -106,7 +115,7 @@ export function readStackFile(path: string): StackFile {
     throw new ConfigError(path, ["config: must be a map of keys to values"]);
   }
   const read = Object.entries(config).map(([key, value]) => asEngineEntry(engineKey(key), value));
-  const problems = read.flatMap((entry) => ("problem" in entry ? [entry.problem] : []));
+  const problems = [...sameKeyProblems(Object.keys(config)), ...read.flatMap((entry) => ("problem" in entry ? [entry.problem] : []))];
   if (problems.length > 0) throw new ConfigError(path, problems);
   const entries = read as ConfigEntry[];
   const variant = entries.find((entry) => entry.key === `${PROJECT}:variant`)?.text;

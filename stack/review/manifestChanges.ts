@@ -29,11 +29,14 @@ export interface StackChanges {
   changed: { object: string; fields: FieldChange[] }[];
 }
 
+// What `kubectl apply -f <dir>` applies: an object in any of them would reach the cluster, so none is passed over.
+const MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"];
+
 function readManifestSet(dir: string): ManifestSet {
   const set: ManifestSet = new Map();
   const files = new Map<string, string>();
   for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith(".yaml"))
+    .filter((f) => MANIFEST_EXTENSIONS.some((extension) => f.endsWith(extension)))
     .sort()) {
     for (const document of loadManifests(join(dir, file))) {
       const object = document as { kind?: string; metadata?: { name?: string } } | null;
@@ -106,7 +109,8 @@ function assertSameLayout(base: RenderLayout, head: RenderLayout): void {
 function assertHoldsManifests(render: RenderLayout): void {
   if ([...render.stacks.values()].some((set) => set.size > 0)) return;
   throw new UserError(
-    `${render.root}: holds no Kubernetes manifests (*.yaml files with a kind and metadata.name); give a directory that render --out wrote`,
+    `${render.root}: holds no Kubernetes manifests (*.yaml, *.yml or *.json files with a kind and metadata.name); ` +
+      "give a directory that render --out wrote",
   );
 }
 

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { artifactDir, FIVE_REQUESTS, recordLine, type RequestSpec } from "../support/aiperfArtifacts";
+import { aggregateFile, artifactDir, FIVE_REQUESTS, recordLine, type RequestSpec } from "../support/aiperfArtifacts";
 import { random } from "../support/traceFixtures";
 import { runCli, STACK_TRACE } from "../support/cli";
 import { clipCurve, cdfPoints } from "../../analysis/compare/charts";
@@ -616,4 +616,23 @@ describe("compare: directories and files that are not what they seem", () => {
     const result = await runCli(["compare", dir, artifactDir(records(FIVE_REQUESTS))]);
     assert.match(result.stderr, /^error: .*profile_export\.jsonl: its symbolic links loop\n$/);
   });
+});
+
+test("compare --markdown keeps a unit with line breaks inside its cell: each table row stays one line", async () => {
+  const run = (unit: string) =>
+    artifactDir(
+      undefined,
+      aggregateFile({
+        request_count: { unit: "requests", avg: 10 },
+        time_to_first_token: { unit, avg: 100, p50: 100, p90: 120, p99: 130 },
+      }),
+    );
+  const unit = "ms\n| injected | row |\r\nand\rmore";
+  const result = await runCli(["compare", run(unit), run(unit), "--markdown"]);
+  assert.equal(result.status, 0, result.stderr);
+  const rows = result.stdout.split("\n").filter((line) => line.includes("Time to first token"));
+  assert.equal(rows.length, 4);
+  for (const row of rows)
+    assert.match(row, /^\| Time to first token \w+ \(ms<br>\\\| injected \\\| row \\\|<br>and<br>more\) \| [\d.]+ \| /);
+  assert.doesNotMatch(result.stdout, /^\\\| injected|^and|^more/m);
 });

@@ -363,3 +363,18 @@ describe("outputs that would block or half-write are refused before anything is 
     assertOneLine(await runCli(["summarize", dir]), /x\\nerror: fake\\x1b\[31m: /);
   });
 });
+
+describe("an output directory under a parent that refuses children (/proc) is one line, not an endless mkdir", () => {
+  test("render --out", async () => {
+    assertOneLine(
+      await runCli(["render", "--stack", "agg", "--out", "/proc/self/nonexistent/dir"]),
+      /^error: --out \/proc\/self\/nonexistent\/dir: cannot make this directory \(no such file or directory\)$/,
+    );
+  });
+
+  test("--chart, --out and the others that write a file", () => {
+    assert.throws(() => writeOutputFile("--chart", "/proc/self/nonexistent/split.svg", "<svg/>"), {
+      message: "--chart /proc/self/nonexistent/split.svg: cannot write it (no such file or directory)",
+    });
+  });
+});

@@ -98,3 +98,14 @@ test("a cache that cannot be written is one error line", async () => {
     renameSync(aside, cache);
   }
 });
+
+test("an output that cannot be written (> /dev/full) ends in one error line and status 1, in any command", () => {
+  for (const command of ["render --stack agg", "--help", "--version"]) {
+    const result = spawnSync("sh", ["-c", `"${process.execPath}" cli/launch.js ${command} > /dev/full`], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+    });
+    assert.equal(result.status, 1, command);
+    assert.equal(result.stderr, "error: cannot write the output: no space left on the device\n", command);
+  }
+});

@@ -192,3 +192,22 @@ describe("compare shows predicted beside measured", () => {
     }
   });
 });
+
+test("a prediction.json whose goodput fraction is outside [0, 1] is not used, and the note names the field", async () => {
+  const { tracePath, config } = stackWithTrace();
+  const resultsRoot = scratch();
+  await benchmarkSummaryCallback(config, "disagg", {
+    logs: reader(await containerLog()),
+    resultsRoot,
+    print: () => {},
+    report: (dir) => reportRun(dir, { config, tracePath, print: () => {} }),
+  })(hookArgs);
+  const run = join(resultsRoot, "disagg", "44444444");
+  const valid = JSON.parse(readFileSync(join(run, "prediction.json"), "utf8"));
+  for (const fraction of [5, -0.5]) {
+    writeFileSync(join(run, "prediction.json"), JSON.stringify({ ...valid, goodput: { fraction, slos: { time_to_first_token: 1000 } } }));
+    const result = await runCli(["compare", "examples/agg-sample", run]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^Note: .*prediction\.json is not used: goodput\.fraction: must be between 0 and 1/m);
+  }
+});

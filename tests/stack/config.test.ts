@@ -296,3 +296,11 @@ describe("stack files with secrets", () => {
     );
   });
 });
+
+test("one key in two spellings (variant and dynamo-bench:variant) is refused, naming both, not resolved to the last", () => {
+  const path = writeStackFile("config:\n  variant: disagg\n  dynamo-bench:variant: agg\n  dynamo-bench:config:variant: agg\n");
+  assert.throws(
+    () => stackConfigFromFile(path),
+    /variant and dynamo-bench:variant and dynamo-bench:config:variant: one key, dynamo-bench:variant, given 3 times; keep one/,
+  );
+});

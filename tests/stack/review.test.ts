@@ -2,7 +2,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import yaml from "js-yaml";
 import { availableStacks, PROJECT_ROOT } from "../../cli/stackFiles";
 import { SCRIPTS } from "../support/clusterScripts";
@@ -20,6 +20,7 @@ async function renderBoth(edit: (stack: string, text: string) => string = (_s, t
     const file = join(tempDir("stack"), `Pulumi.${stack}.yaml`);
     writeFileSync(file, edit(stack, readFileSync(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8")));
     const result = await runCli(["render", "--config-file", file, "--out", join(root, stack)]);
+    rmSync(dirname(file), { recursive: true, force: true });
     assert.equal(result.status, 0, result.stderr);
   }
   return root;
@@ -209,4 +210,18 @@ describe("the pull-request workflows", () => {
     assert.ok(!steps.some((step: any) => String(step.uses).startsWith("actions/checkout")));
     assert.equal(steps.at(-1).with.header, "manifest-diff");
   });
+});
+
+test("diff-manifests reads *.yml and *.json as well as *.yaml, as kubectl apply -f does: an object added in one is listed", async () => {
+  const base = await renderBoth();
+  const head = await renderBoth();
+  const job = yaml.load(readFileSync(join(head, "agg", "job-agg-8xtp2-model-download.yaml"), "utf8")) as object;
+  writeFileSync(join(head, "agg", "job-sneaky.yml"), yaml.dump({ ...job, metadata: { name: "sneaky" } }));
+  writeFileSync(join(head, "agg", "job-sneaky-json.json"), JSON.stringify({ ...job, metadata: { name: "sneaky-json" } }));
+  const result = await runCli(["diff-manifests", base, head]);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /^  \+ Job sneaky$/m);
+  assert.match(result.stdout, /^  \+ Job sneaky-json$/m);
+  rmSync(base, { recursive: true, force: true });
+  rmSync(head, { recursive: true, force: true });
 });
