@@ -8,7 +8,7 @@ import { calibrate, type MeasuredRequest } from "../sim/calibration";
 import { workerCapacityTokens } from "../domain/kvCapacity";
 import { polynomialPerfModel, type PolynomialCoefficients } from "../sim/perfModel";
 import { stackModel } from "../sim/stackModel";
-import { simulateStack } from "../sim/stackSimulation";
+import { simulateStack } from "../sim/simulateStack";
 import { conversationTrace, random } from "../tests/support/traceFixtures";
 
 const TRUTH: PolynomialCoefficients = { prefill: [12, 0.03, 6e-7], decode: [8, 30, 0] };

@@ -1,3 +1,4 @@
+import { ENGINE_MODELS } from "../sim/stackSimulation";
 import { Command, CommanderError, Option } from "commander";
 import type { CommandIo } from "./io";
 import { RECIPE_GOODPUT } from "../domain/recipeSlos";
@@ -285,6 +286,14 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
         ).conflicts("calibration"),
       )
       .option("--calibration <file>", "engine timings from a calibration.json that `calibrate` wrote")
+      .addOption(
+        new Option(
+          "--engine-model <model>",
+          "how a worker's passes are scheduled and priced: mocker, Dynamo's mocker rule for rule; vllm, this project's model of " +
+            "vLLM, whose prefill also pays attention over the cached prefix (default: mocker for a mock stack or " +
+            "--profile mocker-polynomial, else vllm)",
+        ).choices(ENGINE_MODELS),
+      )
       .option(
         "--kv-transfer-gbps <n>",
         "disagg: KV transfer bandwidth from prefill to decode worker (default: 64, the mocker's; an assumption)",

@@ -10,7 +10,7 @@ import { ROUTING_POLICIES, type RoutingPolicy } from "../domain/variants";
 import { stackModel } from "../sim/stackModel";
 import { loadTrace, type LoadedTrace } from "../sim/traceSimulation";
 import type { ModelLenLimit } from "../sim/trace/traceFile";
-import type { StackModel } from "../sim/stackSimulation";
+import { ENGINE_MODELS, type StackModel } from "../sim/stackSimulation";
 import type { StackConfig } from "../stack/config/schema";
 import { parseGoodput, type Slos } from "../domain/slos";
 import { formatCount, formatPercent } from "../lib/numbers";
@@ -57,6 +57,7 @@ const simulationOptions = z.object({
   // The generator keeps 32 bits of state: a larger seed would wrap onto a smaller one.
   seed: wholeNumber("--seed", 0, 2 ** 32 - 1).default(1),
   profile: z.string().min(1, { error: "--profile: give a file or directory, or mocker-polynomial" }).optional(),
+  engineModel: z.enum(ENGINE_MODELS, { error: `--engine-model: must be one of ${ENGINE_MODELS.join(", ")}` }).optional(),
   kvTransferGbps: decimal("--kv-transfer-gbps: must be a number above 0")
     .pipe(
       z
@@ -146,7 +147,7 @@ function calibratedPerfModel(path: string, stackTp: number, io: CommandIo): Perf
       );
     }
     const tp = tpTimings({ prefill: fittedTp ?? null, decode: fittedTp ?? null }, stackTp);
-    return { ...polynomialPerfModel(file, file.kvCapacityTokens, describe), tensorParallel: tp };
+    return { ...polynomialPerfModel(file, file.kvCapacityTokens, describe), tensorParallel: tp, exact: true };
   } catch (error) {
     throw new UserError(`--calibration: ${path}: ${(error as Error).message}`);
   }
@@ -187,6 +188,7 @@ export async function simulation(raw: SimulationOptions, io: CommandIo, { sweeps
       ? calibratedPerfModel(options.calibration, config.workers.tensorParallelSize, io)
       : perfModel(config, options.profile, capacityTokens);
   const base = stackModel(config, perf, {
+    engineModel: options.engineModel ?? (options.profile === "mocker-polynomial" ? "mocker" : undefined),
     workers: options.workers,
     capacityTokens,
     overlapWeight: options.overlapWeight,

@@ -1,7 +1,8 @@
 import { percentile } from "../analysis/summary/statistics";
 import type { TraceRequest } from "./trace/traceFile";
 import { MOCKER_POLYNOMIAL, polynomialPerfModel, type PolynomialCoefficients } from "./perfModel";
-import { FEATURES, simulateStack, type LatencyFeatures, type StackModel, type StackRun } from "./stackSimulation";
+import { FEATURES, type LatencyFeatures, type StackModel, type StackRun } from "./stackSimulation";
+import { simulateStack } from "./simulateStack";
 import { COEFFICIENTS, type Coefficient } from "../analysis/runs/calibrationFile";
 
 /** One request of a run, measured: the trace request it replayed, by index, and its latencies in ms. */
@@ -78,7 +79,11 @@ interface Descent {
 export function calibrate(requests: readonly TraceRequest[], measured: readonly MeasuredRequest[], model: StackModel): Calibration {
   const capacity = model.engine.kvCapacityTokens;
   const simulate = (coefficients: number[]) =>
-    simulateStack(requests, { ...model, perf: polynomialPerfModel(asPolynomial(coefficients), capacity, "calibrating") }, true);
+    simulateStack(
+      requests,
+      { ...model, engineModel: "vllm", perf: polynomialPerfModel(asPolynomial(coefficients), capacity, "calibrating") },
+      true,
+    );
   const fittedTtft = measured.filter((request) => request.ttftMs > 0);
   // A request the model gives one output token has no ITL to compare, as in aiperf.
   const fittedItl = measured.filter(

@@ -42,6 +42,9 @@ export function predictionTable(runs: PredictedRun[]): Table | undefined {
       for (const statistic of ["p50", "p90"] as const) {
         const got = measured?.unit === "ms" ? measured[statistic] : null;
         const want = prediction?.[statistic] ?? null;
+        const range = run.prediction.range;
+        const fast = range?.fast[predicted]?.[statistic];
+        const slow = range?.slow[predicted]?.[statistic];
         const error =
           got !== null && want !== null && got > 0 ? `${want >= got ? "+" : ""}${formatValue(((want - got) / got) * 100, 1)}%` : "n/a";
         rows.push([
@@ -49,6 +52,7 @@ export function predictionTable(runs: PredictedRun[]): Table | undefined {
           `${name} ${statistic} (ms)`,
           got === null ? "n/a" : formatValue(got),
           want === null ? "n/a" : formatValue(want),
+          fast === undefined || slow === undefined ? "–" : `${formatValue(fast)}–${formatValue(slow)}`,
           error,
         ]);
       }
@@ -64,11 +68,16 @@ export function predictionTable(runs: PredictedRun[]): Table | undefined {
       "prefix-cache hits (%)",
       measured === null ? "n/a" : formatValue(measured * 100),
       formatValue(predicted * 100),
+      "–",
       points,
     ]);
   }
   if (rows.length === 0) return undefined;
-  return { header: ["run", "metric", "measured", "predicted", "error"], align: ["left", "left", "right", "right", "right"], rows };
+  return {
+    header: ["run", "metric", "measured", "predicted", "range, fast – slow", "error"],
+    align: ["left", "left", "right", "right", "right", "right"],
+    rows,
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { stackConfigFromFile } from "../../stack/config/stackFile";
 import { workerCapacityTokens } from "../../domain/kvCapacity";
 import { polynomialPerfModel, type PolynomialCoefficients } from "../../sim/perfModel";
 import { stackModel } from "../../sim/stackModel";
-import { simulateStack } from "../../sim/stackSimulation";
+import { simulateStack } from "../../sim/simulateStack";
 import { loadTrace } from "../../sim/traceSimulation";
 import { percentile } from "../../analysis/summary/statistics";
 import { recordLine } from "../support/aiperfArtifacts";
