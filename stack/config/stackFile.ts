@@ -1,11 +1,12 @@
 import { statSync } from "node:fs";
-import { readRegularFile } from "../../lib/regularFile";
+import { readRegularFileBytes } from "../../lib/regularFile";
 import { basename } from "node:path";
 import yaml from "js-yaml";
 import { PROJECT, type StackConfig } from "./schema";
 import { GO_YAML_SCHEMA, GoTime, goJson } from "./pulumiYaml";
 import { ConfigError, readStackConfig, type ConfigEntry } from "./stackConfig";
 import { countValues } from "../../lib/yamlExpansion";
+import { firstDocument, goYamlText } from "./goYamlText";
 import { describeFileError, isFileSystemError } from "../../lib/fileErrors";
 
 /** A stack file is a few kilobytes; anything near this is not one. */
@@ -98,7 +99,7 @@ export function readStackFile(path: string): StackFile {
     if (size > MAX_STACK_FILE_BYTES) {
       throw new ConfigError(path, [`cannot read the stack file: it has ${size} bytes; a stack file is a few kilobytes`]);
     }
-    document = yaml.load(readRegularFile(path), { schema: GO_YAML_SCHEMA, filename: path });
+    document = yaml.load(firstDocument(goYamlText(readRegularFileBytes(path))), { schema: GO_YAML_SCHEMA, filename: path });
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(path, [`cannot read the stack file: ${readProblem(error)}`]);
