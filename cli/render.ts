@@ -1,8 +1,8 @@
 import { lstatSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { readStackFile } from "../stack/config/stackFile";
-import { readStackConfig } from "../stack/config/stackConfig";
+import { readStackFile, stackConfigOf } from "../stack/config/stackFile";
+import type { PulumiProject } from "../stack/config/pulumiProject";
 import { configWarnings } from "../stack/config/schema";
 import { buildStackObjects, objectsInApplyOrder, type KubernetesObject } from "../stack/builders/stackObjects";
 import { RENDER_RUN_ID } from "../stack/builders/benchmarkRun";
@@ -41,9 +41,9 @@ export interface RenderedStack {
  * Every object `pulumi up` would apply for the stack file, built by the same builders. The
  * benchmark's run id, drawn at `pulumi up`, shows as "run-id".
  */
-export function renderStack(stackFile: string): RenderedStack {
-  const file = readStackFile(stackFile);
-  const config = readStackConfig({ description: stackFile, stack: file.stack, entries: file.entries });
+export function renderStack(stackFile: string, project?: PulumiProject): RenderedStack {
+  const file = readStackFile(stackFile, project);
+  const config = stackConfigOf(file, stackFile);
   const run = { stack: file.stack, runId: RENDER_RUN_ID };
   const objects = buildStackObjects(config, run, loadClusterScripts());
   assertDynamoGraphAccepted(objects.dynamoGraph, stackRelease(config));

@@ -4,6 +4,7 @@ import { shellCommand } from "../stack/config/shellCommands";
 import { UserError } from "../lib/userError";
 import { multiDocumentYaml, renderStack, staleManifests, writeManifests } from "./render";
 import { availableStacks, committedManifestsDir, PROJECT_ROOT, stackFilePath } from "./stackFiles";
+import { projectStackFile, readPulumiProject } from "../stack/config/pulumiProject";
 import { buildSummaryBundle, SUMMARY_BUNDLE_PATH } from "./summaryBundle";
 import type { CommandIo } from "./io";
 
@@ -64,6 +65,7 @@ export function renderCommand(options: RenderOptions, io: CommandIo): void {
  * nothing else in manifests/. Returns what is stale, one entry per problem.
  */
 export function staleCommittedManifests(root: string): { problems: string[]; staleStacks: string[]; upToDate: string[] } {
+  const project = readPulumiProject(root);
   const stacks = availableStacks(root);
   if (stacks.length === 0) throw new UserError(`--check: there is no Pulumi.<stack>.yaml in ${root}`);
   const result = { problems: [] as string[], staleStacks: [] as string[], upToDate: [] as string[] };
@@ -74,7 +76,7 @@ export function staleCommittedManifests(root: string): { problems: string[]; sta
   }
   for (const stack of stacks) {
     const dir = join(manifestsRoot, stack);
-    const problems = staleManifests(renderStack(join(root, `Pulumi.${stack}.yaml`)), dir);
+    const problems = staleManifests(renderStack(projectStackFile(project, stack), project), dir);
     result.problems.push(...problems);
     (problems.length > 0 ? result.staleStacks : result.upToDate).push(dir);
   }

@@ -8,6 +8,9 @@ import { ConfigError, readStackConfig, type ConfigEntry } from "./stackConfig";
 import { countValues } from "../../lib/yamlExpansion";
 import { firstDocument, goYamlText } from "./goYamlText";
 import { describeFileError, isFileSystemError } from "../../lib/fileErrors";
+import { PROJECT_ROOT } from "../../lib/projectRoot";
+import { readPulumiProject, type PulumiProject } from "./pulumiProject";
+import { applyProjectConfig } from "./projectConfig";
 
 /** A stack file is a few kilobytes; anything near this is not one. */
 const MAX_STACK_FILE_BYTES = 1024 * 1024;
@@ -19,6 +22,8 @@ export interface StackFile {
   entries: ConfigEntry[];
   /** The file imports Pulumi ESC environments (`environment:`), whose values only the engine can read. */
   importsEnvironments: boolean;
+  /** Keys whose value came, wholly or in part, from Pulumi.yaml's `config:`. */
+  fromProject: string[];
 }
 
 /** `Pulumi.<stack>.yaml` names its stack; another file name names none. */
@@ -90,8 +95,11 @@ function readProblem(error: unknown): string {
   return (error as Error).message;
 }
 
-/** A stack file's config, read as the engine reads it, for commands that run without the Pulumi CLI. */
-export function readStackFile(path: string): StackFile {
+/**
+ * A stack file's config, read as the engine reads it, for commands that run without the Pulumi CLI:
+ * with the project's Pulumi.yaml config merged in, as `pulumi up` merges it.
+ */
+export function readStackFile(path: string, project: PulumiProject = readPulumiProject(PROJECT_ROOT)): StackFile {
   let document: unknown;
   try {
     // A pipe or a device would be read until it ends, which may be never.
@@ -115,8 +123,12 @@ export function readStackFile(path: string): StackFile {
   if (!isMap(config)) {
     throw new ConfigError(path, ["config: must be a map of keys to values"]);
   }
-  const read = Object.entries(config).map(([key, value]) => asEngineEntry(engineKey(key), value));
-  const problems = [...sameKeyProblems(Object.keys(config)), ...read.flatMap((entry) => ("problem" in entry ? [entry.problem] : []))];
+  const spellingProblems = sameKeyProblems(Object.keys(config));
+  if (spellingProblems.length > 0) throw new ConfigError(path, spellingProblems);
+  const stackConfig = new Map(Object.entries(config).map(([key, value]) => [engineKey(key), value] as const));
+  const merged = applyProjectConfig(project, stackNameOfFile(path) ?? basename(path), stackConfig);
+  const read = [...merged.config].map(([key, value]) => asEngineEntry(key, value));
+  const problems = [...merged.problems, ...read.flatMap((entry) => ("problem" in entry ? [entry.problem] : []))];
   if (problems.length > 0) throw new ConfigError(path, problems);
   const entries = read as ConfigEntry[];
   const variant = entries.find((entry) => entry.key === `${PROJECT}:variant`)?.text;
@@ -124,11 +136,28 @@ export function readStackFile(path: string): StackFile {
     stack: stackNameOfFile(path) ?? (variant || "stack"),
     entries,
     importsEnvironments: file.environment !== undefined && file.environment !== null,
+    fromProject: [...merged.fromProject],
   };
 }
 
+/**
+ * The validated config of a stack file read by `readStackFile`. A problem with a value Pulumi.yaml gave
+ * says so, since the stack file does not hold it.
+ */
+export function stackConfigOf(file: StackFile, description: string): StackConfig {
+  try {
+    return readStackConfig({ description, stack: file.stack, entries: file.entries });
+  } catch (error) {
+    if (!(error instanceof ConfigError) || file.fromProject.length === 0) throw error;
+    const fromProject = (problem: string) => file.fromProject.some((key) => problem.startsWith(`${key}:`) || problem.startsWith(`${key}.`));
+    throw new ConfigError(
+      error.source,
+      error.problems.map((problem) => (fromProject(problem) ? `${problem} (this value comes from Pulumi.yaml's config:)` : problem)),
+    );
+  }
+}
+
 /** The validated config of a `Pulumi.<stack>.yaml` file, read the way `pulumi up` reads it. */
-export function stackConfigFromFile(path: string): StackConfig {
-  const file = readStackFile(path);
-  return readStackConfig({ description: path, stack: file.stack, entries: file.entries });
+export function stackConfigFromFile(path: string, project?: PulumiProject): StackConfig {
+  return stackConfigOf(readStackFile(path, project), path);
 }
