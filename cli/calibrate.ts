@@ -27,9 +27,18 @@ export interface CalibrateOptions {
 /** A fit that reproduces the run's percentiles worse than this is reported as not to be trusted. */
 const TRUSTED_ERROR = 0.1;
 
+/** What is at `path`; a path that cannot be told (a link to nothing, a loop) is the user's to fix, in one line. */
+function entryOf(path: string): ReturnType<typeof entryAt> {
+  try {
+    return entryAt(path);
+  } catch (error) {
+    throw new UserError(`calibrate: ${path}: ${(error as Error).message}`);
+  }
+}
+
 /** The run's aiperf records: in the directory given, or in the `artifacts/` that `pulumi up` names for it. */
 function recordsDirectory(dir: string): string {
-  for (const candidate of [dir, join(dir, "artifacts")]) if (entryAt(join(candidate, RECORDS_FILE)) === "file") return candidate;
+  for (const candidate of [dir, join(dir, "artifacts")]) if (entryOf(join(candidate, RECORDS_FILE)) === "file") return candidate;
   throw new UserError(
     `calibrate: ${dir} holds no ${RECORDS_FILE}, in it or in artifacts/: give the run's aiperf artifact directory, ` +
       "or copy the artifacts into the results directory with the command `pulumi up` printed (Its full artifacts)",
@@ -93,7 +102,7 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
   const dir = recordsDirectory(runDir);
   const { config, stack } = runStack(runDir, options);
   const out = options.out ?? join(runDir, CALIBRATION_FILE);
-  if (entryAt(out) !== "nothing") {
+  if (entryOf(out) !== "nothing") {
     const how = options.out === undefined ? "give --out <file>" : "remove it, or give another --out";
     throw new UserError(`calibrate: ${out} exists; a calibration is never written over: ${how}`);
   }

@@ -1,4 +1,5 @@
-import { lstatSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, readdirSync, rmSync } from "node:fs";
+import { writeFileNoFollow } from "../lib/writeFileNoFollow";
 import { basename, join } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { readStackFile, stackConfigOf } from "../stack/config/stackFile";
@@ -12,6 +13,7 @@ import { manifestYaml } from "./yaml";
 import { assertDynamoGraphAccepted } from "../stack/schemas/dynamoGraphSchema";
 import { stackRelease } from "../stack/config/dynamoRelease";
 import { UserError } from "../lib/userError";
+import { describeFileError } from "../lib/fileErrors";
 
 import { assertWritableTarget, makeOutputDir } from "./outputFile";
 import { readRegularFile } from "../lib/regularFile";
@@ -84,8 +86,14 @@ export function writeManifests(rendered: RenderedStack, dir: string): string[] {
     if (current.has(file) || !file.endsWith(".yaml")) continue;
     if (WRITTEN_BY_RENDER.test(readManifest(join(dir, file)) ?? "")) rmSync(join(dir, file));
   }
+  // A link planted where a manifest goes is replaced, never written through.
   for (const manifest of rendered.manifests) {
-    writeFileSync(join(dir, manifest.fileName), manifestFileText(rendered, manifest));
+    const path = join(dir, manifest.fileName);
+    try {
+      writeFileNoFollow(path, manifestFileText(rendered, manifest));
+    } catch (error) {
+      throw new UserError(`--out ${path}: cannot write it (${describeFileError(error)})`);
+    }
   }
   return [...current];
 }
