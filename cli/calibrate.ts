@@ -15,6 +15,8 @@ import { UserError } from "../lib/userError";
 import { writeOutputFile } from "./outputFile";
 import { stackFilePath } from "./stackFiles";
 import type { CommandIo } from "./io";
+import { shellCommand } from "../stack/config/shellCommands";
+import { terminalText } from "./terminalText";
 
 export interface CalibrateOptions {
   trace?: string;
@@ -169,7 +171,7 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
       `${formatCount(calibration.kvCapacityTokens)}\n` +
       `  simulated against measured: TTFT p50 ${signed(error.ttftP50)}, p90 ${signed(error.ttftP90)}; ` +
       `ITL p50 ${signed(error.itlP50)}, p90 ${signed(error.itlP90)}\n` +
-      `wrote ${out}; use it with: npx dynamo-bench simulate --calibration ${out} …\n`,
+      `wrote ${terminalText(out)}; use it with: ${shellCommand("npx", "dynamo-bench", "simulate", "--calibration", out)} …\n`,
   );
   if (calibration.undetermined.length > 0) {
     io.err(

@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { readRegularFileBytes } from "../../lib/regularFile";
 import { basename } from "node:path";
 import yaml from "js-yaml";
-import { PROJECT, type StackConfig } from "./schema";
+import { PROJECT, VARIANTS, type StackConfig } from "./schema";
 import { GO_YAML_SCHEMA, GoTime, goJson } from "./pulumiYaml";
 import { ConfigError, readStackConfig, type ConfigEntry } from "./stackConfig";
 import { countValues } from "../../lib/yamlExpansion";
@@ -24,6 +24,34 @@ export interface StackFile {
   importsEnvironments: boolean;
   /** Keys whose value came, wholly or in part, from Pulumi.yaml's `config:`. */
   fromProject: string[];
+  /** What the reader should hear of, though the file is read: a top-level key Pulumi ignores. */
+  warnings: string[];
+}
+
+/** The top-level keys of a stack file that Pulumi reads (sdk/go/common/workspace/project.go `ProjectStack`); it ignores others. */
+const STACK_FILE_KEYS = ["config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt"];
+
+/** Levenshtein distance, ignoring case, as Pulumi's own key suggestions measure it (project.go `findClosestKey`). */
+function distance(a: string, b: string): number {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[y.length];
+}
+
+/** One line on a top-level key Pulumi ignores, with the key it is near, if any. */
+function ignoredKeyText(key: string): string {
+  const near = STACK_FILE_KEYS.find((known) => distance(key, known) <= 2);
+  return (
+    `${JSON.stringify(key)} is not a key of a stack file, so Pulumi ignores it and all under it` +
+    (near ? `; did you mean ${near}:?` : `; a stack file takes ${STACK_FILE_KEYS.join(", ")}`)
+  );
 }
 
 /** `Pulumi.<stack>.yaml` names its stack; another file name names none. */
@@ -118,6 +146,11 @@ export function readStackFile(path: string, project: PulumiProject = readPulumiP
   if (countValues(document, MAX_VALUES) > MAX_VALUES) {
     throw new ConfigError(path, [`cannot read the stack file: it expands to more than ${MAX_VALUES} values (YAML aliases?)`]);
   }
+  const ignored = Object.keys(document ?? {}).filter((key) => !STACK_FILE_KEYS.includes(key));
+  // With no config: key, a typo (`configs:`) would leave the stack with no config at all: refused, naming it.
+  if (ignored.length > 0 && (document as { config?: unknown } | null | undefined)?.config === undefined) {
+    throw new ConfigError(path, [`${ignoredKeyText(ignored[0])}; this file sets no config`]);
+  }
   const file = (document ?? {}) as { config?: unknown; environment?: unknown };
   const config = file.config ?? {};
   if (!isMap(config)) {
@@ -132,11 +165,14 @@ export function readStackFile(path: string, project: PulumiProject = readPulumiP
   if (problems.length > 0) throw new ConfigError(path, problems);
   const entries = read as ConfigEntry[];
   const variant = entries.find((entry) => entry.key === `${PROJECT}:variant`)?.text;
+  // A file not named Pulumi.<stack>.yaml takes its variant's name, if it is one; a variant that is none is the variant's fault.
+  const variantName = (VARIANTS as readonly (string | undefined)[]).includes(variant) ? variant : undefined;
   return {
-    stack: stackNameOfFile(path) ?? (variant || "stack"),
+    stack: stackNameOfFile(path) ?? variantName ?? "stack",
     entries,
     importsEnvironments: file.environment !== undefined && file.environment !== null,
     fromProject: [...merged.fromProject],
+    warnings: ignored.map((key) => `${basename(path)}: ${ignoredKeyText(key)}`),
   };
 }
 
