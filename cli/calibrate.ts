@@ -15,6 +15,8 @@ import { UserError } from "../lib/userError";
 import { writeOutputFile } from "./outputFile";
 import { stackFilePath } from "./stackFiles";
 import type { CommandIo } from "./io";
+import { shellCommand } from "../stack/config/shellCommands";
+import { terminalText } from "./terminalText";
 
 export interface CalibrateOptions {
   trace?: string;
@@ -27,9 +29,18 @@ export interface CalibrateOptions {
 /** A fit that reproduces the run's percentiles worse than this is reported as not to be trusted. */
 const TRUSTED_ERROR = 0.1;
 
+/** What is at `path`; a path that cannot be told (a link to nothing, a loop) is the user's to fix, in one line. */
+function entryOf(path: string): ReturnType<typeof entryAt> {
+  try {
+    return entryAt(path);
+  } catch (error) {
+    throw new UserError(`calibrate: ${path}: ${(error as Error).message}`);
+  }
+}
+
 /** The run's aiperf records: in the directory given, or in the `artifacts/` that `pulumi up` names for it. */
 function recordsDirectory(dir: string): string {
-  for (const candidate of [dir, join(dir, "artifacts")]) if (entryAt(join(candidate, RECORDS_FILE)) === "file") return candidate;
+  for (const candidate of [dir, join(dir, "artifacts")]) if (entryOf(join(candidate, RECORDS_FILE)) === "file") return candidate;
   throw new UserError(
     `calibrate: ${dir} holds no ${RECORDS_FILE}, in it or in artifacts/: give the run's aiperf artifact directory, ` +
       "or copy the artifacts into the results directory with the command `pulumi up` printed (Its full artifacts)",
@@ -93,7 +104,7 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
   const dir = recordsDirectory(runDir);
   const { config, stack } = runStack(runDir, options);
   const out = options.out ?? join(runDir, CALIBRATION_FILE);
-  if (entryAt(out) !== "nothing") {
+  if (entryOf(out) !== "nothing") {
     const how = options.out === undefined ? "give --out <file>" : "remove it, or give another --out";
     throw new UserError(`calibrate: ${out} exists; a calibration is never written over: ${how}`);
   }
@@ -160,7 +171,7 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
       `${formatCount(calibration.kvCapacityTokens)}\n` +
       `  simulated against measured: TTFT p50 ${signed(error.ttftP50)}, p90 ${signed(error.ttftP90)}; ` +
       `ITL p50 ${signed(error.itlP50)}, p90 ${signed(error.itlP90)}\n` +
-      `wrote ${out}; use it with: npx dynamo-bench simulate --calibration ${out} …\n`,
+      `wrote ${terminalText(out)}; use it with: ${shellCommand("npx", "dynamo-bench", "simulate", "--calibration", out)} …\n`,
   );
   if (calibration.undetermined.length > 0) {
     io.err(

@@ -8,6 +8,7 @@ import { writeOutputFile } from "./outputFile";
 import { joinRequests } from "../analysis/compare/requestErrors";
 import { UserError } from "../lib/userError";
 import type { CommandIo } from "./io";
+import { terminalText } from "./terminalText";
 
 export interface CompareOptions {
   json?: boolean;
@@ -47,7 +48,7 @@ export async function compareCommand(baselineDir: string, candidateDir: string, 
     const cdfs = { baseline: await requestCdfsOf(baseline), candidate: await requestCdfsOf(candidate) };
     const pairs = { baseline: baselineJoin?.pairs, candidate: candidateJoin?.pairs };
     writeOutputFile("--out", options.out, htmlReport(comparison, cdfs, pairs));
-    io.err(`wrote ${options.out}\n`);
+    io.err(`wrote ${terminalText(options.out)}\n`);
   }
   if (options.json) io.out(`${JSON.stringify(comparison, null, 2)}\n`);
   else io.out(options.markdown ? comparisonMarkdown(comparison) : comparisonText(comparison));

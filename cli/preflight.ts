@@ -24,7 +24,7 @@ const preflightOptions = z.object({
     .transform(Number)
     .pipe(
       z
-        .number()
+        .number({ error: "--request-timeout: at most 600 seconds" })
         .positive({ error: "--request-timeout: give a number of seconds above 0" })
         .max(600, { error: "--request-timeout: at most 600 seconds" }),
     ),

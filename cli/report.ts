@@ -11,7 +11,7 @@ import { predictRun } from "../sim/runPrediction";
 import { DEFAULT_TRACE_FILE } from "../domain/pins";
 import { UserError } from "../lib/userError";
 import { traceFileProblem } from "../sim/trace/traceFile";
-import { PROJECT_ROOT, stackFilePath } from "./stackFiles";
+import { PROJECT_ROOT, stackFileOf, stackFilePath } from "./stackFiles";
 import type { CommandIo } from "./io";
 
 export interface ReportOptions {
@@ -82,7 +82,7 @@ function predictionConfig(dir: string, options: ReportOptions): StackConfig | { 
     );
   }
   if (options.stack !== undefined || options.configFile !== undefined) return stackConfigFromFile(stackFilePath(options));
-  const path = stack === undefined ? undefined : join(PROJECT_ROOT, `Pulumi.${stack}.yaml`);
+  const path = stack === undefined ? undefined : stackFileOf(stack);
   if (path === undefined || !existsSync(path)) {
     return { note: `no prediction saved: there is no Pulumi.${stack ?? "<stack>"}.yaml to simulate; give --stack or --config-file` };
   }

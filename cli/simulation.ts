@@ -28,11 +28,13 @@ export const MAX_CAPACITY_TOKENS = 1e12;
 /** A number written in decimal, as a person types one: not hex (`0x10`), octal, `Infinity` or blank. */
 const DECIMAL = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
-const decimal = (error: string) => z.string({ error }).regex(DECIMAL, { error }).transform(Number);
+/** A decimal, as a number; one too large for a double (`1e400`) is refused with `tooLarge`, naming the flag. */
+const decimal = (error: string, tooLarge = error) =>
+  z.string({ error }).regex(DECIMAL, { error }).transform(Number).refine(Number.isFinite, { error: tooLarge });
 
 const wholeNumber = (flag: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
   const error = `${flag}: must be a whole number ≥ ${min}`;
-  return decimal(error).pipe(
+  return decimal(error, `${flag}: must be at most ${formatCount(max)}`).pipe(
     z
       .number()
       .int({ error })
@@ -48,17 +50,17 @@ const simulationOptions = z.object({
   policy: z.enum([...ROUTING_POLICIES, "all"], { error: `--policy: must be one of ${[...ROUTING_POLICIES, "all"].join(", ")}` }).optional(),
   workers: wholeNumber("--workers", 1, MAX_WORKERS).optional(),
   capacityTokens: wholeNumber("--capacity-tokens", 0, MAX_CAPACITY_TOKENS).optional(),
-  overlapWeight: decimal("--overlap-weight: must be a number ≥ 0")
+  overlapWeight: decimal("--overlap-weight: must be a number ≥ 0", "--overlap-weight: must be at most 1,000,000")
     .pipe(z.number().max(1e6, { error: "--overlap-weight: must be at most 1,000,000" }))
     .default(1),
-  routerTemperature: decimal("--router-temperature: must be a number ≥ 0")
+  routerTemperature: decimal("--router-temperature: must be a number ≥ 0", "--router-temperature: must be at most 1,000,000")
     .pipe(z.number().max(1e6, { error: "--router-temperature: must be at most 1,000,000" }))
     .default(0),
   // The generator keeps 32 bits of state: a larger seed would wrap onto a smaller one.
   seed: wholeNumber("--seed", 0, 2 ** 32 - 1).default(1),
   profile: z.string().min(1, { error: "--profile: give a file or directory, or mocker-polynomial" }).optional(),
   engineModel: z.enum(ENGINE_MODELS, { error: `--engine-model: must be one of ${ENGINE_MODELS.join(", ")}` }).optional(),
-  kvTransferGbps: decimal("--kv-transfer-gbps: must be a number above 0")
+  kvTransferGbps: decimal("--kv-transfer-gbps: must be a number above 0", "--kv-transfer-gbps: must be at most 1,000,000")
     .pipe(
       z
         .number()
@@ -109,7 +111,10 @@ function perfModel(config: StackConfig, profile: string | undefined, capacityTok
   try {
     return profileTimings(loadProfile(profile), stackTp);
   } catch (error) {
-    throw new UserError(`--profile: ${profile}: ${(error as Error).message}`);
+    // The profile's reader names the file at fault, which may be one inside the directory given.
+    const message = (error as Error).message;
+    const namesIt = message.startsWith(`${profile}: `) || message.startsWith(`${profile.replace(/\/+$/, "")}/`);
+    throw new UserError(`--profile: ${namesIt ? message : `${profile}: ${message}`}`);
   }
 }
 

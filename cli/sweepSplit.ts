@@ -6,6 +6,7 @@ import { formatCount } from "../lib/numbers";
 import { writeOutputFile } from "./outputFile";
 import { simulation, type SimulationOptions } from "./simulation";
 import type { CommandIo } from "./io";
+import { terminalText } from "./terminalText";
 
 export type SweepSplitOptions = SimulationOptions & { chart?: string };
 
@@ -21,7 +22,7 @@ export async function sweepSplitCommand(raw: SweepSplitOptions, io: CommandIo): 
   if (raw.chart !== undefined) {
     const title = `${formatCount(gpus)} GPUs at TP ${tensorParallelSize}, ${model.policy} routing: predicted goodput per split`;
     writeOutputFile("--chart", raw.chart, splitChart(title, points, verdict, slos));
-    io.err(`wrote ${raw.chart}\n`);
+    io.err(`wrote ${terminalText(raw.chart)}\n`);
   }
   if (options.json) {
     const splitsJson = points.map(({ split, report }) => ({

@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { writeFileNoFollow } from "../../lib/writeFileNoFollow";
 import { join, resolve } from "node:path";
 import { makeDirectories } from "../../lib/makeDirectories";
 import type { Variant } from "../../domain/variants";
@@ -46,7 +47,7 @@ function newDirectory(resultsRoot: string, stack: string, name: string): string 
 export function saveRun(resultsRoot: string, run: RunRecord, files: Record<string, string>, savedAt = new Date()): string {
   const dir = newDirectory(resultsRoot, run.stack, run.runId);
   addToRun(dir, files);
-  writeFileSync(join(dir, RUN_FILE), runFileText(run, savedAt));
+  writeFileSync(join(dir, RUN_FILE), runFileText(run, savedAt), { flag: "wx" });
   return dir;
 }
 
@@ -63,13 +64,11 @@ export function addToRun(dir: string, files: Record<string, string>): void {
 }
 
 /**
- * Writes a file derived from saved ones, such as a comparison, anew: it can always be made again. The
- * temporary name keeps a reader from seeing half a file.
+ * Writes a file derived from saved ones, such as a comparison, anew: it can always be made again. It is
+ * renamed into place, so a reader never sees half a file, and a link there is replaced, not written through.
  */
 export function replaceInRun(dir: string, name: string, text: string): void {
-  const temporary = join(dir, `.${name}.${process.pid}.tmp`);
-  writeFileSync(temporary, text);
-  renameSync(temporary, join(dir, name));
+  writeFileNoFollow(join(dir, name), text);
 }
 
 function listDirectory(dir: string): string[] {

@@ -443,7 +443,7 @@ describe("numbers no run can give", () => {
     assert.equal(result.stderr.trimEnd().split("\n").length, 1);
     assert.throws(
       () => parseStackConfig({ variant: "agg", benchmark: { goodput: tooBig } }, "test"),
-      /dynamo-bench:benchmark\.goodput: .*\(".*…": the threshold of time_to_first_token is not a finite number/,
+      /dynamo-bench:benchmark\.goodput: must be aiperf --goodput SLOs: ".*…": the threshold of time_to_first_token is not a finite number/,
     );
   });
 
