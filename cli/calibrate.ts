@@ -12,6 +12,7 @@ import { formatCount, formatPercent } from "../lib/numbers";
 import { entryAt, notASearchableDirectory } from "../lib/regularFile";
 import { matchRecords, measuredRecords, RECORDS_FILE, SAME_LENGTH } from "../sim/recordMatching";
 import { UserError } from "../lib/userError";
+import { implausibleText } from "../analysis/summary/recordPlausibility";
 import { writeOutputFile } from "./outputFile";
 import { stackFilePath } from "./stackFiles";
 import type { CommandIo } from "./io";
@@ -97,9 +98,11 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
     const how = options.out === undefined ? "give --out <file>" : "remove it, or give another --out";
     throw new UserError(`calibrate: ${out} exists; a calibration is never written over: ${how}`);
   }
-  const { records, skippedLines, unknownUnits } = await measuredRecords(dir);
+  const { records, skippedLines, unknownUnits, implausible } = await measuredRecords(dir);
   if (skippedLines > 0) io.err(`warning: ${RECORDS_FILE}: skipped ${formatCount(skippedLines)} line(s) that are not records\n`);
   if (unknownUnits > 0) io.err(`warning: ${RECORDS_FILE}: left out ${formatCount(unknownUnits)} metric(s) in an unknown unit\n`);
+  const leftOut = implausibleText(implausible);
+  if (leftOut) io.err(`warning: ${RECORDS_FILE}: left out ${leftOut}\n`);
   const maxModelLen = { tokens: config.workers.maxModelLen, key: `workers.maxModelLen of stack ${stack}` };
   const trace = await loadTrace(options.trace, { skipInvalid: options.skipInvalid, maxModelLen });
   if (records.length === 0) throw new UserError(`calibrate: ${join(dir, RECORDS_FILE)} holds no profiling records`);

@@ -2,6 +2,8 @@ import { parseGoodput } from "../domain/slos";
 import { summarizeRun } from "../analysis/summary/runSummary";
 import { summaryText } from "../analysis/summary/formatSummary";
 import { summaryFiles, writeSummaryFiles, SUMMARY_JSON } from "../analysis/summary/summaryFiles";
+import { implausibleText } from "../analysis/summary/recordPlausibility";
+import { RECORDS_FILE } from "../analysis/summary/aiperfFiles";
 import type { CommandIo } from "./io";
 
 export interface SummarizeOptions {
@@ -17,6 +19,8 @@ export async function summarizeCommand(dir: string, options: SummarizeOptions, i
   if (skipped > 0 && options.json) {
     io.err(`warning: skipped ${skipped} truncated or invalid line(s) of profile_export.jsonl\n`);
   }
+  const leftOut = implausibleText(summary.requests.implausible);
+  if (leftOut && options.json) io.err(`warning: ${RECORDS_FILE}: left out ${leftOut}\n`);
   const unrecorded = provenance.unrecordedSloMetrics;
   if (unrecorded.length > 0 && options.json) {
     io.err(`warning: goodput not known: no request that succeeded recorded ${unrecorded.join(", ")}\n`);

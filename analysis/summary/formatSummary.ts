@@ -4,6 +4,7 @@ import { formatCount, formatPercent, formatValue } from "../../lib/numbers";
 import { sloCondition } from "../../domain/slos";
 import { markdownTable, textTable, type Table } from "../../lib/table";
 import { serverMetricsMarkdown, serverMetricsText } from "./formatServerMetrics";
+import { implausibleText } from "./recordPlausibility";
 
 export const METRIC_NAMES: Record<SummaryMetric, string> = {
   time_to_first_token: "Time to first token",
@@ -53,22 +54,8 @@ function headlines(summary: RunSummary, provenance: SummaryProvenance): string[]
     `Requests: ${formatCount(total)} total, ${formatCount(succeeded)} succeeded, ${formatCount(failed)} failed`,
     `Duration: ${formatValue(summary.durationSeconds)} s (first request start to last request end)`,
   ];
-  const implausible = summary.requests.implausible;
-  const left = implausible ? Object.entries(implausible).filter((entry): entry is [string, number] => (entry[1] ?? 0) > 0) : [];
-  if (left.length > 0) {
-    const reasons: Record<string, string> = {
-      duplicate: "repeated a request id",
-      badTimestamp: "had a start or end that is no real time",
-      endBeforeStart: "ended before they started",
-      negativeValue: "had a negative time or token count",
-      unitMismatch: "gave a metric in another unit",
-      notFinite: "had a time or token count that is not a finite number",
-      longerThanRequest: "had a time to first token or inter-token latency longer than the whole request",
-    };
-    const total = left.reduce((sum, [, count]) => sum + count, 0);
-    const counts = left.map(([reason, count]) => `${formatCount(count)} ${reasons[reason]}`).join(", ");
-    lines.push(`Left out ${formatCount(total)} record(s) that cannot be real measurements: ${counts}`);
-  }
+  const implausible = implausibleText(summary.requests.implausible);
+  if (implausible) lines.push(`Left out ${implausible}`);
   const skipped = provenance.skippedLineNumbers;
   if (skipped.length > 0) {
     const shown = skipped.slice(0, 5).map(formatCount).join(", ") + (skipped.length > 5 ? ", …" : "");

@@ -16,16 +16,10 @@ import {
 } from "./resultsSchema";
 import { UserError } from "../../lib/userError";
 import { readServerMetrics } from "./serverMetrics";
+import { inMilliseconds } from "./timeUnits";
+import { implausibility, NO_IMPLAUSIBLE_RECORDS, SeenRecords } from "./recordPlausibility";
 
-export const NO_IMPLAUSIBLE_RECORDS: ImplausibleRecords = {
-  duplicate: 0,
-  badTimestamp: 0,
-  endBeforeStart: 0,
-  negativeValue: 0,
-  unitMismatch: 0,
-  notFinite: 0,
-  longerThanRequest: 0,
-};
+export { NO_IMPLAUSIBLE_RECORDS };
 
 /** How a summary was made, for the human form. */
 export interface SummaryProvenance {
@@ -57,55 +51,6 @@ function isGood(record: RequestRecord, slos: Slos): boolean {
   });
 }
 
-/** Milliseconds per unit: aiperf shows times in ms, and any other time unit is converted to it on reading. */
-const MS_PER: Record<string, number> = { ns: 1e-6, us: 1e-3, ms: 1, sec: 1e3, s: 1e3 };
-
-/** Puts every time in ms, so that a run in seconds compares with the SLOs and with other runs as it should. */
-export function inMilliseconds(record: RequestRecord): void {
-  const metrics = record.metrics ?? {};
-  for (const tag in metrics) {
-    const metric = metrics[tag];
-    const factor = MS_PER[metric.unit];
-    if (factor === undefined || factor === 1) continue;
-    const { value } = metric;
-    metrics[tag] = {
-      unit: "ms",
-      value: typeof value === "number" ? value * factor : Array.isArray(value) ? value.map((v) => v * factor) : value,
-    };
-  }
-}
-
-/** A time (in ms by now) or a token count: what cannot be below zero, or infinite. */
-const isTimeOrTokens = (unit: string) => unit === "ms" || unit === "tokens";
-
-function some(value: number | number[] | null, test: (v: number) => boolean): boolean {
-  return typeof value === "number" ? test(value) : Array.isArray(value) && value.some(test);
-}
-
-/** A time in ms, when the record has one for `tag`. */
-function msOf(metrics: NonNullable<RequestRecord["metrics"]>, tag: string): number | undefined {
-  const metric = metrics[tag];
-  return metric?.unit === "ms" && typeof metric.value === "number" ? metric.value : undefined;
-}
-
-/** Whether TTFT or ITL exceeds the request latency, past what converting units can round. */
-function isLongerThanRequest(metrics: NonNullable<RequestRecord["metrics"]>): boolean {
-  const whole = msOf(metrics, "request_latency");
-  if (whole === undefined) return false;
-  return ["time_to_first_token", "inter_token_latency"].some((tag) => {
-    const part = msOf(metrics, tag);
-    return part !== undefined && part > whole * (1 + 1e-9) + 1e-6;
-  });
-}
-
-/** aiperf's timestamps are nanoseconds since the epoch (time.time_ns): from 2000 to 2100, or not a real time. */
-const EARLIEST_NS = 946_684_800e9;
-const LATEST_NS = 4_102_444_800e9;
-
-function isRealTime(ns: number): boolean {
-  return ns >= EARLIEST_NS && ns < LATEST_NS;
-}
-
 /** Counts, durations, goodput and (where needed) metric values, in one pass over the records. */
 class RecordTally {
   total = 0;
@@ -120,7 +65,7 @@ class RecordTally {
   readonly values = new Map<SummaryMetric, number[]>();
   /** Each metric's unit, as the first plausible record gives it, times being in ms already. */
   readonly units = new Map<string, string>();
-  private readonly requestIds = new Set<string>();
+  private readonly seen = new SeenRecords();
 
   constructor(
     private readonly slos: Slos,
@@ -131,21 +76,15 @@ class RecordTally {
 
   /** Why a record cannot be a real measurement, if it cannot. */
   private implausibility(record: RequestRecord): keyof ImplausibleRecords | undefined {
-    const { x_request_id: id, request_start_ns: start, request_end_ns: end } = record.metadata;
-    if (id !== undefined && this.requestIds.has(id)) return "duplicate";
-    if (!isRealTime(start) || (end != null && !isRealTime(end))) return "badTimestamp";
-    if (end != null && end < start) return "endBeforeStart";
+    if (this.seen.isRepeat(record)) return "duplicate";
+    const reason = implausibility(record);
+    if (reason) return reason;
     const metrics = record.metrics ?? {};
-    let mismatch = false;
     for (const tag in metrics) {
-      const { unit, value } = metrics[tag];
-      if (isTimeOrTokens(unit) && some(value, (v) => !Number.isFinite(v))) return "notFinite";
-      if (isTimeOrTokens(unit) && some(value, (v) => v < 0)) return "negativeValue";
       const known = this.units.get(tag);
-      if (known !== undefined && known !== unit) mismatch = true;
+      if (known !== undefined && known !== metrics[tag].unit) return "unitMismatch";
     }
-    if (isLongerThanRequest(metrics)) return "longerThanRequest";
-    return mismatch ? "unitMismatch" : undefined;
+    return undefined;
   }
 
   add(record: RequestRecord): void {
@@ -156,7 +95,7 @@ class RecordTally {
       this.implausible[reason]++;
       return;
     }
-    if (record.metadata.x_request_id !== undefined) this.requestIds.add(record.metadata.x_request_id);
+    this.seen.add(record);
     const metrics = record.metrics ?? {};
     for (const tag in metrics) if (!this.units.has(tag)) this.units.set(tag, metrics[tag].unit);
     this.total++;

@@ -54,9 +54,9 @@ function longTailRun(count: number, seed: number, outlierTtft: number): string {
   const next = random(seed);
   const specs: RequestSpec[] = Array.from({ length: count }, (_, i) => {
     const ttft = 200 + 600 * -Math.log(1 - next());
-    return { startMs: i * 10, endMs: i * 10 + 3_000, ttft, itl: 15 + 10 * next(), latency: ttft + 2_000, isl: 1_000, osl: 100 };
+    return { startMs: i * 10, endMs: i * 10 + ttft + 2_000, ttft, itl: 15 + 10 * next(), latency: ttft + 2_000, isl: 1_000, osl: 100 };
   });
-  specs.push({ startMs: 1, endMs: 99_000, ttft: outlierTtft, itl: 400, latency: 99_000, isl: 1_000, osl: 100 });
+  specs.push({ startMs: 1, endMs: 99_001, ttft: outlierTtft, itl: 400, latency: 99_000, isl: 1_000, osl: 100 });
   return artifactDir(records(specs));
 }
 
