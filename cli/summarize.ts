@@ -21,6 +21,9 @@ export async function summarizeCommand(dir: string, options: SummarizeOptions, i
   }
   const leftOut = implausibleText(summary.requests.implausible);
   if (leftOut && options.json) io.err(`warning: ${RECORDS_FILE}: left out ${leftOut}\n`);
+  if (provenance.aggregateSetAside !== undefined && options.json) {
+    io.err(`warning: the metrics are the per-request records' own: ${provenance.aggregateSetAside}\n`);
+  }
   const unrecorded = provenance.unrecordedSloMetrics;
   if (unrecorded.length > 0 && options.json) {
     io.err(`warning: goodput not known: no request that succeeded recorded ${unrecorded.join(", ")}\n`);

@@ -8,6 +8,7 @@ import { SUMMARY_JSON } from "../summary/summaryFiles";
 import type { Slos } from "../../domain/slos";
 import { runLabel, type RunLabel } from "./runLabel";
 import { predictionBeside } from "./predictedBesideMeasured";
+import { printable } from "./printable";
 import type { Prediction } from "../runs/predictionFile";
 import type { RequestErrors } from "./requestErrors";
 
@@ -34,7 +35,12 @@ export async function loadRun(dir: string, slos: Slos): Promise<RunInput> {
   const summaryJson = summaryJsonAt(path);
   // aiperf's files come first; one that cannot be read is named by summarizing, unless a summary.json stands in.
   if (artifacts.includes("file") || (summaryJson === "nothing" && artifacts.includes("other"))) {
-    return withPrediction({ dir, ...runLabel(dir), source: "artifacts", summary: (await summarizeRun(dir, slos)).summary });
+    const { summary, provenance } = await summarizeRun(dir, slos);
+    const label = runLabel(dir);
+    const setAside =
+      provenance.aggregateSetAside && `${printable(dir, 200)}: its metrics are its records' own: ${provenance.aggregateSetAside}`;
+    const note = [label.note, setAside].filter(Boolean).join("; ");
+    return withPrediction({ dir, ...label, ...(note ? { note } : {}), source: "artifacts", summary });
   }
   if (summaryJson === "nothing") {
     throw new SummaryError(`${dir}: holds neither aiperf's artifacts nor a ${SUMMARY_JSON}; give an artifact or results directory`);

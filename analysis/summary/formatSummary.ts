@@ -61,7 +61,8 @@ function headlines(summary: RunSummary, provenance: SummaryProvenance): string[]
     const shown = skipped.slice(0, 5).map(formatCount).join(", ") + (skipped.length > 5 ? ", …" : "");
     lines.push(`Skipped ${formatCount(skipped.length)} truncated or invalid line(s) of profile_export.jsonl: ${shown}`);
   }
-  lines.push(`Metrics from ${provenance.metricsFrom}.`);
+  const setAside = provenance.aggregateSetAside;
+  lines.push(`Metrics from ${provenance.metricsFrom}${setAside === undefined ? "" : `: ${setAside}`}.`);
   return lines;
 }
 

@@ -1,5 +1,14 @@
 import { notASearchableDirectory } from "../../lib/regularFile";
-import { forEachRecord, readAggregate, RECORDS_FILE, type AggregateMetric, type RecordsRead, type RequestRecord } from "./aiperfFiles";
+import {
+  forEachRecord,
+  readAggregate,
+  RECORDS_FILE,
+  type Aggregate,
+  type AggregateMetric,
+  type RecordsRead,
+  type RequestRecord,
+} from "./aiperfFiles";
+import { formatCount } from "../../lib/numbers";
 import { MAX_LINE_BYTES } from "../../lib/jsonLines";
 import { describe } from "./statistics";
 import { meetsSlo, type Slos } from "../../domain/slos";
@@ -27,6 +36,8 @@ export interface SummaryProvenance {
   skippedLineNumbers: number[];
   /** SLO metrics that no request that succeeded has a value for: then goodput is not known. */
   unrecordedSloMetrics: string[];
+  /** Why aiperf's aggregate, though there, gave no metric: it counts other requests than the records hold. */
+  aggregateSetAside?: string;
 }
 
 export class SummaryError extends UserError {}
@@ -153,7 +164,11 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
   const records = read && (tally.total > 0 || implausible > 0) ? read : undefined;
   if (!records && !aggregate) throw new SummaryError(`${dir}: the run has no requests${skippedNote(read)}`);
   // aiperf's aggregate counts every record, implausible ones too: then the records' own figures are the true ones.
-  const fromAggregate = (metric: SummaryMetric) => (records && implausible > 0 ? undefined : aggregate?.metric(metric));
+  // One that counts other requests than the records hold is of another run, or of part of this one: the same.
+  const setAside =
+    records && aggregate && implausible === 0 ? otherRequests(aggregate, tally.total, records.skippedLines.length, dir) : undefined;
+  const useRecords = records !== undefined && (implausible > 0 || setAside !== undefined);
+  const fromAggregate = (metric: SummaryMetric) => (useRecords ? undefined : aggregate?.metric(metric));
   const metrics = Object.fromEntries(
     SUMMARY_METRICS.map((metric) => {
       const fromFile = fromAggregate(metric);
@@ -205,13 +220,35 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
       metricsFrom:
         fromRecords === 0
           ? "aiperf's aggregate"
-          : !aggregate || implausible > 0
+          : !aggregate || useRecords
             ? "the per-request records"
             : "aiperf's aggregate, and the per-request records for the rest",
       skippedLineNumbers: read?.skippedLines ?? [],
       unrecordedSloMetrics,
+      ...(setAside !== undefined && { aggregateSetAside: setAside }),
     },
   };
+}
+
+/**
+ * Why aiperf's aggregate is not a summary of these records, when it is not: it counts other requests than they hold
+ * (request_count, the requests that succeeded, plus error_request_count; aiperf writes a count only when it is above
+ * 0), or gives no count to tell. Lines of the records that could not be read may be requests it counted.
+ */
+function otherRequests(aggregate: Aggregate, records: number, unreadableLines: number, dir: string): string | undefined {
+  if (aggregate.metric("request_count") === undefined && aggregate.metric("error_request_count") === undefined) {
+    return `aiperf's aggregate gives no request_count to show it counts the same requests as the ${formatCount(records)} records`;
+  }
+  const succeeded = aggregateCount(aggregate, "request_count", dir);
+  const failed = aggregateCount(aggregate, "error_request_count", dir);
+  const counted = succeeded + failed;
+  if (counted >= records && counted <= records + unreadableLines) return undefined;
+  return (
+    `aiperf's aggregate counts ${formatCount(counted)} requests (request_count ${formatCount(succeeded)} + ` +
+    `error_request_count ${formatCount(failed)}), but ${RECORDS_FILE} holds ${formatCount(records)}` +
+    (unreadableLines > 0 ? ` and ${formatCount(unreadableLines)} line(s) that could not be read` : "") +
+    ": the aggregate is of other requests, another run's perhaps"
+  );
 }
 
 /** The run's server metrics; a listing that cannot be read is a note in them, never the end of the summary. */
@@ -233,7 +270,7 @@ function serverMetricsOf(dir: string): ReturnType<typeof readServerMetrics> {
 }
 
 /** A count from aiperf's aggregate (a scalar block, `avg` alone): absent is 0, and anything but a whole number ≥ 0 is refused. */
-function aggregateCount(aggregate: NonNullable<ReturnType<typeof readAggregate>>, tag: string, dir: string): number {
+function aggregateCount(aggregate: Aggregate, tag: string, dir: string): number {
   const value = aggregate.metric(tag)?.avg ?? 0;
   if (!Number.isInteger(value) || value < 0) {
     throw new SummaryError(`${dir}: aiperf's aggregate gives ${tag} as ${value}, which is not a count of requests`);
