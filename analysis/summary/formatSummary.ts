@@ -14,6 +14,11 @@ export const METRIC_NAMES: Record<SummaryMetric, string> = {
   output_sequence_length: "Output sequence length",
 };
 
+const DURATION_FROM: Record<SummaryProvenance["durationFrom"], string> = {
+  records: "first request start to last request end",
+  aggregate: "aiperf's benchmark_duration",
+};
+
 const COLUMNS = ["avg", "p50", "p90", "p99"] as const;
 
 function metricsTable(summary: RunSummary): Table {
@@ -52,7 +57,7 @@ function headlines(summary: RunSummary, provenance: SummaryProvenance): string[]
   const lines = [
     ...(summary.synthetic !== undefined ? [`Synthetic: ${summary.synthetic}`] : []),
     `Requests: ${formatCount(total)} total, ${formatCount(succeeded)} succeeded, ${formatCount(failed)} failed`,
-    `Duration: ${formatValue(summary.durationSeconds)} s (first request start to last request end)`,
+    `Duration: ${formatValue(summary.durationSeconds)} s (${DURATION_FROM[provenance.durationFrom]})`,
   ];
   const implausible = implausibleText(summary.requests.implausible);
   if (implausible) lines.push(`Left out ${implausible}`);

@@ -113,7 +113,7 @@ const runSummary = z
       /** Absent when the figures come from aiperf's aggregate alone, which counts every record. */
       implausible: z.optional(implausibleRecords),
     }),
-    /** First request start to last request end. */
+    /** First request start to last request end; aiperf's benchmark_duration for a run summarized from its aggregate alone. */
     durationSeconds: z.nullable(z.number().check(z.minimum(0))),
     metrics: z.object(
       Object.fromEntries(SUMMARY_METRICS.map((metric) => [metric, z.nullable(metricSummary)])) as Record<

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { notASearchableDirectory } from "../../lib/regularFile";
 import {
   forEachRecord,
@@ -11,7 +12,7 @@ import {
 import { formatCount } from "../../lib/numbers";
 import { MAX_LINE_BYTES } from "../../lib/jsonLines";
 import { describe } from "./statistics";
-import { meetsSlo, type Slos } from "../../domain/slos";
+import { meetsSlo, SLO_METRICS, type Slos } from "../../domain/slos";
 import { STAT_KEYS, statisticsProblem } from "./metricChecks";
 import {
   parseRunSummary,
@@ -25,7 +26,7 @@ import {
 } from "./resultsSchema";
 import { UserError } from "../../lib/userError";
 import { readServerMetrics } from "./serverMetrics";
-import { inMilliseconds } from "./timeUnits";
+import { inMilliseconds, msPerUnit } from "./timeUnits";
 import { implausibility, NO_IMPLAUSIBLE_RECORDS, SeenRecords } from "./recordPlausibility";
 
 export { NO_IMPLAUSIBLE_RECORDS };
@@ -36,6 +37,8 @@ export interface SummaryProvenance {
   skippedLineNumbers: number[];
   /** SLO metrics that no request that succeeded has a value for: then goodput is not known. */
   unrecordedSloMetrics: string[];
+  /** What the duration is: the records' first start to last end, or aiperf's own benchmark_duration, for a run without records. */
+  durationFrom: "records" | "aggregate";
   /** Why aiperf's aggregate, though there, gave no metric: it counts other requests than the records hold. */
   aggregateSetAside?: string;
 }
@@ -44,10 +47,14 @@ export class SummaryError extends UserError {}
 
 const NS_PER_SECOND = 1e9;
 
-/** A metric as aiperf's aggregate gives it; refused if no run could give it, as compare would refuse the summary.json. */
+/**
+ * A metric as aiperf's aggregate gives it, a time in ms as the records' are; refused if no run could give it, as
+ * compare would refuse the summary.json.
+ */
 function aggregateSummary(metric: AggregateMetric, tag: SummaryMetric, dir: string): MetricSummary {
-  const summary = { unit: metric.unit } as MetricSummary;
-  for (const key of STAT_KEYS) summary[key] = metric[key] ?? null;
+  const factor = msPerUnit(metric.unit) ?? 1;
+  const summary = { unit: factor === 1 ? metric.unit : "ms" } as MetricSummary;
+  for (const key of STAT_KEYS) summary[key] = typeof metric[key] === "number" ? metric[key] * factor : null;
   const wrong = statisticsProblem(summary);
   if (wrong) throw new SummaryError(`${dir}: aiperf's aggregate cannot be right: its ${tag}.${wrong.statistic} ${wrong.problem}`);
   return summary;
@@ -81,8 +88,23 @@ class RecordTally {
   constructor(
     private readonly slos: Slos,
     metricsToCollect: SummaryMetric[],
+    private readonly recordsPath: string,
   ) {
     for (const metric of metricsToCollect) this.values.set(metric, []);
+  }
+
+  /** A metric an SLO names, in a unit its threshold cannot be compared with, would fail it whatever its value: refused. */
+  private checkSloUnits(record: RequestRecord): void {
+    for (const metric in this.slos) {
+      const measured = record.metrics?.[metric];
+      const unit = SLO_METRICS[metric]?.unit;
+      if (measured === undefined || unit === undefined || measured.unit === unit) continue;
+      throw new SummaryError(
+        `${this.recordsPath}: ${metric} is in ${JSON.stringify(measured.unit)}, which does not convert to the ${unit} its ` +
+          "--goodput threshold is in, so goodput cannot be counted; " +
+          `give the records in aiperf's units, or leave ${metric} out of --goodput`,
+      );
+    }
   }
 
   /** Why a record cannot be a real measurement, if it cannot. */
@@ -101,6 +123,7 @@ class RecordTally {
   add(record: RequestRecord): void {
     if (record.metadata.benchmark_phase !== undefined && record.metadata.benchmark_phase !== "profiling") return;
     inMilliseconds(record);
+    this.checkSloUnits(record);
     const reason = this.implausibility(record);
     if (reason) {
       this.implausible[reason]++;
@@ -152,7 +175,7 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
   const notDirectory = notASearchableDirectory(dir);
   if (notDirectory) throw new SummaryError(`${dir}: ${notDirectory}`);
   const aggregate = readAggregate(dir);
-  const tally = new RecordTally(slos, [...SUMMARY_METRICS]);
+  const tally = new RecordTally(slos, [...SUMMARY_METRICS], join(dir, RECORDS_FILE));
   const read = await forEachRecord(dir, (record) => tally.add(record));
   if (!read && !aggregate) {
     throw new SummaryError(
@@ -197,8 +220,7 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
     const succeeded = aggregateCount(aggregate!, "request_count", dir);
     const failed = aggregateCount(aggregate!, "error_request_count", dir);
     requests = { total: succeeded + failed, succeeded, failed, skippedLines: read?.skippedLines.length ?? 0 };
-    const duration = aggregate!.metric("benchmark_duration")?.avg;
-    durationSeconds = duration !== undefined && duration !== null && duration >= 0 ? duration : null;
+    durationSeconds = aggregateDuration(aggregate!, dir);
     goodRequests = null;
   }
   if (requests.total === 0 && implausible === 0) throw new SummaryError(`${dir}: the run has no requests${skippedNote(read)}`);
@@ -225,6 +247,7 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
             : "aiperf's aggregate, and the per-request records for the rest",
       skippedLineNumbers: read?.skippedLines ?? [],
       unrecordedSloMetrics,
+      durationFrom: records ? "records" : "aggregate",
       ...(setAside !== undefined && { aggregateSetAside: setAside }),
     },
   };
@@ -267,6 +290,19 @@ function serverMetricsOf(dir: string): ReturnType<typeof readServerMetrics> {
       notes: [note],
     };
   }
+}
+
+/** aiperf's benchmark_duration, in seconds whatever unit it is in (aiperf writes sec); null when it is not there. */
+function aggregateDuration(aggregate: Aggregate, dir: string): number | null {
+  const duration = aggregate.metric("benchmark_duration");
+  if (duration === undefined || duration.avg === undefined || duration.avg === null || duration.avg < 0) return null;
+  const msPer = msPerUnit(duration.unit);
+  if (msPer === undefined) {
+    throw new SummaryError(
+      `${dir}: aiperf's aggregate gives benchmark_duration in ${JSON.stringify(duration.unit)}, which is no unit of time`,
+    );
+  }
+  return (duration.avg * msPer) / 1000;
 }
 
 /** A count from aiperf's aggregate (a scalar block, `avg` alone): absent is 0, and anything but a whole number ≥ 0 is refused. */
