@@ -17,6 +17,7 @@ export const METRIC_NAMES: Record<SummaryMetric, string> = {
 const DURATION_FROM: Record<SummaryProvenance["durationFrom"], string> = {
   records: "first request start to last request end",
   aggregate: "aiperf's benchmark_duration",
+  "summary.json": "as its summary.json gives it",
 };
 
 const COLUMNS = ["avg", "p50", "p90", "p99"] as const;
@@ -44,6 +45,8 @@ function goodputLine(summary: RunSummary, provenance: SummaryProvenance): string
       `and none that succeeded has ${unrecorded.join(" or ")}`
     );
   }
+  if (goodRequests === null && provenance.durationFrom === "summary.json")
+    return `Goodput: not known for ${conditions}: its summary.json gives none`;
   if (goodRequests === null) {
     return `Goodput: not known for ${conditions}: it is counted from the per-request records, and this run has none`;
   }
@@ -65,6 +68,8 @@ function headlines(summary: RunSummary, provenance: SummaryProvenance): string[]
   if (skipped.length > 0) {
     const shown = skipped.slice(0, 5).map(formatCount).join(", ") + (skipped.length > 5 ? ", …" : "");
     lines.push(`Skipped ${formatCount(skipped.length)} truncated or invalid line(s) of profile_export.jsonl: ${shown}`);
+  } else if (summary.requests.skippedLines > 0) {
+    lines.push(`Skipped ${formatCount(summary.requests.skippedLines)} truncated or invalid line(s) of profile_export.jsonl`);
   }
   const setAside = provenance.aggregateSetAside;
   lines.push(`Metrics from ${provenance.metricsFrom}${setAside === undefined ? "" : `: ${setAside}`}.`);

@@ -33,12 +33,19 @@ export { NO_IMPLAUSIBLE_RECORDS };
 
 /** How a summary was made, for the human form. */
 export interface SummaryProvenance {
-  metricsFrom: "aiperf's aggregate" | "the per-request records" | "aiperf's aggregate, and the per-request records for the rest";
+  metricsFrom:
+    | "aiperf's aggregate"
+    | "the per-request records"
+    | "aiperf's aggregate, and the per-request records for the rest"
+    | "the run's saved summary.json";
   skippedLineNumbers: number[];
   /** SLO metrics that no request that succeeded has a value for: then goodput is not known. */
   unrecordedSloMetrics: string[];
-  /** What the duration is: the records' first start to last end, or aiperf's own benchmark_duration, for a run without records. */
-  durationFrom: "records" | "aggregate";
+  /**
+   * What the duration is: the records' first start to last end, aiperf's own benchmark_duration for a run without
+   * records, or what a saved summary.json gives.
+   */
+  durationFrom: "records" | "aggregate" | "summary.json";
   /** Why aiperf's aggregate, though there, gave no metric: it counts other requests than the records hold. */
   aggregateSetAside?: string;
 }
@@ -313,3 +320,11 @@ function aggregateCount(aggregate: Aggregate, tag: string, dir: string): number 
   }
   return value;
 }
+
+/** What a summary read back from a saved summary.json can say of how it was made. */
+export const SAVED_SUMMARY: SummaryProvenance = {
+  metricsFrom: "the run's saved summary.json",
+  skippedLineNumbers: [],
+  unrecordedSloMetrics: [],
+  durationFrom: "summary.json",
+};
