@@ -15,7 +15,7 @@ import { UserError } from "../lib/userError";
 import { implausibleText } from "../analysis/summary/recordPlausibility";
 import { writeOutputFile } from "./outputFile";
 import { stackFilePath } from "./stackFiles";
-import type { CommandIo } from "./io";
+import { sanitizedIo, type CommandIo } from "./io";
 
 export interface CalibrateOptions {
   trace?: string;
@@ -86,7 +86,8 @@ const MIN_FITTED = 100;
  * `calibrate <run-dir>`: fits the stack's timings to a run's records and writes calibration.json
  * beside them.
  */
-export async function calibrateCommand(runDir: string, options: CalibrateOptions, io: CommandIo): Promise<void> {
+export async function calibrateCommand(runDir: string, options: CalibrateOptions, rawIo: CommandIo): Promise<void> {
+  const io = sanitizedIo(rawIo);
   if (options.trace === undefined || options.trace === "") throw new UserError("--trace: give the trace the run replayed");
   if (runDir === "") throw new UserError("<run-dir>: give the run's aiperf artifact or results directory");
   const notDirectory = notASearchableDirectory(runDir);

@@ -5,7 +5,7 @@ import { DEFAULT_TRACE_FILE } from "../domain/pins";
 import { UserError } from "../lib/userError";
 import { describeFileError, isFileSystemError } from "../lib/fileErrors";
 import { version } from "../package.json";
-import { terminalText } from "./terminalText";
+import { terminalText } from "../lib/terminalText";
 import type { RenderOptions } from "./renderCommand";
 import type { SummarizeOptions } from "./summarize";
 import type { CompareOptions } from "./compare";

@@ -16,7 +16,7 @@ import { outcomeText, pvcRunsAnswer, runDate, runOutcome } from "../cluster/resu
 import { localRuns } from "../cluster/results/localRuns";
 import { kubeContextOf } from "./kubeContext";
 import { stackFilePath } from "./stackFiles";
-import { terminalText } from "./terminalText";
+import { terminalText } from "../lib/terminalText";
 import type { CommandIo } from "./io";
 
 const seconds = (flag: string, max: number) =>

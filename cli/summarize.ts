@@ -10,7 +10,7 @@ import { readSummaryJson, summarySource, type SummarySource } from "../analysis/
 import { sameSlos } from "../analysis/compare/comparison";
 import { sloConditions } from "../analysis/compare/sloText";
 import { entryAt, notASearchableDirectory } from "../lib/regularFile";
-import type { CommandIo } from "./io";
+import { sanitizedIo, type CommandIo } from "./io";
 
 export interface SummarizeOptions {
   json?: boolean;
@@ -52,7 +52,8 @@ function savedSummary(dir: string, source: Extract<SummarySource, { from: "summa
  * `summarize <dir>`: an aiperf artifact directory, or a results directory, results/<stack>/<run-id>: its artifacts/
  * when pulled, or else the summary.json `pulumi up` saved.
  */
-export async function summarizeCommand(dir: string, options: SummarizeOptions, io: CommandIo): Promise<void> {
+export async function summarizeCommand(dir: string, options: SummarizeOptions, rawIo: CommandIo): Promise<void> {
+  const io = sanitizedIo(rawIo, options.json);
   const slos = parseGoodput(options.goodput);
   const notDirectory = notASearchableDirectory(dir);
   if (notDirectory) throw new SummaryError(`${dir}: ${notDirectory}`);

@@ -1,4 +1,5 @@
 import { loadRun } from "../compare/runInput";
+import { terminalLine } from "../../lib/terminalText";
 import { compareRuns } from "../compare/comparison";
 import { comparisonMarkdown, comparisonText } from "../compare/formatComparison";
 import { htmlReport } from "../compare/htmlReport";
@@ -12,8 +13,8 @@ import { baselineFirst, latestRunsOfOtherStacks, replaceInRun, savedWhen, type S
  */
 export async function compareWithOtherStacks(resultsRoot: string, current: SavedRun, print: (text: string) => void): Promise<void> {
   const { runs, skipped, undecided } = latestRunsOfOtherStacks(resultsRoot, current.stack);
-  for (const note of skipped) print(`Skipped a saved run that cannot be read: ${note}`);
-  for (const note of undecided) print(`Not compared: ${note}`);
+  for (const note of skipped) print(`Skipped a saved run that cannot be read: ${terminalLine(note)}`);
+  for (const note of undecided) print(`Not compared: ${terminalLine(note)}`);
   for (const other of runs) {
     const [baseline, candidate] = baselineFirst(other, current);
     const name = `comparison-vs-${other.stack}`;
@@ -27,7 +28,7 @@ export async function compareWithOtherStacks(resultsRoot: string, current: Saved
           comparisonText(comparison),
       );
     } catch (error) {
-      print(`Not compared with ${other.dir}: ${(error as Error).message}`);
+      print(`Not compared with ${terminalLine(other.dir)}: ${terminalLine((error as Error).message)}`);
     }
   }
 }

@@ -5,6 +5,7 @@ import { sloCondition } from "../../domain/slos";
 import { markdownTable, textTable, type Table } from "../../lib/table";
 import { serverMetricsMarkdown, serverMetricsText } from "./formatServerMetrics";
 import { implausibleText } from "./recordPlausibility";
+import { terminalLine } from "../../lib/terminalText";
 
 export const METRIC_NAMES: Record<SummaryMetric, string> = {
   time_to_first_token: "Time to first token",
@@ -36,7 +37,7 @@ function metricsTable(summary: RunSummary): Table {
 function goodputLine(summary: RunSummary, provenance: SummaryProvenance): string {
   const { goodRequests, fraction, slos } = summary.goodput;
   const conditions = Object.entries(slos)
-    .map(([metric, threshold]) => sloCondition(metric, threshold))
+    .map(([metric, threshold]) => sloCondition(terminalLine(metric), threshold))
     .join(" and ");
   const unrecorded = provenance.unrecordedSloMetrics;
   if (goodRequests === null && unrecorded.length > 0) {
