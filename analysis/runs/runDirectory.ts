@@ -102,7 +102,7 @@ export function savedRun(dir: string): SavedRun | { skipped: string } | undefine
 }
 
 /** Whether `name` is a directory that saveRun makes for the run: `<run-id>`, or `<run-id>-2`… when that was taken. */
-function isDirectoryOfRun(name: string, runId: string): boolean {
+export function isDirectoryOfRun(name: string, runId: string): boolean {
   return name === runId || (name.startsWith(`${runId}-`) && /^[0-9]+$/.test(name.slice(runId.length + 1)));
 }
 

@@ -251,6 +251,22 @@ describe("compare: runs named by their run.json", () => {
     );
   });
 
+  test("a run.json of another stack in a results/<stack>/<run-id> folder labels nothing: the run is named by its directory", async () => {
+    const root = mkdtempSync(join(tmpdir(), "dynamo-bench-results-"));
+    const [aggRun, copied] = [join(root, "agg", "r1"), join(root, "disagg", "r2")];
+    cpSync(agg, aggRun, { recursive: true });
+    cpSync(artifacts, copied, { recursive: true });
+    writeFileSync(join(aggRun, "run.json"), runJson("agg", "r1"));
+    // Another stack's run.json naming agg, copied into disagg's folder, would read "agg · r1" against "agg · r2".
+    writeFileSync(join(copied, "run.json"), runJson("agg", "r2"));
+    const json = JSON.parse((await runCli(["compare", aggRun, copied, "--json"])).stdout);
+    assert.deepEqual([json.baseline.label, json.candidate.label, json.candidate.stack], ["agg · r1", "r2", null]);
+    assert.deepEqual(json.notes, [
+      `${join(copied, "run.json")} names stack agg, but the run is in disagg/; the run is labelled by its directory`,
+    ]);
+    rmSync(root, { recursive: true, force: true });
+  });
+
   test("without a run.json, a run is labelled by its directory's name, with no note", async () => {
     const json = JSON.parse((await runCli(["compare", artifacts, agg, "--json"])).stdout);
     assert.deepEqual([json.baseline.label, json.baseline.stack, json.baseline.runId], [basename(artifacts), null, null]);
