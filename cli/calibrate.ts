@@ -12,11 +12,12 @@ import { formatCount, formatPercent } from "../lib/numbers";
 import { entryAt, notASearchableDirectory } from "../lib/regularFile";
 import { matchRecords, measuredRecords, RECORDS_FILE, SAME_LENGTH } from "../sim/recordMatching";
 import { UserError } from "../lib/userError";
+import { implausibleText } from "../analysis/summary/recordPlausibility";
 import { writeOutputFile } from "./outputFile";
 import { stackFilePath } from "./stackFiles";
-import type { CommandIo } from "./io";
+import { sanitizedIo, type CommandIo } from "./io";
 import { shellCommand } from "../stack/config/shellCommands";
-import { terminalText } from "./terminalText";
+import { terminalText } from "../lib/terminalText";
 
 export interface CalibrateOptions {
   trace?: string;
@@ -96,7 +97,8 @@ const MIN_FITTED = 100;
  * `calibrate <run-dir>`: fits the stack's timings to a run's records and writes calibration.json
  * beside them.
  */
-export async function calibrateCommand(runDir: string, options: CalibrateOptions, io: CommandIo): Promise<void> {
+export async function calibrateCommand(runDir: string, options: CalibrateOptions, rawIo: CommandIo): Promise<void> {
+  const io = sanitizedIo(rawIo);
   if (options.trace === undefined || options.trace === "") throw new UserError("--trace: give the trace the run replayed");
   if (runDir === "") throw new UserError("<run-dir>: give the run's aiperf artifact or results directory");
   const notDirectory = notASearchableDirectory(runDir);
@@ -108,9 +110,11 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
     const how = options.out === undefined ? "give --out <file>" : "remove it, or give another --out";
     throw new UserError(`calibrate: ${out} exists; a calibration is never written over: ${how}`);
   }
-  const { records, skippedLines, unknownUnits } = await measuredRecords(dir);
+  const { records, skippedLines, unknownUnits, implausible } = await measuredRecords(dir);
   if (skippedLines > 0) io.err(`warning: ${RECORDS_FILE}: skipped ${formatCount(skippedLines)} line(s) that are not records\n`);
   if (unknownUnits > 0) io.err(`warning: ${RECORDS_FILE}: left out ${formatCount(unknownUnits)} metric(s) in an unknown unit\n`);
+  const leftOut = implausibleText(implausible);
+  if (leftOut) io.err(`warning: ${RECORDS_FILE}: left out ${leftOut}\n`);
   const maxModelLen = { tokens: config.workers.maxModelLen, key: `workers.maxModelLen of stack ${stack}` };
   const trace = await loadTrace(options.trace, { skipInvalid: options.skipInvalid, maxModelLen });
   if (records.length === 0) throw new UserError(`calibrate: ${join(dir, RECORDS_FILE)} holds no profiling records`);

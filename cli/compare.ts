@@ -7,8 +7,8 @@ import { readRequestCdfs } from "../analysis/compare/requestCdf";
 import { writeOutputFile } from "./outputFile";
 import { joinRequests } from "../analysis/compare/requestErrors";
 import { UserError } from "../lib/userError";
-import type { CommandIo } from "./io";
-import { terminalText } from "./terminalText";
+import { sanitizedIo, type CommandIo } from "./io";
+import { terminalText } from "../lib/terminalText";
 
 export interface CompareOptions {
   json?: boolean;
@@ -28,7 +28,8 @@ const requestCdfsOf = (run: RunInput) => (run.source === "artifacts" ? readReque
 const joined = (flag: string, file: string | undefined, dir: string) =>
   file === undefined ? Promise.resolve(undefined) : joinRequests(flag, file, dir);
 
-export async function compareCommand(baselineDir: string, candidateDir: string, options: CompareOptions, io: CommandIo): Promise<void> {
+export async function compareCommand(baselineDir: string, candidateDir: string, options: CompareOptions, rawIo: CommandIo): Promise<void> {
+  const io = sanitizedIo(rawIo, options.json);
   const slos = parseGoodput(options.goodput);
   const baseline = await loadRun(baselineDir, slos);
   const candidate = await loadRun(candidateDir, slos);

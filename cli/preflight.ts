@@ -10,7 +10,7 @@ import { checkPulumiCli } from "../cluster/preflight/pulumiCli";
 import type { CheckResult } from "../cluster/preflight/checks";
 import { stackFilePath } from "./stackFiles";
 import { kubeContextOf } from "./kubeContext";
-import { terminalText } from "./terminalText";
+import { terminalText } from "../lib/terminalText";
 import type { CommandIo } from "./io";
 
 const preflightOptions = z.object({

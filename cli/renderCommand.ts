@@ -7,7 +7,7 @@ import { availableStacks, committedManifestsDir, PROJECT_ROOT, stackFilePath } f
 import { projectStackFile, readPulumiProject } from "../stack/config/pulumiProject";
 import { buildSummaryBundle, SUMMARY_BUNDLE_PATH } from "./summaryBundle";
 import type { CommandIo } from "./io";
-import { terminalText } from "./terminalText";
+import { terminalText } from "../lib/terminalText";
 
 export interface RenderOptions {
   stack?: string;

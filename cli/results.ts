@@ -16,7 +16,7 @@ import { outcomeText, pvcRunsAnswer, runDate, runOutcome } from "../cluster/resu
 import { localRuns } from "../cluster/results/localRuns";
 import { kubeContextOf } from "./kubeContext";
 import { stackFilePath } from "./stackFiles";
-import { terminalText } from "./terminalText";
+import { terminalText } from "../lib/terminalText";
 import type { CommandIo } from "./io";
 
 /** Seconds written in decimal, as a person types them: not hex (`0x10`), `Infinity` or blank. */

@@ -5,7 +5,7 @@ import { simulation, type SimulationOptions } from "./simulation";
 import { assertWritableTarget, writeOutputFile } from "./outputFile";
 import { UserError } from "../lib/userError";
 import type { CommandIo } from "./io";
-import { terminalText } from "./terminalText";
+import { terminalText } from "../lib/terminalText";
 
 export type SimulateOptions = SimulationOptions & {
   /** Where to write every request's prediction, a JSON line each. */

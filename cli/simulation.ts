@@ -16,6 +16,7 @@ import { parseGoodput, type Slos } from "../domain/slos";
 import { formatCount, formatPercent } from "../lib/numbers";
 import { stackFilePath } from "./stackFiles";
 import { UserError } from "../lib/userError";
+import { terminalLine } from "../lib/terminalText";
 import { parseCalibrationFile } from "../analysis/runs/calibrationFile";
 import { readRegularFile } from "../lib/regularFile";
 import type { CommandIo } from "./io";
@@ -140,7 +141,7 @@ function calibratedPerfModel(path: string, stackTp: number, io: CommandIo): Perf
     }
     const worst = Math.max(...Object.values(file.error).map(Math.abs));
     const describe =
-      `calibrated from ${file.from.run} (${file.from.stack}) ` +
+      `calibrated from ${terminalLine(file.from.run)} (${terminalLine(file.from.stack)}) ` +
       (fittedTp === undefined ? `at a TP it does not record, taken as this stack's ${stackTp}` : `at TP ${fittedTp}`) +
       ", whose TTFT and ITL p50 and p90 " +
       `it reproduced to within ${formatPercent(worst, 1)}` +

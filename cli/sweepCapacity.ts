@@ -5,7 +5,7 @@ import { formatCount } from "../lib/numbers";
 import { writeOutputFile } from "./outputFile";
 import { simulation, type SimulationOptions } from "./simulation";
 import type { CommandIo } from "./io";
-import { terminalText } from "./terminalText";
+import { terminalText } from "../lib/terminalText";
 
 export type SweepCapacityOptions = SimulationOptions & { chart?: string };
 

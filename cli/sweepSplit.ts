@@ -6,7 +6,7 @@ import { formatCount } from "../lib/numbers";
 import { writeOutputFile } from "./outputFile";
 import { simulation, type SimulationOptions } from "./simulation";
 import type { CommandIo } from "./io";
-import { terminalText } from "./terminalText";
+import { terminalText } from "../lib/terminalText";
 
 export type SweepSplitOptions = SimulationOptions & { chart?: string };
 

@@ -5,7 +5,7 @@ import { fetchTrace, type TraceSource } from "../sim/trace/fetchTrace";
 import { UserError } from "../lib/userError";
 import { stackFilePath } from "./stackFiles";
 import type { CommandIo } from "./io";
-import { terminalText } from "./terminalText";
+import { terminalText } from "../lib/terminalText";
 
 const traceFetchOptions = z.object({
   stack: z.string().optional(),

@@ -5,6 +5,7 @@ import { formatCount, formatValue } from "../../lib/numbers";
 import { textTable, type Table } from "../../lib/table";
 import type { RunSummary } from "../summary/resultsSchema";
 import { printable } from "./printable";
+import { terminalLine } from "../../lib/terminalText";
 
 /** A prediction is a few hundred bytes; far larger is not one. */
 const MAX_PREDICTION_BYTES = 64 * 1024;
@@ -95,9 +96,9 @@ export function predictionNotes(run: PredictedRun & { stack: string | null }): {
     );
   }
   if (run.stack !== null && prediction.stack !== run.stack) {
-    caveats.push(`${run.label}'s prediction.json is for stack ${prediction.stack}, not ${run.stack}`);
+    caveats.push(`${run.label}'s prediction.json is for stack ${terminalLine(prediction.stack)}, not ${run.stack}`);
   }
-  return { assumed: [`the prediction for ${run.label} used ${prediction.perfModel}`], caveats };
+  return { assumed: [`the prediction for ${run.label} used ${terminalLine(prediction.perfModel)}`], caveats };
 }
 
 export function predictionText(runs: (PredictedRun & { stack: string | null })[]): string {

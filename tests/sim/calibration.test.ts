@@ -39,14 +39,18 @@ async function syntheticRun(requests = 3000, stack = STACK) {
   const run = simulateStack(trace.requests, model);
   const uniform = random(11);
   const noise = () => 1 + NOISE * (Array.from({ length: 12 }, uniform).reduce((a, b) => a + b) - 6);
-  const measured = trace.requests.map((request, i) => ({
-    startMs: request.timestamp,
-    endMs: request.timestamp + run.latencyMs[i],
-    ttft: run.ttftMs[i] * noise(),
-    itl: Number.isNaN(run.itlMs[i]) ? undefined : run.itlMs[i] * noise(),
-    isl: request.input_length,
-    osl: request.output_length,
-  }));
+  const measured = trace.requests.map((request, i) => {
+    const ttft = run.ttftMs[i] * noise();
+    // A request lasts at least until its first token, as aiperf's own timestamps hold it: noise may not put TTFT past it.
+    return {
+      startMs: request.timestamp,
+      endMs: request.timestamp + Math.max(run.latencyMs[i], ttft),
+      ttft,
+      itl: Number.isNaN(run.itlMs[i]) ? undefined : run.itlMs[i] * noise(),
+      isl: request.input_length,
+      osl: request.output_length,
+    };
+  });
   const artifacts = join(dir, "artifacts");
   const { mkdirSync } = await import("node:fs");
   mkdirSync(artifacts);
