@@ -153,7 +153,7 @@ function calibratedPerfModel(path: string, stackTp: number, io: CommandIo): Perf
       );
     }
     const tp = tpTimings({ prefill: fittedTp ?? null, decode: fittedTp ?? null }, stackTp);
-    return { ...polynomialPerfModel(file, file.kvCapacityTokens, describe), tensorParallel: tp, exact: true };
+    return { ...polynomialPerfModel(file, file.kvCapacityTokens, describe), tensorParallel: tp, calibrated: true };
   } catch (error) {
     throw new UserError(`--calibration: ${path}: ${(error as Error).message}`);
   }

@@ -18,8 +18,10 @@ export interface PerfModel {
   tensorParallel?: TpTimings;
   /** What the timings do not know: the spans an uncalibrated prediction's range is drawn from. */
   uncertainty?: Omit<Uncertainty, "handoffMs">;
-  /** The timings are the reference itself (the mocker's own) or fitted to a run: a prediction from them is a point. */
+  /** The timings are the reference itself (the mocker's own): a prediction from them is a point. */
   exact?: boolean;
+  /** The timings were fitted to a run: no timing span, though a disagg handoff's overhead stays one (no fit reaches it yet). */
+  calibrated?: boolean;
   /** The part of a pass that prefills anything which does not grow with its tokens: TTFT at 0 tokens. */
   prefillPassMs: number;
   /** Time to compute `tokens` new prompt tokens that follow `context` tokens already in KV. */

@@ -29,11 +29,12 @@ export function timingUncertainty(tp: TpTimings | undefined, estimate: boolean):
 
 /**
  * A stack's uncertainty: its timings', and the handoff overhead of any disaggregated split. Null when the
- * prediction is a point: exact or calibrated timings.
+ * prediction is a point: the mocker's own timings. Calibrated timings keep the handoff's span alone.
  */
 export function stackUncertainty(perf: PerfModel): Uncertainty | null {
   if (perf.exact) return null;
-  const timing = perf.uncertainty ?? { prefill: { fast: 1, slow: 1 }, decode: { fast: 1, slow: 1 }, named: [] };
+  const none = { prefill: { fast: 1, slow: 1 }, decode: { fast: 1, slow: 1 }, named: [] };
+  const timing = perf.calibrated ? none : (perf.uncertainty ?? none);
   return { ...timing, handoffMs: HANDOFF_OVERHEAD_MS };
 }
 
