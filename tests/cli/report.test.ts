@@ -88,7 +88,7 @@ describe("report <run-dir>", () => {
     cpSync(join(other, "disagg"), join(root, "disagg"), { recursive: true });
     const result = await runCli(["report", dir]);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /^no prediction saved: there is no Pulumi\.nightly\.yaml to simulate; give --stack or --config-file\.$/m);
+    assert.match(result.stdout, /^No prediction saved: there is no Pulumi\.nightly\.yaml to simulate; give --stack or --config-file\.$/m);
     assert.match(result.stdout, /^nightly \(baseline\) vs disagg \(candidate\), also in /m);
   });
 });
@@ -251,7 +251,7 @@ describe("the post-run hook", () => {
     });
     const text = printed.join("\n");
     assert.match(text, /Benchmark run 22222222 of stack disagg, saved in/);
-    assert.match(text, /no prediction saved: the trace is not at .*traces\/conversation_trace\.jsonl/);
+    assert.match(text, /No prediction saved: the trace is not at .*traces\/conversation_trace\.jsonl/);
     assert.match(text, /agg \(baseline\) vs disagg \(candidate\)/);
     assert.ok(existsSync(join(root, "disagg", "22222222", "comparison-vs-agg.html")));
   });
