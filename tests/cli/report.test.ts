@@ -54,6 +54,19 @@ describe("report <run-dir>", () => {
     assert.ok(existsSync(join(dir, "comparison-vs-agg.html")));
   });
 
+  test("another stack's run that cannot be read is a note that says its file's path once", async () => {
+    const root = await resultsRoot([
+      { stack: "agg", runId: "11111111" },
+      { stack: "disagg", runId: "22222222" },
+    ]);
+    writeFileSync(join(root, "agg", "11111111", "summary.json"), "{}");
+    const printed: string[] = [];
+    await reportRun(join(root, "disagg", "22222222"), { print: (text) => printed.push(text), tracePath: "unused" });
+    const note = printed.find((text) => text.startsWith("Not compared with "));
+    assert.equal(note?.split(join(root, "agg", "11111111")).length, 2, `the path once: ${note}`);
+    assert.match(note!, /^Not compared with \S+\/agg\/11111111\/summary\.json: it has no schemaVersion/);
+  });
+
   test("a run that did not succeed is said so, and neither predicted nor compared", async () => {
     const root = await resultsRoot([
       { stack: "agg", runId: "11111111" },
