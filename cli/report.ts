@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import type { StackConfig } from "../stack/config/schema";
 import { stackConfigFromFile } from "../stack/config/stackFile";
 import { addToRun, savedRun } from "../analysis/runs/runDirectory";
-import { PREDICTION_FILE } from "../analysis/runs/predictionFile";
+import { NO_PREDICTION_SAVED, PREDICTION_FILE } from "../analysis/runs/predictionFile";
 import { loadRun } from "../analysis/compare/runInput";
 import { predictionText } from "../analysis/compare/predictedBesideMeasured";
 import { compareWithOtherStacks } from "../analysis/report/otherStackComparisons";
@@ -85,7 +85,7 @@ function predictionConfig(dir: string, options: ReportOptions): StackConfig | { 
   if (options.stack !== undefined || options.configFile !== undefined) return stackConfigFromFile(stackFilePath(options));
   const path = stack === undefined ? undefined : stackFileOf(stack);
   if (path === undefined || !existsSync(path)) {
-    return { note: `no prediction saved: there is no Pulumi.${stack ?? "<stack>"}.yaml to simulate; give --stack or --config-file` };
+    return { note: `${NO_PREDICTION_SAVED}: there is no Pulumi.${stack ?? "<stack>"}.yaml to simulate; give --stack or --config-file` };
   }
   return stackConfigFromFile(path);
 }

@@ -14,6 +14,7 @@ import { withResultsReader, type ReaderLimits, type ResultsReader } from "../clu
 import { formatBytes, pullRun } from "../cluster/results/pull";
 import { outcomeText, pvcRunsAnswer, runDate, runOutcome } from "../cluster/results/pvcRuns";
 import { localRuns } from "../cluster/results/localRuns";
+import { isRunName, RUN_NAME_RULE } from "../analysis/runs/runName";
 import { kubeContextOf } from "./kubeContext";
 import { stackFilePath } from "./stackFiles";
 import { terminalText } from "../lib/terminalText";
@@ -54,7 +55,11 @@ const commonOptions = {
 const listOptions = z.object({ ...commonOptions, json: z.boolean().optional() });
 const pullOptions = z.object({
   ...commonOptions,
-  run: z.string().min(1, { error: "--run: give a run id" }).optional(),
+  run: z
+    .string()
+    .min(1, { error: "--run: give a run id" })
+    .refine(isRunName, { error: `--run: a run id has ${RUN_NAME_RULE}` })
+    .optional(),
   incomplete: z.boolean().optional(),
   deadline: seconds("--deadline", 24 * 3600).default(1800),
   maxFileSize: size("--max-file-size").default(8 * 2 ** 30),

@@ -7,6 +7,7 @@ import { formatCount } from "../lib/numbers";
 import { DEFAULT_WATCH_LIMITS, findBenchmarkJob, watchJob, type WatchEvents } from "../cluster/watch/jobWatch";
 import type { Progress } from "../cluster/watch/progressLine";
 import { isRunName, RUN_NAME_RULE } from "../analysis/runs/runName";
+import { apiProblem } from "../cluster/preflight/checks";
 import { kubeContextOf } from "./kubeContext";
 import { stackFilePath } from "./stackFiles";
 import { terminalText } from "../lib/terminalText";
@@ -70,7 +71,10 @@ export async function watchCommand(raw: WatchOptions, io: CommandIo, signal?: Ab
   const config = readStackConfig({ description: path, stack: file.stack, entries: file.entries });
   const context = kubeContextOf(file.stack, config.kubeContext, options.context);
   const api = await openKubernetesApi(context, { requestTimeoutMs: DEFAULT_WATCH_LIMITS.requestTimeoutMs, totalTimeoutMs: 0 });
-  const job = await findBenchmarkJob(api, config.namespace, config.graph.name, options.run);
+  const job = await findBenchmarkJob(api, config.namespace, config.graph.name, options.run).catch((error: unknown) => {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`cannot look up the benchmark Job in namespace ${config.namespace}: ${apiProblem(error)}`);
+  });
   io.err(`Watching Job ${job} in namespace ${config.namespace}; Ctrl-C stops the watch, not the Job.\n`);
   const events = watchEvents(io, io.isTerminal ?? false);
   try {

@@ -1,5 +1,5 @@
-import type { KubeConfig } from "@kubernetes/client-node";
 import type { Response } from "node-fetch";
+import { loadUserKubeconfig } from "./userKubeconfig";
 
 export interface ApiLimits {
   /** How long one API request may take to answer, connection and TLS included. */
@@ -100,28 +100,10 @@ function statusMessage(status: number, text: string): string {
  * (KubeConfig.applyToFetchOptions, as its own Log class does in dist/log.js).
  */
 export async function openKubernetesApi(kubeContext: string | undefined, limits: ApiLimits = DEFAULT_API_LIMITS): Promise<KubernetesApi> {
-  // Loaded here so that preview, render and the tests that never reach a cluster never pay for the client.
-  const k8s = await import("@kubernetes/client-node");
+  const kubeConfig = await loadUserKubeconfig(kubeContext);
   const { default: fetch } = await import("node-fetch");
-  const kubeConfig: KubeConfig = new k8s.KubeConfig();
-  kubeConfig.loadFromDefault();
-  if (kubeContext) {
-    if (!kubeConfig.getContexts().some((context) => context.name === kubeContext)) {
-      const known = kubeConfig.getContexts().map((context) => JSON.stringify(context.name));
-      throw new Error(`the kubeconfig has no context ${JSON.stringify(kubeContext)}; it has ${known.join(", ") || "none"}`);
-    }
-    kubeConfig.setCurrentContext(kubeContext);
-  }
   const cluster = kubeConfig.getCurrentCluster();
-  if (!cluster) throw new Error("the kubeconfig names no cluster for this context");
-  // The legacy gcp and azure auth-providers run their command with execSync (client-node
-  // dist/gcp_auth.js, azure_auth.js), which blocks the event loop, so no deadline could end it.
-  if (kubeConfig.getCurrentUser()?.authProvider?.config?.["cmd-path"]) {
-    throw new Error(
-      "the kubeconfig's user runs a legacy auth-provider command (cmd-path), which cannot be time-limited; " +
-        "use an exec credential plugin (such as gke-gcloud-auth-plugin or kubelogin)",
-    );
-  }
+  if (!cluster) throw new Error("loadUserKubeconfig returned a context with no cluster");
   const server = cluster.server.replace(/\/+$/, "");
 
   /**

@@ -1,7 +1,7 @@
 import type { StackConfig } from "../stack/config/schema";
 import { entryAt } from "../lib/regularFile";
 import { workerCapacityTokens } from "../domain/kvCapacity";
-import { PREDICTION_KIND, PREDICTION_SCHEMA_VERSION, type Prediction } from "../analysis/runs/predictionFile";
+import { NO_PREDICTION_SAVED, PREDICTION_KIND, PREDICTION_SCHEMA_VERSION, type Prediction } from "../analysis/runs/predictionFile";
 import { stackModel } from "./stackModel";
 import { stackTimings } from "./stackTimings";
 import { loadTrace, simulateTrace, type RangeEnd, type SimulationReport } from "./traceSimulation";
@@ -39,10 +39,10 @@ export function predictionFileText(report: SimulationReport, about: { stack: str
 export async function predictRun(config: StackConfig, stack: string, tracePath: string): Promise<{ text: string } | { note: string }> {
   const fetch = `npx dynamo-bench trace fetch -s ${stack}`;
   try {
-    if (entryAt(tracePath) !== "file") return { note: `no prediction saved: the trace is not at ${tracePath} (${fetch} puts it there)` };
+    if (entryAt(tracePath) !== "file") return { note: `${NO_PREDICTION_SAVED}: the trace is not at ${tracePath} (${fetch} puts it there)` };
     const sha256 = await fileSha256(tracePath);
     if (sha256 !== config.benchmark.traceSha256) {
-      return { note: `no prediction saved: ${tracePath} is not the trace this stack replays (its sha256 is ${sha256}; ${fetch})` };
+      return { note: `${NO_PREDICTION_SAVED}: ${tracePath} is not the trace this stack replays (its sha256 is ${sha256}; ${fetch})` };
     }
     const maxModelLen = { tokens: config.workers.maxModelLen, key: `workers.maxModelLen of stack ${stack}` };
     const trace = await loadTrace(tracePath, { maxModelLen, offerSkip: false });
@@ -52,6 +52,6 @@ export async function predictRun(config: StackConfig, stack: string, tracePath: 
     const report = simulateTrace(replayed, model, parseGoodput(config.benchmark.goodput));
     return { text: predictionFileText(report, { stack, trace: { sha256, requests: replayed.requests.length } }) };
   } catch (error) {
-    return { note: `no prediction saved: ${(error as Error).message}` };
+    return { note: `${NO_PREDICTION_SAVED}: ${(error as Error).message}` };
   }
 }

@@ -28,7 +28,10 @@ export async function compareWithOtherStacks(resultsRoot: string, current: Saved
           comparisonText(comparison),
       );
     } catch (error) {
-      print(`Not compared with ${terminalLine(other.dir)}: ${terminalLine((error as Error).message)}`);
+      // A message about a file in the other run's directory names its path already: the path is said once.
+      const message = (error as Error).message;
+      const about = message.startsWith(`${other.dir}/`) ? message : `${other.dir}: ${message}`;
+      print(`Not compared with ${terminalLine(about)}`);
     }
   }
 }

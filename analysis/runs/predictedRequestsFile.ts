@@ -2,7 +2,6 @@ import { z } from "zod";
 import { forEachLine } from "../../lib/jsonLines";
 import { notARegularFile } from "../../lib/regularFile";
 import { describeFileError } from "../../lib/fileErrors";
-import { firstIssue } from "../../lib/zodMessages";
 import { UserError } from "../../lib/userError";
 
 /** A line is about 150 bytes; far longer is not one of these, and is refused unread. */
@@ -36,6 +35,44 @@ export const predictedRequestSchema = z.strictObject({
 });
 export type PredictedRequest = z.infer<typeof predictedRequestSchema>;
 
+const WHOLE = "a whole number ≥ 0";
+const MS = "a number of milliseconds ≥ 0";
+/** What each field holds, for the line that says one is wrong. */
+const EXPECTED: Record<keyof PredictedRequest, string> = {
+  index: `${WHOLE} (the request's place in the trace, from 0)`,
+  timestamp: `${MS} (from the trace's start)`,
+  inputLength: `${WHOLE} (the prompt's tokens)`,
+  worker: `${WHOLE} (the worker's number)`,
+  decodeWorker: `${WHOLE} (the decode worker's number), or absent`,
+  hitTokens: `${WHOLE} (the prompt's tokens served from the prefix cache)`,
+  ttftMs: MS,
+  itlMs: `${MS}, or null for a request of one output token`,
+  endMs: MS,
+};
+const FIELDS = Object.keys(EXPECTED).join(", ");
+const WRITTEN_BY = "give the file simulate --requests-out wrote";
+
+/** A value from the file, short: a number as JSON.parse read it (1e999 is Infinity), anything else as JSON. */
+function shown(value: unknown): string {
+  const text = typeof value === "number" ? String(value) : JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/** What is wrong with a line that parsed as JSON but is not one request's prediction. */
+function lineProblem(json: unknown, issue: z.core.$ZodIssue): string {
+  const field = issue.path[0];
+  if (typeof field === "string" && field in EXPECTED) {
+    const value = (json as Record<string, unknown>)[field];
+    const expected = EXPECTED[field as keyof PredictedRequest];
+    return value === undefined ? `has no ${field}: it should be ${expected}` : `${field} is ${shown(value)}: it should be ${expected}`;
+  }
+  if (issue.code === "unrecognized_keys") {
+    return `has the field ${issue.keys.map((key) => JSON.stringify(key)).join(", ")}, which no prediction line has; ${WRITTEN_BY}`;
+  }
+  const what = json === null ? "null" : Array.isArray(json) ? "an array" : typeof json === "object" ? "an object" : `a ${typeof json}`;
+  return `is ${what}, not an object with ${FIELDS}; ${WRITTEN_BY}`;
+}
+
 /** The file's text: a line per request, in order. */
 export function predictedRequestsText(requests: Iterable<PredictedRequest>): string {
   let text = "";
@@ -61,10 +98,10 @@ export async function readPredictedRequests(flag: string, path: string): Promise
         try {
           json = JSON.parse(line);
         } catch {
-          throw bad(lineNumber, "is not JSON; give the file simulate --requests-out wrote");
+          throw bad(lineNumber, `is not JSON; ${WRITTEN_BY}`);
         }
         const parsed = predictedRequestSchema.safeParse(json);
-        if (!parsed.success) throw bad(lineNumber, firstIssue(parsed.error));
+        if (!parsed.success) throw bad(lineNumber, lineProblem(json, parsed.error.issues[0]));
         const request = parsed.data;
         if (request.index !== requests.length) throw bad(lineNumber, `index is ${request.index}, expected ${requests.length}`);
         const previous = requests.at(-1);

@@ -4,6 +4,8 @@ import { parseJsonText } from "../../lib/jsonText";
 export const PREDICTION_FILE = "prediction.json";
 export const PREDICTION_KIND = "dynamo-bench prediction";
 export const PREDICTION_SCHEMA_VERSION = 1;
+/** How a note that no prediction.json was written begins, wherever it is made: the report prints it as a sentence. */
+export const NO_PREDICTION_SAVED = "No prediction saved";
 
 const finite = z.number().check(z.refine(Number.isFinite, { error: "must be a finite number" }));
 const time = finite.min(0, { error: "must be ≥ 0" });

@@ -1,4 +1,5 @@
 import type { KubernetesApi } from "../../lib/kubernetesApi";
+import { UserError } from "../../lib/userError";
 import {
   apiProblem,
   checkApiServer,
@@ -14,7 +15,8 @@ import type { StackNeeds } from "./stackNeeds";
 
 /**
  * Every check, read-only: the API server first, since the others need it; then the rest at once. A
- * kubeconfig that cannot be opened is a failed API server check.
+ * kubeconfig that cannot be used (none, no such context) is the user's to fix before any check can run:
+ * its UserError ends the command with one line, as it does every other command that reaches the cluster.
  */
 export async function runPreflight(
   openApi: () => Promise<KubernetesApi>,
@@ -26,6 +28,7 @@ export async function runPreflight(
   try {
     api = await openApi();
   } catch (error) {
+    if (error instanceof UserError) throw error;
     return [
       {
         check: "API server",

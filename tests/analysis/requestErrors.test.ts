@@ -181,9 +181,42 @@ describe("a per-request file that is not one is one error line", () => {
       () => file(`${line}\n{"index":1,\n`),
       /: line 2: is not JSON; give the file simulate --requests-out wrote$/,
     ],
-    ["a field of the wrong type", () => file(`${line}\n${line.replace('"index":0', '"index":"1"')}\n`), /: line 2: index: /],
-    ["an itlMs below 0", () => file(line.replace('"itlMs":10', '"itlMs":-1')), /: line 1: itlMs: must be ≥ 0$/],
-    ["a field it does not know", () => file(line.replace("{", '{"extra":1,')), /: line 1: the value: Unrecognized key: "extra"$/],
+    [
+      "a field of the wrong type",
+      () => file(`${line}\n${line.replace('"index":0', '"index":"1"')}\n`),
+      /: line 2: index is "1": it should be a whole number ≥ 0 \(the request's place in the trace, from 0\)$/,
+    ],
+    [
+      "an itlMs below 0",
+      () => file(line.replace('"itlMs":10', '"itlMs":-1')),
+      /: line 1: itlMs is -1: it should be a number of milliseconds ≥ 0, /,
+    ],
+    [
+      "a number too large to be one",
+      () => file(line.replace(/"ttftMs":[^,]*/, '"ttftMs":1e999')),
+      /: line 1: ttftMs is Infinity: it should be /,
+    ],
+    [
+      "a field it does not know",
+      () => file(line.replace("{", '{"extra":1,')),
+      /: line 1: has the field "extra", which no prediction line has; give the file simulate --requests-out wrote$/,
+    ],
+    [
+      "an empty object",
+      () => file("{}\n"),
+      /: line 1: has no index: it should be a whole number ≥ 0 \(the request's place in the trace, from 0\)$/,
+    ],
+    [
+      "a missing itlMs",
+      () => file(line.replace(/"itlMs":[^,]*,/, "")),
+      /: line 1: has no itlMs: it should be .*, or null for a request of one output token$/,
+    ],
+    [
+      "a line that is not an object",
+      () => file("[]\n"),
+      /: line 1: is an array, not an object with index, timestamp, .*; give the file simulate/,
+    ],
+    ["a line that is null", () => file("null\n"), /: line 1: is null, not an object with index, /],
     ["lines out of order", () => file(`${line}\n${line}\n`), /: line 2: index is 0, expected 1$/],
     [
       "a line too long to be one",

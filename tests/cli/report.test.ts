@@ -54,6 +54,19 @@ describe("report <run-dir>", () => {
     assert.ok(existsSync(join(dir, "comparison-vs-agg.html")));
   });
 
+  test("another stack's run that cannot be read is a note that says its file's path once", async () => {
+    const root = await resultsRoot([
+      { stack: "agg", runId: "11111111" },
+      { stack: "disagg", runId: "22222222" },
+    ]);
+    writeFileSync(join(root, "agg", "11111111", "summary.json"), "{}");
+    const printed: string[] = [];
+    await reportRun(join(root, "disagg", "22222222"), { print: (text) => printed.push(text), tracePath: "unused" });
+    const note = printed.find((text) => text.startsWith("Not compared with "));
+    assert.equal(note?.split(join(root, "agg", "11111111")).length, 2, `the path once: ${note}`);
+    assert.match(note!, /^Not compared with \S+\/agg\/11111111\/summary\.json: it has no schemaVersion/);
+  });
+
   test("a run that did not succeed is said so, and neither predicted nor compared", async () => {
     const root = await resultsRoot([
       { stack: "agg", runId: "11111111" },
@@ -88,7 +101,7 @@ describe("report <run-dir>", () => {
     cpSync(join(other, "disagg"), join(root, "disagg"), { recursive: true });
     const result = await runCli(["report", dir]);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /^no prediction saved: there is no Pulumi\.nightly\.yaml to simulate; give --stack or --config-file\.$/m);
+    assert.match(result.stdout, /^No prediction saved: there is no Pulumi\.nightly\.yaml to simulate; give --stack or --config-file\.$/m);
     assert.match(result.stdout, /^nightly \(baseline\) vs disagg \(candidate\), also in /m);
   });
 });
@@ -251,7 +264,7 @@ describe("the post-run hook", () => {
     });
     const text = printed.join("\n");
     assert.match(text, /Benchmark run 22222222 of stack disagg, saved in/);
-    assert.match(text, /no prediction saved: the trace is not at .*traces\/conversation_trace\.jsonl/);
+    assert.match(text, /No prediction saved: the trace is not at .*traces\/conversation_trace\.jsonl/);
     assert.match(text, /agg \(baseline\) vs disagg \(candidate\)/);
     assert.ok(existsSync(join(root, "disagg", "22222222", "comparison-vs-agg.html")));
   });

@@ -11,6 +11,7 @@ import { runCli } from "../support/cli";
 import { PYTHON } from "../support/python";
 import { PROJECT_ROOT } from "../../lib/projectRoot";
 import { readRunFile } from "../../analysis/runs/runFile";
+import { RUN_NAME_RULE } from "../../analysis/runs/runName";
 import { summarizeRun } from "../../analysis/summary/runSummary";
 import { summaryFiles } from "../../analysis/summary/summaryFiles";
 import { parseGoodput } from "../../domain/slos";
@@ -329,6 +330,11 @@ describe("results pull and list, against a stub Kubernetes API on 127.0.0.1 with
       missing.stderr,
       /error: --run deadbeef: no such run of stack agg on the perf-cache volume; its runs there: 0a1b2c3d, 9f8e7d6c\n/,
     );
+    for (const hostile of ["../x", ".hidden", "a/b"]) {
+      const refusedFirst = await pull(readerCluster(volume()), "--run", hostile);
+      assert.equal(refusedFirst.stderr, `error: --run: a run id has ${RUN_NAME_RULE}\n`);
+      assert.deepEqual(stub.requests, [], `--run ${hostile}: refused before any request`);
+    }
     const empty = await pull(readerCluster({}));
     assert.match(empty.stderr, /error: the perf-cache volume holds no run of stack agg\n/);
 

@@ -250,6 +250,16 @@ describe("watch, against a stub Kubernetes API on 127.0.0.1", () => {
     assert.match(hostile.stderr, /^error: --run: a run id has /);
   });
 
+  test("an API server that cannot be reached: one line, not the network's stack", async () => {
+    // The stub kubeconfig's other context, "elsewhere", is http://127.0.0.1:1, where nothing listens.
+    const refused = await runCli(["watch", "-s", "disagg", "--context", "elsewhere"]);
+    assert.equal(refused.status, 1);
+    assert.equal(
+      refused.stderr,
+      "error: cannot look up the benchmark Job in namespace dynamo-bench: the API server refused the connection\n",
+    );
+  });
+
   test("lines without the API's timestamps, and out of order, are all shown; a stream with no newline is cut, not held", async () => {
     const cluster: Cluster = { outcome: "Complete", logs: [] };
     cluster.logs.push((response) => {

@@ -73,7 +73,7 @@ describe("requests longer than the stack serves", () => {
     assert.ok("note" in prediction);
     assert.match(
       prediction.note,
-      /^no prediction saved: .*line 21: .* workers\.maxModelLen of stack agg is 131,072; raise it, or drop the line$/,
+      /^No prediction saved: .*line 21: .* workers\.maxModelLen of stack agg is 131,072; raise it, or drop the line$/,
     );
   });
 });

@@ -95,12 +95,12 @@ describe("pulumi up saves the stack's prediction beside the run", () => {
     for (const [tracePath, note] of [
       [
         join(scratch(), "none.jsonl"),
-        /^no prediction saved: the trace is not at .*none\.jsonl \(npx dynamo-bench trace fetch -s disagg puts it there\)\.$/m,
+        /^No prediction saved: the trace is not at .*none\.jsonl \(npx dynamo-bench trace fetch -s disagg puts it there\)\.$/m,
       ],
       [
         traceFile([...conversationTrace(10)]),
         new RegExp(
-          String.raw`^no prediction saved: .* is not the trace this stack replays ` +
+          String.raw`^No prediction saved: .* is not the trace this stack replays ` +
             String.raw`\(its sha256 is [0-9a-f]{64}; npx dynamo-bench trace fetch -s disagg\)\.$`,
           "m",
         ),

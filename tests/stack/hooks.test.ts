@@ -184,7 +184,12 @@ describe("saved runs are never written over", () => {
     writeFileSync(join(results, "agg", "aaaaaaaa", "summary.json"), "[]");
     const { ok, printed } = await collect(results, reader(FASTER_LOG), "disagg", "disagg", "bbbbbbbb");
     assert.equal(ok, true);
-    assert.match(printed, /Not compared with .*agg\/aaaaaaaa: .*not a dynamo-bench summary \(not a JSON object\)/);
+    const line = printed.split("\n").find((each) => each.startsWith("Not compared with "));
+    assert.match(
+      line ?? printed,
+      /^Not compared with \S*agg\/aaaaaaaa\/summary\.json: .*not a dynamo-bench summary \(not a JSON object\)$/,
+    );
+    assert.equal(line!.split("agg/aaaaaaaa").length, 2, `the run's path is said once: ${line}`);
     assert.ok(existsSync(join(results, "disagg", "bbbbbbbb", "summary.json")));
   });
 });
