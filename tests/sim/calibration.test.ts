@@ -178,6 +178,10 @@ describe("calibrate: a round trip", () => {
       calibration.undetermined.filter((name) => "abc".includes(name)),
       ["a", "b", "c"],
     );
+    for (const name of COEFFICIENT_NAMES) {
+      const fitted = fittedOf(calibration, name);
+      assert.ok(within(fitted, truthOf(name), 0.05) || calibration.undetermined.includes(name), `${name}: ${fitted}, unflagged`);
+    }
   });
 });
 
