@@ -6,7 +6,8 @@ import { parseStackConfig } from "../stack/config/stackConfig";
 import { defaultProfile } from "../sim/defaultProfile";
 import { profilePerfModel } from "../sim/perfModel";
 import { stackModel } from "../sim/stackModel";
-import { passBound, simulateStack } from "../sim/stackSimulation";
+import { passBound } from "../sim/passBound";
+import { simulateStack } from "../sim/simulateStack";
 import type { TraceRequest } from "../sim/trace/traceFile";
 
 const config = parseStackConfig({ variant: "agg" }, "bench");

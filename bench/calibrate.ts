@@ -17,7 +17,7 @@ import { fileSha256 } from "../lib/fileSha256";
 import { PROJECT_ROOT } from "../lib/projectRoot";
 import { polynomialPerfModel, type PolynomialCoefficients } from "../sim/perfModel";
 import { stackModel } from "../sim/stackModel";
-import { simulateStack } from "../sim/stackSimulation";
+import { simulateStack } from "../sim/simulateStack";
 import { loadTrace } from "../sim/traceSimulation";
 import { stackConfigFromFile } from "../stack/config/stackFile";
 import { random } from "../tests/support/traceFixtures";

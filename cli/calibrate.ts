@@ -22,9 +22,12 @@ import { formatCount, formatPercent } from "../lib/numbers";
 import { entryAt, notASearchableDirectory } from "../lib/regularFile";
 import { matchRecords, measuredRecords, RECORDS_FILE, SAME_LENGTH } from "../sim/recordMatching";
 import { UserError } from "../lib/userError";
+import { implausibleText } from "../analysis/summary/recordPlausibility";
 import { writeOutputFile } from "./outputFile";
 import { stackFilePath } from "./stackFiles";
-import type { CommandIo } from "./io";
+import { sanitizedIo, type CommandIo } from "./io";
+import { shellCommand } from "../stack/config/shellCommands";
+import { terminalText } from "../lib/terminalText";
 
 export interface CalibrateOptions {
   trace?: string;
@@ -37,9 +40,18 @@ export interface CalibrateOptions {
 /** A fit that reproduces the run's percentiles worse than this is reported as not to be trusted. */
 const TRUSTED_ERROR = 0.1;
 
+/** What is at `path`; a path that cannot be told (a link to nothing, a loop) is the user's to fix, in one line. */
+function entryOf(path: string): ReturnType<typeof entryAt> {
+  try {
+    return entryAt(path);
+  } catch (error) {
+    throw new UserError(`calibrate: ${path}: ${(error as Error).message}`);
+  }
+}
+
 /** The run's aiperf records: in the directory given, or in the `artifacts/` that `pulumi up` names for it. */
 function recordsDirectory(dir: string): string {
-  for (const candidate of [dir, join(dir, "artifacts")]) if (entryAt(join(candidate, RECORDS_FILE)) === "file") return candidate;
+  for (const candidate of [dir, join(dir, "artifacts")]) if (entryOf(join(candidate, RECORDS_FILE)) === "file") return candidate;
   throw new UserError(
     `calibrate: ${dir} holds no ${RECORDS_FILE}, in it or in artifacts/: give the run's aiperf artifact directory, ` +
       "or copy the artifacts into the results directory with the command `pulumi up` printed (Its full artifacts)",
@@ -95,7 +107,8 @@ const MIN_FITTED = 100;
  * `calibrate <run-dir>`: fits the stack's timings to a run's records and writes calibration.json
  * beside them.
  */
-export async function calibrateCommand(runDir: string, options: CalibrateOptions, io: CommandIo): Promise<void> {
+export async function calibrateCommand(runDir: string, options: CalibrateOptions, rawIo: CommandIo): Promise<void> {
+  const io = sanitizedIo(rawIo);
   if (options.trace === undefined || options.trace === "") throw new UserError("--trace: give the trace the run replayed");
   if (runDir === "") throw new UserError("<run-dir>: give the run's aiperf artifact or results directory");
   const notDirectory = notASearchableDirectory(runDir);
@@ -103,13 +116,15 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
   const dir = recordsDirectory(runDir);
   const { config, stack } = runStack(runDir, options);
   const out = options.out ?? join(runDir, CALIBRATION_FILE);
-  if (entryAt(out) !== "nothing") {
+  if (entryOf(out) !== "nothing") {
     const how = options.out === undefined ? "give --out <file>" : "remove it, or give another --out";
     throw new UserError(`calibrate: ${out} exists; a calibration is never written over: ${how}`);
   }
-  const { records, skippedLines, unknownUnits } = await measuredRecords(dir);
+  const { records, skippedLines, unknownUnits, implausible } = await measuredRecords(dir);
   if (skippedLines > 0) io.err(`warning: ${RECORDS_FILE}: skipped ${formatCount(skippedLines)} line(s) that are not records\n`);
   if (unknownUnits > 0) io.err(`warning: ${RECORDS_FILE}: left out ${formatCount(unknownUnits)} metric(s) in an unknown unit\n`);
+  const leftOut = implausibleText(implausible);
+  if (leftOut) io.err(`warning: ${RECORDS_FILE}: left out ${leftOut}\n`);
   const maxModelLen = { tokens: config.workers.maxModelLen, key: `workers.maxModelLen of stack ${stack}` };
   const trace = await loadTrace(options.trace, { skipInvalid: options.skipInvalid, maxModelLen });
   if (records.length === 0) throw new UserError(`calibrate: ${join(dir, RECORDS_FILE)} holds no profiling records`);
@@ -162,10 +177,10 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
     capacityTokens,
   });
   const calibration = calibrate(requests, measured, model);
-  const implausible = implausibleTimings(calibration);
-  if (implausible) {
+  const noEngine = implausibleTimings(calibration);
+  if (noEngine) {
     throw new UserError(
-      `calibrate: the fitted ${implausible[0]}: ${implausible[1]}; the run's records leave it no time to fit, so nothing was written`,
+      `calibrate: the fitted ${noEngine[0]}: ${noEngine[1]}; the run's records leave it no time to fit, so nothing was written`,
     );
   }
   writeOutputFile(
@@ -198,7 +213,7 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
       intervalLines.join("") +
       `  simulated against measured: TTFT p50 ${signed(error.ttftP50)}, p90 ${signed(error.ttftP90)}; ` +
       `ITL p50 ${signed(error.itlP50)}, p90 ${signed(error.itlP90)}\n` +
-      `wrote ${out}; use it with: npx dynamo-bench simulate --calibration ${out} …\n`,
+      `wrote ${terminalText(out)}; use it with: ${shellCommand("npx", "dynamo-bench", "simulate", "--calibration", out)} …\n`,
   );
   if (calibration.undetermined.length > 0) {
     io.err(

@@ -7,7 +7,8 @@ import { readRequestCdfs } from "../analysis/compare/requestCdf";
 import { writeOutputFile } from "./outputFile";
 import { joinRequests } from "../analysis/compare/requestErrors";
 import { UserError } from "../lib/userError";
-import type { CommandIo } from "./io";
+import { sanitizedIo, type CommandIo } from "./io";
+import { terminalText } from "../lib/terminalText";
 
 export interface CompareOptions {
   json?: boolean;
@@ -27,7 +28,8 @@ const requestCdfsOf = (run: RunInput) => (run.source === "artifacts" ? readReque
 const joined = (flag: string, file: string | undefined, dir: string) =>
   file === undefined ? Promise.resolve(undefined) : joinRequests(flag, file, dir);
 
-export async function compareCommand(baselineDir: string, candidateDir: string, options: CompareOptions, io: CommandIo): Promise<void> {
+export async function compareCommand(baselineDir: string, candidateDir: string, options: CompareOptions, rawIo: CommandIo): Promise<void> {
+  const io = sanitizedIo(rawIo, options.json);
   const slos = parseGoodput(options.goodput);
   const baseline = await loadRun(baselineDir, slos);
   const candidate = await loadRun(candidateDir, slos);
@@ -47,7 +49,7 @@ export async function compareCommand(baselineDir: string, candidateDir: string, 
     const cdfs = { baseline: await requestCdfsOf(baseline), candidate: await requestCdfsOf(candidate) };
     const pairs = { baseline: baselineJoin?.pairs, candidate: candidateJoin?.pairs };
     writeOutputFile("--out", options.out, htmlReport(comparison, cdfs, pairs));
-    io.err(`wrote ${options.out}\n`);
+    io.err(`wrote ${terminalText(options.out)}\n`);
   }
   if (options.json) io.out(`${JSON.stringify(comparison, null, 2)}\n`);
   else io.out(options.markdown ? comparisonMarkdown(comparison) : comparisonText(comparison));

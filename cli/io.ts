@@ -1,3 +1,5 @@
+import { terminalJson, terminalLines } from "../lib/terminalText";
+
 /**
  * Where a command writes: `out` carries data only (YAML, JSON or a table), and `err` warnings,
  * progress and errors. The process's own streams when run as `dynamo-bench`; a test's buffers when
@@ -17,3 +19,15 @@ export const processIo: CommandIo = {
     return process.stdout.isTTY === true;
   },
 };
+
+/**
+ * `io` for a command that prints what saved files hold (a unit, a name, a note): nothing in them reaches the terminal
+ * as a control character, on either stream. `json`: `out` carries JSON, kept valid.
+ */
+export function sanitizedIo(io: CommandIo, json = false): CommandIo {
+  return {
+    ...io,
+    out: (text) => io.out(json ? terminalJson(text) : terminalLines(text)),
+    err: (text) => io.err(terminalLines(text)),
+  };
+}

@@ -1,19 +1,21 @@
-import { statSync, writeFileSync } from "node:fs";
+import { statSync } from "node:fs";
+import { writeFileNoFollow } from "../lib/writeFileNoFollow";
 import { makeDirectories } from "../lib/makeDirectories";
 import { dirname } from "node:path";
 import { describeFileError } from "../lib/fileErrors";
 import { UserError } from "../lib/userError";
 
 /**
- * Writes a file the user named with `flag` (`--out`, `--chart`), creating its parent directories.
- * Any failure is one line naming the flag, the path and why.
+ * Writes a file the user named with `flag` (`--out`, `--chart`), creating its parent directories, and
+ * never through a link at the path (lib/writeFileNoFollow.ts). Any failure is one line naming the flag,
+ * the path and why.
  */
 export function writeOutputFile(flag: string, path: string, text: string): void {
   if (path === "") throw new UserError(`${flag}: give a file path`);
   try {
     assertWritableTarget(flag, path);
     makeDirectories(dirname(path));
-    writeFileSync(path, text);
+    writeFileNoFollow(path, text);
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`${flag} ${path}: cannot write it (${describeFileError(error)})`);

@@ -10,7 +10,7 @@ import { checkPulumiCli } from "../cluster/preflight/pulumiCli";
 import type { CheckResult } from "../cluster/preflight/checks";
 import { stackFilePath } from "./stackFiles";
 import { kubeContextOf } from "./kubeContext";
-import { terminalText } from "./terminalText";
+import { terminalText } from "../lib/terminalText";
 import type { CommandIo } from "./io";
 
 const preflightOptions = z.object({
@@ -24,7 +24,7 @@ const preflightOptions = z.object({
     .transform(Number)
     .pipe(
       z
-        .number()
+        .number({ error: "--request-timeout: at most 600 seconds" })
         .positive({ error: "--request-timeout: give a number of seconds above 0" })
         .max(600, { error: "--request-timeout: at most 600 seconds" }),
     ),

@@ -1,3 +1,4 @@
+import { ENGINE_MODELS } from "../sim/stackSimulation";
 import { Command, CommanderError, Option } from "commander";
 import type { CommandIo } from "./io";
 import { RECIPE_GOODPUT } from "../domain/recipeSlos";
@@ -5,7 +6,7 @@ import { DEFAULT_TRACE_FILE } from "../domain/pins";
 import { UserError } from "../lib/userError";
 import { describeFileError, isFileSystemError } from "../lib/fileErrors";
 import { version } from "../package.json";
-import { terminalText } from "./terminalText";
+import { terminalText } from "../lib/terminalText";
 import type { RenderOptions } from "./renderCommand";
 import type { SummarizeOptions } from "./summarize";
 import type { CompareOptions } from "./compare";
@@ -133,12 +134,14 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
   program
     .command("summarize")
     .description("summarize one aiperf run: requests, duration, TTFT, ITL, latency, ISL, OSL and goodput")
-    .argument("<artifact-dir>", "the directory aiperf wrote (--artifact-dir), or a local results directory")
+    .argument("<artifact-dir>", "the directory aiperf wrote (--artifact-dir), or a local results directory, results/<stack>/<run-id>")
     .option("--json", "print the summary as JSON")
     .option("--goodput <slos>", "the SLOs a good request meets, in aiperf's --goodput syntax", RECIPE_GOODPUT)
-    .option("--write", "also write summary.json and summary.md into the directory")
+    .option("--write", "also write summary.json and summary.md into the directory (never over a results directory's saved summary)")
     .addHelpText("after", examples("npx dynamo-bench summarize examples/agg-sample"))
-    .action((dir: string, options: SummarizeOptions) => run(() => commands.summarize().summarizeCommand(dir, options, io)));
+    .action((dir: string, options: SummarizeOptions, command: Command) =>
+      run(() => commands.summarize().summarizeCommand(dir, { ...options, goodputGiven: givenOptions(command).includes("goodput") }, io)),
+    );
 
   const compare = program
     .command("compare")
@@ -285,6 +288,14 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
         ).conflicts("calibration"),
       )
       .option("--calibration <file>", "engine timings from a calibration.json that `calibrate` wrote")
+      .addOption(
+        new Option(
+          "--engine-model <model>",
+          "how a worker's passes are scheduled and priced: mocker, Dynamo's mocker rule for rule; vllm, this project's model of " +
+            "vLLM, whose prefill also pays attention over the cached prefix (default: mocker for a mock stack or " +
+            "--profile mocker-polynomial, else vllm)",
+        ).choices(ENGINE_MODELS),
+      )
       .option(
         "--kv-transfer-gbps <n>",
         "disagg: KV transfer bandwidth from prefill to decode worker (default: 64, the mocker's; an assumption)",

@@ -1,8 +1,9 @@
-import { lstatSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, readdirSync, rmSync } from "node:fs";
+import { writeFileNoFollow } from "../lib/writeFileNoFollow";
 import { basename, join } from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { readStackFile } from "../stack/config/stackFile";
-import { readStackConfig } from "../stack/config/stackConfig";
+import { readStackFile, stackConfigOf } from "../stack/config/stackFile";
+import type { PulumiProject } from "../stack/config/pulumiProject";
 import { configWarnings } from "../stack/config/schema";
 import { buildStackObjects, objectsInApplyOrder, type KubernetesObject } from "../stack/builders/stackObjects";
 import { RENDER_RUN_ID } from "../stack/builders/benchmarkRun";
@@ -12,6 +13,7 @@ import { manifestYaml } from "./yaml";
 import { assertDynamoGraphAccepted } from "../stack/schemas/dynamoGraphSchema";
 import { stackRelease } from "../stack/config/dynamoRelease";
 import { UserError } from "../lib/userError";
+import { describeFileError } from "../lib/fileErrors";
 
 import { assertWritableTarget, makeOutputDir } from "./outputFile";
 import { readRegularFile } from "../lib/regularFile";
@@ -41,9 +43,9 @@ export interface RenderedStack {
  * Every object `pulumi up` would apply for the stack file, built by the same builders. The
  * benchmark's run id, drawn at `pulumi up`, shows as "run-id".
  */
-export function renderStack(stackFile: string): RenderedStack {
-  const file = readStackFile(stackFile);
-  const config = readStackConfig({ description: stackFile, stack: file.stack, entries: file.entries });
+export function renderStack(stackFile: string, project?: PulumiProject): RenderedStack {
+  const file = readStackFile(stackFile, project);
+  const config = stackConfigOf(file, stackFile);
   const run = { stack: file.stack, runId: RENDER_RUN_ID };
   const objects = buildStackObjects(config, run, loadClusterScripts());
   assertDynamoGraphAccepted(objects.dynamoGraph, stackRelease(config));
@@ -53,7 +55,7 @@ export function renderStack(stackFile: string): RenderedStack {
     yaml: manifestYaml(object),
     reviewYaml: manifestYaml(reviewForm(object)),
   }));
-  const warnings = configWarnings(config);
+  const warnings = [...file.warnings, ...configWarnings(config)];
   if (file.importsEnvironments) {
     warnings.push(
       `${basename(stackFile)} imports Pulumi ESC environments (environment:), whose values only \`pulumi up\` can read: ` +
@@ -84,8 +86,14 @@ export function writeManifests(rendered: RenderedStack, dir: string): string[] {
     if (current.has(file) || !file.endsWith(".yaml")) continue;
     if (WRITTEN_BY_RENDER.test(readManifest(join(dir, file)) ?? "")) rmSync(join(dir, file));
   }
+  // A link planted where a manifest goes is replaced, never written through.
   for (const manifest of rendered.manifests) {
-    writeFileSync(join(dir, manifest.fileName), manifestFileText(rendered, manifest));
+    const path = join(dir, manifest.fileName);
+    try {
+      writeFileNoFollow(path, manifestFileText(rendered, manifest));
+    } catch (error) {
+      throw new UserError(`--out ${path}: cannot write it (${describeFileError(error)})`);
+    }
   }
   return [...current];
 }
@@ -97,27 +105,40 @@ function readManifest(path: string): string | undefined {
   return readRegularFile(path);
 }
 
+/** How a directory differs from what render writes: what to show, and the entries render would leave there. */
+export interface StaleManifests {
+  /** A unified diff per file that is stale or missing, and a line per entry render would not write. */
+  problems: string[];
+  /** Entries render neither writes nor removes (a stray `*.yml`, a hand-written file, a directory): they must go by hand. */
+  strays: string[];
+}
+
 /**
  * How `dir` differs from what render writes: a unified diff per file that is stale or missing,
  * and a line per entry that render would not write (a stray `*.yml`, a hand-written file, a
  * directory). Empty when the directory is exactly what render writes.
  */
-export function staleManifests(rendered: RenderedStack, dir: string): string[] {
+export function staleManifests(rendered: RenderedStack, dir: string): StaleManifests {
   const stats = lstatSync(dir, { throwIfNoEntry: false });
   if (stats && !stats.isDirectory()) throw new UserError(`${dir}: is not a directory; --check compares a directory of manifests`);
-  const problems: string[] = [];
+  const result: StaleManifests = { problems: [], strays: [] };
   const expected = new Map(rendered.manifests.map((manifest) => [manifest.fileName, manifestFileText(rendered, manifest)]));
   const present = stats ? readdirSync(dir).sort() : [];
   for (const file of present) {
-    if (!expected.has(file)) problems.push(`${join(dir, file)}: render does not write this; remove it\n`);
+    if (expected.has(file)) continue;
+    result.problems.push(`${join(dir, file)}: render does not write this; remove it\n`);
+    // A file an earlier render wrote, render removes itself; anything else stays unless removed by hand.
+    if (!WRITTEN_BY_RENDER.test(readManifest(join(dir, file)) ?? "") || !file.endsWith(".yaml")) result.strays.push(join(dir, file));
   }
   for (const [file, current] of expected) {
     const path = join(dir, file);
     const committed = present.includes(file) ? readManifest(path) : "";
-    if (committed === undefined)
-      problems.push(`${path}: not a manifest file render writes (a directory, a link, a device or over 4 MiB); remove it\n`);
-    else if (committed !== current)
-      problems.push(createTwoFilesPatch(committed ? path : "/dev/null", path, committed, current, "committed", "rendered"));
+    if (committed === undefined) {
+      result.problems.push(`${path}: not a manifest file render writes (a directory, a link, a device or over 4 MiB); remove it\n`);
+      result.strays.push(path);
+    } else if (committed !== current) {
+      result.problems.push(createTwoFilesPatch(committed ? path : "/dev/null", path, committed, current, "committed", "rendered"));
+    }
   }
-  return problems;
+  return result;
 }

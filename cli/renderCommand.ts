@@ -4,8 +4,10 @@ import { shellCommand } from "../stack/config/shellCommands";
 import { UserError } from "../lib/userError";
 import { multiDocumentYaml, renderStack, staleManifests, writeManifests } from "./render";
 import { availableStacks, committedManifestsDir, PROJECT_ROOT, stackFilePath } from "./stackFiles";
+import { projectStackFile, readPulumiProject } from "../stack/config/pulumiProject";
 import { buildSummaryBundle, SUMMARY_BUNDLE_PATH } from "./summaryBundle";
 import type { CommandIo } from "./io";
+import { terminalText } from "../lib/terminalText";
 
 export interface RenderOptions {
   stack?: string;
@@ -35,25 +37,25 @@ export function renderCommand(options: RenderOptions, io: CommandIo): void {
     return;
   }
   const rendered = renderStack(stackFilePath(options));
-  for (const warning of rendered.warnings) io.err(`warning: ${warning}\n`);
+  for (const warning of rendered.warnings) io.err(`warning: ${terminalText(warning)}\n`);
   if (options.check) {
     if (options.out === "") throw new UserError("--out: give a directory path");
     const dir = options.out ?? committedManifestsDir(options);
-    const problems = staleManifests(rendered, dir);
+    const { problems, strays } = staleManifests(rendered, dir);
     if (problems.length === 0) {
-      io.err(`${dir} is up to date\n`);
+      io.err(`${terminalText(dir)} is up to date\n`);
       return;
     }
     io.out(problems.join(""));
     const source = options.stack ? ["-s", options.stack] : ["--config-file", options.configFile ?? ""];
     throw new UserError(
       `${dir} is stale: ${problems.length} file(s) differ from what render writes. ` +
-        `Refresh them with: ${shellCommand("npx", "dynamo-bench", "render", ...source, "--out", shownPath(dir))}`,
+        `Refresh them with: ${refreshCommand(strays, [["npx", "dynamo-bench", "render", ...source, "--out", shownPath(dir)]])}`,
     );
   }
   if (options.out !== undefined) {
     const files = writeManifests(rendered, options.out);
-    io.err(`wrote ${files.length} manifests to ${options.out}\n`);
+    io.err(`wrote ${files.length} manifests to ${terminalText(options.out)}\n`);
   } else {
     io.out(multiDocumentYaml(rendered));
   }
@@ -63,34 +65,45 @@ export function renderCommand(options: RenderOptions, io: CommandIo): void {
  * `render --check` with no stack: manifests/<stack> for every Pulumi.<stack>.yaml in `root`, and
  * nothing else in manifests/. Returns what is stale, one entry per problem.
  */
-export function staleCommittedManifests(root: string): { problems: string[]; staleStacks: string[]; upToDate: string[] } {
+export function staleCommittedManifests(root: string): { problems: string[]; strays: string[]; staleStacks: string[]; upToDate: string[] } {
+  const project = readPulumiProject(root);
   const stacks = availableStacks(root);
   if (stacks.length === 0) throw new UserError(`--check: there is no Pulumi.<stack>.yaml in ${root}`);
-  const result = { problems: [] as string[], staleStacks: [] as string[], upToDate: [] as string[] };
+  const result = { problems: [] as string[], strays: [] as string[], staleStacks: [] as string[], upToDate: [] as string[] };
   const manifestsRoot = join(root, "manifests");
   const entries = existsSync(manifestsRoot) ? readdirSync(manifestsRoot).sort() : [];
   for (const entry of entries.filter((name) => !stacks.includes(name))) {
     result.problems.push(`${join(manifestsRoot, entry)}: no Pulumi.${entry}.yaml renders this; remove it\n`);
+    result.strays.push(join(manifestsRoot, entry));
   }
   for (const stack of stacks) {
     const dir = join(manifestsRoot, stack);
-    const problems = staleManifests(renderStack(join(root, `Pulumi.${stack}.yaml`)), dir);
+    const { problems, strays } = staleManifests(renderStack(projectStackFile(project, stack), project), dir);
     result.problems.push(...problems);
+    result.strays.push(...strays);
     (problems.length > 0 ? result.staleStacks : result.upToDate).push(dir);
   }
   return result;
 }
 
 function checkEveryStack(io: CommandIo): void {
-  const { problems, staleStacks, upToDate } = staleCommittedManifests(PROJECT_ROOT);
-  for (const dir of upToDate) io.err(`${dir} is up to date\n`);
+  const { problems, strays, staleStacks, upToDate } = staleCommittedManifests(PROJECT_ROOT);
+  for (const dir of upToDate) io.err(`${terminalText(dir)} is up to date\n`);
   if (problems.length === 0) return;
   io.out(problems.join(""));
-  const refresh = staleStacks.map((dir) => shellCommand("npx", "dynamo-bench", "render", "-s", basename(dir), "--out", shownPath(dir)));
+  const renders = staleStacks.map((dir) => ["npx", "dynamo-bench", "render", "-s", basename(dir), "--out", shownPath(dir)]);
   throw new UserError(
-    `manifests/ is stale: ${problems.length} file(s) differ from what render writes` +
-      (refresh.length > 0 ? `. Refresh them with: ${refresh.join(" && ")}` : ""),
+    `manifests/ is stale: ${problems.length} file(s) differ from what render writes. Refresh them with: ${refreshCommand(strays, renders)}`,
   );
+}
+
+/**
+ * The command that makes the directories what render writes: render removes only the files an earlier
+ * render wrote, so what else is there (strays) is removed first.
+ */
+function refreshCommand(strays: string[], renders: string[][]): string {
+  const removal = strays.length > 0 ? [shellCommand("rm", "-r", "--", ...strays.map(shownPath))] : [];
+  return [...removal, ...renders.map((words) => shellCommand(...words))].join(" && ");
 }
 
 /** A path as the user would type it from where they are: relative below it, absolute elsewhere. */

@@ -10,9 +10,10 @@ import { compareWithOtherStacks } from "../analysis/report/otherStackComparisons
 import { predictRun } from "../sim/runPrediction";
 import { DEFAULT_TRACE_FILE } from "../domain/pins";
 import { UserError } from "../lib/userError";
+import { terminalLine } from "../lib/terminalText";
 import { traceFileProblem } from "../sim/trace/traceFile";
-import { PROJECT_ROOT, stackFilePath } from "./stackFiles";
-import type { CommandIo } from "./io";
+import { PROJECT_ROOT, stackFileOf, stackFilePath } from "./stackFiles";
+import { sanitizedIo, type CommandIo } from "./io";
 
 export interface ReportOptions {
   stack?: string;
@@ -54,7 +55,7 @@ export async function reportRun(dir: string, args: RunReportArgs): Promise<void>
   // The run's own summary first: a run that cannot be read is the mistake, not a note about its comparisons.
   await loadRun(dir, {});
   if (run.failure !== undefined) {
-    print(`Benchmark run ${run.runId} did not succeed (${run.failure}): it is neither predicted beside nor compared with.`);
+    print(`Benchmark run ${run.runId} did not succeed (${terminalLine(run.failure)}): it is neither predicted beside nor compared with.`);
     return;
   }
   if (args.config !== undefined && !existsSync(join(dir, PREDICTION_FILE))) {
@@ -82,14 +83,15 @@ function predictionConfig(dir: string, options: ReportOptions): StackConfig | { 
     );
   }
   if (options.stack !== undefined || options.configFile !== undefined) return stackConfigFromFile(stackFilePath(options));
-  const path = stack === undefined ? undefined : join(PROJECT_ROOT, `Pulumi.${stack}.yaml`);
+  const path = stack === undefined ? undefined : stackFileOf(stack);
   if (path === undefined || !existsSync(path)) {
     return { note: `no prediction saved: there is no Pulumi.${stack ?? "<stack>"}.yaml to simulate; give --stack or --config-file` };
   }
   return stackConfigFromFile(path);
 }
 
-export async function reportCommand(dir: string, options: ReportOptions, io: CommandIo): Promise<void> {
+export async function reportCommand(dir: string, options: ReportOptions, rawIo: CommandIo): Promise<void> {
+  const io = sanitizedIo(rawIo);
   // The trace named is the user's to fix when it cannot be read; the default one may not have been fetched yet, which is a note.
   if (options.trace !== undefined) {
     const problem = traceFileProblem(options.trace);

@@ -16,14 +16,21 @@ import { outcomeText, pvcRunsAnswer, runDate, runOutcome } from "../cluster/resu
 import { localRuns } from "../cluster/results/localRuns";
 import { kubeContextOf } from "./kubeContext";
 import { stackFilePath } from "./stackFiles";
-import { terminalText } from "./terminalText";
+import { terminalText } from "../lib/terminalText";
 import type { CommandIo } from "./io";
 
+/** Seconds written in decimal, as a person types them: not hex (`0x10`), `Infinity` or blank. */
 const seconds = (flag: string, max: number) =>
-  z.coerce
-    .number({ error: `${flag}: give a number of seconds` })
-    .positive({ error: `${flag}: give a number of seconds above 0` })
-    .max(max, { error: `${flag}: at most ${max} seconds` });
+  z
+    .string({ error: `${flag}: give a number of seconds` })
+    .regex(/^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i, { error: `${flag}: give a number of seconds` })
+    .transform(Number)
+    .pipe(
+      z
+        .number({ error: `${flag}: at most ${max} seconds` })
+        .positive({ error: `${flag}: give a number of seconds above 0` })
+        .max(max, { error: `${flag}: at most ${max} seconds` }),
+    );
 
 const size = (flag: string) =>
   z.string().transform((text, context) => {

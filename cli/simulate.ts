@@ -5,6 +5,7 @@ import { simulation, type SimulationOptions } from "./simulation";
 import { assertWritableTarget, writeOutputFile } from "./outputFile";
 import { UserError } from "../lib/userError";
 import type { CommandIo } from "./io";
+import { terminalText } from "../lib/terminalText";
 
 export type SimulateOptions = SimulationOptions & {
   /** Where to write every request's prediction, a JSON line each. */
@@ -28,7 +29,7 @@ export async function simulateCommand(raw: SimulateOptions, io: CommandIo): Prom
   } else {
     const { report, run } = simulateTraceRun(trace, { ...base, policy: policies[0] }, slos);
     writeOutputFile("--requests-out", requestsOut, predictedRequestsText(predictedRequests(trace, run)));
-    io.err(`wrote ${requestsOut}\n`);
+    io.err(`wrote ${terminalText(requestsOut)}\n`);
     reports = [report];
   }
   if (options.json) io.out(`${JSON.stringify(reports.length === 1 ? simulationJson(reports[0]) : reports.map(simulationJson), null, 2)}\n`);

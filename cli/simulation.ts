@@ -10,12 +10,13 @@ import { ROUTING_POLICIES, type RoutingPolicy } from "../domain/variants";
 import { stackModel } from "../sim/stackModel";
 import { loadTrace, type LoadedTrace } from "../sim/traceSimulation";
 import type { ModelLenLimit } from "../sim/trace/traceFile";
-import type { StackModel } from "../sim/stackSimulation";
+import { ENGINE_MODELS, type StackModel } from "../sim/stackSimulation";
 import type { StackConfig } from "../stack/config/schema";
 import { parseGoodput, type Slos } from "../domain/slos";
 import { formatCount, formatPercent } from "../lib/numbers";
 import { stackFilePath } from "./stackFiles";
 import { UserError } from "../lib/userError";
+import { terminalLine } from "../lib/terminalText";
 import {
   COEFFICIENTS,
   coefficientIntervalText,
@@ -36,11 +37,13 @@ export const MAX_CAPACITY_TOKENS = 1e12;
 /** A number written in decimal, as a person types one: not hex (`0x10`), octal, `Infinity` or blank. */
 const DECIMAL = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
-const decimal = (error: string) => z.string({ error }).regex(DECIMAL, { error }).transform(Number);
+/** A decimal, as a number; one too large for a double (`1e400`) is refused with `tooLarge`, naming the flag. */
+const decimal = (error: string, tooLarge = error) =>
+  z.string({ error }).regex(DECIMAL, { error }).transform(Number).refine(Number.isFinite, { error: tooLarge });
 
 const wholeNumber = (flag: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
   const error = `${flag}: must be a whole number ≥ ${min}`;
-  return decimal(error).pipe(
+  return decimal(error, `${flag}: must be at most ${formatCount(max)}`).pipe(
     z
       .number()
       .int({ error })
@@ -56,16 +59,17 @@ const simulationOptions = z.object({
   policy: z.enum([...ROUTING_POLICIES, "all"], { error: `--policy: must be one of ${[...ROUTING_POLICIES, "all"].join(", ")}` }).optional(),
   workers: wholeNumber("--workers", 1, MAX_WORKERS).optional(),
   capacityTokens: wholeNumber("--capacity-tokens", 0, MAX_CAPACITY_TOKENS).optional(),
-  overlapWeight: decimal("--overlap-weight: must be a number ≥ 0")
+  overlapWeight: decimal("--overlap-weight: must be a number ≥ 0", "--overlap-weight: must be at most 1,000,000")
     .pipe(z.number().max(1e6, { error: "--overlap-weight: must be at most 1,000,000" }))
     .default(1),
-  routerTemperature: decimal("--router-temperature: must be a number ≥ 0")
+  routerTemperature: decimal("--router-temperature: must be a number ≥ 0", "--router-temperature: must be at most 1,000,000")
     .pipe(z.number().max(1e6, { error: "--router-temperature: must be at most 1,000,000" }))
     .default(0),
   // The generator keeps 32 bits of state: a larger seed would wrap onto a smaller one.
   seed: wholeNumber("--seed", 0, 2 ** 32 - 1).default(1),
   profile: z.string().min(1, { error: "--profile: give a file or directory, or mocker-polynomial" }).optional(),
-  kvTransferGbps: decimal("--kv-transfer-gbps: must be a number above 0")
+  engineModel: z.enum(ENGINE_MODELS, { error: `--engine-model: must be one of ${ENGINE_MODELS.join(", ")}` }).optional(),
+  kvTransferGbps: decimal("--kv-transfer-gbps: must be a number above 0", "--kv-transfer-gbps: must be at most 1,000,000")
     .pipe(
       z
         .number()
@@ -116,7 +120,10 @@ function perfModel(config: StackConfig, profile: string | undefined, capacityTok
   try {
     return profileTimings(loadProfile(profile), stackTp);
   } catch (error) {
-    throw new UserError(`--profile: ${profile}: ${(error as Error).message}`);
+    // The profile's reader names the file at fault, which may be one inside the directory given.
+    const message = (error as Error).message;
+    const namesIt = message.startsWith(`${profile}: `) || message.startsWith(`${profile.replace(/\/+$/, "")}/`);
+    throw new UserError(`--profile: ${namesIt ? message : `${profile}: ${message}`}`);
   }
 }
 
@@ -178,7 +185,7 @@ function calibratedPerfModel(path: string, config: StackConfig, io: CommandIo): 
       : ", its coefficients unchecked (the file holds no intervals)" +
         (file.undetermined.length > 0 ? `; it names ${file.undetermined.join(", ")} as hardly determined` : "");
     const describe =
-      `calibrated from ${file.from.run} (${file.from.stack}) ` +
+      `calibrated from ${terminalLine(file.from.run)} (${terminalLine(file.from.stack)}) ` +
       (fittedTp === undefined ? `at a TP it does not record, taken as this stack's ${stackTp}` : `at TP ${fittedTp}`) +
       ", whose TTFT and ITL p50 and p90 " +
       `it reproduced to within ${formatPercent(worst, 1)}` +
@@ -190,7 +197,7 @@ function calibratedPerfModel(path: string, config: StackConfig, io: CommandIo): 
       );
     }
     const tp = tpTimings({ prefill: fittedTp ?? null, decode: fittedTp ?? null }, stackTp);
-    return { ...polynomialPerfModel(file, file.kvCapacityTokens, describe), tensorParallel: tp };
+    return { ...polynomialPerfModel(file, file.kvCapacityTokens, describe), tensorParallel: tp, exact: true };
   } catch (error) {
     throw new UserError(`--calibration: ${path}: ${(error as Error).message}`);
   }
@@ -231,6 +238,7 @@ export async function simulation(raw: SimulationOptions, io: CommandIo, { sweeps
       ? calibratedPerfModel(options.calibration, config, io)
       : perfModel(config, options.profile, capacityTokens);
   const base = stackModel(config, perf, {
+    engineModel: options.engineModel ?? (options.profile === "mocker-polynomial" ? "mocker" : undefined),
     workers: options.workers,
     capacityTokens,
     overlapWeight: options.overlapWeight,

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
+import { projectStackFile, readPulumiProject } from "../stack/config/pulumiProject";
 import { PROJECT_ROOT } from "../lib/projectRoot";
 import { z } from "zod";
 import { UserError } from "../lib/userError";
@@ -9,12 +10,19 @@ export { PROJECT_ROOT };
 
 const stackName = z.string().refine(isRunName, { error: `a stack name has ${RUN_NAME_RULE}` });
 
-/** The stacks with a Pulumi.<stack>.yaml in `root`. */
+/** The stacks with a Pulumi.<stack>.yaml in the stack folder of the project in `root` (its stackConfigDir, if set). */
 export function availableStacks(root = PROJECT_ROOT): string[] {
-  return readdirSync(root)
+  const dir = readPulumiProject(root).stackConfigDir;
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
     .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
     .filter((name): name is string => name !== undefined)
     .sort();
+}
+
+/** Where `pulumi up -s <stack>` reads the stack's file: beside Pulumi.yaml, or in its stackConfigDir. */
+export function stackFileOf(stack: string, root = PROJECT_ROOT): string {
+  return projectStackFile(readPulumiProject(root), stack);
 }
 
 /** The stack file for `--stack NAME`, or the `--config-file` given instead. */
@@ -27,9 +35,14 @@ export function stackFilePath(options: { stack?: string; configFile?: string }):
   if (!parsed.success) {
     throw new UserError(`--stack: ${options.stack === undefined ? "give --stack or --config-file" : parsed.error.issues[0].message}`);
   }
-  const path = join(PROJECT_ROOT, `Pulumi.${parsed.data}.yaml`);
+  const path = stackFileOf(parsed.data);
   if (!existsSync(path)) {
-    throw new UserError(`--stack: there is no Pulumi.${parsed.data}.yaml; the stacks here are: ${availableStacks().join(", ")}`);
+    const where = relative(PROJECT_ROOT, path) === `Pulumi.${parsed.data}.yaml` ? "" : ` (Pulumi.yaml's stackConfigDir puts it at ${path})`;
+    const stacks = availableStacks();
+    throw new UserError(
+      `--stack: there is no Pulumi.${parsed.data}.yaml${where}; ` +
+        (stacks.length > 0 ? `the stacks here are: ${stacks.join(", ")}` : "there is no stack file"),
+    );
   }
   return path;
 }

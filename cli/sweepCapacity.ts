@@ -5,6 +5,7 @@ import { formatCount } from "../lib/numbers";
 import { writeOutputFile } from "./outputFile";
 import { simulation, type SimulationOptions } from "./simulation";
 import type { CommandIo } from "./io";
+import { terminalText } from "../lib/terminalText";
 
 export type SweepCapacityOptions = SimulationOptions & { chart?: string };
 
@@ -26,7 +27,7 @@ export async function sweepCapacityCommand(raw: SweepCapacityOptions, io: Comman
         capacityFrom: options.capacityTokens === undefined ? "the stack" : "--capacity-tokens",
       }),
     );
-    io.err(`wrote ${raw.chart}\n`);
+    io.err(`wrote ${terminalText(raw.chart)}\n`);
   }
   if (options.json) {
     const sweep = { bound, workers: base.routedWorkers, capacityTokensPerWorker: base.engine.kvCapacityTokens, sweeps };

@@ -1,11 +1,12 @@
 import { totalGpus } from "../stack/config/schema";
 import { simulationJson, splitText } from "../sim/formatSimulation";
-import { bestSplit, splitSweep, splitsOf } from "../sim/splitSweep";
+import { splitSweep, splitsOf, splitVerdict } from "../sim/splitSweep";
 import { splitChart } from "../sim/splitChart";
 import { formatCount } from "../lib/numbers";
 import { writeOutputFile } from "./outputFile";
 import { simulation, type SimulationOptions } from "./simulation";
 import type { CommandIo } from "./io";
+import { terminalText } from "../lib/terminalText";
 
 export type SweepSplitOptions = SimulationOptions & { chart?: string };
 
@@ -17,11 +18,11 @@ export async function sweepSplitCommand(raw: SweepSplitOptions, io: CommandIo): 
   const { tensorParallelSize } = config.workers;
   const splits = splitsOf(gpus, tensorParallelSize);
   const points = splitSweep(trace, model, slos, splits);
-  const best = bestSplit(points);
+  const verdict = splitVerdict(points);
   if (raw.chart !== undefined) {
     const title = `${formatCount(gpus)} GPUs at TP ${tensorParallelSize}, ${model.policy} routing: predicted goodput per split`;
-    writeOutputFile("--chart", raw.chart, splitChart(title, points, best, slos));
-    io.err(`wrote ${raw.chart}\n`);
+    writeOutputFile("--chart", raw.chart, splitChart(title, points, verdict, slos));
+    io.err(`wrote ${terminalText(raw.chart)}\n`);
   }
   if (options.json) {
     const splitsJson = points.map(({ split, report }) => ({
@@ -30,9 +31,11 @@ export async function sweepSplitCommand(raw: SweepSplitOptions, io: CommandIo): 
       decode: split.decode,
       ...simulationJson(report),
     }));
-    const sweep = { gpus, tensorParallelSize, policy: model.policy, best: best?.split.label ?? null, splits: splitsJson };
+    const best = verdict.kind === "best" ? verdict.point.split.label : null;
+    const tied = verdict.kind === "tie" ? verdict.points.map((point) => point.split.label) : [];
+    const sweep = { gpus, tensorParallelSize, policy: model.policy, best, tied, splits: splitsJson };
     io.out(`${JSON.stringify(sweep, null, 2)}\n`);
   } else {
-    io.out(`${formatCount(gpus)} GPUs at TP ${tensorParallelSize}, ${model.policy} routing:\n${splitText(points, best)}`);
+    io.out(`${formatCount(gpus)} GPUs at TP ${tensorParallelSize}, ${model.policy} routing:\n${splitText(points, verdict)}`);
   }
 }

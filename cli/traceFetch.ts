@@ -5,6 +5,7 @@ import { fetchTrace, type TraceSource } from "../sim/trace/fetchTrace";
 import { UserError } from "../lib/userError";
 import { stackFilePath } from "./stackFiles";
 import type { CommandIo } from "./io";
+import { terminalText } from "../lib/terminalText";
 
 const traceFetchOptions = z.object({
   stack: z.string().optional(),
@@ -30,6 +31,6 @@ export async function traceFetchCommand(raw: TraceFetchOptions, io: CommandIo): 
   const parsed = traceFetchOptions.safeParse(raw);
   if (!parsed.success) throw new UserError(parsed.error.issues[0].message);
   const options = parsed.data;
-  await fetchTrace(traceSource(options), options.out, { log: (line) => io.err(`${line}\n`) });
+  await fetchTrace(traceSource(options), options.out, { log: (line) => io.err(`${terminalText(line)}\n`) });
   io.out(`${options.out}\n`);
 }

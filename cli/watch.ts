@@ -9,7 +9,7 @@ import type { Progress } from "../cluster/watch/progressLine";
 import { isRunName, RUN_NAME_RULE } from "../analysis/runs/runName";
 import { kubeContextOf } from "./kubeContext";
 import { stackFilePath } from "./stackFiles";
-import { terminalText } from "./terminalText";
+import { terminalText } from "../lib/terminalText";
 import type { CommandIo } from "./io";
 
 const watchOptions = z.object({

@@ -30,6 +30,25 @@ export const PINS = {
   traceSha256: "b8cbb061a85206d729d91cdc2981f43c9e0d99209dce588d3af5f7934408b9df",
 } as const;
 
+/**
+ * What `hf download` of the pinned model writes into the model cache, in GB (10^9 bytes): Qwen3-32B's bf16
+ * safetensors are about 65.5 GB, as the Hugging Face repository's file listing gives them (its model
+ * card's 32.8B parameters × 2 bytes is the 65.6 GB `model.weightsGB` uses); the tokenizer and config
+ * files add megabytes. Not re-read from the Hub here, which this machine cannot reach.
+ */
+export const PINNED_MODEL_DOWNLOAD_GB = 65.5;
+
+/**
+ * Room the download needs beyond the files, in GB: hf_xet keeps its shard cache under HF_HOME, here the
+ * model cache, with a soft limit of 4 GB (huggingface/huggingface_hub@v1.11.0
+ * docs/source/en/guides/manage-cache.md:285; its chunk cache is off by default,
+ * docs/source/en/package_reference/environment_variables.md:95-99), and a file system keeps some for itself.
+ */
+export const MODEL_CACHE_HEADROOM_GB = 5;
+
+/** What a mocker's download (its tokenizer and config files, megabytes) may take, with room: 100 MiB. */
+export const MOCKER_MODEL_CACHE_BYTES = 100 * 2 ** 20;
+
 export const MOONCAKE_CONVERSATION_TRACE =
   `https://raw.githubusercontent.com/kvcache-ai/Mooncake/${PINS.mooncakeCommit}` + "/FAST25-release/traces/conversation_trace.jsonl";
 

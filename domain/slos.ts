@@ -11,26 +11,27 @@ const sloPair = z
 export type Slos = Record<string, number>;
 
 /**
- * The per-request metrics an SLO can name, and whether larger is better (aiperf's
- * MetricFlags.LARGER_IS_BETTER): such a request is good at `value >= threshold`, any other at
- * `value <= threshold` (src/aiperf/metrics/types/good_request_count_metric.py and
- * src/aiperf/metrics/types/*, yangligt2/aiperf @ c2f5e9d459005d362457716bbd865d247232fa30, aiperf 0.12.0,
- * the nearest to the pinned 0.13.0 that could be read).
+ * The per-request metrics an SLO can name; whether larger is better (aiperf's MetricFlags.LARGER_IS_BETTER): such a
+ * request is good at `value >= threshold`, any other at `value <= threshold`; and the unit aiperf records it in, its
+ * display unit, which its threshold is in (src/aiperf/metrics/types/good_request_count_metric.py, src/aiperf/metrics/types/*
+ * and src/aiperf/common/enums/metric_enums.py:133-155, 185-205, 352-366, yangligt2/aiperf @
+ * c2f5e9d459005d362457716bbd865d247232fa30, aiperf 0.12.0, the nearest to the pinned 0.13.0 that could be read). A time
+ * read in another time unit is converted to ms first.
  */
-export const SLO_METRICS: Record<string, { largerIsBetter: boolean }> = {
-  time_to_first_token: { largerIsBetter: false },
-  time_to_second_token: { largerIsBetter: false },
-  time_to_first_output_token: { largerIsBetter: false },
-  inter_token_latency: { largerIsBetter: false },
-  request_latency: { largerIsBetter: false },
-  decode_duration: { largerIsBetter: false },
-  output_token_throughput_per_user: { largerIsBetter: true },
-  e2e_output_token_throughput: { largerIsBetter: true },
-  prefill_throughput_per_user: { largerIsBetter: true },
-  input_sequence_length: { largerIsBetter: true },
-  output_sequence_length: { largerIsBetter: true },
-  output_token_count: { largerIsBetter: true },
-  reasoning_token_count: { largerIsBetter: true },
+export const SLO_METRICS: Record<string, { largerIsBetter: boolean; unit: string }> = {
+  time_to_first_token: { largerIsBetter: false, unit: "ms" },
+  time_to_second_token: { largerIsBetter: false, unit: "ms" },
+  time_to_first_output_token: { largerIsBetter: false, unit: "ms" },
+  inter_token_latency: { largerIsBetter: false, unit: "ms" },
+  request_latency: { largerIsBetter: false, unit: "ms" },
+  decode_duration: { largerIsBetter: false, unit: "ms" },
+  output_token_throughput_per_user: { largerIsBetter: true, unit: "tokens/sec/user" },
+  e2e_output_token_throughput: { largerIsBetter: true, unit: "tokens/sec/user" },
+  prefill_throughput_per_user: { largerIsBetter: true, unit: "tokens/sec/user" },
+  input_sequence_length: { largerIsBetter: true, unit: "tokens" },
+  output_sequence_length: { largerIsBetter: true, unit: "tokens" },
+  output_token_count: { largerIsBetter: true, unit: "tokens" },
+  reasoning_token_count: { largerIsBetter: true, unit: "tokens" },
 };
 
 /** Whether a measured value meets the SLO on its metric, in aiperf's direction for that metric. */

@@ -1,3 +1,5 @@
+import { terminalLine } from "./terminalText";
+
 export type Align = "left" | "right";
 
 export interface Table {
@@ -7,7 +9,9 @@ export interface Table {
 }
 
 /** A table as aligned plain text, for a terminal. */
-export function textTable({ header, align, rows }: Table): string {
+export function textTable({ header, align, rows: given }: Table): string {
+  // A cell may hold a file's text (a unit, a worker's name): one line, nothing that drives the terminal.
+  const rows = given.map((row) => row.map(terminalLine));
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]) =>
     cells

@@ -2,7 +2,8 @@ import { percentile } from "../analysis/summary/statistics";
 import type { TraceRequest } from "./trace/traceFile";
 import { MOCKER_POLYNOMIAL, polynomialPerfModel, type PolynomialCoefficients } from "./perfModel";
 import { seeded } from "./routing";
-import { FEATURES, simulateStack, type LatencyFeatures, type StackModel, type StackRun } from "./stackSimulation";
+import { FEATURES, type LatencyFeatures, type StackModel, type StackRun } from "./stackSimulation";
+import { simulateStack } from "./simulateStack";
 import {
   COEFFICIENTS,
   INTERVAL_METHOD,
@@ -150,7 +151,11 @@ export function calibrate(
 ): Calibration {
   const capacity = model.engine.kvCapacityTokens;
   const simulate = (coefficients: number[]) =>
-    simulateStack(requests, { ...model, perf: polynomialPerfModel(asPolynomial(coefficients), capacity, "calibrating") }, true);
+    simulateStack(
+      requests,
+      { ...model, engineModel: "vllm", perf: polynomialPerfModel(asPolynomial(coefficients), capacity, "calibrating") },
+      true,
+    );
   const fittable = (from: readonly MeasuredRequest[]) => ({
     ttft: from.filter((request) => request.ttftMs > 0),
     // A request the model gives one output token has no ITL to compare, as in aiperf.

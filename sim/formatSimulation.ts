@@ -1,8 +1,8 @@
 import { formatCount, formatPercent, formatValue } from "../lib/numbers";
 import { sloCondition } from "../domain/slos";
 import { textTable } from "../lib/table";
-import type { SplitPoint } from "./splitSweep";
-import { OVERLOADED_MS, PREDICTED_SLO_METRICS, type SimulationReport, type SweepPoint } from "./traceSimulation";
+import type { SplitPoint, SplitVerdict } from "./splitSweep";
+import { OVERLOADED_MS, PREDICTED_SLO_METRICS, type RangeEnd, type SimulationReport, type SweepPoint } from "./traceSimulation";
 
 function ms(value: number | undefined): string {
   return value === undefined ? "–" : formatValue(value, value < 100 ? 1 : 0);
@@ -64,11 +64,38 @@ type Row = (report: SimulationReport) => string;
 
 const maxMean = ({ max, mean }: { max: number; mean: number }) => `${formatCount(max)} / ${formatCount(mean)}`;
 
+function goodputRangeText(r: SimulationReport): string {
+  return r.range && r.range.slow.goodput !== null && r.range.fast.goodput !== null
+    ? `${formatPercent(r.range.slow.goodput)}–${formatPercent(r.range.fast.goodput)}`
+    : "–";
+}
+
+/** A range end's latency as the tables print it: past OVERLOADED_MS, a TTFT or request latency says so. */
+function endText(end: RangeEnd, latency: Latency, p: Percentile): string {
+  const value = end.latency[latency]?.[p];
+  return latency !== "interTokenLatency" && value !== undefined && value > OVERLOADED_MS ? OVERLOADED_TEXT : ms(value);
+}
+
 /** One column per simulated policy, side by side. */
 export function simulationText(reports: SimulationReport[]): string {
+  const ranged = reports.some((r) => r.range);
   const percentileRows = (label: string, latency: Latency): [string, Row][] => [
     [`${label}, p50 / p90 / p99 (ms)`, (r) => (["p50", "p90", "p99"] as const).map((p) => latencyText(r, latency, p)).join(" / ")],
+    ...(ranged
+      ? ([
+          [
+            "  range, fast – slow end",
+            (r) =>
+              r.range
+                ? (["p50", "p90", "p99"] as const)
+                    .map((p) => `${endText(r.range!.fast, latency, p)}–${endText(r.range!.slow, latency, p)}`)
+                    .join(" / ")
+                : "–",
+          ],
+        ] as [string, Row][])
+      : []),
   ];
+  const goodputRange = goodputRangeText;
   const rows: [string, Row][] = [
     ["workers routed to", (r) => formatCount(r.workers)],
     ["decode workers", (r) => (r.decodeWorkers > 0 ? formatCount(r.decodeWorkers) : "–")],
@@ -76,6 +103,10 @@ export function simulationText(reports: SimulationReport[]): string {
     ...percentileRows("predicted ITL", "interTokenLatency"),
     ...percentileRows("predicted request latency", "requestLatency"),
     ["predicted goodput", (r) => (r.goodput ? formatPercent(r.goodput.fraction) : "–")],
+    ...(ranged ? ([["  range, slow – fast end", goodputRange]] as [string, Row][]) : []),
+    ...(reports.some((r) => r.preemptions + r.refused > 0)
+      ? ([["requests preempted / refused", (r) => `${formatCount(r.preemptions)} / ${formatCount(r.refused)}`]] as [string, Row][])
+      : []),
     ["cache capacity per worker (tokens)", (r) => formatCount(r.capacityTokensPerWorker)],
     ["hit rate (block references from cache)", (r) => formatPercent(r.hitRate)],
     ["bound (one unbounded cache)", (r) => formatPercent(r.bound)],
@@ -100,7 +131,14 @@ export function simulationText(reports: SimulationReport[]): string {
         .join(" and ")}`
     : `goodput: not predicted: the simulation does not predict ${unpredicted(reports[0]?.settings.slos ?? {}).join(" or ")}`;
   const overload = reports.some((r) => overloadedFigures(r).length > 0) ? OVERLOAD_NOTE : "";
-  return `${table}\n${overload}${goodput}\n${settingsText(reports)}`;
+  return `${table}\n${overload}${goodput}\n${rangeText(reports)}${settingsText(reports)}`;
+}
+
+/** What the ranges are made of, or why the prediction is a point. */
+function rangeText(reports: SimulationReport[]): string {
+  const spans = reports.find((r) => r.range)?.range?.spans;
+  if (spans) return `range: each end takes every span at that end: ${spans.join("; ")}\n`;
+  return "range: none: a point, from timings that are the mocker's own or calibrated to a run\n";
 }
 
 const unpredicted = (slos: Record<string, number>) => Object.keys(slos).filter((metric) => !PREDICTED_SLO_METRICS.includes(metric));
@@ -112,6 +150,7 @@ function settingsText(reports: SimulationReport[]): string {
   const { blockSize, maxBatchedTokens, maxNumSeqs, seed, kvTransfer } = first.settings;
   const router = reports.find((r) => r.settings.router)?.settings.router;
   const lines = [
+    `engine model: ${first.engineModel === "mocker" ? "mocker, Dynamo's mocker rule for rule" : "vllm, this project's model of vLLM"}`,
     `engine: passes of ${formatCount(maxBatchedTokens)} tokens, at most ${maxNumSeqs} requests running, ` +
       `${blockSize}-token KV blocks, ${formatCount(first.capacityTokensPerWorker)} tokens of KV per worker`,
     `routing: seed ${seed}` + (router ? `; KV router with overlap weight ${router.overlapWeight}, temperature ${router.temperature}` : ""),
@@ -134,21 +173,36 @@ export function sweepText(points: SweepPoint[], bound: number): string {
   })}\nbound (one unbounded cache): ${formatPercent(bound)}\n`;
 }
 
-/** One row per split: predicted TTFT, ITL and goodput, and the best one named. */
-export function splitText(points: SplitPoint[], best: SplitPoint | undefined): string {
+/** One row per split: predicted TTFT, ITL and goodput, and the best one named, or those that tie. */
+export function splitText(points: SplitPoint[], verdict: SplitVerdict): string {
+  const best = verdict.kind === "best" ? verdict.point : undefined;
+  const ranged = points.some((point) => point.report.range);
   const table = textTable({
-    header: ["split", "TTFT p50 / p90 (ms)", "ITL p50 / p90 (ms)", "goodput"],
-    align: ["left", "right", "right", "right"],
+    header: ["split", "TTFT p50 / p90 (ms)", "ITL p50 / p90 (ms)", "goodput", ...(ranged ? ["goodput range, slow – fast end"] : [])],
+    align: ["left", "right", "right", "right", "right"],
     rows: points.map(({ split, report }) => [
       split === best?.split ? `${split.label} (best)` : split.label,
       `${latencyText(report, "timeToFirstToken", "p50")} / ${latencyText(report, "timeToFirstToken", "p90")}`,
       `${latencyText(report, "interTokenLatency", "p50")} / ${latencyText(report, "interTokenLatency", "p90")}`,
       report.goodput ? formatPercent(report.goodput.fraction) : "–",
+      ...(ranged ? [goodputRangeText(report)] : []),
     ]),
   });
-  const verdict = best
-    ? `best for the SLOs: ${best.split.label}, with ${formatPercent(best.report.goodput!.fraction)} of requests within them`
-    : `goodput not predicted: the simulation does not predict ${unpredicted(points[0]?.report.settings.slos ?? {}).join(" or ")}`;
   const overload = points.some((point) => overloadedFigures(point.report).length > 0) ? OVERLOAD_NOTE : "";
-  return `${table}\n${overload}${verdict}\n${settingsText(points.slice(-1).map((point) => point.report))}`;
+  const reports = points.slice(-1).map((point) => point.report);
+  return `${table}\n${overload}${verdictText(points, verdict)}\n${rangeText(reports)}${settingsText(reports)}`;
+}
+
+function verdictText(points: SplitPoint[], verdict: SplitVerdict): string {
+  switch (verdict.kind) {
+    case "best": {
+      const { split, report } = verdict.point;
+      const across = report.range ? ", at the point and at both ends of the range" : "";
+      return `best for the SLOs: ${split.label}, with ${formatPercent(report.goodput!.fraction)} of requests within them${across}`;
+    }
+    case "tie":
+      return `no split wins across the range; these tie: ${verdict.where.join("; ")}`;
+    case "not predicted":
+      return `goodput not predicted: the simulation does not predict ${unpredicted(points[0]?.report.settings.slos ?? {}).join(" or ")}`;
+  }
 }

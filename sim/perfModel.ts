@@ -1,5 +1,6 @@
 import type { PerfProfile } from "./perfProfile";
 import type { TpTimings } from "./tensorParallel";
+import type { Uncertainty } from "./spans";
 
 /**
  * How long a worker's engine pass takes, in the mocker's terms (ai-dynamo/dynamo
@@ -15,10 +16,19 @@ export interface PerfModel {
   describe: string;
   /** Which TP the timings are for and what was scaled to reach the stack's; absent where no stack's TP was asked. */
   tensorParallel?: TpTimings;
+  /** What the timings do not know: the spans an uncalibrated prediction's range is drawn from. */
+  uncertainty?: Omit<Uncertainty, "handoffMs">;
+  /** The timings are the reference itself (the mocker's own) or fitted to a run: a prediction from them is a point. */
+  exact?: boolean;
   /** The part of a pass that prefills anything which does not grow with its tokens: TTFT at 0 tokens. */
   prefillPassMs: number;
   /** Time to compute `tokens` new prompt tokens that follow `context` tokens already in KV. */
   prefillMs(context: number, tokens: number): number;
+  /**
+   * The single-request TTFT curve itself, at least 0: what the mocker charges a whole pass's prefill,
+   * at the new tokens of all its requests together (`predict_prefill_time`, perf_model.rs @ 4cba833f).
+   */
+  prefillCurveMs(tokens: number): number;
   /** One decode step, from the tokens active in KV and the mean context of the requests decoding. */
   decodeMs(activeKvTokens: number, meanContext: number): number;
 }
@@ -38,10 +48,11 @@ export function linearThrough(xs: readonly number[], ys: readonly number[]): (x:
 }
 
 /** A prefill model from a single-request TTFT curve, as the header explains. */
-function fromTtftCurve(ttft: (tokens: number) => number): Pick<PerfModel, "prefillPassMs" | "prefillMs"> {
+function fromTtftCurve(ttft: (tokens: number) => number): Pick<PerfModel, "prefillPassMs" | "prefillMs" | "prefillCurveMs"> {
   const atZero = ttft(0);
   return {
     prefillPassMs: Math.max(0, atZero),
+    prefillCurveMs: (tokens) => Math.max(0, ttft(tokens)),
     prefillMs: (context, tokens) => (tokens <= 0 ? 0 : Math.max(0, ttft(context + tokens) - (context > 0 ? ttft(context) : atZero))),
   };
 }

@@ -1,5 +1,10 @@
-import type { PrefixCache } from "./prefixCache";
 import type { PromptBlocks } from "./promptBlocks";
+import type { RoutingPolicy } from "../domain/variants";
+
+/** What the router knows of a worker's cache from its KV events: how much of a prompt it holds, in engine blocks. */
+export interface CachedPrefix {
+  matchPrefix(prompt: PromptBlocks): number;
+}
 
 /** A deterministic pseudo-random sequence in [0, 1), so that every run routes alike. */
 export function seeded(seed: number): () => number {
@@ -61,7 +66,7 @@ export class KvRouter {
   private readonly active: Map<number, { requests: number; fill: number }>[];
 
   constructor(
-    private readonly caches: readonly PrefixCache[],
+    private readonly caches: readonly CachedPrefix[],
     private readonly settings: KvRouterSettings,
     private readonly random: () => number,
   ) {
@@ -184,4 +189,29 @@ export function softmaxPick(costs: Float64Array, temperature: number, random: ()
 export function simpleRouter(policy: "round-robin" | "random", workers: number, random: () => number): () => number {
   let next = 0;
   return policy === "round-robin" ? () => next++ % workers : () => Math.min(workers - 1, Math.floor(random() * workers));
+}
+
+/** The routed workers' router: Dynamo's KV router, or its round-robin or random push router. */
+export interface PoolRouter {
+  route(request: RoutedRequest): Booking;
+  prefillDone(booking: Booking): void;
+  free(booking: Booking): void;
+}
+
+export function poolRouter(
+  policy: RoutingPolicy,
+  caches: readonly CachedPrefix[],
+  settings: KvRouterSettings,
+  random: () => number,
+): PoolRouter {
+  if (policy === "kv") {
+    const router = new KvRouter(caches, settings, random);
+    return {
+      route: (request) => router.route(request),
+      prefillDone: (booking) => router.prefillDone(booking),
+      free: (booking) => router.free(booking),
+    };
+  }
+  const next = simpleRouter(policy, caches.length, random);
+  return { route: () => ({ worker: next(), prefillTokens: 0, blocks: undefined }), prefillDone: () => {}, free: () => {} };
 }

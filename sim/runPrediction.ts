@@ -4,11 +4,17 @@ import { workerCapacityTokens } from "../domain/kvCapacity";
 import { PREDICTION_KIND, PREDICTION_SCHEMA_VERSION, type Prediction } from "../analysis/runs/predictionFile";
 import { stackModel } from "./stackModel";
 import { stackTimings } from "./stackTimings";
-import { loadTrace, simulateTrace, type SimulationReport } from "./traceSimulation";
+import { loadTrace, simulateTrace, type RangeEnd, type SimulationReport } from "./traceSimulation";
 import { parseGoodput } from "../domain/slos";
 import { fileSha256 } from "../lib/fileSha256";
 
 /** prediction.json's text for a simulation of a stack's run. */
+const rangeEnd = ({ latency, goodput }: RangeEnd) => ({
+  timeToFirstToken: latency.timeToFirstToken,
+  interTokenLatency: latency.interTokenLatency,
+  goodput,
+});
+
 export function predictionFileText(report: SimulationReport, about: { stack: string; trace: Prediction["trace"] }): string {
   const prediction: Prediction = {
     kind: PREDICTION_KIND,
@@ -20,6 +26,7 @@ export function predictionFileText(report: SimulationReport, about: { stack: str
     ...report.latency,
     goodput: report.goodput ? { fraction: report.goodput.fraction, slos: report.goodput.slos } : null,
     ...(report.prefillTokens.input > 0 && { prefixCacheHitRate: 1 - report.prefillTokens.computed / report.prefillTokens.input }),
+    ...(report.range && { range: { fast: rangeEnd(report.range.fast), slow: rangeEnd(report.range.slow), spans: report.range.spans } }),
   };
   return `${JSON.stringify(prediction, null, 2)}\n`;
 }

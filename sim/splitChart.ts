@@ -1,8 +1,10 @@
 import { svgChart } from "../lib/svgChart";
 import { formatCount, formatValue } from "../lib/numbers";
 import type { Slos } from "../domain/slos";
-import type { SplitPoint } from "./splitSweep";
+import type { SplitPoint, SplitVerdict } from "./splitSweep";
 import { OVERLOADED_MS } from "./traceSimulation";
+
+type ChartValue = number | null | { value: number; symbol?: string; symbolSize?: number };
 
 const SLO_LINE = { color: "#D55E00", type: "dashed" as const, width: 1.5 };
 
@@ -36,10 +38,33 @@ function sloLine(threshold: number | undefined) {
  * panel of its own, on its own axis, with its SLO dashed. A TTFT p90 past OVERLOADED_MS is an overloaded
  * split's: it is drawn at that line, as a triangle, rather than stretch the axis over its queue.
  */
-export function splitChart(title: string, points: SplitPoint[], best: SplitPoint | undefined, slos: Slos): string {
+export function splitChart(title: string, points: SplitPoint[], verdict: SplitVerdict, slos: Slos): string {
+  const best = verdict.kind === "best" ? verdict.point : undefined;
   const labels = points.map((point) => point.split.label);
   const ttft = points.map((point) => point.report.latency.timeToFirstToken.p90);
-  const overloaded = ttft.some((value) => value > OVERLOADED_MS);
+  const ranged = points.every((point) => point.report.range);
+  const ends = ranged ? (["fast", "slow"] as const) : [];
+  const endTtft = (end: "fast" | "slow") => points.map((point) => point.report.range![end].latency.timeToFirstToken.p90);
+  const overloaded = [ttft, ...ends.map(endTtft)].some((values) => values.some((value) => value > OVERLOADED_MS));
+  const ttftPoint = (value: number) =>
+    value > OVERLOADED_MS ? { value: OVERLOADED_MS, symbol: "triangle", symbolSize: 12 } : { value: Math.max(1e-3, value) };
+  /** A range end, drawn thin and dotted in its figure's colour. */
+  const endSeries = (end: "fast" | "slow", name: string, axis: number, color: string, data: ChartValue[]) => ({
+    name: `${name}, ${end} end`,
+    type: "line" as const,
+    xAxisIndex: axis,
+    yAxisIndex: axis,
+    color,
+    symbol: end === "fast" ? "emptyCircle" : "emptyRect",
+    lineStyle: { type: "dotted" as const, width: 1 },
+    data,
+  });
+  const verdictText =
+    verdict.kind === "best"
+      ? `best for the SLOs: ${verdict.point.split.label}, the most requests within them` + (ranged ? " across the range" : "")
+      : verdict.kind === "tie"
+        ? `no split wins across the range: ${verdict.points.map((point) => point.split.label).join(", ")} tie`
+        : "goodput not predicted: the SLOs name a metric the simulation does not predict";
   const category = (gridIndex: number, last: boolean) => ({
     type: "category" as const,
     gridIndex,
@@ -53,10 +78,9 @@ export function splitChart(title: string, points: SplitPoint[], best: SplitPoint
         text: title,
         left: "center",
         subtext:
-          (best
-            ? `best for the SLOs: ${best.split.label}, the most requests within them`
-            : "goodput not predicted: the SLOs name a metric the simulation does not predict") +
+          verdictText +
           "; dashed: the SLOs" +
+          (ranged ? "; dotted: the range's fast (○) and slow (□) ends" : "") +
           (overloaded ? `; ▲ past ${OVERLOADED_MS / 60_000} min: overloaded` : ""),
         subtextStyle: { color: "#555" },
       },
@@ -99,11 +123,28 @@ export function splitChart(title: string, points: SplitPoint[], best: SplitPoint
           xAxisIndex: 1,
           yAxisIndex: 1,
           color: "#E69F00",
-          data: ttft.map((value) =>
-            value > OVERLOADED_MS ? { value: OVERLOADED_MS, symbol: "triangle", symbolSize: 12 } : { value: Math.max(1e-3, value) },
-          ),
+          data: ttft.map(ttftPoint),
           markLine: sloLine(slos.time_to_first_token),
         },
+        ...ends.map((end) =>
+          endSeries(
+            end,
+            "goodput",
+            0,
+            "#0072B2",
+            points.map((point) => (point.report.range![end].goodput ?? 0) * 100),
+          ),
+        ),
+        ...ends.map((end) => endSeries(end, "TTFT p90", 1, "#E69F00", endTtft(end).map(ttftPoint))),
+        ...ends.map((end) =>
+          endSeries(
+            end,
+            "ITL p90",
+            2,
+            "#009E73",
+            points.map((point) => point.report.range![end].latency.interTokenLatency?.p90 ?? null),
+          ),
+        ),
         {
           name: "ITL p90",
           type: "line",

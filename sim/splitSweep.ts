@@ -1,6 +1,6 @@
 import type { Slos } from "../domain/slos";
 import type { StackModel } from "./stackSimulation";
-import { simulateTrace, type LoadedTrace, type SimulationReport } from "./traceSimulation";
+import { simulateTrace, type LoadedTrace, type RangeEnd, type SimulationReport } from "./traceSimulation";
 
 /** One way to spend the GPU budget: all workers aggregated, or some prefilling and the rest decoding. */
 export interface Split {
@@ -35,17 +35,58 @@ export function splitSweep(trace: LoadedTrace, model: StackModel, slos: Slos, sp
   }));
 }
 
+/** A split's figures at the point, or at one end of its range. */
+type Figures = { goodput: number | null; ttftP90: number; itlP90: number };
+
+const AT = {
+  point: (report: SimulationReport): Figures => ({
+    goodput: report.goodput?.fraction ?? null,
+    ttftP90: report.latency.timeToFirstToken.p90,
+    itlP90: report.latency.interTokenLatency?.p90 ?? Infinity,
+  }),
+  fast: (report: SimulationReport): Figures => endFigures(report.range!.fast),
+  slow: (report: SimulationReport): Figures => endFigures(report.range!.slow),
+};
+
+function endFigures(end: RangeEnd): Figures {
+  return { goodput: end.goodput, ttftP90: end.latency.timeToFirstToken.p90, itlP90: end.latency.interTokenLatency?.p90 ?? Infinity };
+}
+
+/** The most requests within the SLOs; among equals, the lower TTFT p90, then the lower ITL p90. */
+function bestAt(points: SplitPoint[], at: (report: SimulationReport) => Figures): SplitPoint {
+  const figures = new Map(points.map((point) => [point, at(point.report)]));
+  return [...points].sort((a, b) => {
+    const [x, y] = [figures.get(a)!, figures.get(b)!];
+    return y.goodput! - x.goodput! || x.ttftP90 - y.ttftP90 || x.itlP90 - y.itlP90;
+  })[0];
+}
+
+/** Which split to run: one that wins at the point and at both ends of the range, or the splits that tie for it. */
+export type SplitVerdict =
+  { kind: "best"; point: SplitPoint } | { kind: "tie"; points: SplitPoint[]; where: string[] } | { kind: "not predicted" };
+
 /**
- * The split that serves the most requests within the SLOs; among equals, the lower TTFT p90, then
- * the lower ITL p90. Undefined when goodput cannot be predicted for the SLOs.
+ * The split that serves the most requests within the SLOs, at the point and, where the prediction
+ * has a range, at its fast end and at its slow end too: the spans move every split alike, so a
+ * split that wins at both ends wins across the range. When different splits win, they tie, and
+ * the verdict names them and where each wins.
  */
-export function bestSplit(points: SplitPoint[]): SplitPoint | undefined {
-  if (points.some((point) => point.report.goodput === null)) return undefined;
-  const itlP90 = (point: SplitPoint) => point.report.latency.interTokenLatency?.p90 ?? Infinity;
-  return [...points].sort(
-    (a, b) =>
-      b.report.goodput!.fraction - a.report.goodput!.fraction ||
-      a.report.latency.timeToFirstToken.p90 - b.report.latency.timeToFirstToken.p90 ||
-      itlP90(a) - itlP90(b),
-  )[0];
+export function splitVerdict(points: SplitPoint[]): SplitVerdict {
+  if (points.length === 0 || points.some((point) => point.report.goodput === null)) return { kind: "not predicted" };
+  const ranged = points.every(
+    (point) => point.report.range && point.report.range.fast.goodput !== null && point.report.range.slow.goodput !== null,
+  );
+  const winners = (ranged ? (["point", "fast", "slow"] as const) : (["point"] as const)).map(
+    (where) => [where, bestAt(points, AT[where])] as const,
+  );
+  const distinct = [...new Set(winners.map(([, point]) => point))];
+  if (distinct.length === 1) return { kind: "best", point: distinct[0] };
+  const where = distinct.map(
+    (point) =>
+      `${point.split.label} at the ${winners
+        .filter(([, winner]) => winner === point)
+        .map(([at]) => (at === "point" ? "point" : `${at} end`))
+        .join(" and ")}`,
+  );
+  return { kind: "tie", points: distinct, where };
 }

@@ -2,7 +2,8 @@ import { workerPools, type StackConfig } from "../stack/config/schema";
 import { kvBytesPerToken, workerCapacityTokens } from "../domain/kvCapacity";
 import type { PerfModel } from "./perfModel";
 import type { RoutingPolicy } from "../domain/variants";
-import type { StackModel } from "./stackSimulation";
+import type { EngineModel, StackModel } from "./stackSimulation";
+import { stackUncertainty } from "./uncertainty";
 
 /**
  * Engine limits the recipe leaves at their defaults: the token budget of a pass and the requests
@@ -20,6 +21,7 @@ export const MAX_NUM_SEQS = 256;
 export const DEFAULT_TRANSFER_GBPS = 64;
 
 export interface ModelOverrides {
+  engineModel?: EngineModel;
   policy?: RoutingPolicy;
   workers?: number;
   capacityTokens?: number;
@@ -33,6 +35,8 @@ export interface ModelOverrides {
 export function stackModel(config: StackConfig, perf: PerfModel, overrides: ModelOverrides): StackModel {
   const [routed, decode] = workerPools(config);
   return {
+    // A mock stack's workers are Dynamo's mocker: its own rules are the exact model of them.
+    engineModel: overrides.engineModel ?? (config.workers.engine === "mocker" ? "mocker" : "vllm"),
     policy: overrides.policy ?? config.frontend.routerMode,
     routedWorkers: overrides.workers ?? routed.replicas,
     decodeWorkers: decode?.replicas ?? 0,
@@ -48,5 +52,7 @@ export function stackModel(config: StackConfig, perf: PerfModel, overrides: Mode
     seed: overrides.seed,
     kvBytesPerToken: kvBytesPerToken(config),
     transferGBps: overrides.transferGBps ?? DEFAULT_TRANSFER_GBPS,
+    handoffOverheadMs: 0,
+    uncertainty: stackUncertainty(perf),
   };
 }

@@ -1,9 +1,11 @@
 import type { TraceRequest } from "./trace/traceFile";
+import { passBound } from "./passBound";
+import type { Uncertainty } from "./spans";
 import { promptBlocks, type PromptBlocks } from "./promptBlocks";
 import { EventQueue } from "./eventQueue";
 import type { PerfModel } from "./perfModel";
 import { PrefixCache } from "./prefixCache";
-import { KvRouter, seeded, simpleRouter, type Booking, type KvRouterSettings, type RoutedRequest } from "./routing";
+import { poolRouter, seeded, type Booking } from "./routing";
 import type { RoutingPolicy } from "../domain/variants";
 
 /** A worker's engine, as vLLM's scheduler and Dynamo's mocker see it. */
@@ -16,7 +18,15 @@ export interface EngineSettings {
   maxNumSeqs: number;
 }
 
+/**
+ * How a worker's engine is modelled. mocker: Dynamo's mocker, rule for rule (mockerStack.ts). vllm:
+ * this project's model of vLLM, which charges prefill tokens for attention over the prefix before them.
+ */
+export const ENGINE_MODELS = ["mocker", "vllm"] as const;
+export type EngineModel = (typeof ENGINE_MODELS)[number];
+
 export interface StackModel {
+  engineModel: EngineModel;
   policy: RoutingPolicy;
   /** The workers requests are routed to first: agg's workers, or disagg's prefill workers. */
   routedWorkers: number;
@@ -30,6 +40,10 @@ export interface StackModel {
   kvBytesPerToken: number;
   /** Bandwidth of the KV transfer from prefill to decode worker, in GB/s; Infinity for none. */
   transferGBps: number;
+  /** What a disaggregated request pays at its handoff beyond the KV transfer, ms. */
+  handoffOverheadMs: number;
+  /** The spans an uncalibrated prediction's range is drawn from; null for a point. */
+  uncertainty: Uncertainty | null;
 }
 
 /** Every request's latencies, in trace order (ms); ITL is NaN for a request of one output token. */
@@ -52,8 +66,12 @@ export interface StackRun {
   requestsPerWorker: Float64Array;
   prefillTokensPerWorker: Float64Array;
   cachedTokensPerWorker: Float64Array;
-  /** Engine passes run, on every worker: at most `passBound` of the requests. */
+  /** Engine passes run, on every worker: at most `passBound` of the requests (plus what preemptions undid). */
   passes: number;
+  /** Requests a worker preempted to free KV blocks (the mocker model; the vllm model makes them wait). */
+  preemptions: number;
+  /** Requests refused because their prompt needs more blocks than a worker's whole KV (the mocker model). */
+  refused: number;
   /** With `collectFeatures`: what each request's TTFT and ITL are made of, for calibration. */
   features?: LatencyFeatures;
 }
@@ -72,20 +90,6 @@ export interface LatencyFeatures {
   ttftConstantMs: Float64Array;
   /** Request i's ITL = itl[6i … 6i+5] · coefficients; zeros for a request of one output token. */
   itl: Float64Array;
-}
-
-/**
- * The most passes a simulation of these requests runs, on all workers together. Every pass moves some
- * request on by at least one token: a prompt token prefilled (a running request's chunk gets the
- * budget first, so it is never empty) or an output token emitted, or, once, an empty prompt's
- * prefill. So Σ (input + max(1, output) + 1) bounds them, prefill and decode workers in disagg
- * included; each pass costs at most O(maxNumSeqs). With every request within the stack's
- * maxModelLen (the trace reader refuses longer ones), that is at most requests × (maxModelLen + 2).
- */
-export function passBound(requests: readonly TraceRequest[]): number {
-  let bound = 0;
-  for (const request of requests) bound += request.input_length + Math.max(1, request.output_length) + 1;
-  return bound;
 }
 
 type Role = "agg" | "prefill" | "decode";
@@ -137,30 +141,6 @@ class Worker {
 
 type Event = { kind: "pass"; worker: Worker; pass: Pass } | { kind: "handoff"; request: Live };
 
-/** The routed workers' router: Dynamo's KV router, or its round-robin or random push router. */
-interface PoolRouter {
-  route(request: RoutedRequest): Booking;
-  prefillDone(booking: Booking): void;
-  free(booking: Booking): void;
-}
-
-function poolRouter(policy: RoutingPolicy, workers: Worker[], settings: KvRouterSettings, random: () => number): PoolRouter {
-  if (policy === "kv") {
-    const router = new KvRouter(
-      workers.map((worker) => worker.cache),
-      settings,
-      random,
-    );
-    return {
-      route: (request) => router.route(request),
-      prefillDone: (booking) => router.prefillDone(booking),
-      free: (booking) => router.free(booking),
-    };
-  }
-  const next = simpleRouter(policy, workers.length, random);
-  return { route: () => ({ worker: next(), prefillTokens: 0, blocks: undefined }), prefillDone: () => {}, free: () => {} };
-}
-
 /**
  * Replays requests, in timestamp order, through the stack: routing, each worker's passes, and in
  * disagg the KV transfer and the decode workers. A discrete-event model: time jumps from one
@@ -175,7 +155,7 @@ function poolRouter(policy: RoutingPolicy, workers: Worker[], settings: KvRouter
  * transfer (prompt tokens × KV bytes per token over the bandwidth) a decode worker emits the first
  * token in its next pass. Not modelled: preemption (a request that does not fit waits instead).
  */
-export function simulateStack(requests: readonly TraceRequest[], model: StackModel, collectFeatures = false): StackRun {
+export function simulateVllmStack(requests: readonly TraceRequest[], model: StackModel, collectFeatures = false): StackRun {
   const { engine, perf } = model;
   const disagg = model.decodeWorkers > 0;
   const capacityBlocks = Math.floor(engine.kvCapacityTokens / engine.blockSize);
@@ -191,13 +171,13 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
   // workers' router tracks no active blocks; the decode workers' has no overlap and no prefill load.
   const routedRouter = poolRouter(
     model.policy,
-    routed,
+    routed.map((worker) => worker.cache),
     { ...base, trackActiveBlocks: !disagg, useOverlap: true, trackPrefillTokens: true },
     random,
   );
   const decodeRouter = poolRouter(
     model.policy,
-    decoders,
+    decoders.map((worker) => worker.cache),
     { ...base, trackActiveBlocks: true, useOverlap: false, trackPrefillTokens: false },
     random,
   );
@@ -218,6 +198,8 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
     prefillTokensPerWorker: new Float64Array(routed.length),
     cachedTokensPerWorker: new Float64Array(routed.length),
     passes: 0,
+    preemptions: 0,
+    refused: 0,
   };
   const maxPasses = passBound(requests);
   const features: LatencyFeatures | undefined = collectFeatures
@@ -322,7 +304,7 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
       pass.features.set([prefilling > 0 ? 1 : 0, tokens, squares, decoding, decoding * used, decoding * used * used]);
     }
     // A broken invariant here would loop for ever: fail loudly instead (a bug, not the user's input).
-    if (++run.passes > maxPasses) throw new Error(`simulateStack: more than ${maxPasses} passes, the bound for these requests`);
+    if (++run.passes > maxPasses) throw new Error(`simulateVllmStack: more than ${maxPasses} passes, the bound for these requests`);
     worker.busy = true;
     pass.start = now;
     pass.end = now + prefillMs + decodeMs;
@@ -355,7 +337,7 @@ export function simulateStack(requests: readonly TraceRequest[], model: StackMod
         worker.kvTokens -= request.input;
         if (request.booking) router.free(request.booking);
         request.booking = undefined;
-        const transferMs = request.input * transferMsPerToken;
+        const transferMs = request.input * transferMsPerToken + model.handoffOverheadMs;
         if (features) {
           request.before = Float64Array.from(worker.passed, (sum, k) => sum - request.base![k]);
           features.ttftConstantMs[request.index] = transferMs;

@@ -3,15 +3,21 @@ import { defaultProfile } from "./defaultProfile";
 import type { PerfProfile } from "./perfProfile";
 import { MOCKER_POLYNOMIAL, polynomialPerfModel, profilePerfModel, type PerfModel } from "./perfModel";
 import { scaledProfile, tpFree, tpText, tpTimings } from "./tensorParallel";
+import { timingUncertainty } from "./uncertainty";
 
 /**
  * A profile's timings for a worker of `stackTp` GPUs: as given for a half measured at that TP, scaled
  * by the assumed rule of tensorParallel.ts for one measured at another, and used as is, said so, for
  * one whose file names no TP.
  */
-export function profileTimings(profile: PerfProfile, stackTp: number): PerfModel {
+export function profileTimings(profile: PerfProfile, stackTp: number, estimate = false): PerfModel {
   const tp = tpTimings(profile.tp ?? { prefill: null, decode: null }, stackTp);
-  return { ...profilePerfModel(scaledProfile(profile, tp)), describe: `${profile.source}: ${tpText(tp)}`, tensorParallel: tp };
+  return {
+    ...profilePerfModel(scaledProfile(profile, tp)),
+    describe: `${profile.source}: ${tpText(tp)}`,
+    tensorParallel: tp,
+    uncertainty: timingUncertainty(tp, estimate),
+  };
 }
 
 /**
@@ -21,7 +27,7 @@ export function profileTimings(profile: PerfProfile, stackTp: number): PerfModel
  */
 export function mockerTimings(kvCapacityTokens: number, stackTp: number, describe: (noTp: string) => string, speedup = 1): PerfModel {
   const tp = tpFree(stackTp);
-  return { ...polynomialPerfModel(MOCKER_POLYNOMIAL, kvCapacityTokens, describe(tpText(tp)), speedup), tensorParallel: tp };
+  return { ...polynomialPerfModel(MOCKER_POLYNOMIAL, kvCapacityTokens, describe(tpText(tp)), speedup), tensorParallel: tp, exact: true };
 }
 
 /**
@@ -32,7 +38,7 @@ export function mockerTimings(kvCapacityTokens: number, stackTp: number, describ
  */
 export function stackTimings(config: StackConfig, kvCapacityTokens: number): PerfModel {
   const stackTp = config.workers.tensorParallelSize;
-  if (config.workers.engine === "vllm") return profileTimings(defaultProfile(), stackTp);
+  if (config.workers.engine === "vllm") return profileTimings(defaultProfile(), stackTp, true);
   const speedup = config.workers.mocker.speedupRatio;
   return mockerTimings(
     kvCapacityTokens,

@@ -4,7 +4,9 @@ import { forEachTraceRequest, type TraceReadOptions, type TraceRequest } from ".
 import { promptBlocks } from "./promptBlocks";
 import { PrefixCache } from "./prefixCache";
 import type { TpTimings } from "./tensorParallel";
-import { simulateStack, type StackModel, type StackRun } from "./stackSimulation";
+import { atEnd, namedSpans } from "./uncertainty";
+import { type StackModel, type StackRun } from "./stackSimulation";
+import { simulateStack } from "./simulateStack";
 import type { PredictedRequest } from "../analysis/runs/predictedRequestsFile";
 
 export interface LoadedTrace {
@@ -79,8 +81,23 @@ export interface PredictedGoodput {
   fraction: number;
 }
 
+/** A prediction's figures at one end of its range. */
+export interface RangeEnd {
+  latency: { timeToFirstToken: Percentiles; interTokenLatency: Percentiles | null; requestLatency: Percentiles };
+  goodput: number | null;
+}
+
+/** Where an uncalibrated prediction lies: its figures with every named span at its fast end, and at its slow end. */
+export interface PredictionRange {
+  fast: RangeEnd;
+  slow: RangeEnd;
+  /** The spans, in words. */
+  spans: string[];
+}
+
 /** One simulation, in the shape `simulate --json` prints. */
 export interface SimulationReport {
+  engineModel: StackModel["engineModel"];
   policy: StackModel["policy"];
   workers: number;
   decodeWorkers: number;
@@ -96,6 +113,11 @@ export interface SimulationReport {
   /** Predicted, ms. */
   latency: { timeToFirstToken: Percentiles; interTokenLatency: Percentiles | null; requestLatency: Percentiles };
   goodput: PredictedGoodput | null;
+  /** Null for a point: the timings are exact (the mocker's own) or calibrated. */
+  range: PredictionRange | null;
+  /** Requests the mocker model's workers preempted, and refused as longer than their KV; 0 in the vllm model. */
+  preemptions: number;
+  refused: number;
   /** What the prediction assumed, besides the timings. */
   settings: {
     /** The SLOs goodput is counted against. */
@@ -194,6 +216,26 @@ export function* predictedRequests(trace: LoadedTrace, run: StackRun): Generator
 }
 
 /** The report, and the run it summarizes, whose per-request arrays (about 60 bytes a request) live as long as it is kept. */
+/** The figures at each end of the model's range; null when it has none, or none that moves this stack. */
+function predictionRange(trace: LoadedTrace, model: StackModel, slos: Slos): PredictionRange | null {
+  if (!model.uncertainty) return null;
+  const spans = namedSpans(model.uncertainty, model.decodeWorkers > 0);
+  if (spans.length === 0) return null;
+  const end = (which: "fast" | "slow"): RangeEnd => {
+    const run = simulateStack(trace.requests, atEnd(model, which));
+    const empty = { p50: 0, p90: 0, p99: 0, avg: 0 };
+    return {
+      latency: {
+        timeToFirstToken: percentiles(run.ttftMs) ?? empty,
+        interTokenLatency: percentiles(run.itlMs),
+        requestLatency: percentiles(run.latencyMs) ?? empty,
+      },
+      goodput: predictedGoodput(run, slos)?.fraction ?? null,
+    };
+  };
+  return { fast: end("fast"), slow: end("slow"), spans };
+}
+
 export function simulateTraceRun(trace: LoadedTrace, model: StackModel, slos: Slos): { report: SimulationReport; run: StackRun } {
   const run = simulateStack(trace.requests, model);
   const unbounded = unboundedCache(trace, model.engine.blockSize);
@@ -203,6 +245,7 @@ export function simulateTraceRun(trace: LoadedTrace, model: StackModel, slos: Sl
   const latency = percentiles(run.latencyMs);
   const empty = { p50: 0, p90: 0, p99: 0, avg: 0 };
   const report: SimulationReport = {
+    engineModel: model.engineModel,
     policy: model.policy,
     workers: model.routedWorkers,
     decodeWorkers: model.decodeWorkers,
@@ -216,6 +259,9 @@ export function simulateTraceRun(trace: LoadedTrace, model: StackModel, slos: Sl
     cachedTokensPerWorker: { ...cached, capacityFraction: capacity > 0 ? cached.max / capacity : 0 },
     latency: { timeToFirstToken: ttft ?? empty, interTokenLatency: percentiles(run.itlMs), requestLatency: latency ?? empty },
     goodput: predictedGoodput(run, slos),
+    range: predictionRange(trace, model, slos),
+    preemptions: run.preemptions,
+    refused: run.refused,
     settings: {
       slos,
       blockSize: model.engine.blockSize,

@@ -1,4 +1,5 @@
 import { printable } from "./printable";
+import { terminalLine } from "../../lib/terminalText";
 import { METRIC_NAMES } from "../summary/formatSummary";
 import { formatCount, formatPercent, formatValue } from "../../lib/numbers";
 import { markdownTable, textTable, type Table } from "../../lib/table";
@@ -78,8 +79,8 @@ function preamble(comparison: Comparison): string[] {
     `Candidate: ${side(comparison.candidate)}`,
     ...syntheticMarks(comparison).map(({ who, mark }) => `Synthetic, ${who}: ${mark}`),
     goodputSlosLine(comparison),
-    ...comparison.caveats.map((caveat) => `Note: ${caveat}.`),
-    ...comparison.notes.map((note) => `Note: ${note}.`),
+    ...comparison.caveats.map((caveat) => `Note: ${terminalLine(caveat)}.`),
+    ...comparison.notes.map((note) => `Note: ${terminalLine(note)}.`),
   ];
 }
 
@@ -115,7 +116,7 @@ const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
 export function comparisonMarkdown(comparison: Comparison): string {
   const side = (run: ComparedRun) => `${code(run.label)} (${code(printable(run.dir, 200))}, ${requestCounts(run)})`;
-  const notes = [...comparison.caveats, ...comparison.notes].map((note) => `> Note: ${note}.`);
+  const notes = [...comparison.caveats, ...comparison.notes].map((note) => `> Note: ${terminalLine(note)}.`);
   return (
     [
       "### dynamo-bench: baseline vs candidate",

@@ -1,6 +1,7 @@
 import { formatCount, formatValue } from "../../lib/numbers";
 import type { Table } from "../../lib/table";
 import { REQUEST_METRICS, type RequestErrors, type Spread } from "./requestErrors";
+import { implausibleText } from "../summary/recordPlausibility";
 
 interface JoinedRun {
   label: string;
@@ -42,6 +43,12 @@ const UNMATCHED_RECORDS = 0.1;
 
 const plural = (count: number, noun: string) => `${formatCount(count)} ${noun}${count === 1 ? "" : "s"}`;
 
+/** The records the join left out, as the summary says it. */
+function leftOut(label: string, errors: RequestErrors): string[] {
+  const text = implausibleText(errors.implausible);
+  return text ? [`${label}: left out ${text}`] : [];
+}
+
 /** `agg: 298 of 300 predicted requests matched one of 299 records; 2 predicted without a record, 1 record without a prediction`. */
 export function requestMatchLines(runs: JoinedRun[]): string[] {
   return runs.flatMap(({ label, requestErrors: errors }) =>
@@ -54,6 +61,7 @@ export function requestMatchLines(runs: JoinedRun[]): string[] {
             (errors.recordsWithoutPrediction > errors.records * UNMATCHED_RECORDS
               ? ": over 10% of the records match no predicted request, so the prediction may be of another trace than the run replayed"
               : ""),
+          ...leftOut(label, errors),
         ]
       : [],
   );

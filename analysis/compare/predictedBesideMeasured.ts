@@ -5,6 +5,7 @@ import { formatCount, formatValue } from "../../lib/numbers";
 import { textTable, type Table } from "../../lib/table";
 import type { RunSummary } from "../summary/resultsSchema";
 import { printable } from "./printable";
+import { terminalLine } from "../../lib/terminalText";
 
 /** A prediction is a few hundred bytes; far larger is not one. */
 const MAX_PREDICTION_BYTES = 64 * 1024;
@@ -42,6 +43,9 @@ export function predictionTable(runs: PredictedRun[]): Table | undefined {
       for (const statistic of ["p50", "p90"] as const) {
         const got = measured?.unit === "ms" ? measured[statistic] : null;
         const want = prediction?.[statistic] ?? null;
+        const range = run.prediction.range;
+        const fast = range?.fast[predicted]?.[statistic];
+        const slow = range?.slow[predicted]?.[statistic];
         const error =
           got !== null && want !== null && got > 0 ? `${want >= got ? "+" : ""}${formatValue(((want - got) / got) * 100, 1)}%` : "n/a";
         rows.push([
@@ -49,6 +53,7 @@ export function predictionTable(runs: PredictedRun[]): Table | undefined {
           `${name} ${statistic} (ms)`,
           got === null ? "n/a" : formatValue(got),
           want === null ? "n/a" : formatValue(want),
+          fast === undefined || slow === undefined ? "–" : `${formatValue(fast)}–${formatValue(slow)}`,
           error,
         ]);
       }
@@ -64,11 +69,16 @@ export function predictionTable(runs: PredictedRun[]): Table | undefined {
       "prefix-cache hits (%)",
       measured === null ? "n/a" : formatValue(measured * 100),
       formatValue(predicted * 100),
+      "–",
       points,
     ]);
   }
   if (rows.length === 0) return undefined;
-  return { header: ["run", "metric", "measured", "predicted", "error"], align: ["left", "left", "right", "right", "right"], rows };
+  return {
+    header: ["run", "metric", "measured", "predicted", "range, fast – slow", "error"],
+    align: ["left", "left", "right", "right", "right", "right"],
+    rows,
+  };
 }
 
 /**
@@ -86,9 +96,9 @@ export function predictionNotes(run: PredictedRun & { stack: string | null }): {
     );
   }
   if (run.stack !== null && prediction.stack !== run.stack) {
-    caveats.push(`${run.label}'s prediction.json is for stack ${prediction.stack}, not ${run.stack}`);
+    caveats.push(`${run.label}'s prediction.json is for stack ${terminalLine(prediction.stack)}, not ${run.stack}`);
   }
-  return { assumed: [`the prediction for ${run.label} used ${prediction.perfModel}`], caveats };
+  return { assumed: [`the prediction for ${run.label} used ${terminalLine(prediction.perfModel)}`], caveats };
 }
 
 export function predictionText(runs: (PredictedRun & { stack: string | null })[]): string {

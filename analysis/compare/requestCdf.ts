@@ -2,6 +2,8 @@ import { join } from "node:path";
 import { forEachRecord, RECORDS_FILE, type RequestRecord } from "../summary/aiperfFiles";
 import { isRegularFile } from "../../lib/regularFile";
 import { percentile } from "../summary/statistics";
+import { inMilliseconds } from "../summary/timeUnits";
+import { implausibility, SeenRecords } from "../summary/recordPlausibility";
 
 export const CDF_METRICS = ["time_to_first_token", "inter_token_latency"] as const;
 export type CdfMetric = (typeof CDF_METRICS)[number];
@@ -18,15 +20,10 @@ export type RequestCdfs = Partial<Record<CdfMetric, RequestCdf>>;
 /** Enough for a smooth curve at chart width, few enough to keep the SVG small. */
 export const CDF_POINTS = 300;
 
-const MS_PER: Record<string, number> = { ns: 1e-6, us: 1e-3, ms: 1, sec: 1e3, s: 1e3 };
-
-/** A time in ms, as the summary gives it; undefined for what no plausible request measured. */
+/** A time in ms, as the summary gives it; undefined when the record has none. */
 function milliseconds(record: RequestRecord, metric: CdfMetric): number | undefined {
   const measured = record.metrics?.[metric];
-  if (!measured || typeof measured.value !== "number") return undefined;
-  const factor = MS_PER[measured.unit];
-  const ms = factor === undefined ? NaN : measured.value * factor;
-  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+  return measured?.unit === "ms" && typeof measured.value === "number" ? measured.value : undefined;
 }
 
 /** `count` evenly spaced quantiles of sorted values, from the min (0) to the max (1), or every value if there are fewer. */
@@ -43,20 +40,20 @@ export function quantilePoints(sorted: ArrayLike<number>, count = CDF_POINTS): [
 /**
  * Each run's TTFT and ITL per request, from an aiperf artifact directory's profile_export.jsonl,
  * thinned to CDF_POINTS quantiles. The file is streamed; only the two numbers per request are kept.
- * Counted as the summary counts: the profiling phase, successful requests, each request id once.
+ * Counted as the summary counts: the profiling phase, successful requests, each request once, none that cannot be a
+ * real measurement.
  * Undefined when the directory has no records file.
  */
 export async function readRequestCdfs(dir: string): Promise<RequestCdfs | undefined> {
   if (!isRegularFile(join(dir, RECORDS_FILE))) return undefined;
   const values: Record<CdfMetric, number[]> = { time_to_first_token: [], inter_token_latency: [] };
-  const seen = new Set<string>();
+  const seen = new SeenRecords();
   await forEachRecord(dir, (record) => {
-    if (record.error || (record.metadata.benchmark_phase !== undefined && record.metadata.benchmark_phase !== "profiling")) return;
-    const id = record.metadata.x_request_id;
-    if (id !== undefined) {
-      if (seen.has(id)) return;
-      seen.add(id);
-    }
+    if (record.metadata.benchmark_phase !== undefined && record.metadata.benchmark_phase !== "profiling") return;
+    inMilliseconds(record);
+    if (seen.isRepeat(record) || implausibility(record)) return;
+    seen.add(record);
+    if (record.error) return;
     for (const metric of CDF_METRICS) {
       const ms = milliseconds(record, metric);
       if (ms !== undefined) values[metric].push(ms);

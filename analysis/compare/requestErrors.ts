@@ -4,6 +4,7 @@ import { UserError } from "../../lib/userError";
 import { percentile } from "../summary/statistics";
 import { matchRecords, measuredRecords, RECORDS_FILE } from "../runs/scheduleMatching";
 import { readPredictedRequests } from "../runs/predictedRequestsFile";
+import type { ImplausibleRecords } from "../summary/resultsSchema";
 
 export const REQUEST_METRICS = ["time_to_first_token", "inter_token_latency"] as const;
 export type RequestMetric = (typeof REQUEST_METRICS)[number];
@@ -36,6 +37,8 @@ export interface RequestErrors {
   predictedWithoutRecord: number;
   /** Records no predicted request matched: a request that is not in the prediction's trace. */
   recordsWithoutPrediction: number;
+  /** Records left out as no real measurement (a repeat, a negative or impossible time), by why, as the summary counts them. */
+  implausible: ImplausibleRecords;
   metrics: Record<RequestMetric, MetricErrors | null>;
 }
 
@@ -79,7 +82,7 @@ function recordsDir(flag: string, dir: string): string {
  */
 export async function joinRequests(flag: string, file: string, runDir: string): Promise<{ errors: RequestErrors; pairs: RequestPairs }> {
   const predicted = await readPredictedRequests(flag, file);
-  const { records } = await measuredRecords(recordsDir(flag, runDir));
+  const { records, implausible } = await measuredRecords(recordsDir(flag, runDir));
   const schedule = predicted.map(({ timestamp, inputLength }) => ({ timestamp, input_length: inputLength }));
   const matches = matchRecords(records, schedule);
   const pairs: RequestPairs = { time_to_first_token: [], inter_token_latency: [] };
@@ -99,6 +102,7 @@ export async function joinRequests(flag: string, file: string, runDir: string): 
     matched,
     predictedWithoutRecord: predicted.length - matched,
     recordsWithoutPrediction: records.length - matched,
+    implausible,
     metrics: { time_to_first_token: metricErrors(pairs.time_to_first_token), inter_token_latency: metricErrors(pairs.inter_token_latency) },
   };
   return { errors, pairs };

@@ -1,13 +1,12 @@
-import { entryAt, notASearchableDirectory, readRegularFile } from "../../lib/regularFile";
-import { join } from "node:path";
-import { AGGREGATE_FILE, aiperfFileAt, RECORDS_FILE } from "../summary/aiperfFiles";
+import { notASearchableDirectory } from "../../lib/regularFile";
 import { summarizeRun, SummaryError } from "../summary/runSummary";
 import type { RunSummary } from "../summary/resultsSchema";
-import { MAX_SUMMARY_JSON_BYTES, parseSummaryJson } from "../summary/summarySchema";
+import { readSummaryJson, summarySource } from "../runs/summarySource";
 import { SUMMARY_JSON } from "../summary/summaryFiles";
 import type { Slos } from "../../domain/slos";
 import { runLabel, type RunLabel } from "./runLabel";
 import { predictionBeside } from "./predictedBesideMeasured";
+import { printable } from "./printable";
 import type { Prediction } from "../runs/predictionFile";
 import type { RequestErrors } from "./requestErrors";
 
@@ -23,43 +22,29 @@ export interface RunInput extends RunLabel {
 }
 
 /**
- * One side of a comparison: an aiperf artifact directory, summarized now with the given SLOs, or
- * a results directory that holds a summary.json the post-run hook or `summarize --write` wrote.
+ * One side of a comparison: an aiperf artifact directory, summarized now with the given SLOs, or a results directory
+ * that holds a summary.json the post-run hook, `results pull` or `summarize --write` wrote, or else its artifacts in
+ * artifacts/.
  */
 export async function loadRun(dir: string, slos: Slos): Promise<RunInput> {
   const notDirectory = notASearchableDirectory(dir);
   if (notDirectory) throw new SummaryError(`${dir}: ${notDirectory}`);
-  const path = join(dir, SUMMARY_JSON);
-  const artifacts = [aiperfFileAt(dir, RECORDS_FILE), aiperfFileAt(dir, AGGREGATE_FILE)];
-  const summaryJson = summaryJsonAt(path);
-  // aiperf's files come first; one that cannot be read is named by summarizing, unless a summary.json stands in.
-  if (artifacts.includes("file") || (summaryJson === "nothing" && artifacts.includes("other"))) {
-    return withPrediction({ dir, ...runLabel(dir), source: "artifacts", summary: (await summarizeRun(dir, slos)).summary });
-  }
-  if (summaryJson === "nothing") {
+  const source = summarySource(dir, "summary.json");
+  if (source === undefined) {
     throw new SummaryError(`${dir}: holds neither aiperf's artifacts nor a ${SUMMARY_JSON}; give an artifact or results directory`);
   }
-  let text: string;
-  try {
-    text = readRegularFile(path, { maxBytes: MAX_SUMMARY_JSON_BYTES, what: `a ${SUMMARY_JSON}` });
-  } catch (error) {
-    throw new SummaryError(`${path}: cannot read it (${(error as Error).message})`);
-  }
-  const parsed = parseSummaryJson(text);
-  if ("problem" in parsed) throw new SummaryError(`${path}: ${parsed.problem}`);
-  return withPrediction({ dir, ...runLabel(dir), source: "summary.json", summary: parsed.summary });
+  const label = runLabel(dir);
+  if (source.from === "summary.json")
+    return withPrediction({ dir, ...label, source: "summary.json", summary: readSummaryJson(source.path) });
+  const { summary, provenance } = await summarizeRun(source.dir, slos);
+  const setAside =
+    provenance.aggregateSetAside && `${printable(dir, 200)}: its metrics are its records' own: ${provenance.aggregateSetAside}`;
+  const note = [label.note, setAside].filter(Boolean).join("; ");
+  return withPrediction({ dir, ...label, ...(note ? { note } : {}), source: "artifacts", summary });
 }
 
 function withPrediction(run: RunInput): RunInput {
   const { prediction, note } = predictionBeside(run.dir);
   const notes = [run.note, note].filter((text): text is string => text !== undefined);
   return { ...run, ...(prediction ? { prediction } : {}), ...(notes.length > 0 ? { note: notes.join("; ") } : {}) };
-}
-
-function summaryJsonAt(path: string): ReturnType<typeof entryAt> {
-  try {
-    return entryAt(path);
-  } catch (error) {
-    throw new SummaryError(`${path}: cannot read it (${(error as Error).message})`);
-  }
 }

@@ -1,5 +1,6 @@
-import { basename, resolve } from "node:path";
-import { readRunFile } from "../runs/runFile";
+import { basename, dirname, join, resolve } from "node:path";
+import { readRunFile, RUN_FILE } from "../runs/runFile";
+import { isDirectoryOfRun } from "../runs/runDirectory";
 import { printable } from "./printable";
 
 /** How a run is named in a comparison. */
@@ -24,5 +25,13 @@ export function runLabel(dir: string): RunLabel {
   const run = readRunFile(dir);
   if (run === undefined) return fallback();
   if ("problem" in run) return fallback(`${run.problem}; the run is labelled by its directory`);
+  // results/<stack>/<run-id>: a run.json of this run id in another stack's folder was copied there from that stack.
+  const folder = basename(dirname(resolve(dir)));
+  if (isDirectoryOfRun(basename(resolve(dir)), run.runId) && folder !== run.stack) {
+    return fallback(
+      `${printable(join(dir, RUN_FILE), 200)} names stack ${run.stack}, but the run is in ${printable(folder)}/; ` +
+        "the run is labelled by its directory",
+    );
+  }
   return { label: `${run.stack} · ${run.runId}`, stack: run.stack, runId: run.runId };
 }

@@ -1,12 +1,11 @@
-import { sloCondition, type Slos } from "../../domain/slos";
+import { sloCondition, SLO_METRICS, type Slos } from "../../domain/slos";
 import { sameSlos, type Comparison } from "./comparison";
 import { printable } from "./printable";
 
 /** aiperf takes an SLO's threshold in the metric's display unit: ms for times, tokens for lengths and counts. */
 function thresholdUnit(metric: string): string {
-  if (metric.startsWith("time_to_") || metric.endsWith("_latency") || metric === "decode_duration") return " ms";
-  if (metric.endsWith("_length") || metric.endsWith("_count")) return " tokens";
-  return "";
+  const unit = Object.hasOwn(SLO_METRICS, metric) ? SLO_METRICS[metric].unit : undefined;
+  return unit === undefined ? "" : ` ${unit}`;
 }
 
 /** `time_to_first_token ≤ 2000 ms and inter_token_latency ≤ 25 ms`. */

@@ -1,8 +1,9 @@
 import { loadRun } from "../compare/runInput";
+import { terminalLine } from "../../lib/terminalText";
 import { compareRuns } from "../compare/comparison";
 import { comparisonMarkdown, comparisonText } from "../compare/formatComparison";
 import { htmlReport } from "../compare/htmlReport";
-import { baselineFirst, latestRunsOfOtherStacks, replaceInRun, type SavedRun } from "../runs/runDirectory";
+import { baselineFirst, latestRunsOfOtherStacks, replaceInRun, savedWhen, type SavedRun } from "../runs/runDirectory";
 
 /**
  * Compares a saved run with the newest successful run of every other stack under the same results
@@ -11,8 +12,9 @@ import { baselineFirst, latestRunsOfOtherStacks, replaceInRun, type SavedRun } f
  * A run that cannot be read, or a comparison that fails, is a note: never a failure of the report.
  */
 export async function compareWithOtherStacks(resultsRoot: string, current: SavedRun, print: (text: string) => void): Promise<void> {
-  const { runs, skipped } = latestRunsOfOtherStacks(resultsRoot, current.stack);
-  for (const note of skipped) print(`Skipped a saved run that cannot be read: ${note}`);
+  const { runs, skipped, undecided } = latestRunsOfOtherStacks(resultsRoot, current.stack);
+  for (const note of skipped) print(`Skipped a saved run that cannot be read: ${terminalLine(note)}`);
+  for (const note of undecided) print(`Not compared: ${terminalLine(note)}`);
   for (const other of runs) {
     const [baseline, candidate] = baselineFirst(other, current);
     const name = `comparison-vs-${other.stack}`;
@@ -21,11 +23,12 @@ export async function compareWithOtherStacks(resultsRoot: string, current: Saved
       replaceInRun(current.dir, `${name}.md`, comparisonMarkdown(comparison));
       replaceInRun(current.dir, `${name}.html`, htmlReport(comparison));
       print(
-        `\n${baseline.stack} (baseline) vs ${candidate.stack} (candidate), also in ${current.dir}/${name}.{md,html}:\n\n` +
+        `\n${baseline.stack} (baseline) vs ${candidate.stack} (candidate), also in ${current.dir}/${name}.{md,html}; ` +
+          `${other.stack}'s newest run is ${other.runId}, saved ${savedWhen(other)}:\n\n` +
           comparisonText(comparison),
       );
     } catch (error) {
-      print(`Not compared with ${other.dir}: ${(error as Error).message}`);
+      print(`Not compared with ${terminalLine(other.dir)}: ${terminalLine((error as Error).message)}`);
     }
   }
 }

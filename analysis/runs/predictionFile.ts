@@ -12,6 +12,9 @@ const percentiles = z
   .object({ p50: time, p90: time, p99: time, avg: time })
   .refine(({ p50, p90, p99 }) => p50 <= p90 && p90 <= p99, { error: "must hold p50 ≤ p90 ≤ p99" });
 
+const fraction = finite.min(0, fractionError).max(1, fractionError);
+const rangeEnd = z.object({ timeToFirstToken: percentiles, interTokenLatency: percentiles.nullable(), goodput: fraction.nullable() });
+
 /** prediction.json: what `simulate` predicted for a stack, saved beside the run that measures it. */
 export const predictionFileSchema = z.object({
   kind: z.literal(PREDICTION_KIND, { error: `is not "${PREDICTION_KIND}"` }),
@@ -30,6 +33,8 @@ export const predictionFileSchema = z.object({
   goodput: z.object({ fraction: finite.min(0, fractionError).max(1, fractionError), slos: z.record(z.string(), finite) }).nullable(),
   /** Prompt tokens found in a prefix cache, of all prompt tokens: what the workers' vLLM counts as prefix-cache hits. */
   prefixCacheHitRate: finite.min(0).max(1).optional(),
+  /** Where an uncalibrated prediction lies: its figures with every named span at its fast end and at its slow end. */
+  range: z.object({ fast: rangeEnd, slow: rangeEnd, spans: z.array(z.string().max(500)).max(20) }).optional(),
 });
 export type Prediction = z.infer<typeof predictionFileSchema>;
 

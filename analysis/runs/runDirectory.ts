@@ -1,6 +1,8 @@
-import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { writeFileNoFollow } from "../../lib/writeFileNoFollow";
+import { basename, join, resolve } from "node:path";
 import { makeDirectories } from "../../lib/makeDirectories";
+import { utcMinute } from "../../lib/utcMinute";
 import type { Variant } from "../../domain/variants";
 import { readRunFile, RUN_FILE, runFileText, type RunFile, type RunRecord } from "./runFile";
 import { isRunName } from "./runName";
@@ -10,8 +12,11 @@ export { RUN_FILE, type RunRecord };
 /** A run saved under results/: its run.json, its directory, and when it was saved. */
 export interface SavedRun extends RunFile {
   dir: string;
-  /** From run.json; from its modification time for a run.json from before runs recorded it. */
-  savedAtMs: number;
+  /**
+   * From run.json's savedAt; undefined for a run.json from before runs recorded it. Never the file's modification time,
+   * which a copy of results/ may not keep.
+   */
+  savedAtMs?: number;
 }
 
 /** `results/<stack>/<name>`: each part is checked, so that none can lead outside `resultsRoot`. */
@@ -46,7 +51,7 @@ function newDirectory(resultsRoot: string, stack: string, name: string): string 
 export function saveRun(resultsRoot: string, run: RunRecord, files: Record<string, string>, savedAt = new Date()): string {
   const dir = newDirectory(resultsRoot, run.stack, run.runId);
   addToRun(dir, files);
-  writeFileSync(join(dir, RUN_FILE), runFileText(run, savedAt));
+  writeFileSync(join(dir, RUN_FILE), runFileText(run, savedAt), { flag: "wx" });
   return dir;
 }
 
@@ -63,13 +68,11 @@ export function addToRun(dir: string, files: Record<string, string>): void {
 }
 
 /**
- * Writes a file derived from saved ones, such as a comparison, anew: it can always be made again. The
- * temporary name keeps a reader from seeing half a file.
+ * Writes a file derived from saved ones, such as a comparison, anew: it can always be made again. It is
+ * renamed into place, so a reader never sees half a file, and a link there is replaced, not written through.
  */
 export function replaceInRun(dir: string, name: string, text: string): void {
-  const temporary = join(dir, `.${name}.${process.pid}.tmp`);
-  writeFileSync(temporary, text);
-  renameSync(temporary, join(dir, name));
+  writeFileNoFollow(join(dir, name), text);
 }
 
 function listDirectory(dir: string): string[] {
@@ -93,24 +96,44 @@ export function savedRun(dir: string): SavedRun | { skipped: string } | undefine
   const run = readRunFile(dir);
   if (run === undefined) return undefined;
   if ("problem" in run) return { skipped: run.problem };
-  let savedAtMs = run.savedAt === undefined ? NaN : Date.parse(run.savedAt);
-  if (Number.isNaN(savedAtMs)) {
-    try {
-      savedAtMs = statSync(join(dir, RUN_FILE)).mtimeMs;
-    } catch (error) {
-      return { skipped: `${join(dir, RUN_FILE)} cannot be read (${(error as Error).message})` };
-    }
-  }
-  return { ...run, dir, savedAtMs };
+  const savedAtMs = run.savedAt === undefined ? NaN : Date.parse(run.savedAt);
+  return { ...run, dir, ...(Number.isNaN(savedAtMs) ? {} : { savedAtMs }) };
+}
+
+/** Whether `name` is a directory that saveRun makes for the run: `<run-id>`, or `<run-id>-2`… when that was taken. */
+export function isDirectoryOfRun(name: string, runId: string): boolean {
+  return name === runId || (name.startsWith(`${runId}-`) && /^[0-9]+$/.test(name.slice(runId.length + 1)));
+}
+
+/** When a run was saved, as its run.json records it: `2025-11-07 16:10 UTC`, or that it records no time. */
+export function savedWhen(run: SavedRun): string {
+  return run.savedAtMs === undefined ? "at a time its run.json does not record" : utcMinute(run.savedAtMs);
+}
+
+/** The newest run of those of one stack, by what their run.json records; or why which is newest cannot be told. */
+function newestOf(runs: SavedRun[], folder: string): SavedRun | { undecided: string } | undefined {
+  const dated = runs.filter((run) => run.savedAtMs !== undefined).sort((a, b) => b.savedAtMs! - a.savedAtMs!);
+  // A run.json without savedAt was written by a dynamo-bench from before runs were dated: older than any dated run.
+  const candidates = dated.length > 0 ? dated.filter((run) => run.savedAtMs === dated[0].savedAtMs) : runs;
+  if (candidates.length <= 1) return candidates[0];
+  const names = candidates.map((run) => basename(run.dir)).sort();
+  const why = dated.length > 0 ? `were saved at the same time, ${utcMinute(dated[0].savedAtMs!)}` : "record no time they were saved";
+  return {
+    undecided:
+      `${folder}: its runs ${names.join(", ")} ${why}, so which is the newest cannot be told; ` +
+      "compare with the one meant by hand (npx dynamo-bench compare <baseline-dir> <candidate-dir>)",
+  };
 }
 
 /**
- * The newest saved run of every stack but one that succeeded: the runs a new run can be compared with.
- * Run directories whose run.json cannot be read are skipped and named in `skipped`.
+ * The newest saved run of every stack but one that succeeded, by when its run.json says it was saved: the runs a new
+ * run can be compared with. Run directories whose run.json cannot be read, or names another stack than its folder or
+ * another run than its directory, are skipped and named in `skipped`; a stack whose newest run cannot be told is named in `undecided`.
  */
-export function latestRunsOfOtherStacks(resultsRoot: string, stack: string): { runs: SavedRun[]; skipped: string[] } {
+export function latestRunsOfOtherStacks(resultsRoot: string, stack: string): { runs: SavedRun[]; skipped: string[]; undecided: string[] } {
   const runs: SavedRun[] = [];
   const skipped: string[] = [];
+  const undecided: string[] = [];
   for (const other of listDirectory(resultsRoot)) {
     if (other === stack || !isDirectory(join(resultsRoot, other))) continue;
     const found: SavedRun[] = [];
@@ -120,12 +143,16 @@ export function latestRunsOfOtherStacks(resultsRoot: string, stack: string): { r
       if ("skipped" in run) skipped.push(run.skipped);
       // A run.json copied under another stack's folder would be compared with its own stack.
       else if (run.stack !== other) skipped.push(`${join(resultsRoot, other, name, RUN_FILE)}: names stack ${run.stack}, not ${other}`);
+      // A run directory copied under another name would be named by the run it copied.
+      else if (!isDirectoryOfRun(name, run.runId))
+        skipped.push(`${join(resultsRoot, other, name, RUN_FILE)}: names run ${run.runId}, not ${name}`);
       else if (run.failure === undefined) found.push(run);
     }
-    found.sort((a, b) => b.savedAtMs - a.savedAtMs);
-    if (found[0]) runs.push(found[0]);
+    const newest = newestOf(found, join(resultsRoot, other));
+    if (newest !== undefined && "undecided" in newest) undecided.push(newest.undecided);
+    else if (newest !== undefined) runs.push(newest);
   }
-  return { runs, skipped };
+  return { runs, skipped, undecided };
 }
 
 /** The aggregated variant is the baseline the recipe compares against; otherwise, the earlier run. */

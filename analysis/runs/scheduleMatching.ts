@@ -1,5 +1,7 @@
 import { forEachRecord, RECORDS_FILE } from "../summary/aiperfFiles";
-import { inMilliseconds } from "../summary/runSummary";
+import { inMilliseconds } from "../summary/timeUnits";
+import { implausibility, NO_IMPLAUSIBLE_RECORDS, SeenRecords } from "../summary/recordPlausibility";
+import type { ImplausibleRecords } from "../summary/resultsSchema";
 
 export { RECORDS_FILE };
 
@@ -21,9 +23,25 @@ export interface MeasuredRecord {
   itlMs: number | undefined;
 }
 
-/** The records of the profiling phase, by start; lines that are not records, and metrics in no known unit, are counted. */
-export async function measuredRecords(dir: string): Promise<{ records: MeasuredRecord[]; skippedLines: number; unknownUnits: number }> {
+/** What measuredRecords read: the records, and what it left out, counted. */
+export interface MeasuredRecords {
+  records: MeasuredRecord[];
+  skippedLines: number;
+  /** Metrics in no unit that converts to the one the fit reads. */
+  unknownUnits: number;
+  /** Records that cannot be real measurements, by why, as the summary counts them. */
+  implausible: Required<ImplausibleRecords>;
+}
+
+/**
+ * The records of the profiling phase, by start. Lines that are not records, metrics in no known unit, and records that
+ * cannot be real measurements (judged as the summary judges them: a repeat, a negative or impossible time) are left out
+ * and counted.
+ */
+export async function measuredRecords(dir: string): Promise<MeasuredRecords> {
   const records: MeasuredRecord[] = [];
+  const implausible = { ...NO_IMPLAUSIBLE_RECORDS };
+  const seen = new SeenRecords();
   let unknownUnits = 0;
   const metric = (value: { value: unknown; unit: string } | undefined, unit: string) => {
     if (value === undefined) return undefined;
@@ -31,12 +49,17 @@ export async function measuredRecords(dir: string): Promise<{ records: MeasuredR
       unknownUnits++;
       return undefined;
     }
-    return typeof value.value === "number" && Number.isFinite(value.value) && value.value >= 0 ? value.value : undefined;
+    return typeof value.value === "number" ? value.value : undefined;
   };
   const read = await forEachRecord(dir, (record) => {
     if (record.metadata.benchmark_phase !== undefined && record.metadata.benchmark_phase !== "profiling") return;
-    if (!Number.isFinite(record.metadata.request_start_ns)) return;
     inMilliseconds(record);
+    const reason = seen.isRepeat(record) ? "duplicate" : implausibility(record);
+    if (reason) {
+      implausible[reason]++;
+      return;
+    }
+    seen.add(record);
     const metrics = record.metrics ?? {};
     const ok = !record.error;
     records.push({
@@ -46,7 +69,12 @@ export async function measuredRecords(dir: string): Promise<{ records: MeasuredR
       itlMs: ok ? metric(metrics.inter_token_latency, "ms") : undefined,
     });
   });
-  return { records: records.sort((a, b) => a.startNs - b.startNs), skippedLines: read?.skippedLines.length ?? 0, unknownUnits };
+  return {
+    records: records.sort((a, b) => a.startNs - b.startNs),
+    skippedLines: read?.skippedLines.length ?? 0,
+    unknownUnits,
+    implausible,
+  };
 }
 
 /** How far a record's start may be from its request's place in the schedule: aiperf sends on time to within milliseconds. */

@@ -1,6 +1,7 @@
 import type { RunSummary, ServerMetrics } from "./resultsSchema";
 import { formatCount, formatPercent, formatValue } from "../../lib/numbers";
 import { markdownTable, textTable, type Table } from "../../lib/table";
+import { terminalLine } from "../../lib/terminalText";
 
 const orNone = (value: number | null, format: (value: number) => string) => (value === null ? "n/a" : format(value));
 
@@ -30,12 +31,13 @@ function balanceLines(server: ServerMetrics): string[] {
     const low = Math.min(...known);
     const high = Math.max(...known);
     const ratio = low > 0 ? `, busiest/idlest ${formatValue(high / low)}×` : "";
-    return [`Requests per ${role} worker: ${formatCount(low)} to ${formatCount(high)}${ratio}`];
+    return [`Requests per ${terminalLine(role)} worker: ${formatCount(low)} to ${formatCount(high)}${ratio}`];
   });
 }
 
 function headLines(server: ServerMetrics): string[] {
-  const lines = [`Server metrics: ${server.scrapes} scrape(s) of the frontend and workers, ${server.from ?? "?"} to ${server.to ?? "?"}`];
+  const when = (time: string | null) => (time === null ? "?" : terminalLine(time));
+  const lines = [`Server metrics: ${server.scrapes} scrape(s) of the frontend and workers, ${when(server.from)} to ${when(server.to)}`];
   const { frontend, prefixCache } = server;
   if (frontend) {
     const ttft = frontend.meanTtftMs === null ? "" : `; mean TTFT ${formatValue(frontend.meanTtftMs)} ms`;
@@ -57,7 +59,7 @@ export function serverMetricsText(summary: RunSummary): string {
   const server = summary.server;
   if (!server) return "";
   const table = server.workers.length > 0 ? ["", textTable(workersTable(server))] : [];
-  const notes = server.notes.slice(0, 10).map((note) => `Note: ${note}`);
+  const notes = server.notes.slice(0, 10).map((note) => `Note: ${terminalLine(note)}`);
   return ["", ...headLines(server), ...table, ...balanceLines(server), ...notes].join("\n") + "\n";
 }
 
@@ -65,7 +67,7 @@ export function serverMetricsMarkdown(summary: RunSummary): string {
   const server = summary.server;
   if (!server) return "";
   const table = server.workers.length > 0 ? ["", markdownTable(workersTable(server))] : [];
-  const notes = server.notes.slice(0, 10).map((note) => `- Note: ${note}`);
+  const notes = server.notes.slice(0, 10).map((note) => `- Note: ${terminalLine(note)}`);
   return (
     ["", ...headLines(server).map((line) => `- ${line}`), ...table, "", ...balanceLines(server).map((line) => `- ${line}`), ...notes].join(
       "\n",

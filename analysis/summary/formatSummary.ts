@@ -4,6 +4,8 @@ import { formatCount, formatPercent, formatValue } from "../../lib/numbers";
 import { sloCondition } from "../../domain/slos";
 import { markdownTable, textTable, type Table } from "../../lib/table";
 import { serverMetricsMarkdown, serverMetricsText } from "./formatServerMetrics";
+import { implausibleText } from "./recordPlausibility";
+import { terminalLine } from "../../lib/terminalText";
 
 export const METRIC_NAMES: Record<SummaryMetric, string> = {
   time_to_first_token: "Time to first token",
@@ -11,6 +13,12 @@ export const METRIC_NAMES: Record<SummaryMetric, string> = {
   request_latency: "Request latency",
   input_sequence_length: "Input sequence length",
   output_sequence_length: "Output sequence length",
+};
+
+const DURATION_FROM: Record<SummaryProvenance["durationFrom"], string> = {
+  records: "first request start to last request end",
+  aggregate: "aiperf's benchmark_duration",
+  "summary.json": "as its summary.json gives it",
 };
 
 const COLUMNS = ["avg", "p50", "p90", "p99"] as const;
@@ -29,7 +37,7 @@ function metricsTable(summary: RunSummary): Table {
 function goodputLine(summary: RunSummary, provenance: SummaryProvenance): string {
   const { goodRequests, fraction, slos } = summary.goodput;
   const conditions = Object.entries(slos)
-    .map(([metric, threshold]) => sloCondition(metric, threshold))
+    .map(([metric, threshold]) => sloCondition(terminalLine(metric), threshold))
     .join(" and ");
   const unrecorded = provenance.unrecordedSloMetrics;
   if (goodRequests === null && unrecorded.length > 0) {
@@ -38,6 +46,8 @@ function goodputLine(summary: RunSummary, provenance: SummaryProvenance): string
       `and none that succeeded has ${unrecorded.join(" or ")}`
     );
   }
+  if (goodRequests === null && provenance.durationFrom === "summary.json")
+    return `Goodput: not known for ${conditions}: its summary.json gives none`;
   if (goodRequests === null) {
     return `Goodput: not known for ${conditions}: it is counted from the per-request records, and this run has none`;
   }
@@ -51,30 +61,19 @@ function headlines(summary: RunSummary, provenance: SummaryProvenance): string[]
   const lines = [
     ...(summary.synthetic !== undefined ? [`Synthetic: ${summary.synthetic}`] : []),
     `Requests: ${formatCount(total)} total, ${formatCount(succeeded)} succeeded, ${formatCount(failed)} failed`,
-    `Duration: ${formatValue(summary.durationSeconds)} s (first request start to last request end)`,
+    `Duration: ${formatValue(summary.durationSeconds)} s (${DURATION_FROM[provenance.durationFrom]})`,
   ];
-  const implausible = summary.requests.implausible;
-  const left = implausible ? Object.entries(implausible).filter((entry): entry is [string, number] => (entry[1] ?? 0) > 0) : [];
-  if (left.length > 0) {
-    const reasons: Record<string, string> = {
-      duplicate: "repeated a request id",
-      badTimestamp: "had a start or end that is no real time",
-      endBeforeStart: "ended before they started",
-      negativeValue: "had a negative time or token count",
-      unitMismatch: "gave a metric in another unit",
-      notFinite: "had a time or token count that is not a finite number",
-      longerThanRequest: "had a time to first token or inter-token latency longer than the whole request",
-    };
-    const total = left.reduce((sum, [, count]) => sum + count, 0);
-    const counts = left.map(([reason, count]) => `${formatCount(count)} ${reasons[reason]}`).join(", ");
-    lines.push(`Left out ${formatCount(total)} record(s) that cannot be real measurements: ${counts}`);
-  }
+  const implausible = implausibleText(summary.requests.implausible);
+  if (implausible) lines.push(`Left out ${implausible}`);
   const skipped = provenance.skippedLineNumbers;
   if (skipped.length > 0) {
     const shown = skipped.slice(0, 5).map(formatCount).join(", ") + (skipped.length > 5 ? ", …" : "");
     lines.push(`Skipped ${formatCount(skipped.length)} truncated or invalid line(s) of profile_export.jsonl: ${shown}`);
+  } else if (summary.requests.skippedLines > 0) {
+    lines.push(`Skipped ${formatCount(summary.requests.skippedLines)} truncated or invalid line(s) of profile_export.jsonl`);
   }
-  lines.push(`Metrics from ${provenance.metricsFrom}.`);
+  const setAside = provenance.aggregateSetAside;
+  lines.push(`Metrics from ${provenance.metricsFrom}${setAside === undefined ? "" : `: ${setAside}`}.`);
   return lines;
 }
 

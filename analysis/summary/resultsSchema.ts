@@ -40,7 +40,7 @@ const count = z.int().check(z.minimum(0));
 
 /** Records that cannot be a real measurement: left out of every figure, and counted here. */
 const implausibleRecords = z.object({
-  /** The same request id as an earlier record. */
+  /** An earlier record again: the same request id, or, without one, the same start and end to the ns. */
   duplicate: count,
   /** A request start or end that is no time in this century. */
   badTimestamp: count,
@@ -54,6 +54,11 @@ const implausibleRecords = z.object({
   notFinite: count,
   /** A time to first token or an inter-token latency longer than the request's own latency. */
   longerThanRequest: count,
+  /**
+   * A request latency, TTFT or ITL longer than the record's own request_end_ns − request_start_ns. Optional, so that a
+   * summary written before it was counted reads as before; every summary written since has it.
+   */
+  longerThanSpan: z.optional(count),
 });
 export type ImplausibleRecords = z.infer<typeof implausibleRecords>;
 
@@ -108,7 +113,7 @@ const runSummary = z
       /** Absent when the figures come from aiperf's aggregate alone, which counts every record. */
       implausible: z.optional(implausibleRecords),
     }),
-    /** First request start to last request end. */
+    /** First request start to last request end; aiperf's benchmark_duration for a run summarized from its aggregate alone. */
     durationSeconds: z.nullable(z.number().check(z.minimum(0))),
     metrics: z.object(
       Object.fromEntries(SUMMARY_METRICS.map((metric) => [metric, z.nullable(metricSummary)])) as Record<

@@ -1,8 +1,18 @@
+import { join } from "node:path";
 import { notASearchableDirectory } from "../../lib/regularFile";
-import { forEachRecord, readAggregate, RECORDS_FILE, type AggregateMetric, type RecordsRead, type RequestRecord } from "./aiperfFiles";
+import {
+  forEachRecord,
+  readAggregate,
+  RECORDS_FILE,
+  type Aggregate,
+  type AggregateMetric,
+  type RecordsRead,
+  type RequestRecord,
+} from "./aiperfFiles";
+import { formatCount } from "../../lib/numbers";
 import { MAX_LINE_BYTES } from "../../lib/jsonLines";
 import { describe } from "./statistics";
-import { meetsSlo, type Slos } from "../../domain/slos";
+import { meetsSlo, SLO_METRICS, type Slos } from "../../domain/slos";
 import { STAT_KEYS, statisticsProblem } from "./metricChecks";
 import {
   parseRunSummary,
@@ -16,33 +26,42 @@ import {
 } from "./resultsSchema";
 import { UserError } from "../../lib/userError";
 import { readServerMetrics } from "./serverMetrics";
+import { inMilliseconds, msPerUnit } from "./timeUnits";
+import { implausibility, NO_IMPLAUSIBLE_RECORDS, SeenRecords } from "./recordPlausibility";
 
-export const NO_IMPLAUSIBLE_RECORDS: ImplausibleRecords = {
-  duplicate: 0,
-  badTimestamp: 0,
-  endBeforeStart: 0,
-  negativeValue: 0,
-  unitMismatch: 0,
-  notFinite: 0,
-  longerThanRequest: 0,
-};
+export { NO_IMPLAUSIBLE_RECORDS };
 
 /** How a summary was made, for the human form. */
 export interface SummaryProvenance {
-  metricsFrom: "aiperf's aggregate" | "the per-request records" | "aiperf's aggregate, and the per-request records for the rest";
+  metricsFrom:
+    | "aiperf's aggregate"
+    | "the per-request records"
+    | "aiperf's aggregate, and the per-request records for the rest"
+    | "the run's saved summary.json";
   skippedLineNumbers: number[];
   /** SLO metrics that no request that succeeded has a value for: then goodput is not known. */
   unrecordedSloMetrics: string[];
+  /**
+   * What the duration is: the records' first start to last end, aiperf's own benchmark_duration for a run without
+   * records, or what a saved summary.json gives.
+   */
+  durationFrom: "records" | "aggregate" | "summary.json";
+  /** Why aiperf's aggregate, though there, gave no metric: it counts other requests than the records hold. */
+  aggregateSetAside?: string;
 }
 
 export class SummaryError extends UserError {}
 
 const NS_PER_SECOND = 1e9;
 
-/** A metric as aiperf's aggregate gives it; refused if no run could give it, as compare would refuse the summary.json. */
+/**
+ * A metric as aiperf's aggregate gives it, a time in ms as the records' are; refused if no run could give it, as
+ * compare would refuse the summary.json.
+ */
 function aggregateSummary(metric: AggregateMetric, tag: SummaryMetric, dir: string): MetricSummary {
-  const summary = { unit: metric.unit } as MetricSummary;
-  for (const key of STAT_KEYS) summary[key] = metric[key] ?? null;
+  const factor = msPerUnit(metric.unit) ?? 1;
+  const summary = { unit: factor === 1 ? metric.unit : "ms" } as MetricSummary;
+  for (const key of STAT_KEYS) summary[key] = typeof metric[key] === "number" ? metric[key] * factor : null;
   const wrong = statisticsProblem(summary);
   if (wrong) throw new SummaryError(`${dir}: aiperf's aggregate cannot be right: its ${tag}.${wrong.statistic} ${wrong.problem}`);
   return summary;
@@ -55,55 +74,6 @@ function isGood(record: RequestRecord, slos: Slos): boolean {
     const value = record.metrics?.[metric]?.value;
     return typeof value === "number" && meetsSlo(metric, value, threshold);
   });
-}
-
-/** Milliseconds per unit: aiperf shows times in ms, and any other time unit is converted to it on reading. */
-const MS_PER: Record<string, number> = { ns: 1e-6, us: 1e-3, ms: 1, sec: 1e3, s: 1e3 };
-
-/** Puts every time in ms, so that a run in seconds compares with the SLOs and with other runs as it should. */
-export function inMilliseconds(record: RequestRecord): void {
-  const metrics = record.metrics ?? {};
-  for (const tag in metrics) {
-    const metric = metrics[tag];
-    const factor = MS_PER[metric.unit];
-    if (factor === undefined || factor === 1) continue;
-    const { value } = metric;
-    metrics[tag] = {
-      unit: "ms",
-      value: typeof value === "number" ? value * factor : Array.isArray(value) ? value.map((v) => v * factor) : value,
-    };
-  }
-}
-
-/** A time (in ms by now) or a token count: what cannot be below zero, or infinite. */
-const isTimeOrTokens = (unit: string) => unit === "ms" || unit === "tokens";
-
-function some(value: number | number[] | null, test: (v: number) => boolean): boolean {
-  return typeof value === "number" ? test(value) : Array.isArray(value) && value.some(test);
-}
-
-/** A time in ms, when the record has one for `tag`. */
-function msOf(metrics: NonNullable<RequestRecord["metrics"]>, tag: string): number | undefined {
-  const metric = metrics[tag];
-  return metric?.unit === "ms" && typeof metric.value === "number" ? metric.value : undefined;
-}
-
-/** Whether TTFT or ITL exceeds the request latency, past what converting units can round. */
-function isLongerThanRequest(metrics: NonNullable<RequestRecord["metrics"]>): boolean {
-  const whole = msOf(metrics, "request_latency");
-  if (whole === undefined) return false;
-  return ["time_to_first_token", "inter_token_latency"].some((tag) => {
-    const part = msOf(metrics, tag);
-    return part !== undefined && part > whole * (1 + 1e-9) + 1e-6;
-  });
-}
-
-/** aiperf's timestamps are nanoseconds since the epoch (time.time_ns): from 2000 to 2100, or not a real time. */
-const EARLIEST_NS = 946_684_800e9;
-const LATEST_NS = 4_102_444_800e9;
-
-function isRealTime(ns: number): boolean {
-  return ns >= EARLIEST_NS && ns < LATEST_NS;
 }
 
 /** Counts, durations, goodput and (where needed) metric values, in one pass over the records. */
@@ -120,43 +90,53 @@ class RecordTally {
   readonly values = new Map<SummaryMetric, number[]>();
   /** Each metric's unit, as the first plausible record gives it, times being in ms already. */
   readonly units = new Map<string, string>();
-  private readonly requestIds = new Set<string>();
+  private readonly seen = new SeenRecords();
 
   constructor(
     private readonly slos: Slos,
     metricsToCollect: SummaryMetric[],
+    private readonly recordsPath: string,
   ) {
     for (const metric of metricsToCollect) this.values.set(metric, []);
   }
 
+  /** A metric an SLO names, in a unit its threshold cannot be compared with, would fail it whatever its value: refused. */
+  private checkSloUnits(record: RequestRecord): void {
+    for (const metric in this.slos) {
+      const measured = record.metrics?.[metric];
+      const unit = SLO_METRICS[metric]?.unit;
+      if (measured === undefined || unit === undefined || measured.unit === unit) continue;
+      throw new SummaryError(
+        `${this.recordsPath}: ${metric} is in ${JSON.stringify(measured.unit)}, which does not convert to the ${unit} its ` +
+          "--goodput threshold is in, so goodput cannot be counted; " +
+          `give the records in aiperf's units, or leave ${metric} out of --goodput`,
+      );
+    }
+  }
+
   /** Why a record cannot be a real measurement, if it cannot. */
   private implausibility(record: RequestRecord): keyof ImplausibleRecords | undefined {
-    const { x_request_id: id, request_start_ns: start, request_end_ns: end } = record.metadata;
-    if (id !== undefined && this.requestIds.has(id)) return "duplicate";
-    if (!isRealTime(start) || (end != null && !isRealTime(end))) return "badTimestamp";
-    if (end != null && end < start) return "endBeforeStart";
+    if (this.seen.isRepeat(record)) return "duplicate";
+    const reason = implausibility(record);
+    if (reason) return reason;
     const metrics = record.metrics ?? {};
-    let mismatch = false;
     for (const tag in metrics) {
-      const { unit, value } = metrics[tag];
-      if (isTimeOrTokens(unit) && some(value, (v) => !Number.isFinite(v))) return "notFinite";
-      if (isTimeOrTokens(unit) && some(value, (v) => v < 0)) return "negativeValue";
       const known = this.units.get(tag);
-      if (known !== undefined && known !== unit) mismatch = true;
+      if (known !== undefined && known !== metrics[tag].unit) return "unitMismatch";
     }
-    if (isLongerThanRequest(metrics)) return "longerThanRequest";
-    return mismatch ? "unitMismatch" : undefined;
+    return undefined;
   }
 
   add(record: RequestRecord): void {
     if (record.metadata.benchmark_phase !== undefined && record.metadata.benchmark_phase !== "profiling") return;
     inMilliseconds(record);
+    this.checkSloUnits(record);
     const reason = this.implausibility(record);
     if (reason) {
       this.implausible[reason]++;
       return;
     }
-    if (record.metadata.x_request_id !== undefined) this.requestIds.add(record.metadata.x_request_id);
+    this.seen.add(record);
     const metrics = record.metrics ?? {};
     for (const tag in metrics) if (!this.units.has(tag)) this.units.set(tag, metrics[tag].unit);
     this.total++;
@@ -202,7 +182,7 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
   const notDirectory = notASearchableDirectory(dir);
   if (notDirectory) throw new SummaryError(`${dir}: ${notDirectory}`);
   const aggregate = readAggregate(dir);
-  const tally = new RecordTally(slos, [...SUMMARY_METRICS]);
+  const tally = new RecordTally(slos, [...SUMMARY_METRICS], join(dir, RECORDS_FILE));
   const read = await forEachRecord(dir, (record) => tally.add(record));
   if (!read && !aggregate) {
     throw new SummaryError(
@@ -214,7 +194,11 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
   const records = read && (tally.total > 0 || implausible > 0) ? read : undefined;
   if (!records && !aggregate) throw new SummaryError(`${dir}: the run has no requests${skippedNote(read)}`);
   // aiperf's aggregate counts every record, implausible ones too: then the records' own figures are the true ones.
-  const fromAggregate = (metric: SummaryMetric) => (records && implausible > 0 ? undefined : aggregate?.metric(metric));
+  // One that counts other requests than the records hold is of another run, or of part of this one: the same.
+  const setAside =
+    records && aggregate && implausible === 0 ? otherRequests(aggregate, tally.total, records.skippedLines.length, dir) : undefined;
+  const useRecords = records !== undefined && (implausible > 0 || setAside !== undefined);
+  const fromAggregate = (metric: SummaryMetric) => (useRecords ? undefined : aggregate?.metric(metric));
   const metrics = Object.fromEntries(
     SUMMARY_METRICS.map((metric) => {
       const fromFile = fromAggregate(metric);
@@ -243,8 +227,7 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
     const succeeded = aggregateCount(aggregate!, "request_count", dir);
     const failed = aggregateCount(aggregate!, "error_request_count", dir);
     requests = { total: succeeded + failed, succeeded, failed, skippedLines: read?.skippedLines.length ?? 0 };
-    const duration = aggregate!.metric("benchmark_duration")?.avg;
-    durationSeconds = duration !== undefined && duration !== null && duration >= 0 ? duration : null;
+    durationSeconds = aggregateDuration(aggregate!, dir);
     goodRequests = null;
   }
   if (requests.total === 0 && implausible === 0) throw new SummaryError(`${dir}: the run has no requests${skippedNote(read)}`);
@@ -266,13 +249,36 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
       metricsFrom:
         fromRecords === 0
           ? "aiperf's aggregate"
-          : !aggregate || implausible > 0
+          : !aggregate || useRecords
             ? "the per-request records"
             : "aiperf's aggregate, and the per-request records for the rest",
       skippedLineNumbers: read?.skippedLines ?? [],
       unrecordedSloMetrics,
+      durationFrom: records ? "records" : "aggregate",
+      ...(setAside !== undefined && { aggregateSetAside: setAside }),
     },
   };
+}
+
+/**
+ * Why aiperf's aggregate is not a summary of these records, when it is not: it counts other requests than they hold
+ * (request_count, the requests that succeeded, plus error_request_count; aiperf writes a count only when it is above
+ * 0), or gives no count to tell. Lines of the records that could not be read may be requests it counted.
+ */
+function otherRequests(aggregate: Aggregate, records: number, unreadableLines: number, dir: string): string | undefined {
+  if (aggregate.metric("request_count") === undefined && aggregate.metric("error_request_count") === undefined) {
+    return `aiperf's aggregate gives no request_count to show it counts the same requests as the ${formatCount(records)} records`;
+  }
+  const succeeded = aggregateCount(aggregate, "request_count", dir);
+  const failed = aggregateCount(aggregate, "error_request_count", dir);
+  const counted = succeeded + failed;
+  if (counted >= records && counted <= records + unreadableLines) return undefined;
+  return (
+    `aiperf's aggregate counts ${formatCount(counted)} requests (request_count ${formatCount(succeeded)} + ` +
+    `error_request_count ${formatCount(failed)}), but ${RECORDS_FILE} holds ${formatCount(records)}` +
+    (unreadableLines > 0 ? ` and ${formatCount(unreadableLines)} line(s) that could not be read` : "") +
+    ": the aggregate is of other requests, another run's perhaps"
+  );
 }
 
 /** The run's server metrics; a listing that cannot be read is a note in them, never the end of the summary. */
@@ -293,11 +299,32 @@ function serverMetricsOf(dir: string): ReturnType<typeof readServerMetrics> {
   }
 }
 
+/** aiperf's benchmark_duration, in seconds whatever unit it is in (aiperf writes sec); null when it is not there. */
+function aggregateDuration(aggregate: Aggregate, dir: string): number | null {
+  const duration = aggregate.metric("benchmark_duration");
+  if (duration === undefined || duration.avg === undefined || duration.avg === null || duration.avg < 0) return null;
+  const msPer = msPerUnit(duration.unit);
+  if (msPer === undefined) {
+    throw new SummaryError(
+      `${dir}: aiperf's aggregate gives benchmark_duration in ${JSON.stringify(duration.unit)}, which is no unit of time`,
+    );
+  }
+  return (duration.avg * msPer) / 1000;
+}
+
 /** A count from aiperf's aggregate (a scalar block, `avg` alone): absent is 0, and anything but a whole number ≥ 0 is refused. */
-function aggregateCount(aggregate: NonNullable<ReturnType<typeof readAggregate>>, tag: string, dir: string): number {
+function aggregateCount(aggregate: Aggregate, tag: string, dir: string): number {
   const value = aggregate.metric(tag)?.avg ?? 0;
   if (!Number.isInteger(value) || value < 0) {
     throw new SummaryError(`${dir}: aiperf's aggregate gives ${tag} as ${value}, which is not a count of requests`);
   }
   return value;
 }
+
+/** What a summary read back from a saved summary.json can say of how it was made. */
+export const SAVED_SUMMARY: SummaryProvenance = {
+  metricsFrom: "the run's saved summary.json",
+  skippedLineNumbers: [],
+  unrecordedSloMetrics: [],
+  durationFrom: "summary.json",
+};

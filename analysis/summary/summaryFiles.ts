@@ -1,4 +1,5 @@
-import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, statSync, writeFileSync } from "node:fs";
+import { lstatSync, statSync } from "node:fs";
+import { writeFileNoFollow } from "../../lib/writeFileNoFollow";
 import { basename, join, resolve } from "node:path";
 import { describeFileError } from "../../lib/fileErrors";
 import { SummaryError, type SummaryProvenance } from "./runSummary";
@@ -32,26 +33,19 @@ function notWritableAsFile(path: string): string | undefined {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") return describeFileError(error);
   }
   try {
-    // A link to nothing would be followed, and its target made wherever it points.
+    // A link that leads nowhere is refused; one to a file is replaced by the write, never followed.
     return lstatSync(path).isSymbolicLink() ? "it is a symbolic link to nothing" : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** A file written anew and renamed into place: a link planted at `path` is replaced, never written through. */
 function writeRegularFile(path: string, text: string): void {
-  let fd: number | undefined;
   try {
-    // Non-blocking, and checked once open: a pipe put there since the check would block the open.
-    // Truncated only then, as what was opened is known to be a file.
-    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_NONBLOCK, 0o666);
-    if (!fstatSync(fd).isFile()) throw new Error(NOT_REGULAR);
-    ftruncateSync(fd, 0);
-    writeFileSync(fd, text);
+    writeFileNoFollow(path, text);
   } catch (error) {
     throw new SummaryError(`${path}: cannot write it (${describeFileError(error)})`);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

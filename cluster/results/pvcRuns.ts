@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { RUN_NAME, RUN_NAME_RULE } from "../../analysis/runs/runName";
+import { utcMinute } from "../../lib/utcMinute";
 
 /** Where a download is kept until its sha256 is checked; a listed file with this ending is refused, so none can collide. */
 export const PARTIAL_SUFFIX = ".dynamo-bench-partial";
@@ -95,9 +96,7 @@ export function outcomeText(outcome: RunOutcome): string {
 }
 
 /** The run's date, in UTC to the minute. */
-export function runDate(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 16).replace("T", " ") + " UTC";
-}
+export const runDate = utcMinute;
 
 /** The newest run, by when its directory was last written. */
 export function newestRun(runs: readonly PvcRun[]): PvcRun | undefined {

@@ -15,7 +15,9 @@ export const KEY_DESCRIPTIONS: Record<string, string> = {
     "`hf-token-secret`, as the recipe, unless set (a DNS-1123 subdomain)",
   "storage.storageClassName": "storage class of the three PVCs (default: the cluster's)",
   "storage.accessMode": "`ReadWriteOnce` / `ReadWriteOncePod` warn at preview when the workers need more than one node",
-  "storage.modelCacheSize": "size of the model-cache PVC",
+  "storage.modelCacheSize":
+    "size of the model-cache PVC: at least the model plus 5 GB of download headroom (Qwen3-32B's 65.5 GB: 66Gi; " +
+    "another model: `model.weightsGB` + 5 GB), or 100Mi for mocker workers, which download only the tokenizer",
   "storage.compilationCacheSize": "size of the compilation-cache PVC",
   "storage.perfCacheSize": "size of the perf-cache PVC: traces and every run's artifacts",
   "model.name": "the Hugging Face repository",

@@ -11,9 +11,12 @@ import yaml from "js-yaml";
  * - `.inf` and `.nan` cannot be handed over at all (encoding/json refuses them).
  */
 
-/** A YAML number, with the digits Go would write for it in JSON. */
+/** A YAML number, with the digits Go would write for it in JSON, and the Go type yaml.v3 decodes it to. */
 export class GoNumber {
-  constructor(readonly json: string) {}
+  constructor(
+    readonly json: string,
+    readonly goType: "int" | "uint64" | "float64",
+  ) {}
 }
 
 /** A YAML timestamp, as Go's time.String prints it. */
@@ -87,15 +90,17 @@ function resolveScalar(text: string): unknown {
     return new GoNonFinite(text);
   }
   if (text.startsWith(".")) {
-    return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text) && Number.isFinite(Number(text)) ? new GoNumber(goFloatJson(Number(text))) : text;
+    return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text) && Number.isFinite(Number(text))
+      ? new GoNumber(goFloatJson(Number(text)), "float64")
+      : text;
   }
   if (!/^[-+0-9]/.test(text)) return text;
   const timestamp = goTimestamp(text);
   if (timestamp) return timestamp;
   const plain = text.replaceAll("_", "");
   const integer = goInteger(plain);
-  if (integer !== undefined) return new GoNumber(integer.toString());
-  if (YAML_STYLE_FLOAT.test(plain) && Number.isFinite(Number(plain))) return new GoNumber(goFloatJson(Number(plain)));
+  if (integer !== undefined) return new GoNumber(integer.toString(), integer <= INT64_MAX ? "int" : "uint64");
+  if (YAML_STYLE_FLOAT.test(plain) && Number.isFinite(Number(plain))) return new GoNumber(goFloatJson(Number(plain)), "float64");
   return text;
 }
 
@@ -112,7 +117,7 @@ const implicit = scalarType("tag:yaml.org,2002:go-resolved", (value, text) => va
 
 /** Explicit tags, as go-yaml honours them: `!!int 010` is 8, `!!str 010` stays text. */
 const explicit = [
-  scalarType("tag:yaml.org,2002:int", (value) => value instanceof GoNumber && /^-?[0-9]+$/.test(value.json)),
+  scalarType("tag:yaml.org,2002:int", (value) => value instanceof GoNumber && value.goType !== "float64"),
   scalarType("tag:yaml.org,2002:float", (value) => value instanceof GoNumber || value instanceof GoNonFinite),
   scalarType("tag:yaml.org,2002:bool", (value) => typeof value === "boolean"),
   scalarType("tag:yaml.org,2002:null", (value) => value === null),

@@ -5,7 +5,15 @@ import { flag, minutes, positiveNumber, text, textEnum, textThat, wholeNumber } 
 import { followsNameRule, isExtendedResourceName, isImageReference, isPositiveQuantity, nameRuleText } from "./kubernetesRules";
 import { imageTagHasVersion, imageTagVersion, isOverrideVersion } from "./runtimeVersion";
 import { releaseWarnings, unsupportedVersionProblem } from "./dynamoRelease";
-import { AIPERF_VERSIONS_READ, MOONCAKE_CONVERSATION_TRACE, PINS } from "../../domain/pins";
+import {
+  AIPERF_VERSIONS_READ,
+  MOCKER_MODEL_CACHE_BYTES,
+  MODEL_CACHE_HEADROOM_GB,
+  MOONCAKE_CONVERSATION_TRACE,
+  PINNED_MODEL_DOWNLOAD_GB,
+  PINS,
+} from "../../domain/pins";
+import { compareQuantities, quantityValue } from "../../lib/quantity";
 
 /** The Pulumi project name, and so the namespace of every config key (`dynamo-bench:<key>`). */
 export const PROJECT = "dynamo-bench";
@@ -238,13 +246,13 @@ const goodputText = textThat(
   1024,
   (value) => Object.keys(parseGoodput(value)).length > 0,
   (value) => {
-    let reason = "";
+    // parseGoodput's reason gives the form and an example itself; the general one is for when it gives none.
     try {
       parseGoodput(value);
     } catch (error) {
-      reason = ` (${(error as Error).message.replace(/^--goodput: /, "")})`;
+      return `must be aiperf --goodput SLOs: ${(error as Error).message.replace(/^--goodput: /, "")}`;
     }
-    return `must be aiperf --goodput SLOs: "metric:threshold" pairs, such as "time_to_first_token:2000 inter_token_latency:25"${reason}`;
+    return 'must be aiperf --goodput SLOs: "metric:threshold" pairs, such as "time_to_first_token:2000 inter_token_latency:25"';
   },
 );
 
@@ -346,6 +354,21 @@ function buildStackSchema(variant: Variant) {
       });
     }
     const { benchmark } = config;
+    // The API server refuses a container whose request exceeds its limit, after the download and the graph's wait.
+    for (const [request, limit] of [
+      ["cpu", "cpuLimit"],
+      ["memory", "memoryLimit"],
+    ] as const) {
+      if (benchmark.enabled && (compareQuantities(benchmark[request], benchmark[limit]) ?? 0) > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["benchmark", request],
+          message:
+            `${JSON.stringify(benchmark[request])} is more than benchmark.${limit} (${JSON.stringify(benchmark[limit])}), ` +
+            `and Kubernetes refuses a container that requests more than its limit: lower benchmark.${request} or raise benchmark.${limit}`,
+        });
+      }
+    }
     if (benchmark.enabled && benchmark.wait && benchmark.waitTimeoutMinutes <= benchmark.activeDeadlineMinutes) {
       ctx.addIssue({
         code: "custom",
@@ -384,6 +407,8 @@ function buildStackSchema(variant: Variant) {
         message: unsupported,
       });
     }
+    const cacheProblem = modelCacheProblem(config);
+    if (cacheProblem) ctx.addIssue({ code: "custom", path: ["storage", "modelCacheSize"], message: cacheProblem });
     if (config.storage.accessMode === "ReadWriteOncePod") {
       ctx.addIssue({
         code: "custom",
@@ -401,6 +426,43 @@ function buildStackSchema(variant: Variant) {
       });
     }
   });
+}
+
+/**
+ * Why the model cache cannot hold what the download Job writes into it, or undefined. vLLM workers need the
+ * whole model: the pinned one's known size, another's `model.weightsGB`, plus the download's headroom. A
+ * mocker reads only the tokenizer and config files. A cache too small fails the download after it has run for long.
+ */
+function modelCacheProblem(config: {
+  storage: { modelCacheSize: string };
+  model: { name: string; weightsGB: number };
+  workers: { engine: string };
+}): string | undefined {
+  const size = config.storage.modelCacheSize;
+  const pinned = config.model.name === PINS.model;
+  const needed =
+    config.workers.engine === "mocker"
+      ? MOCKER_MODEL_CACHE_BYTES
+      : Math.ceil(((pinned ? PINNED_MODEL_DOWNLOAD_GB : config.model.weightsGB) + MODEL_CACHE_HEADROOM_GB) * 1e9);
+  if ((compareQuantities(size, String(needed)) ?? 0) >= 0) return undefined;
+  const given = `${JSON.stringify(size)} (${formatBytes(quantityValue(size) ?? 0)})`;
+  const unit = needed >= 2 ** 30 ? { suffix: "Gi", bytes: 2 ** 30 } : { suffix: "Mi", bytes: 2 ** 20 };
+  const atLeast = `give at least ${Math.ceil(needed / unit.bytes)}${unit.suffix}`;
+  if (config.workers.engine === "mocker") {
+    return `${given} cannot hold the tokenizer and config files a mocker's download writes, with room to spare; ${atLeast}`;
+  }
+  const what = pinned
+    ? `${PINS.model}'s weights, about ${PINNED_MODEL_DOWNLOAD_GB} GB`
+    : `${config.model.name}'s weights, ${config.model.weightsGB} GB by model.weightsGB (set it to the model's size)`;
+  return `${given} cannot hold ${what}, and the download needs ${MODEL_CACHE_HEADROOM_GB} GB more (Xet's shard cache); ${atLeast}`;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1e9
+    ? `${Number((bytes / 1e9).toPrecision(3))} GB`
+    : bytes >= 1e6
+      ? `${Number((bytes / 1e6).toPrecision(3))} MB`
+      : `${bytes} bytes`;
 }
 
 const stackSchemas = new Map<Variant, ReturnType<typeof buildStackSchema>>();

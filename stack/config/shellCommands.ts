@@ -11,7 +11,27 @@ export interface RawShell {
  * `prod; curl x | sh` stays one argument.
  */
 export function shellCommand(...words: (string | RawShell)[]): string {
-  return words.map((word) => (typeof word !== "string" ? word.raw : PLAIN_WORD.test(word) ? word : quote([word]))).join(" ");
+  return words.map((word) => (typeof word !== "string" ? word.raw : shellWord(word))).join(" ");
+}
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const HAS_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * One word as a shell reads it back. A word holding a control character (a newline in a path) is written
+ * with ANSI-C quoting, `$'a\nb'` (bash, zsh, ksh), whose escapes survive the terminal's sanitizer: in
+ * single quotes the newline itself would reach the shell, or be shown as `\n`, which it reads as two characters.
+ */
+function shellWord(word: string): string {
+  if (PLAIN_WORD.test(word)) return word;
+  if (!HAS_CONTROL.test(word)) return quote([word]);
+  const escaped = word
+    .replace(/[\\']/g, (c) => `\\${c}`)
+    .replace(CONTROL, (c) => {
+      const code = c.charCodeAt(0);
+      return code < 0x80 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+    });
+  return `$'${escaped}'`;
 }
 
 /** Words no shell reads specially are left bare, for readability: shell-quote would escape `8000:8000`. */

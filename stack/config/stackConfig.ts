@@ -87,7 +87,8 @@ function decodeEntry(entry: ConfigEntry, stack: string): { name: string; value: 
     } catch {
       // Left as text, which the schema refuses as "must be a map of settings".
     }
-  } else if (isJsonContainer(entry.text)) {
+  } else if (isTopLevelKey(name) && isJsonContainer(entry.text)) {
+    // A key the schema does not know is left as it is, for the schema to name as unknown.
     return { problem: `${entry.key}: must be text, not a map or list` };
   }
   const timestamp = timestampPath(value, [name]);

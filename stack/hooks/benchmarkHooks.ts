@@ -10,6 +10,7 @@ import { PROJECT_ROOT } from "../../lib/projectRoot";
 import { saveRunSummary } from "./saveRunSummary";
 import { savedRun } from "../../analysis/runs/runDirectory";
 import { kubernetesJobLogs, type JobLogReader } from "./jobLogs";
+import { terminalLines } from "../../lib/terminalText";
 
 /**
  * Runs after the benchmark Job is created, which `pulumi up` reports once the Job completes: the
@@ -41,9 +42,11 @@ function summaryCollector(config: StackConfig, stack: string, environment: Parti
   const {
     logs: reader = kubernetesJobLogs(config.kubeContext),
     resultsRoot = join(PROJECT_ROOT, "results"),
-    print = (text: string) => pulumi.log.info(text),
-    report = (dir: string) => reportInOwnProcess(dir, print),
+    print: printRaw = (text: string) => pulumi.log.info(text),
   } = environment;
+  // What the hook prints holds what the Job's log and the API said (the summary.md it saved, an error): never raw.
+  const print = (text: string) => printRaw(terminalLines(text));
+  const report = environment.report ?? ((dir: string) => reportInOwnProcess(dir, print));
   // The hook's own text never holds a secret; what the client library says might, and the engine logs it.
   const logs: JobLogReader = {
     containerLog: (...args) =>

@@ -54,9 +54,9 @@ function longTailRun(count: number, seed: number, outlierTtft: number): string {
   const next = random(seed);
   const specs: RequestSpec[] = Array.from({ length: count }, (_, i) => {
     const ttft = 200 + 600 * -Math.log(1 - next());
-    return { startMs: i * 10, endMs: i * 10 + 3_000, ttft, itl: 15 + 10 * next(), latency: ttft + 2_000, isl: 1_000, osl: 100 };
+    return { startMs: i * 10, endMs: i * 10 + ttft + 2_000, ttft, itl: 15 + 10 * next(), latency: ttft + 2_000, isl: 1_000, osl: 100 };
   });
-  specs.push({ startMs: 1, endMs: 99_000, ttft: outlierTtft, itl: 400, latency: 99_000, isl: 1_000, osl: 100 });
+  specs.push({ startMs: 1, endMs: 99_001, ttft: outlierTtft, itl: 400, latency: 99_000, isl: 1_000, osl: 100 });
   return artifactDir(records(specs));
 }
 
@@ -249,6 +249,22 @@ describe("compare: runs named by their run.json", () => {
       legend.includes("agg · 20251107-1432 (baseline)") && legend.includes("disagg · 20251107-1610 (candidate)"),
       legend.join(" | "),
     );
+  });
+
+  test("a run.json of another stack in a results/<stack>/<run-id> folder labels nothing: the run is named by its directory", async () => {
+    const root = mkdtempSync(join(tmpdir(), "dynamo-bench-results-"));
+    const [aggRun, copied] = [join(root, "agg", "r1"), join(root, "disagg", "r2")];
+    cpSync(agg, aggRun, { recursive: true });
+    cpSync(artifacts, copied, { recursive: true });
+    writeFileSync(join(aggRun, "run.json"), runJson("agg", "r1"));
+    // Another stack's run.json naming agg, copied into disagg's folder, would read "agg · r1" against "agg · r2".
+    writeFileSync(join(copied, "run.json"), runJson("agg", "r2"));
+    const json = JSON.parse((await runCli(["compare", aggRun, copied, "--json"])).stdout);
+    assert.deepEqual([json.baseline.label, json.candidate.label, json.candidate.stack], ["agg · r1", "r2", null]);
+    assert.deepEqual(json.notes, [
+      `${join(copied, "run.json")} names stack agg, but the run is in disagg/; the run is labelled by its directory`,
+    ]);
+    rmSync(root, { recursive: true, force: true });
   });
 
   test("without a run.json, a run is labelled by its directory's name, with no note", async () => {

@@ -182,6 +182,7 @@ describe("summarize, as users run it", () => {
       "unitMismatch",
       "notFinite",
       "longerThanRequest",
+      "longerThanSpan",
     ]);
     assert.deepEqual(Object.keys(summary.metrics), [
       "time_to_first_token",
@@ -313,7 +314,7 @@ describe("aiperf's files as aiperf writes them", () => {
       recordLine({ ...second, startMs: 3_000, ttft: -5 }),
       recordLine({ ...second, startMs: 3_500, endMs: 4_000, osl: -3 }),
       edited(
-        { ...second, startMs: 4_000, endMs: 5_000 },
+        { ...second, startMs: 4_000, endMs: 6_500 },
         (record) => (record.metrics.input_sequence_length = { value: 2_000, unit: "characters" }),
       ),
     ];
@@ -333,7 +334,8 @@ describe("aiperf's files as aiperf writes them", () => {
     assert.match(
       text,
       new RegExp(
-        String.raw`Left out 6 record\(s\) that cannot be real measurements: 1 repeated a request id, ` +
+        String.raw`Left out 6 record\(s\) that cannot be real measurements: ` +
+          String.raw`1 repeated an earlier record \(its request id or, without one, its start and end\), ` +
           "1 had a start or end that is no real time, 1 ended before they started, " +
           "2 had a negative time or token count, 1 gave a metric in another unit",
       ),
@@ -443,7 +445,7 @@ describe("numbers no run can give", () => {
     assert.equal(result.stderr.trimEnd().split("\n").length, 1);
     assert.throws(
       () => parseStackConfig({ variant: "agg", benchmark: { goodput: tooBig } }, "test"),
-      /dynamo-bench:benchmark\.goodput: .*\(".*…": the threshold of time_to_first_token is not a finite number/,
+      /dynamo-bench:benchmark\.goodput: must be aiperf --goodput SLOs: ".*…": the threshold of time_to_first_token is not a finite number/,
     );
   });
 

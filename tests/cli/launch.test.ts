@@ -68,14 +68,14 @@ test("a bundle removed or changed by hand is built again, and so is one built fo
 });
 
 test("a source file saved while the bundle was built is not taken as built: the next start builds again", async () => {
-  const saved = statSync(join(PROJECT_ROOT, "cli", "terminalText.ts"));
-  const file = join(PROJECT_ROOT, "cli", "terminalText.ts");
+  const saved = statSync(join(PROJECT_ROOT, "lib", "terminalText.ts"));
+  const file = join(PROJECT_ROOT, "lib", "terminalText.ts");
   // A time after the build starts is what a save during it leaves.
   const later = new Date(Date.now() + 60_000);
   try {
     utimesSync(file, later, later);
     assert.equal((await runInstalledCli(["--version"])).status, 0);
-    assert.equal(JSON.parse(readFileSync(INPUTS, "utf8")).files["cli/terminalText.ts"], -1);
+    assert.equal(JSON.parse(readFileSync(INPUTS, "utf8")).files["lib/terminalText.ts"], -1);
     const built = statSync(BUNDLE).mtimeMs;
     assert.equal((await runInstalledCli(["--version"])).status, 0);
     assert.ok(statSync(BUNDLE).mtimeMs > built, "built again");

@@ -40,7 +40,7 @@ describe("render refuses a hostile stack file with one message, never a stack tr
     [
       "binary garbage",
       file("Pulumi.binary.yaml", Buffer.from([0, 1, 2, 255, 254, 10, 58, 58])),
-      /not valid YAML|must be a YAML map|variant/,
+      /not valid YAML|must be a YAML map|variant|it is not UTF-8 text/,
     ],
     ["an empty file", file("Pulumi.empty.yaml", ""), /dynamo-bench:variant: must be "agg" or "disagg" \(it is not set\)/],
   ];

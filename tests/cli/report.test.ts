@@ -1,6 +1,6 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { reportRun } from "../../cli/report";
@@ -145,6 +145,84 @@ describe("report refuses what would give a wrong report", () => {
     assert.match(text, /Skipped a saved run that cannot be read: .*agg\/33333333\/run\.json: names stack disagg, not agg/);
     assert.match(text, /agg \(baseline\) vs disagg \(candidate\)/);
     assert.doesNotMatch(text, /disagg · 22222222 vs disagg/);
+  });
+});
+
+describe("which run of another stack a run is compared with", () => {
+  const runJson = (dir: string) => join(dir, "run.json");
+  /** Dates a saved run in its run.json, as the hook does, and gives the file a modification time that says otherwise. */
+  function dated(dir: string, savedAt: string | undefined, mtime: Date): void {
+    const run = JSON.parse(readFileSync(runJson(dir), "utf8"));
+    const file = savedAt === undefined ? run : { kind: "dynamo-bench run", schemaVersion: 1, ...run, savedAt };
+    writeFileSync(runJson(dir), JSON.stringify(file));
+    utimesSync(runJson(dir), mtime, mtime);
+  }
+  const LONG_AGO = new Date("2001-01-01T00:00:00Z");
+  const NOW = new Date();
+
+  test("is the newest by the savedAt its run.json records, whatever the files' times, and is named with its date", async () => {
+    const root = await resultsRoot([
+      { stack: "agg", runId: "aaaa1111" },
+      { stack: "agg", runId: "bbbb2222" },
+      { stack: "agg", runId: "cccc3333" },
+      { stack: "disagg", runId: "22222222" },
+    ]);
+    dated(join(root, "agg", "aaaa1111"), "2026-01-01T00:00:00.000Z", NOW);
+    dated(join(root, "agg", "bbbb2222"), "2026-02-01T09:30:00.000Z", LONG_AGO);
+    // A run.json from before runs were dated is older than any dated run, however new the file looks.
+    dated(join(root, "agg", "cccc3333"), undefined, NOW);
+    const printed: string[] = [];
+    await reportRun(join(root, "disagg", "22222222"), { print: (text) => printed.push(text), tracePath: "unused" });
+    assert.match(
+      printed.join("\n"),
+      /agg \(baseline\) vs disagg \(candidate\), .*; agg's newest run is bbbb2222, saved 2026-02-01 09:30 UTC:/,
+    );
+  });
+
+  test("runs that record no date, or the same one, are not guessed between: the stack is not compared, with a note", async () => {
+    const root = await resultsRoot([
+      { stack: "agg", runId: "aaaa1111" },
+      { stack: "agg", runId: "bbbb2222" },
+      { stack: "disagg", runId: "22222222" },
+    ]);
+    utimesSync(runJson(join(root, "agg", "aaaa1111")), NOW, NOW);
+    utimesSync(runJson(join(root, "agg", "bbbb2222")), LONG_AGO, LONG_AGO);
+    const printed: string[] = [];
+    await reportRun(join(root, "disagg", "22222222"), { print: (text) => printed.push(text), tracePath: "unused" });
+    assert.match(
+      printed.join("\n"),
+      /^Not compared: .*agg: its runs aaaa1111, bbbb2222 record no time they were saved, so which is the newest cannot be told; /m,
+    );
+    assert.doesNotMatch(printed.join("\n"), /\(baseline\) vs/);
+    for (const runId of ["aaaa1111", "bbbb2222"]) dated(join(root, "agg", runId), "2026-01-01T00:00:00.000Z", NOW);
+    printed.length = 0;
+    await reportRun(join(root, "disagg", "22222222"), { print: (text) => printed.push(text), tracePath: "unused" });
+    assert.match(printed.join("\n"), /its runs aaaa1111, bbbb2222 were saved at the same time, 2026-01-01 00:00 UTC/);
+  });
+
+  test("one undated run is the stack's only run: it is compared with, and said to be undated", async () => {
+    const root = await resultsRoot([
+      { stack: "agg", runId: "11111111" },
+      { stack: "disagg", runId: "22222222" },
+    ]);
+    const printed: string[] = [];
+    await reportRun(join(root, "disagg", "22222222"), { print: (text) => printed.push(text), tracePath: "unused" });
+    assert.match(printed.join("\n"), /agg's newest run is 11111111, saved at a time its run\.json does not record:/);
+  });
+
+  test("a run directory whose run.json names another run (a copy under a new name) is skipped with a note", async () => {
+    const root = await resultsRoot([
+      { stack: "agg", runId: "11111111" },
+      { stack: "disagg", runId: "22222222" },
+    ]);
+    dated(join(root, "agg", "11111111"), "2026-01-01T00:00:00.000Z", NOW);
+    cpSync(join(root, "agg", "11111111"), join(root, "agg", "33333333"), { recursive: true });
+    cpSync(join(root, "agg", "11111111"), join(root, "agg", "11111111-2"), { recursive: true });
+    const printed: string[] = [];
+    await reportRun(join(root, "disagg", "22222222"), { print: (text) => printed.push(text), tracePath: "unused" });
+    const text = printed.join("\n");
+    assert.match(text, /Skipped a saved run that cannot be read: .*agg\/33333333\/run\.json: names run 11111111, not 33333333/);
+    assert.match(text, /its runs 11111111, 11111111-2 were saved at the same time/, "a second directory of one run is still its own");
   });
 });
 

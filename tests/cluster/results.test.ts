@@ -237,8 +237,9 @@ describe("results pull and list, against a stub Kubernetes API on 127.0.0.1 with
           ? { respond: (response) => void response.writeHead(200, { "content-length": 11 }).write("aiperf") }
           : undefined,
     });
-    const stall = await pull(stalled, "--request-timeout", "0.2");
-    assert.match(stall.stderr, /error: logs\/aiperf\.log: nothing came for 0\.2 s after 6 of 11 bytes; pull again to resume\n/);
+    // Long enough that, on a busy machine, the requests before the stalled file still answer within it.
+    const stall = await pull(stalled, "--request-timeout", "3");
+    assert.match(stall.stderr, /error: logs\/aiperf\.log: nothing came for 3 s after 6 of 11 bytes; pull again to resume\n/);
     assert.equal(stalled.deleted.length, 1);
 
     const dripping = readerCluster(volume(), {

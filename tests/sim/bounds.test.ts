@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { parseStackConfig } from "../../stack/config/stackConfig";
 import { fileSha256 } from "../../lib/fileSha256";
 import { predictRun } from "../../sim/runPrediction";
-import { passBound, simulateStack } from "../../sim/stackSimulation";
+import { passBound } from "../../sim/passBound";
+import { simulateStack } from "../../sim/simulateStack";
 import { loadTrace } from "../../sim/traceSimulation";
 import { conversationTrace, traceFile } from "../support/traceFixtures";
 import { runCli, STACK_TRACE } from "../support/cli";
@@ -80,17 +81,32 @@ describe("requests longer than the stack serves", () => {
 describe("the simulation's work", () => {
   test("its passes stay within passBound, in agg and in disagg", async () => {
     const trace = await loadTrace(traceFile([...conversationTrace(300)]));
-    for (const decodeWorkers of [0, 2]) {
-      const run = simulateStack(trace.requests, testStackModel({ routedWorkers: 2, decodeWorkers }));
-      assert.ok(run.passes > 0 && run.passes <= passBound(trace.requests), `${run.passes} passes, ${decodeWorkers} decode workers`);
+    for (const engineModel of ["vllm", "mocker"] as const) {
+      for (const decodeWorkers of [0, 2]) {
+        const run = simulateStack(trace.requests, testStackModel({ engineModel, routedWorkers: 2, decodeWorkers }));
+        const where = `${engineModel}: ${run.passes} passes, ${decodeWorkers} decode workers`;
+        assert.ok(run.passes > 0 && run.passes <= passBound(trace.requests), where);
+      }
     }
+  });
+
+  test("the mocker model ends with every request served or refused, however much it preempts", async () => {
+    const trace = await loadTrace(traceFile([...conversationTrace(120)]));
+    // KV for about one long prompt: requests preempt one another all the way through.
+    const engine = { kvCapacityTokens: 40_000, blockSize: 64, maxBatchedTokens: 8192, maxNumSeqs: 256 };
+    const run = simulateStack(trace.requests, testStackModel({ engineModel: "mocker", engine }));
+    assert.ok(run.preemptions > 0, "the case preempts");
+    const served = run.ttftMs.filter((ttft) => Number.isFinite(ttft)).length;
+    assert.equal(served + run.refused, trace.requests.length);
   });
 
   test("a request of one token a pass still ends within its bound", () => {
     // Each pass can only emit one token here: the bound is tight, not loose by the batch size.
     const lone = [{ timestamp: 0, input_length: 0, output_length: 5000, hash_ids: [] }];
-    const run = simulateStack(lone, testStackModel({ routedWorkers: 1, decodeWorkers: 0 }));
-    assert.ok(run.passes <= passBound(lone), `${run.passes} of ${passBound(lone)}`);
-    assert.equal(run.passes, 5000);
+    for (const engineModel of ["vllm", "mocker"] as const) {
+      const run = simulateStack(lone, testStackModel({ engineModel, routedWorkers: 1, decodeWorkers: 0 }));
+      assert.ok(run.passes <= passBound(lone), `${engineModel}: ${run.passes} of ${passBound(lone)}`);
+      assert.equal(run.passes, 5000);
+    }
   });
 });

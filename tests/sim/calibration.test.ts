@@ -7,7 +7,7 @@ import { stackConfigFromFile } from "../../stack/config/stackFile";
 import { workerCapacityTokens } from "../../domain/kvCapacity";
 import { polynomialPerfModel, type PolynomialCoefficients } from "../../sim/perfModel";
 import { stackModel } from "../../sim/stackModel";
-import { simulateStack } from "../../sim/stackSimulation";
+import { simulateStack } from "../../sim/simulateStack";
 import { loadTrace } from "../../sim/traceSimulation";
 import { percentile } from "../../analysis/summary/statistics";
 import { recordLine } from "../support/aiperfArtifacts";
@@ -49,14 +49,18 @@ async function syntheticRun(
   const run = simulateStack(trace.requests, model);
   const uniform = random(noiseSeed);
   const noise = () => (noiseSeed === 0 ? 1 : 1 + NOISE * (Array.from({ length: 12 }, uniform).reduce((a, b) => a + b) - 6));
-  const measured = trace.requests.map((request, i) => ({
-    startMs: request.timestamp,
-    endMs: request.timestamp + run.latencyMs[i],
-    ttft: run.ttftMs[i] * noise(),
-    itl: Number.isNaN(run.itlMs[i]) ? undefined : run.itlMs[i] * noise(),
-    isl: request.input_length,
-    osl: request.output_length,
-  }));
+  const measured = trace.requests.map((request, i) => {
+    const ttft = run.ttftMs[i] * noise();
+    // A request lasts at least until its first token, as aiperf's own timestamps hold it: noise may not put TTFT past it.
+    return {
+      startMs: request.timestamp,
+      endMs: request.timestamp + Math.max(run.latencyMs[i], ttft),
+      ttft,
+      itl: Number.isNaN(run.itlMs[i]) ? undefined : run.itlMs[i] * noise(),
+      isl: request.input_length,
+      osl: request.output_length,
+    };
+  });
   const artifacts = join(dir, "artifacts");
   mkdirSync(artifacts);
   writeFileSync(join(artifacts, "profile_export.jsonl"), measured.map((spec) => recordLine(spec)).join("\n") + "\n");

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { MOCKER_POLYNOMIAL, profilePerfModel, type PerfModel } from "../../sim/perfModel";
-import { simulateStack } from "../../sim/stackSimulation";
+import { simulateStack } from "../../sim/simulateStack";
 import type { TraceRequest } from "../../sim/trace/traceFile";
 import { conversationTrace } from "../support/traceFixtures";
 import { MOCKER_PERF, testStackModel } from "../support/stackModels";

@@ -64,9 +64,15 @@ describe("pulumi up saves the stack's prediction beside the run", () => {
     const prediction = parsePrediction(readFileSync(join(resultsRoot, "disagg", "44444444", "prediction.json"), "utf8"));
     assert.deepEqual([prediction.stack, prediction.policy, prediction.trace.requests], ["disagg", "kv", 200]);
     assert.match(prediction.perfModel, /AIConfigurator/);
+    const { range } = prediction;
+    assert.ok(
+      range && range.slow.timeToFirstToken.p90 >= prediction.timeToFirstToken.p90,
+      "the range is saved, its slow end above the point",
+    );
+    assert.ok(range.spans.some((span) => span.startsWith("disagg handoff overhead")));
     const shown = printed.join("\n");
     assert.match(shown, /Predicted beside measured, also in .*prediction\.json:/);
-    assert.match(shown, /^disagg · 44444444\s+TTFT p50 \(ms\)\s+[\d,.]+\s+[\d,.]+\s+[+-][\d,.]+%$/m);
+    assert.match(shown, /^disagg · 44444444\s+TTFT p50 \(ms\)\s+[\d,.]+\s+[\d,.]+\s+[\d,.]+–[\d,.]+\s+[+-][\d,.]+%$/m);
   });
 
   test("a fixed schedule cut short is predicted over the same window", async () => {
@@ -130,7 +136,10 @@ describe("compare shows predicted beside measured", () => {
     const text = (await runCli(["compare", "examples/agg-sample", run])).stdout;
     assert.match(text, /^Predicted beside measured \(prediction\.json, saved by pulumi up\):$/m);
     for (const metric of ["TTFT p50", "TTFT p90", "ITL p50", "ITL p90"]) {
-      assert.match(text, new RegExp(`^disagg · 44444444\\s+${metric} \\(ms\\)\\s+[\\d,.]+\\s+[\\d,.]+\\s+[+-][\\d,.]+%$`, "m"));
+      assert.match(
+        text,
+        new RegExp(`^disagg · 44444444\\s+${metric} \\(ms\\)\\s+[\\d,.]+\\s+[\\d,.]+\\s+[\\d,.]+–[\\d,.]+\\s+[+-][\\d,.]+%$`, "m"),
+      );
     }
     assert.doesNotMatch(text, /^agg-sample\s+TTFT/m, "a run without a prediction has no rows");
     assert.match(text, /^Note: the prediction for disagg · 44444444 simulated 200 requests but the run sent 6: /m);
@@ -154,7 +163,10 @@ describe("compare shows predicted beside measured", () => {
     const predicted = parsePrediction(readFileSync(join(run, "prediction.json"), "utf8")).prefixCacheHitRate!;
     assert.ok(predicted > 0 && predicted < 1, String(predicted));
     const shown = (predictedPercent: number, measured: string, error: string) =>
-      new RegExp(String.raw`^disagg · 44444444\s+prefix-cache hits \(%\)\s+${measured}\s+${predictedPercent.toFixed(2)}\s+${error}$`, "m");
+      new RegExp(
+        String.raw`^disagg · 44444444\s+prefix-cache hits \(%\)\s+${measured}\s+${predictedPercent.toFixed(2)}\s+–\s+${error}$`,
+        "m",
+      );
     const before = (await runCli(["compare", "examples/agg-sample", run])).stdout;
     assert.match(before, shown(predicted * 100, "n/a", "n/a"), "a run without server metrics");
 

@@ -8,7 +8,8 @@ import { MOCKER_POLYNOMIAL } from "../../sim/perfModel";
 import { stackTimings } from "../../sim/stackTimings";
 import { kvBytesPerToken, workerCapacityTokens } from "../../domain/kvCapacity";
 import { PrefixCache } from "../../sim/prefixCache";
-import { simulateStack, type StackModel } from "../../sim/stackSimulation";
+import { type StackModel } from "../../sim/stackSimulation";
+import { simulateStack } from "../../sim/simulateStack";
 import { capacitySweep, loadTrace, simulateTrace, SWEEP_CAPACITIES, unboundedCache } from "../../sim/traceSimulation";
 import { ROUTING_POLICIES } from "../../domain/variants";
 import { conversationTrace, traceFile } from "../support/traceFixtures";
@@ -16,7 +17,7 @@ import { runCli, STACK_TRACE } from "../support/cli";
 import { testStackModel } from "../support/stackModels";
 import { MAX_CAPACITY_TOKENS, MAX_WORKERS } from "../../cli/simulation";
 import { sweepChart } from "../../sim/sweepChart";
-import { bestSplit, splitsOf } from "../../sim/splitSweep";
+import { splitsOf, splitVerdict, type SplitPoint } from "../../sim/splitSweep";
 import type { SimulationReport } from "../../sim/traceSimulation";
 
 const tracePath = traceFile([...conversationTrace(500)]);
@@ -133,6 +134,7 @@ describe("simulate, as users run it", () => {
     assert.deepEqual([disagg.policy, disagg.workers], ["kv", 6]);
     assert.equal(disagg.decodeWorkers, 2);
     assert.deepEqual(Object.keys(disagg), [
+      "engineModel",
       "policy",
       "workers",
       "decodeWorkers",
@@ -146,9 +148,18 @@ describe("simulate, as users run it", () => {
       "cachedTokensPerWorker",
       "latency",
       "goodput",
+      "range",
+      "preemptions",
+      "refused",
       "settings",
       "overloaded",
     ]);
+    assert.equal(disagg.engineModel, "vllm");
+    assert.ok(disagg.range.slow.latency.timeToFirstToken.p90 > disagg.latency.timeToFirstToken.p90);
+    assert.ok(disagg.range.fast.latency.timeToFirstToken.p90 < disagg.latency.timeToFirstToken.p90);
+    assert.ok(disagg.range.spans.some((span: string) => span.startsWith("disagg handoff overhead: 0–1000 ms")));
+    const mock = JSON.parse((await runCli(["simulate", "--trace", tracePath, "--stack", "mock-disagg", "--json"])).stdout);
+    assert.deepEqual([mock.engineModel, mock.range], ["mocker", null], "the mocker's own timings on a mock stack: an exact point");
   });
 
   test("a mock stack is predicted on the mocker's own timings at its speedup; a GPU stack on the default estimate", async () => {
@@ -387,7 +398,25 @@ describe("simulate sweep split", () => {
         latency: { timeToFirstToken: { p90: ttftP90 }, interTokenLatency: { p90: 10 } },
       } as unknown as SimulationReport,
     });
-    assert.equal(bestSplit([point("a", 0.5, 100), point("b", 0.7, 900), point("c", 0.7, 800)])?.split.label, "c");
+    const verdict = splitVerdict([point("a", 0.5, 100), point("b", 0.7, 900), point("c", 0.7, 800)]);
+    assert.equal(verdict.kind === "best" && verdict.point.split.label, "c");
+  });
+
+  test("names a best split only when it wins at the point and at both ends of the range; otherwise the splits that tie", () => {
+    const end = (goodput: number) => ({ goodput, latency: { timeToFirstToken: { p90: 500 }, interTokenLatency: { p90: 10 } } });
+    const point = (label: string, goodput: [number, number, number]): SplitPoint => ({
+      split: { label, prefill: 1, decode: 1 },
+      report: {
+        goodput: { fraction: goodput[0] },
+        latency: { timeToFirstToken: { p90: 500 }, interTokenLatency: { p90: 10 } },
+        range: { fast: end(goodput[1]), slow: end(goodput[2]), spans: ["decode timing"] },
+      } as unknown as SimulationReport,
+    });
+    const robust = splitVerdict([point("6P2D", [0.8, 0.9, 0.6]), point("7P1D", [0.7, 0.85, 0.5])]);
+    assert.equal(robust.kind === "best" && robust.point.split.label, "6P2D");
+    const flips = splitVerdict([point("6P2D", [0.8, 0.9, 0.5]), point("7P1D", [0.7, 0.85, 0.6])]);
+    assert.equal(flips.kind, "tie");
+    assert.deepEqual(flips.kind === "tie" && flips.where, ["6P2D at the point and fast end", "7P1D at the slow end"]);
   });
 
   test("prints each split's predicted TTFT, ITL and goodput, names the best, and draws them", async () => {
@@ -397,14 +426,17 @@ describe("simulate sweep split", () => {
     assert.match(result.stdout, /^16 GPUs at TP 2, kv routing:$/m);
     for (const label of ["agg 8", "1P7D", "4P4D", "7P1D"])
       assert.match(result.stdout, new RegExp(`^${label}( \\(best\\))?\\s+[\\d,.]+ / `, "m"));
-    assert.match(result.stdout, /^best for the SLOs: (agg 8|\dP\dD), with [\d.]+% of requests within them$/m);
-    assert.equal(result.stdout.match(/\(best\)/g)?.length, 1);
+    const best = /best for the SLOs: (agg 8|\dP\dD), with [\d.]+% of requests within them, at the point and at both ends of the range/;
+    const tie = /no split wins across the range; these tie: .+/;
+    assert.match(result.stdout, new RegExp(`^(${best.source}|${tie.source})$`, "m"));
+    assert.ok((result.stdout.match(/\(best\)/g)?.length ?? 0) <= 1);
     const texts = textsOf(readFileSync(chart, "utf8"));
     for (const label of ["goodput", "TTFT p90 (ms)", "ITL p90 (ms)", "7P1D"]) assert.ok(texts.includes(label), texts.join(" | "));
     const json = JSON.parse((await runCli(["simulate", "sweep", "split", "--trace", tracePath, "-s", "disagg", "--json"])).stdout);
     assert.equal(json.splits.length, 8);
-    assert.equal(json.best, result.stdout.match(/best for the SLOs: ([^,]+),/)![1]);
-    assert.deepEqual(Object.keys(json.splits[1]).slice(0, 4), ["split", "prefill", "decode", "policy"]);
+    assert.equal(json.best, result.stdout.match(/best for the SLOs: ([^,]+),/)?.[1] ?? null);
+    assert.equal(json.tied.length > 0, json.best === null);
+    assert.deepEqual(Object.keys(json.splits[1]).slice(0, 5), ["split", "prefill", "decode", "engineModel", "policy"]);
   });
 
   test("simulate's options given before `sweep` are refused, not dropped", async () => {

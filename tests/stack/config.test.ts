@@ -160,8 +160,57 @@ describe("bad config is rejected with the field's full path and what it allows",
       assertRejected({ variant: "agg", storage: { modelCacheSize: size } }, "storage.modelCacheSize", /Kubernetes quantity > 0/);
     }
     assertRejected({ variant: "agg", storage: { modelCacheSize: "" } }, "storage.modelCacheSize", /must not be empty/);
-    for (const size of ["100Gi", "500G", "1e12", ".5Ti", "+8Gi", 1000]) {
+    for (const size of ["100Gi", "500G", "1e12", ".5Ti", "+80Gi", 1e11]) {
       assert.equal(parseStackConfig({ variant: "agg", storage: { modelCacheSize: size } }, "test").storage.modelCacheSize, String(size));
+    }
+  });
+
+  test("a model cache smaller than the model and the download's headroom is refused, with the size that fits", () => {
+    // Qwen3-32B's safetensors, about 65.5 GB, and 5 GB of headroom: 70.5 GB, which 66Gi (70.9 GB) holds.
+    for (const size of ["10Gi", "100", 100, "65Gi", "70G", "70499M"]) {
+      assertRejected(
+        { variant: "agg", storage: { modelCacheSize: size } },
+        "storage.modelCacheSize",
+        /cannot hold Qwen\/Qwen3-32B's weights, about 65\.5 GB, and the download needs 5 GB more .*; give at least 66Gi$/,
+      );
+    }
+    for (const size of ["66Gi", "70500000000", "70.5G"]) {
+      assert.doesNotThrow(() => parseStackConfig({ variant: "agg", storage: { modelCacheSize: size } }, "test"), size);
+    }
+    // Another model is held to its own weightsGB; a mocker downloads only the tokenizer.
+    assertRejected(
+      { variant: "agg", model: { name: "Qwen/Qwen3-8B", weightsGB: 16.4 }, storage: { modelCacheSize: "20G" } },
+      "storage.modelCacheSize",
+      /Qwen\/Qwen3-8B's weights, 16\.4 GB by model\.weightsGB .*give at least 20Gi$/,
+    );
+    assert.doesNotThrow(() =>
+      parseStackConfig({ variant: "agg", model: { name: "Qwen/Qwen3-8B", weightsGB: 16.4 }, storage: { modelCacheSize: "22G" } }, "test"),
+    );
+    const mocker = { variant: "agg", workers: { engine: "mocker" }, graph: { image: "nvcr.io/nvidia/ai-dynamo/dynamo-planner:1.3.1" } };
+    assert.doesNotThrow(() => parseStackConfig({ ...mocker, storage: { modelCacheSize: "1Gi" } }, "test"));
+    assertRejected(
+      { ...mocker, storage: { modelCacheSize: "10Mi" } },
+      "storage.modelCacheSize",
+      /a mocker's download .*give at least 100Mi$/,
+    );
+  });
+
+  test("a benchmark request above its limit is refused naming both keys, compared as quantities", () => {
+    assertRejected({ variant: "agg", benchmark: { cpu: "32" } }, "benchmark.cpu", /"32" is more than benchmark\.cpuLimit \("16"\)/);
+    assertRejected(
+      { variant: "agg", benchmark: { memory: "40Gi" } },
+      "benchmark.memory",
+      /"40Gi" is more than benchmark\.memoryLimit \("32Gi"\)/,
+    );
+    assertRejected({ variant: "agg", benchmark: { cpu: "1001m", cpuLimit: "1" } }, "benchmark.cpu", /more than benchmark\.cpuLimit/);
+    assertRejected({ variant: "agg", benchmark: { memory: "1.1e12", memoryLimit: "1Ti" } }, "benchmark.memory", /more than/);
+    // Equal as quantities though written apart; and no container at all when the benchmark is off.
+    for (const benchmark of [
+      { cpu: "1100m", cpuLimit: "1.1", memory: "32Gi", memoryLimit: "34359738368" },
+      { cpu: "2", cpuLimit: "16", memory: "1G", memoryLimit: "1Gi" },
+      { enabled: false, cpu: "32" },
+    ]) {
+      assert.doesNotThrow(() => parseStackConfig({ variant: "agg", benchmark }, "test"), JSON.stringify(benchmark));
     }
   });
 

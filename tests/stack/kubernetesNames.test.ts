@@ -29,6 +29,22 @@ describe("every name the stacks and the operator derive is one Kubernetes accept
     assertAllValid({ variant: "disagg", hfToken: SECRET_SET });
   });
 
+  test("every container's requests are within its limits, in each stack (mock, v1beta1 and disabled benchmark too)", () => {
+    for (const raw of [
+      { variant: "agg" },
+      { variant: "disagg" },
+      { variant: "agg", workers: { engine: "mocker" }, graph: { image: "nvcr.io/nvidia/ai-dynamo/dynamo-planner:1.3.1" } },
+      { variant: "disagg", graph: { apiVersion: "v1beta1" } },
+    ]) {
+      assertAllValid(raw);
+    }
+    // The check itself sees a request above its limit, wherever it is.
+    const config = parseStackConfig({ variant: "agg" }, "test");
+    const objects = buildStackObjects(config, { stack: "agg", runId: LONGEST_RUN_ID }, SCRIPTS);
+    objects.benchmark!.job.spec!.template.spec!.containers[0].resources!.requests!.cpu = "17";
+    assert.match(invalidValues(objectsInApplyOrder(objects), config).join("\n"), /requests\.cpu \(above its limit \d+\): "17"/);
+  });
+
   test("a graph name is refused past the longest name the operator derives from it, naming that name and the limit", () => {
     const name = "a".repeat(45);
     const message = problemsOf({ variant: "disagg", graph: { name } });

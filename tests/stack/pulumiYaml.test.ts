@@ -121,3 +121,51 @@ describe("a stack file's scalars reach the program as the Pulumi engine hands th
     );
   });
 });
+
+/**
+ * The file's bytes and documents, as Pulumi reads them: go-yaml v3.0.1 (the yaml.v3 Pulumi's sdk/go.mod
+ * pins, read through sdk/go/common/encoding/marshal.go) decodes a UTF-16 file by its byte order mark
+ * (readerc.go `yaml_parser_determine_encoding`) and `yaml.Unmarshal` reads the first document alone.
+ */
+describe("a stack file's encoding and documents, as go-yaml reads them", () => {
+  const committed = "config:\n  dynamo-bench:variant: agg\n  dynamo-bench:namespace: team-a\n";
+  const written = (bytes: Buffer) => {
+    const path = join(dir, "Pulumi.agg.yaml");
+    writeFileSync(path, bytes);
+    return path;
+  };
+  const utf16be = (text: string) => Buffer.from(text, "utf16le").swap16();
+
+  for (const [name, bytes] of [
+    ["UTF-16 little-endian with its byte order mark", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(committed, "utf16le")])],
+    ["UTF-16 big-endian with its byte order mark", Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(committed)])],
+    ["UTF-8 with its byte order mark", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(committed)])],
+    ["a file ending in a --- line", Buffer.from(`${committed}---\n`)],
+    ["a file ending in a ... line", Buffer.from(`${committed}...\n`)],
+    [
+      "a second document after ---, which yaml.Unmarshal never reads",
+      Buffer.from(`${committed}---\nconfig:\n  dynamo-bench:namespace: other\n`),
+    ],
+    ["a --- before the document, and one after it", Buffer.from(`# a comment\n---\n${committed}--- # end\n`)],
+    ["a ... before the document, which go-yaml's parser skips", Buffer.from(`...\n${committed}`)],
+  ] as const) {
+    test(`${name} is read`, () => {
+      assert.equal(stackConfigFromFile(written(bytes)).namespace, "team-a");
+    });
+  }
+
+  test("bytes that are no UTF-8, or a UTF-16 file cut mid-character, are refused in one line, as go-yaml refuses them", () => {
+    const broken = Buffer.concat([Buffer.from(committed), Buffer.from([0xc3, 0x28, 0x0a])]);
+    assert.deepEqual(
+      problemsOf(() => stackConfigFromFile(written(broken))),
+      ["cannot read the stack file: it is not UTF-8 text; save it as UTF-8"],
+    );
+    const cut = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(committed, "utf16le"), Buffer.from([0x41])]);
+    assert.match(problemsOf(() => stackConfigFromFile(written(cut)))[0], /not UTF-16 \(its byte order mark says so\) text/);
+  });
+
+  test("a --- inside the document's text is no marker: only one at the start of a line, then a space or the line's end", () => {
+    const path = written(Buffer.from(`${committed}  dynamo-bench:kubeContext: a---b\n---x: 1\n`.replace("---x: 1\n", "")));
+    assert.equal(stackConfigFromFile(path).kubeContext, "a---b");
+  });
+});

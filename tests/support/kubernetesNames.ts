@@ -8,6 +8,7 @@ import {
 import type { KubernetesObject } from "../../stack/builders/stackObjects";
 import { operatorNames } from "../../stack/config/names";
 import type { StackConfig } from "../../stack/config/schema";
+import { compareQuantities } from "../../lib/quantity";
 
 /** The rule the API server holds each kind's metadata.name to. A Job's name is also its pods' job-name label. */
 const NAME_RULE: Record<string, NameRule> = {
@@ -54,6 +55,16 @@ export function invalidValues(objects: KubernetesObject[], config: StackConfig):
         check(typeof value === "string" && isPositiveQuantity(value), where, value);
       }
       if (typeof value === "number") check(Number.isInteger(value) ? Math.abs(value) <= 2 ** 31 - 1 : true, where, value);
+      // Every container with both: the API server refuses a request above its limit.
+      if (key === "requests" && typeof parent === "object" && parent !== null && "limits" in parent) {
+        const limits = (parent as { limits: Record<string, unknown> }).limits;
+        for (const [resource, request] of Object.entries(value as Record<string, unknown>)) {
+          const limit = limits[resource];
+          if (typeof request === "string" && typeof limit === "string") {
+            check((compareQuantities(request, limit) ?? 1) <= 0, `${where}.${resource} (above its limit ${limit})`, request);
+          }
+        }
+      }
     });
   }
   for (const derived of operatorNames(config)) {

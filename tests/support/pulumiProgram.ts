@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
-import { join, sep } from "node:path";
+import { sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 // The SDK does not re-export MockMonitor; wrapping it is the one way to see the resource options a test must check.
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { PROJECT_ROOT } from "../../cli/stackFiles";
 import { configSet, engineConfig, storedConfigOf, type StoredConfig } from "./pulumiConfigSet";
+import { projectSettings } from "./pulumiProject";
 
 /** One resource as the engine would receive it: what `pulumi up` would register. */
 export interface RegisteredResource {
@@ -66,8 +67,10 @@ function urnOf(parentUrn: string, type: string, name: string, stack: string): st
 }
 
 export interface ProgramOptions {
-  /** The stack file to run with; default: the committed Pulumi.<stack>.yaml. */
+  /** The stack file to run with; default: the project's Pulumi.<stack>.yaml. */
   stackFile?: string;
+  /** The folder of the project's Pulumi.yaml, whose stack folder and config apply; default: this project. */
+  projectRoot?: string;
   /** Keys to set on top of the stack file, as typed values. */
   config?: Record<string, unknown>;
   /** Keys to set as secrets, in plain text here. */
@@ -76,15 +79,17 @@ export interface ProgramOptions {
 }
 
 /**
- * Runs stack/index.ts under Pulumi's mocks with a stack file, the committed Pulumi.<stack>.yaml unless
- * told otherwise, handed over as the engine hands config to a program, and records every resource
- * registration. It may run several times in one test file: each run loads the program afresh.
+ * Runs stack/index.ts under Pulumi's mocks with a stack file, the project's Pulumi.<stack>.yaml unless
+ * told otherwise, handed over with Pulumi.yaml's config as the engine hands config to a program, and
+ * records every resource registration. It may run several times in one test file: each run loads the
+ * program afresh.
  */
 export async function runProgram(stack: string, options: ProgramOptions = {}): Promise<ProgramRun> {
-  let stored = storedConfigOf(readFileSync(options.stackFile ?? join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+  const project = projectSettings(options.projectRoot ?? PROJECT_ROOT);
+  let stored = storedConfigOf(readFileSync(options.stackFile ?? project.stackFile(stack), "utf8"));
   stored = { ...stored, ...(options.config as StoredConfig | undefined) };
   for (const [key, value] of Object.entries(options.secrets ?? {})) stored = configSet(stored, { key, value, secret: true, path: false });
-  const { config, secretKeys } = engineConfig(stored);
+  const { config, secretKeys } = engineConfig(project.apply(stored));
   pulumi.runtime.setAllConfig(config, secretKeys);
 
   const resources: RegisteredResource[] = [];

@@ -7,6 +7,7 @@ export const MOCKER_PERF = polynomialPerfModel(MOCKER_POLYNOMIAL, 1e6, "mocker")
 /** One routed worker and no decode pool, round-robin, with the mocker's timings and vLLM's limits; override what a test varies. */
 export function testStackModel(overrides: Partial<StackModel> = {}): StackModel {
   return {
+    engineModel: "vllm",
     policy: "round-robin",
     routedWorkers: 1,
     decodeWorkers: 0,
@@ -17,6 +18,8 @@ export function testStackModel(overrides: Partial<StackModel> = {}): StackModel 
     seed: 1,
     kvBytesPerToken: 262_144,
     transferGBps: 64,
+    handoffOverheadMs: 0,
+    uncertainty: null,
     ...overrides,
   };
 }
