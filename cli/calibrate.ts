@@ -4,7 +4,17 @@ import type { Variant } from "../domain/variants";
 import { stackConfigFromFile } from "../stack/config/stackFile";
 import { savedRun } from "../analysis/runs/runDirectory";
 import { calibrate, type MeasuredRequest } from "../sim/calibration";
-import { CALIBRATION_FILE, calibrationFileText } from "../analysis/runs/calibrationFile";
+import {
+  CALIBRATION_FILE,
+  calibrationFileText,
+  COEFFICIENTS,
+  coefficientIntervalText,
+  coefficientValues,
+  implausibleTimings,
+  refitsText,
+  UNDETERMINED_SPREAD,
+} from "../analysis/runs/calibrationFile";
+import { workerCapacityTokens } from "../domain/kvCapacity";
 import { MOCKER_POLYNOMIAL, polynomialPerfModel } from "../sim/perfModel";
 import { stackModel } from "../sim/stackModel";
 import { loadTrace } from "../sim/traceSimulation";
@@ -151,9 +161,28 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
         `output token; the decode step's two coefficients are fitted to ITLs and need at least ${MIN_FITTED}`,
     );
   }
+  // The engine holds KV in whole blocks (the mocker is given floor(capacity / block size) of them, stack/builders/dynamoGraph.ts).
+  const { blockSize } = config.workers;
+  const capacityTokens = Math.floor(workerCapacityTokens(config) / blockSize) * blockSize;
+  if (capacityTokens <= 0) {
+    throw new UserError(
+      `calibrate: stack ${stack}'s workers hold no whole ${blockSize}-token KV block: the weights fill their GPUs' memory`,
+    );
+  }
   // The timings are what is fitted: the model's own are replaced at every step.
-  const model = stackModel(config, polynomialPerfModel(MOCKER_POLYNOMIAL, 1, "fitted"), { overlapWeight: 1, temperature: 0, seed: 1 });
+  const model = stackModel(config, polynomialPerfModel(MOCKER_POLYNOMIAL, 1, "fitted"), {
+    overlapWeight: 1,
+    temperature: 0,
+    seed: 1,
+    capacityTokens,
+  });
   const calibration = calibrate(requests, measured, model);
+  const noEngine = implausibleTimings(calibration);
+  if (noEngine) {
+    throw new UserError(
+      `calibrate: the fitted ${noEngine[0]}: ${noEngine[1]}; the run's records leave it no time to fit, so nothing was written`,
+    );
+  }
   writeOutputFile(
     "--out",
     out,
@@ -165,7 +194,13 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
       tensorParallelSize: config.workers.tensorParallelSize,
     }),
   );
-  const { prefill, decode, error } = calibration;
+  const { prefill, decode, error, intervals } = calibration;
+  const values = coefficientValues(calibration);
+  const intervalLines = COEFFICIENTS.map(
+    (name) =>
+      `    ${coefficientIntervalText(name, values[name], intervals.coefficients[name])}` +
+      (calibration.undetermined.includes(name) ? `: undetermined, past ±${formatPercent(UNDETERMINED_SPREAD, 0)}\n` : "\n"),
+  );
   const signed = (fraction: number) => `${fraction >= 0 ? "+" : ""}${formatPercent(fraction, 1)}`;
   io.out(
     `fitted ${formatCount(calibration.fittedRequests.ttft)} TTFTs and ${formatCount(calibration.fittedRequests.itl)} ITLs ` +
@@ -173,13 +208,17 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
       `  prefill TTFT(t) = ${prefill[0].toPrecision(4)} + ${prefill[1].toPrecision(4)}·t + ${prefill[2].toPrecision(4)}·t² ms\n` +
       `  decode step(u)  = ${decode[0].toPrecision(4)} + ${decode[1].toPrecision(4)}·u ms, u = KV tokens in use / ` +
       `${formatCount(calibration.kvCapacityTokens)}\n` +
+      `  intervals from the fit and ${refitsText(intervals)}, each refit to the requests resampled and from the fit's ` +
+      `coefficients scaled within ±${formatPercent(intervals.startSpread, 0)} (seed ${intervals.seed}):\n` +
+      intervalLines.join("") +
       `  simulated against measured: TTFT p50 ${signed(error.ttftP50)}, p90 ${signed(error.ttftP90)}; ` +
       `ITL p50 ${signed(error.itlP50)}, p90 ${signed(error.itlP90)}\n` +
       `wrote ${terminalText(out)}; use it with: ${shellCommand("npx", "dynamo-bench", "simulate", "--calibration", out)} …\n`,
   );
   if (calibration.undetermined.length > 0) {
     io.err(
-      `warning: this run hardly determines ${calibration.undetermined.join(", ")} (a standard error over half the value): ` +
+      `warning: this run hardly determines ${calibration.undetermined.join(", ")} (an interval past ` +
+        `±${formatPercent(UNDETERMINED_SPREAD, 0)} of the value): ` +
         "what set its latencies (a queue, say) left little of them to see; do not trust a prediction that leans on them\n",
     );
   }

@@ -17,7 +17,15 @@ import { formatCount, formatPercent } from "../lib/numbers";
 import { stackFilePath } from "./stackFiles";
 import { UserError } from "../lib/userError";
 import { terminalLine } from "../lib/terminalText";
-import { parseCalibrationFile } from "../analysis/runs/calibrationFile";
+import {
+  COEFFICIENTS,
+  coefficientIntervalText,
+  coefficientValues,
+  parseCalibrationFile,
+  refitsText,
+  undeterminedCoefficients,
+  UNDETERMINED_SPREAD,
+} from "../analysis/runs/calibrationFile";
 import { readRegularFile } from "../lib/regularFile";
 import type { CommandIo } from "./io";
 
@@ -121,9 +129,12 @@ function perfModel(config: StackConfig, profile: string | undefined, capacityTok
 
 /**
  * A calibration's timings, for a stack of the TP it was fitted at. One of another TP is refused: scaling a
- * measurement by an assumed rule would present an assumption as a calibration.
+ * measurement by an assumed rule would present an assumption as a calibration. What the file says of its own
+ * coefficients is not taken on trust: which are undetermined is worked out again from its intervals.
  */
-function calibratedPerfModel(path: string, stackTp: number, io: CommandIo): PerfModel {
+function calibratedPerfModel(path: string, config: StackConfig, io: CommandIo): PerfModel {
+  const stackTp = config.workers.tensorParallelSize;
+  const warn = (text: string) => io.err(`warning: --calibration: ${text}\n`);
   try {
     const file = parseCalibrationFile(readRegularFile(path, { maxBytes: 2 ** 20, what: "a calibration" }));
     const fittedTp = file.from.tensorParallelSize;
@@ -133,23 +144,56 @@ function calibratedPerfModel(path: string, stackTp: number, io: CommandIo): Perf
           "or leave --calibration out for timings scaled to it by an assumed rule",
       );
     }
+    const { blockSize } = config.workers;
+    if (file.kvCapacityTokens % blockSize !== 0) {
+      const whole = Math.floor(file.kvCapacityTokens / blockSize) * blockSize;
+      throw new Error(
+        `kvCapacityTokens: ${file.kvCapacityTokens} is not a whole number of the stack's ${blockSize}-token KV blocks ` +
+          `(workers.blockSize), and an engine holds KV in whole blocks: ` +
+          (whole > 0 ? `make it ${whole}, or calibrate again` : `make it at least ${blockSize}, or calibrate again`),
+      );
+    }
     if (fittedTp === undefined) {
-      io.err(
-        `warning: --calibration: the file does not say which TP it was fitted at (calibrate wrote it before it did); ` +
-          `it is taken as this stack's TP ${stackTp}\n`,
+      warn(
+        `the file does not say which TP it was fitted at (calibrate wrote it before it did); ` +
+          `it is taken as this stack's TP ${stackTp}`,
+      );
+    }
+    const values = coefficientValues(file);
+    const intervals = file.intervals;
+    const undetermined = intervals ? undeterminedCoefficients(values, intervals.coefficients) : [];
+    const said = [...file.undetermined].sort().join(", ");
+    if (intervals && said !== [...undetermined].sort().join(", ")) {
+      warn(
+        `undetermined says ${said || "none"}, and the intervals say ${undetermined.join(", ") || "none"} ` +
+          `(past ±${formatPercent(UNDETERMINED_SPREAD, 0)} of the value): the intervals are taken`,
+      );
+    }
+    if (!intervals) {
+      warn(
+        "the file holds no intervals (calibrate wrote it before it measured them), so its coefficients are unchecked: " +
+          "calibrate again to know which the run determined",
       );
     }
     const worst = Math.max(...Object.values(file.error).map(Math.abs));
+    const checked = intervals
+      ? `, its coefficients within intervals from the fit and ${refitsText(intervals)}: ` +
+        COEFFICIENTS.map((name) => coefficientIntervalText(name, values[name], intervals.coefficients[name])).join(", ") +
+        (undetermined.length > 0
+          ? `; the run hardly determined ${undetermined.join(", ")} (past ±${formatPercent(UNDETERMINED_SPREAD, 0)})`
+          : "")
+      : ", its coefficients unchecked (the file holds no intervals)" +
+        (file.undetermined.length > 0 ? `; it names ${file.undetermined.join(", ")} as hardly determined` : "");
     const describe =
       `calibrated from ${terminalLine(file.from.run)} (${terminalLine(file.from.stack)}) ` +
       (fittedTp === undefined ? `at a TP it does not record, taken as this stack's ${stackTp}` : `at TP ${fittedTp}`) +
       ", whose TTFT and ITL p50 and p90 " +
       `it reproduced to within ${formatPercent(worst, 1)}` +
-      (file.undetermined.length > 0 ? `, though the run hardly determined ${file.undetermined.join(", ")}` : "");
-    if (file.undetermined.length > 0) {
-      io.err(
-        `warning: --calibration: the run it was fitted to hardly determined ${file.undetermined.join(", ")}: ` +
-          "a prediction that leans on them, for another stack or split, is not to be trusted\n",
+      checked;
+    if (undetermined.length > 0) {
+      warn(
+        `the run it was fitted to hardly determined ${undetermined.join(", ")}: ` +
+          "a prediction that leans on them, for another stack or split, is not to be trusted",
       );
     }
     const tp = tpTimings({ prefill: fittedTp ?? null, decode: fittedTp ?? null }, stackTp);
@@ -191,7 +235,7 @@ export async function simulation(raw: SimulationOptions, io: CommandIo, { sweeps
   const capacityTokens = options.capacityTokens ?? workerCapacityTokens(config);
   const perf =
     options.calibration !== undefined
-      ? calibratedPerfModel(options.calibration, config.workers.tensorParallelSize, io)
+      ? calibratedPerfModel(options.calibration, config, io)
       : perfModel(config, options.profile, capacityTokens);
   const base = stackModel(config, perf, {
     engineModel: options.engineModel ?? (options.profile === "mocker-polynomial" ? "mocker" : undefined),

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stackConfigFromFile } from "../../stack/config/stackFile";
@@ -13,7 +13,10 @@ import { percentile } from "../../analysis/summary/statistics";
 import { recordLine } from "../support/aiperfArtifacts";
 import { runCli, STACK_TRACE } from "../support/cli";
 import { matchRecords } from "../../sim/recordMatching";
-import { leastSquares, nonNegativeLeastSquares, standardErrors } from "../../sim/calibration";
+import { entryAt } from "../../lib/regularFile";
+import { leastSquares, nonNegativeLeastSquares } from "../../sim/calibration";
+import { parseCalibrationFile } from "../../analysis/runs/calibrationFile";
+import type { TraceRequest } from "../../sim/trace/traceFile";
 import { conversationTrace, random, traceFile } from "../support/traceFixtures";
 
 /** agg, round-robin as the recipe's, on 4 workers of 80 GB GPUs: busy enough that KV in use varies. */
@@ -26,19 +29,26 @@ const NOISE = 0.02;
 
 const scratch = () => mkdtempSync(join(tmpdir(), "dynamo-bench-calibration-"));
 
-/** A run "measured" from the model with known timings, each TTFT and ITL off by a seeded ±2% (σ) noise. */
-async function syntheticRun(requests = 3000, stack = STACK) {
+/**
+ * A run "measured" from the model with known timings, each TTFT and ITL off by a seeded ±2% (σ) noise
+ * (none for a noise seed of 0), on the conversation trace of the seed given.
+ */
+async function syntheticRun(
+  requests: number | TraceRequest[] = 3000,
+  stack = STACK,
+  { traceSeed = 7, noiseSeed = 11 }: { traceSeed?: number; noiseSeed?: number } = {},
+) {
   const dir = scratch();
   const stackFile = join(dir, "Pulumi.test.yaml");
   writeFileSync(stackFile, stack);
-  const tracePath = traceFile([...conversationTrace(requests)]);
+  const tracePath = traceFile(typeof requests === "number" ? [...conversationTrace(requests, { seed: traceSeed })] : requests);
   const config = stackConfigFromFile(stackFile);
   const capacity = workerCapacityTokens(config);
   const model = stackModel(config, polynomialPerfModel(TRUTH, capacity, "truth"), { overlapWeight: 1, temperature: 0, seed: 1 });
   const trace = await loadTrace(tracePath);
   const run = simulateStack(trace.requests, model);
-  const uniform = random(11);
-  const noise = () => 1 + NOISE * (Array.from({ length: 12 }, uniform).reduce((a, b) => a + b) - 6);
+  const uniform = random(noiseSeed);
+  const noise = () => (noiseSeed === 0 ? 1 : 1 + NOISE * (Array.from({ length: 12 }, uniform).reduce((a, b) => a + b) - 6));
   const measured = trace.requests.map((request, i) => {
     const ttft = run.ttftMs[i] * noise();
     // A request lasts at least until its first token, as aiperf's own timestamps hold it: noise may not put TTFT past it.
@@ -52,7 +62,6 @@ async function syntheticRun(requests = 3000, stack = STACK) {
     };
   });
   const artifacts = join(dir, "artifacts");
-  const { mkdirSync } = await import("node:fs");
   mkdirSync(artifacts);
   writeFileSync(join(artifacts, "profile_export.jsonl"), measured.map((spec) => recordLine(spec)).join("\n") + "\n");
   return { dir, artifacts, stackFile, tracePath, measured };
@@ -60,38 +69,71 @@ async function syntheticRun(requests = 3000, stack = STACK) {
 
 const within = (actual: number, expected: number, tolerance: number) => Math.abs(actual - expected) <= tolerance * Math.abs(expected);
 
+const COEFFICIENT_NAMES = ["a", "b", "c", "d", "e"] as const;
+const truthOf = (name: (typeof COEFFICIENT_NAMES)[number]) =>
+  ({ a: TRUTH.prefill[0], b: TRUTH.prefill[1], c: TRUTH.prefill[2], d: TRUTH.decode[0], e: TRUTH.decode[1] })[name];
+const fittedOf = (calibration: { prefill: number[]; decode: number[] }, name: (typeof COEFFICIENT_NAMES)[number]) =>
+  ({ a: calibration.prefill[0], b: calibration.prefill[1], c: calibration.prefill[2], d: calibration.decode[0], e: calibration.decode[1] })[
+    name
+  ];
+
 describe("calibrate: a round trip", () => {
-  // A quarter of what the recipe's run replays (12,031 requests): enough to hold every coefficient to 5%.
-  // The round trip at the full size, over four traces and two noise seeds, is bench/calibrate.ts.
-  test("fitting records made from known timings recovers the timings, and the p50 and p90, within 5%", async () => {
+  // A quarter of what the recipe's run replays (12,031 requests): enough to hold b to e to 5%, not a.
+  // The round trip on the recipe's own trace, on agg and disagg, is bench/calibrate.ts.
+  test("known timings come back within 5% or flagged, with intervals that say how far they may be; p50 and p90 within 5%", async () => {
     const { artifacts, stackFile, tracePath, measured } = await syntheticRun(3_000);
     const result = await runCli(["calibrate", artifacts, "--trace", tracePath, "--config-file", stackFile]);
     assert.equal(result.status, 0, result.stderr);
-    assert.equal(result.stderr, "", "a firm fit gives no warning");
     assert.match(result.stdout, /^fitted 3,000 TTFTs and [\d,]+ ITLs of .* \(round-robin routing\) in \d+ step\(s\):$/m);
+    assert.match(result.stdout, /^ {2}intervals from the fit and (10|\d of 10) refits.*, each refit to the requests resampled and /m);
+    assert.match(result.stdout, /from the fit's coefficients scaled within ±20% \(seed 1\):$/m);
     const calibration = JSON.parse(readFileSync(join(artifacts, "calibration.json"), "utf8"));
-    const fitted = [...calibration.prefill, ...calibration.decode.slice(0, 2)];
-    const truth = [...TRUTH.prefill, ...TRUTH.decode.slice(0, 2)];
-    fitted.forEach((value, k) => assert.ok(within(value, truth[k], 0.05), `coefficient ${k}: ${value} against ${truth[k]}`));
+    for (const name of COEFFICIENT_NAMES) {
+      const [fitted, truth] = [fittedOf(calibration, name), truthOf(name)];
+      const { low, high } = calibration.intervals.coefficients[name];
+      assert.ok(low <= fitted && fitted <= high, `${name}: ${fitted} within its interval ${low} to ${high}`);
+      const flagged = calibration.undetermined.includes(name);
+      assert.equal(flagged, low < fitted * 0.95 || high > fitted * 1.05, `${name}: flagged exactly when its interval reaches past ±5%`);
+      assert.ok(flagged || within(fitted, truth, 0.05), `${name}: ${fitted} against ${truth}, and not flagged`);
+      assert.match(
+        result.stdout,
+        new RegExp(`^ {4}${name} \\S+ \\(\\S+ to \\S+: −[\\d.]+%, \\+[\\d.]+%\\)${flagged ? ": undetermined" : "$"}`, "m"),
+      );
+    }
+    for (const name of ["b", "c", "d", "e"] as const) assert.ok(within(fittedOf(calibration, name), truthOf(name), 0.05), name);
     assert.equal(calibration.decode[2], 0);
     assert.equal(calibration.from.tensorParallelSize, 2, "the TP of the run fitted, the stack's");
+    assert.equal(calibration.kvCapacityTokens % 64, 0, "whole blocks");
+    assert.deepEqual(
+      { ...calibration.intervals, coefficients: undefined, kept: undefined },
+      { method: "resampled-restarts", refits: 10, seed: 1, startSpread: 0.2, coefficients: undefined, kept: undefined },
+    );
+    assert.ok(calibration.intervals.kept >= 5 && calibration.intervals.kept <= 10, "at least the half at or below the median misfit");
+    assert.equal(
+      result.stderr,
+      calibration.undetermined.length === 0
+        ? ""
+        : `warning: this run hardly determines ${calibration.undetermined.join(", ")} (an interval past ±5% of the value): ` +
+            "what set its latencies (a queue, say) left little of them to see; do not trust a prediction that leans on them\n",
+    );
     for (const error of Object.values(calibration.error) as number[]) assert.ok(Math.abs(error) < 0.05, JSON.stringify(calibration.error));
 
-    const predicted = JSON.parse(
-      (
-        await runCli([
-          "simulate",
-          "--trace",
-          tracePath,
-          "--config-file",
-          stackFile,
-          "--calibration",
-          join(artifacts, "calibration.json"),
-          "--json",
-        ])
-      ).stdout,
+    const simulated = await runCli([
+      "simulate",
+      "--trace",
+      tracePath,
+      "--config-file",
+      stackFile,
+      "--calibration",
+      join(artifacts, "calibration.json"),
+      "--json",
+    ]);
+    const predicted = JSON.parse(simulated.stdout);
+    assert.match(
+      predicted.perfModel,
+      /^calibrated from .*, its coefficients within intervals from the fit and (10|\d of 10) refits.*: a \S+ \(\S+ to \S+: /,
     );
-    assert.match(predicted.perfModel, /^calibrated from /);
+    for (const name of COEFFICIENT_NAMES) assert.match(predicted.perfModel, new RegExp(`[:,] ${name} \\S+ \\(`));
     const sorted = (values: number[]) => Float64Array.from(values).sort();
     const ttft = sorted(measured.map((m) => m.ttft));
     const itl = sorted(measured.flatMap((m) => (m.itl === undefined ? [] : [m.itl])));
@@ -104,10 +146,51 @@ describe("calibrate: a round trip", () => {
       assert.ok(within(got, want, 0.05), `${name}: predicted ${got}, measured ${want}`);
     }
   });
+
+  // Before the intervals, a standard error screen let this fit's a through 13% low: the misfit is
+  // flat along a mix of a and the rest, and the schedule's reorderings make it bumpy, so where the
+  // descent stops is partly chance, and the leftover misfit, which the standard error scales, is small.
+  test("a fit that lands more than 5% off never passes unflagged: trace seed 9, noise seed 12, 1,000 requests", async () => {
+    const { artifacts, stackFile, tracePath } = await syntheticRun(1_000, STACK, { traceSeed: 9, noiseSeed: 12 });
+    const result = await runCli(["calibrate", artifacts, "--trace", tracePath, "--config-file", stackFile]);
+    assert.equal(result.status, 0, result.stderr);
+    const calibration = parseCalibrationFile(readFileSync(join(artifacts, "calibration.json"), "utf8"));
+    const off = COEFFICIENT_NAMES.filter((name) => !within(fittedOf(calibration, name), truthOf(name), 0.05));
+    assert.ok(off.length > 0, "the case this test is for: a coefficient lands more than 5% off (if the model changed, find another seed)");
+    for (const name of off) {
+      assert.ok(calibration.undetermined.includes(name), `${name}: ${fittedOf(calibration, name)} against ${truthOf(name)}, unflagged`);
+    }
+    assert.match(
+      result.stderr,
+      new RegExp(`^warning: this run hardly determines .*\\b${off[0]}\\b.* \\(an interval past ±5% of the value\\)`, "m"),
+    );
+  });
+
+  test("a trace of one prompt length cannot tell a, b and c apart: all three are flagged, whatever the fit made of them", async () => {
+    // Far apart, so each request prefills alone: its TTFT is a + b·t + c·t² + one decode step at the one t.
+    const requests = [...conversationTrace(300)].map((request, i) => ({
+      ...request,
+      timestamp: i * 3_000,
+      input_length: 4096,
+      hash_ids: Array.from({ length: 8 }, (_, block) => 1_000_000 + i * 8 + block),
+    }));
+    const { artifacts, stackFile, tracePath } = await syntheticRun(requests, STACK, { noiseSeed: 0 });
+    const result = await runCli(["calibrate", artifacts, "--trace", tracePath, "--config-file", stackFile]);
+    assert.equal(result.status, 0, result.stderr);
+    const calibration = parseCalibrationFile(readFileSync(join(artifacts, "calibration.json"), "utf8"));
+    assert.deepEqual(
+      calibration.undetermined.filter((name) => "abc".includes(name)),
+      ["a", "b", "c"],
+    );
+    for (const name of COEFFICIENT_NAMES) {
+      const fitted = fittedOf(calibration, name);
+      assert.ok(within(fitted, truthOf(name), 0.05) || calibration.undetermined.includes(name), `${name}: ${fitted}, unflagged`);
+    }
+  });
 });
 
 describe("the least-squares steps of the fit", () => {
-  test("a line through three points, with the textbook standard errors", () => {
+  test("a line through three points", () => {
     const system = {
       rows: [
         [1, 0],
@@ -118,9 +201,30 @@ describe("the least-squares steps of the fit", () => {
     };
     const fitted = leastSquares(system.rows, system.targets);
     assert.ok(within(fitted[0], 1.5, 1e-9) && within(fitted[1], 0.5, 1e-9), String(fitted));
-    // σ² = 1.5 / (3 − 2); (XᵀX)⁻¹ = [[5/6, −1/2], [−1/2, 1/2]].
-    const errors = standardErrors(system, fitted);
-    assert.ok(within(errors[0], Math.sqrt(1.25), 1e-9) && within(errors[1], Math.sqrt(0.75), 1e-9), String(errors));
+  });
+
+  test("columns the rows cannot tell apart keep where the fit was, and only their sum moves", () => {
+    // y = x₀ + x₁ on every row: from (1, 1), the change that fits y = 4 is split evenly, the smallest change.
+    const fitted = nonNegativeLeastSquares(
+      {
+        rows: [
+          [1, 1],
+          [2, 2],
+        ],
+        targets: [4, 8],
+      },
+      [1, 1],
+    );
+    assert.deepEqual(
+      fitted.map((value) => Number(value.toFixed(6))),
+      [2, 2],
+    );
+    // From (3, 0) the same data leaves the split where it was.
+    const moved = nonNegativeLeastSquares({ rows: [[1, 1]], targets: [4] }, [3, 0]);
+    assert.deepEqual(
+      moved.map((value) => Number(value.toFixed(6))),
+      [3.5, 0.5],
+    );
   });
 
   test("a column no row touches gets 0, and a negative coefficient is held at 0 while the rest are refitted", () => {
@@ -161,9 +265,14 @@ describe("calibrate: coefficients a run cannot show", () => {
     const { artifacts, stackFile, tracePath } = await syntheticRun(1000, DECODE_BOUND);
     const result = await runCli(["calibrate", artifacts, "--trace", tracePath, "--config-file", stackFile]);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stderr, /^warning: this run hardly determines a, b, c \(a standard error over half the value\): /m);
-    const calibration = JSON.parse(readFileSync(join(artifacts, "calibration.json"), "utf8"));
-    assert.deepEqual(calibration.undetermined, ["a", "b", "c"], "the decode terms are pinned");
+    assert.match(result.stderr, /^warning: this run hardly determines a, b, c\b.* \(an interval past ±5% of the value\): /m);
+    const calibration = parseCalibrationFile(readFileSync(join(artifacts, "calibration.json"), "utf8"));
+    assert.deepEqual(calibration.undetermined.slice(0, 3), ["a", "b", "c"]);
+    // The standard errors called d and e pinned; d came back 27% high.
+    for (const name of COEFFICIENT_NAMES) {
+      const fitted = fittedOf(calibration, name);
+      assert.ok(within(fitted, truthOf(name), 0.05) || calibration.undetermined.includes(name), `${name}: ${fitted}, unflagged`);
+    }
     const predicted = await runCli([
       "simulate",
       "--trace",
@@ -174,12 +283,13 @@ describe("calibrate: coefficients a run cannot show", () => {
       join(artifacts, "calibration.json"),
       "--json",
     ]);
-    assert.match(JSON.parse(predicted.stdout).perfModel, /, though the run hardly determined a, b, c$/);
+    assert.match(JSON.parse(predicted.stdout).perfModel, /; the run hardly determined a, b, c\b[^;]* \(past ±5%\)$/);
+    assert.match(predicted.stderr, /^warning: --calibration: the run it was fitted to hardly determined a, b, c\b/m);
   });
 });
 
 describe("calibrate: a fit that leaves a polynomial no time", () => {
-  test("TTFTs too short for any prefill drive the prefill terms to 0, and all three are named as undetermined", async () => {
+  test("TTFTs too short for any prefill drive the prefill terms to 0: refused in one line, and nothing written", async () => {
     const dir = scratch();
     const requests = [...conversationTrace(300)];
     const tracePath = traceFile(requests);
@@ -188,11 +298,14 @@ describe("calibrate: a fit that leaves a polynomial no time", () => {
     );
     writeFileSync(join(dir, "profile_export.jsonl"), records.join("\n") + "\n");
     const result = await runCli(["calibrate", dir, "--trace", tracePath, "-s", "agg"]);
-    assert.equal(result.status, 0, result.stderr);
-    const calibration = JSON.parse(readFileSync(join(dir, "calibration.json"), "utf8"));
-    assert.deepEqual(calibration.prefill, [0, 0, 0]);
-    assert.deepEqual(calibration.undetermined.slice(0, 3), ["a", "b", "c"]);
-    assert.match(result.stderr, /^warning: this run hardly determines a, b, c\b/m);
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stderr,
+      /^error: calibrate: the fitted prefill: a prompt of 1,000 tokens would prefill in [\d.e-]+ ms, under the 1 ms /,
+    );
+    assert.match(result.stderr, /floor of a decode step of one token; no engine prefills that fast; .* so nothing was written\n$/);
+    assert.equal(result.stderr.split("\n").length, 2, "one line");
+    assert.equal(entryAt(join(dir, "calibration.json")), "nothing");
   });
 });
 
@@ -355,5 +468,144 @@ describe("calibrate: what it refuses", () => {
       assert.match(result.stderr, message);
       assert.doesNotMatch(result.stderr, STACK_TRACE);
     }
+  });
+});
+
+/** A calibration as calibrate writes one for -s agg, with its intervals: each of a to e pinned within 2%. */
+const WRITTEN = {
+  kind: "dynamo-bench calibration",
+  schemaVersion: 1,
+  from: { run: "r", stack: "agg", trace: "t", records: 3000, tensorParallelSize: 2 },
+  prefill: [12, 0.03, 6e-7],
+  decode: [8, 30, 0],
+  undetermined: [],
+  intervals: {
+    method: "resampled-restarts",
+    refits: 10,
+    kept: 10,
+    seed: 1,
+    startSpread: 0.2,
+    coefficients: {
+      a: { low: 11.8, high: 12.2 },
+      b: { low: 0.0295, high: 0.0302 },
+      c: { low: 5.9e-7, high: 6.1e-7 },
+      d: { low: 7.9, high: 8.1 },
+      e: { low: 29.5, high: 30.5 },
+    },
+  },
+  kvCapacityTokens: 99_968,
+  iterations: 6,
+  fittedRequests: { ttft: 3000, itl: 2990 },
+  error: { ttftP50: 0, ttftP90: 0, itlP50: 0, itlP90: 0 },
+};
+
+describe("--calibration: a hand-edited file is not believed", () => {
+  const simulateWith = async (file: object) => {
+    const dir = scratch();
+    const path = join(dir, "calibration.json");
+    writeFileSync(path, JSON.stringify(file));
+    const tracePath = traceFile([...conversationTrace(30)]);
+    return await runCli(["simulate", "--trace", tracePath, "-s", "agg", "--calibration", path, "--json"]);
+  };
+  const withInterval = (name: string, interval: unknown) => ({
+    ...WRITTEN,
+    intervals: { ...WRITTEN.intervals, coefficients: { ...WRITTEN.intervals.coefficients, [name]: interval } },
+  });
+
+  test("the file as calibrate writes it is used, its intervals in the description, and no warning", async () => {
+    const result = await simulateWith(WRITTEN);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr, "");
+    const described = JSON.parse(result.stdout).perfModel;
+    assert.match(
+      described,
+      /, its coefficients within intervals from the fit and 10 refits: a 12\.00 \(11\.80 to 12\.20: −1\.7%, \+1\.7%\), /,
+    );
+    assert.match(described, /, b 0\.03000 \(0\.02950 to 0\.03020: −1\.7%, \+0\.7%\), /);
+    assert.match(described, /, e 30\.00 \(29\.50 to 30\.50: −1\.7%, \+1\.7%\)$/);
+    assert.deepEqual(parseCalibrationFile(JSON.stringify(WRITTEN)).intervals, WRITTEN.intervals, "read back as written");
+  });
+
+  test("timings no engine has, a capacity of no whole number of blocks, malformed intervals: one line naming the field", async () => {
+    const cases: [object, RegExp][] = [
+      [
+        { ...WRITTEN, prefill: [0, 0, 0] },
+        /: prefill: a prompt of 1,000 tokens would prefill in 0 ms, under the 1 ms floor of a decode step/,
+      ],
+      [{ ...WRITTEN, prefill: [0, 1e-9, 0] }, /: prefill: a prompt of 1,000 tokens would prefill in 0\.000001 ms, under the 1 ms floor/],
+      [
+        { ...WRITTEN, decode: [0, 0, 0] },
+        /: decode: its step is at most 0 ms even with all of KV in use, under the mocker's 1 ms floor, so every ITL/,
+      ],
+      [{ ...WRITTEN, decode: [0.5, 0.3, 0] }, /: decode: its step is at most 0\.8 ms even with all of KV in use/],
+      [
+        { ...WRITTEN, kvCapacityTokens: 0.5 },
+        /: kvCapacityTokens: must be a whole number of tokens: the engine holds KV in whole blocks of them$/m,
+      ],
+      [
+        { ...WRITTEN, kvCapacityTokens: 100_000 },
+        /: kvCapacityTokens: 100000 is not a whole number of the stack's 64-token KV blocks \(workers\.blockSize\), .*: make it 99968, /,
+      ],
+      [{ ...WRITTEN, kvCapacityTokens: 10 }, /: kvCapacityTokens: 10 is not a whole number .*: make it at least 64, or calibrate again$/m],
+      [withInterval("e", undefined), /: intervals\.coefficients\.e: must be \{ low, high \}$/m],
+      [withInterval("a", { low: 12.2, high: 11.8 }), /: intervals\.coefficients\.a\.high: low is above high$/m],
+      [
+        withInterval("a", { low: 13, high: 14 }),
+        /: intervals\.coefficients\.a: 13 to 14 does not hold the fitted 12, and an interval calibrate measures always does$/m,
+      ],
+      [withInterval("a", { low: -1, high: 14 }), /: intervals\.coefficients\.a\.low: must be ≥ 0/],
+      [withInterval("a", { low: 11, high: 13, spread: 2 }), /: intervals\.coefficients\.a: Unrecognized key: "spread"$/m],
+      [withInterval("f", { low: 1, high: 2 }), /: intervals\.coefficients: Unrecognized key: "f"$/m],
+      [{ ...WRITTEN, intervals: { ...WRITTEN.intervals, method: "guess" } }, /: intervals\.method: must be "resampled-restarts"/],
+      [{ ...WRITTEN, intervals: { ...WRITTEN.intervals, refits: 0 } }, /: intervals\.refits: must be at least 1$/m],
+      [{ ...WRITTEN, intervals: { ...WRITTEN.intervals, kept: 11 } }, /: intervals\.kept: is more than the refits run$/m],
+      [{ ...WRITTEN, intervals: { ...WRITTEN.intervals, refits: 2.5 } }, /: intervals\.refits: must be a whole number of refits$/m],
+      [{ ...WRITTEN, intervals: { ...WRITTEN.intervals, startSpread: 0 } }, /: intervals\.startSpread: must be above 0$/m],
+      [{ ...WRITTEN, intervals: { ...WRITTEN.intervals, seed: -1 } }, /: intervals\.seed: must be ≥ 0$/m],
+      [{ ...WRITTEN, intervals: { ...WRITTEN.intervals, extra: true } }, /: intervals: Unrecognized key: "extra"$/m],
+      [{ ...WRITTEN, intervals: [] }, /: intervals: /],
+    ];
+    for (const [file, message] of cases) {
+      const result = await simulateWith(file);
+      assert.equal(result.status, 1, JSON.stringify(file));
+      assert.match(result.stderr, /^error: --calibration: .*calibration\.json: /);
+      assert.match(result.stderr, message);
+      assert.equal(result.stderr.split("\n").length, 2, `one line: ${result.stderr}`);
+      assert.doesNotMatch(result.stderr, STACK_TRACE);
+    }
+  });
+
+  test("undetermined is worked out again from the intervals; a file without intervals is said to be unchecked", async () => {
+    const wide = withInterval("a", { low: 9, high: 12.2 });
+    const edited = await simulateWith(wide);
+    assert.equal(edited.status, 0, edited.stderr);
+    assert.equal(
+      edited.stderr,
+      "warning: --calibration: undetermined says none, and the intervals say a (past ±5% of the value): the intervals are taken\n" +
+        "warning: --calibration: the run it was fitted to hardly determined a: a prediction that leans on them, " +
+        "for another stack or split, is not to be trusted\n",
+    );
+    assert.match(
+      JSON.parse(edited.stdout).perfModel,
+      /: a 12\.00 \(9\.000 to 12\.20: −25\.0%, \+1\.7%\), .*; the run hardly determined a \(past ±5%\)$/,
+    );
+
+    const claimed = await simulateWith({ ...WRITTEN, undetermined: ["b"] });
+    assert.equal(claimed.status, 0, claimed.stderr);
+    assert.match(claimed.stderr, /^warning: --calibration: undetermined says b, and the intervals say none .*: the intervals are taken$/m);
+
+    const { intervals, ...unchecked } = WRITTEN;
+    assert.ok(intervals);
+    const old = await simulateWith({ ...unchecked, undetermined: ["c"] });
+    assert.equal(old.status, 0, old.stderr);
+    assert.equal(
+      old.stderr,
+      "warning: --calibration: the file holds no intervals (calibrate wrote it before it measured them), so its coefficients are " +
+        "unchecked: calibrate again to know which the run determined\n",
+    );
+    assert.match(
+      JSON.parse(old.stdout).perfModel,
+      /, its coefficients unchecked \(the file holds no intervals\); it names c as hardly determined$/,
+    );
   });
 });
