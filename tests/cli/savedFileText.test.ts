@@ -121,7 +121,7 @@ describe("text from saved files reaches the terminal with its control characters
       from: { run: `results/agg/1${HOSTILE}${FORGED}`, stack: `agg${HOSTILE}`, trace: "t", records: 300, tensorParallelSize: 2 },
       prefill: [12, 0.03, 6e-7],
       decode: [8, 30, 0],
-      kvCapacityTokens: 100_000,
+      kvCapacityTokens: 99_968,
       iterations: 3,
       undetermined: [],
       fittedRequests: { ttft: 300, itl: 300 },
