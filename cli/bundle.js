@@ -47,6 +47,8 @@ async function buildBundle() {
     plugins: [bundleOnly(BUNDLED_PACKAGES)],
     define: { "process.env.DYNAMO_BENCH_BUNDLED_ROOT": JSON.stringify(root) },
     metafile: true,
+    // The metafile names its inputs relative to this: the project's root, whichever directory the command was started in.
+    absWorkingDir: root,
     logLevel: "error",
   });
   const files = [...Object.keys(result.metafile.inputs).filter((file) => !file.includes("node_modules/")), ...BUILD_FILES];

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tmpdir } from "node:os";
 import { PROJECT_ROOT } from "../../cli/stackFiles";
 import { runInstalledCli, STACK_TRACE } from "../support/cli";
 
@@ -107,5 +108,23 @@ test("an output that cannot be written (> /dev/full) ends in one error line and 
     });
     assert.equal(result.status, 1, command);
     assert.equal(result.stderr, "error: cannot write the output: no space left on the device\n", command);
+  }
+});
+
+test("a bundle built from another directory names its inputs from the project's root, and a start from anywhere uses it", () => {
+  rmSync(BUNDLE, { force: true });
+  const elsewhere = mkdtempSync(join(tmpdir(), "dynamo-bench-cwd-"));
+  const launch = (cwd: string) =>
+    spawnSync(process.execPath, [join(PROJECT_ROOT, "cli", "launch.js"), "--version"], { cwd, encoding: "utf8", env: process.env });
+  try {
+    assert.equal(launch(join(elsewhere)).status, 0);
+    const files = Object.keys(JSON.parse(readFileSync(`${BUNDLE}.inputs.json`, "utf8")).files);
+    assert.ok(files.includes("cli/main.ts"), files.slice(0, 3).join(", "));
+    const built = statSync(BUNDLE).mtimeMs;
+    const again = launch(PROJECT_ROOT);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(statSync(BUNDLE).mtimeMs, built, "not built again");
+  } finally {
+    rmSync(elsewhere, { recursive: true, force: true });
   }
 });
