@@ -233,6 +233,8 @@ export function simulateMockerStack(requests: readonly TraceRequest[], model: St
     maxPasses += victim.length + 1;
     victim.allocated = 0;
     victim.computed = 0;
+    // Its KV is gone: a decode worker's request is no longer prebuilt (`prompt_is_prebuilt`) and is admitted as any other.
+    victim.materialized = false;
     victim.status = "preempted";
     worker.waiting.unshift(victim);
     run.preemptions++;
@@ -349,6 +351,13 @@ export function simulateMockerStack(requests: readonly TraceRequest[], model: St
     }
   };
 
+  /**
+   * The mocker refuses a prompt longer than the whole KV (`decide_waiting_admission`). One whose prompt
+   * fits but whose output then does not would preempt itself for ever, recomputing its prompt each
+   * time: the mocker never ends it. Here it is refused as well, so that every simulation ends.
+   */
+  const neverFits = (sequence: Sequence) => ceilDiv(sequence.input + sequence.maxOutput, blockSize) > capacityBlocks;
+
   const refuse = (worker: MockerWorker, sequence: Sequence) => {
     worker.waiting.shift();
     run.refused++;
@@ -378,7 +387,7 @@ export function simulateMockerStack(requests: readonly TraceRequest[], model: St
       let cached = 0;
       if (!sequence.materialized) {
         const known = ceilDiv(sequence.length, blockSize);
-        if (sequence.fresh && known > capacityBlocks) {
+        if (sequence.fresh && neverFits(sequence)) {
           refuse(worker, sequence);
           continue;
         }
@@ -427,6 +436,12 @@ export function simulateMockerStack(requests: readonly TraceRequest[], model: St
   const reservePending = (worker: MockerWorker) => {
     while (worker.pending.length > 0) {
       const sequence = worker.pending[0];
+      if (neverFits(sequence)) {
+        worker.pending.shift();
+        worker.waiting.unshift(sequence);
+        refuse(worker, sequence);
+        continue;
+      }
       if (!useBlocks(worker, sequence, 0, blockCount(sequence))) return;
       worker.pending.shift();
       sequence.allocated = sequence.input;

@@ -115,6 +115,13 @@ describe("the mocker engine model, against cases worked out from the mocker's so
     near(run.ttftMs[1], prefillPoly(100) + decodePoly(2 / 10), "the request behind it");
   });
 
+  test("a prompt that fits but cannot finish (its output outgrows the KV) is refused, where the mocker would preempt itself for ever", () => {
+    const run = simulateStack([request(0, 900, 61, 0)], mockerModel(15));
+    assert.equal(run.refused, 1);
+    const fits = simulateStack([request(0, 900, 60, 0)], mockerModel(15));
+    assert.deepEqual([fits.refused, Number.isFinite(fits.ttftMs[0])], [0, true], "900 + 60 tokens are exactly 15 blocks");
+  });
+
   test("disagg: the prefill worker's pass has no decode step; the decode worker's first step emits the first token", () => {
     const model = mockerModel(1000, { policy: "kv", decodeWorkers: 1 });
     const run = simulateStack([request(0, 1000, 3, 0)], model);
