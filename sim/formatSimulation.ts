@@ -104,8 +104,13 @@ export function simulationText(reports: SimulationReport[]): string {
     ...percentileRows("predicted request latency", "requestLatency"),
     ["predicted goodput", (r) => (r.goodput ? formatPercent(r.goodput.fraction) : "–")],
     ...(ranged ? ([["  range, slow – fast end", goodputRange]] as [string, Row][]) : []),
-    ...(reports.some((r) => r.preemptions + r.refused > 0)
-      ? ([["requests preempted / refused", (r) => `${formatCount(r.preemptions)} / ${formatCount(r.refused)}`]] as [string, Row][])
+    ...(reports.some((r) => r.preemptions + r.refused + r.unserved > 0)
+      ? ([
+          [
+            "requests preempted / refused / never served",
+            (r) => `${formatCount(r.preemptions)} / ${formatCount(r.refused)} / ${formatCount(r.unserved)}`,
+          ],
+        ] as [string, Row][])
       : []),
     ["cache capacity per worker (tokens)", (r) => formatCount(r.capacityTokensPerWorker)],
     ["hit rate (block references from cache)", (r) => formatPercent(r.hitRate)],

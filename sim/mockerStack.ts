@@ -156,6 +156,7 @@ export function simulateMockerStack(requests: readonly TraceRequest[], model: St
     passes: 0,
     preemptions: 0,
     refused: 0,
+    unserved: 0,
   };
   // Every pass moves some sequence on by a token; a preemption can undo a sequence's tokens, which
   // raises the bound by as many.
@@ -527,5 +528,6 @@ export function simulateMockerStack(requests: readonly TraceRequest[], model: St
     kicked.clear();
   }
   routed.forEach((worker, i) => (run.cachedTokensPerWorker[i] = worker.pool.registeredBlocks * blockSize));
+  run.unserved = run.latencyMs.filter((latency) => Number.isNaN(latency)).length - run.refused;
   return run;
 }

@@ -72,6 +72,11 @@ export interface StackRun {
   preemptions: number;
   /** Requests refused because their prompt needs more blocks than a worker's whole KV (the mocker model). */
   refused: number;
+  /**
+   * Requests never served: stuck behind a preempted request that waits for KV the waiting ones hold, as the
+   * mocker's own queue would leave them (the mocker model). Their latencies are NaN, left out of percentiles.
+   */
+  unserved: number;
   /** With `collectFeatures`: what each request's TTFT and ITL are made of, for calibration. */
   features?: LatencyFeatures;
 }
@@ -200,6 +205,7 @@ export function simulateVllmStack(requests: readonly TraceRequest[], model: Stac
     passes: 0,
     preemptions: 0,
     refused: 0,
+    unserved: 0,
   };
   const maxPasses = passBound(requests);
   const features: LatencyFeatures | undefined = collectFeatures

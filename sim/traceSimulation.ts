@@ -118,6 +118,8 @@ export interface SimulationReport {
   /** Requests the mocker model's workers preempted, and refused as longer than their KV; 0 in the vllm model. */
   preemptions: number;
   refused: number;
+  /** Requests the mocker model's workers never served (see `StackRun.unserved`). */
+  unserved: number;
   /** What the prediction assumed, besides the timings. */
   settings: {
     /** The SLOs goodput is counted against. */
@@ -262,6 +264,7 @@ export function simulateTraceRun(trace: LoadedTrace, model: StackModel, slos: Sl
     range: predictionRange(trace, model, slos),
     preemptions: run.preemptions,
     refused: run.refused,
+    unserved: run.unserved,
     settings: {
       slos,
       blockSize: model.engine.blockSize,

@@ -122,6 +122,16 @@ describe("the mocker engine model, against cases worked out from the mocker's so
     assert.deepEqual([fits.refused, Number.isFinite(fits.ttftMs[0])], [0, true], "900 + 60 tokens are exactly 15 blocks");
   });
 
+  test("a burst whose preempted requests wait for KV that prebuilt ones hold leaves those unserved, and says how many", () => {
+    // The mocker admits its queue's head first: a preempted request that cannot have its blocks back holds up
+    // the decode worker's prebuilt requests behind it, which hold the blocks. Every request is counted.
+    const burst = Array.from({ length: 40 }, (_, i) => request(0, 4000 + 200 * i, 300 + 50 * i, 100 * i));
+    const run = simulateStack(burst, mockerModel(700, { policy: "kv", decodeWorkers: 1 }));
+    const served = run.latencyMs.filter((latency) => Number.isFinite(latency)).length;
+    assert.ok(run.unserved > 0);
+    assert.equal(served + run.refused + run.unserved, burst.length);
+  });
+
   test("disagg: the prefill worker's pass has no decode step; the decode worker's first step emits the first token", () => {
     const model = mockerModel(1000, { policy: "kv", decodeWorkers: 1 });
     const run = simulateStack([request(0, 1000, 3, 0)], model);

@@ -151,6 +151,7 @@ describe("simulate, as users run it", () => {
       "range",
       "preemptions",
       "refused",
+      "unserved",
       "settings",
       "overloaded",
     ]);
