@@ -115,7 +115,7 @@ describe("the mocker engine model, against cases worked out from the mocker's so
     near(run.ttftMs[1], prefillPoly(100) + decodePoly(2 / 10), "the request behind it");
   });
 
-  test("a burst whose preempted requests wait for KV that prebuilt ones hold leaves those unserved, and counts them", () => {
+  test("a prompt that fits but whose output outgrows the KV is refused: the mocker would preempt it for ever", () => {
     const run = simulateStack([request(0, 900, 61, 0)], mockerModel(15));
     assert.equal(run.refused, 1);
     const fits = simulateStack([request(0, 900, 60, 0)], mockerModel(15));
