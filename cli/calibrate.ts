@@ -7,9 +7,9 @@ import { calibrate, type MeasuredRequest } from "../sim/calibration";
 import {
   CALIBRATION_FILE,
   calibrationFileText,
-  COEFFICIENTS,
   coefficientIntervalText,
   coefficientValues,
+  fittedCoefficients,
   implausibleTimings,
   refitsText,
   UNDETERMINED_SPREAD,
@@ -196,9 +196,9 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
   );
   const { prefill, decode, error, intervals } = calibration;
   const values = coefficientValues(calibration);
-  const intervalLines = COEFFICIENTS.map(
+  const intervalLines = fittedCoefficients(values).map(
     (name) =>
-      `    ${coefficientIntervalText(name, values[name], intervals.coefficients[name])}` +
+      `    ${coefficientIntervalText(name, values[name]!, intervals.coefficients[name]!)}` +
       (calibration.undetermined.includes(name) ? `: undetermined, past ±${formatPercent(UNDETERMINED_SPREAD, 0)}\n` : "\n"),
   );
   const signed = (fraction: number) => `${fraction >= 0 ? "+" : ""}${formatPercent(fraction, 1)}`;
@@ -208,6 +208,7 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
       `  prefill TTFT(t) = ${prefill[0].toPrecision(4)} + ${prefill[1].toPrecision(4)}·t + ${prefill[2].toPrecision(4)}·t² ms\n` +
       `  decode step(u)  = ${decode[0].toPrecision(4)} + ${decode[1].toPrecision(4)}·u ms, u = KV tokens in use / ` +
       `${formatCount(calibration.kvCapacityTokens)}\n` +
+      (values.h === undefined ? "" : `  handoff overhead h = ${values.h.toPrecision(4)} ms per request, beyond the KV transfer\n`) +
       `  intervals from the fit and ${refitsText(intervals)}, each refit to the requests resampled and from the fit's ` +
       `coefficients scaled within ±${formatPercent(intervals.startSpread, 0)} (seed ${intervals.seed}):\n` +
       intervalLines.join("") +

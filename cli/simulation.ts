@@ -18,15 +18,18 @@ import { stackFilePath } from "./stackFiles";
 import { UserError } from "../lib/userError";
 import { terminalLine } from "../lib/terminalText";
 import {
-  COEFFICIENTS,
   coefficientIntervalText,
   coefficientValues,
+  fittedCoefficients,
   parseCalibrationFile,
   refitsText,
   undeterminedCoefficients,
+  type CalibrationIntervals,
+  type Coefficient,
   UNDETERMINED_SPREAD,
 } from "../analysis/runs/calibrationFile";
 import { readRegularFile } from "../lib/regularFile";
+import { HANDOFF_OVERHEAD_MS, type Span } from "../sim/spans";
 import type { CommandIo } from "./io";
 
 /** Each worker keeps a cache, and the KV router weighs every worker for every request: far past any real stack, memory and time run out. */
@@ -178,7 +181,9 @@ function calibratedPerfModel(path: string, config: StackConfig, io: CommandIo): 
     const worst = Math.max(...Object.values(file.error).map(Math.abs));
     const checked = intervals
       ? `, its coefficients within intervals from the fit and ${refitsText(intervals)}: ` +
-        COEFFICIENTS.map((name) => coefficientIntervalText(name, values[name], intervals.coefficients[name])).join(", ") +
+        fittedCoefficients(values)
+          .map((name) => coefficientIntervalText(name, values[name]!, intervals.coefficients[name]!))
+          .join(", ") +
         (undetermined.length > 0
           ? `; the run hardly determined ${undetermined.join(", ")} (past ±${formatPercent(UNDETERMINED_SPREAD, 0)})`
           : "")
@@ -197,10 +202,28 @@ function calibratedPerfModel(path: string, config: StackConfig, io: CommandIo): 
       );
     }
     const tp = tpTimings({ prefill: fittedTp ?? null, decode: fittedTp ?? null }, stackTp);
-    return { ...polynomialPerfModel(file, file.kvCapacityTokens, describe), tensorParallel: tp, calibrated: true };
+    return {
+      ...polynomialPerfModel(file, file.kvCapacityTokens, describe),
+      tensorParallel: tp,
+      calibrated: true,
+      ...(values.h !== undefined && { calibratedHandoff: { ms: values.h, span: handoffSpan(values.h, undetermined, intervals) } }),
+    };
   } catch (error) {
     throw new UserError(`--calibration: ${path}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Where a fitted handoff overhead may lie: the value itself when the run determined it. When the run
+ * did not, or the file has no intervals, the assumed span, widened to hold the value and its interval:
+ * an undetermined fit's interval need not hold the truth (a decode-bound 3P1D fixture with a true
+ * 900 ms came back 94 ms, its interval 0 to 694 ms).
+ */
+function handoffSpan(ms: number, undetermined: readonly Coefficient[], intervals: CalibrationIntervals | undefined): Span {
+  const interval = intervals?.coefficients.h;
+  if (interval && !undetermined.includes("h")) return { fast: ms, slow: ms };
+  const { low, high } = interval ?? { low: ms, high: ms };
+  return { fast: Math.min(low, HANDOFF_OVERHEAD_MS.fast), slow: Math.max(high, HANDOFF_OVERHEAD_MS.slow) };
 }
 
 /** The stack's longest request, named by the key and file a user raises it in. */

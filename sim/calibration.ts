@@ -2,7 +2,8 @@ import { percentile } from "../analysis/summary/statistics";
 import type { TraceRequest } from "./trace/traceFile";
 import { MOCKER_POLYNOMIAL, polynomialPerfModel, type PolynomialCoefficients } from "./perfModel";
 import { seeded } from "./routing";
-import { FEATURES, type LatencyFeatures, type StackModel, type StackRun } from "./stackSimulation";
+import { HANDOFF_OVERHEAD_MS } from "./spans";
+import { FEATURES, HANDOFF_FEATURE, type LatencyFeatures, type StackModel, type StackRun } from "./stackSimulation";
 import { simulateStack } from "./simulateStack";
 import {
   COEFFICIENTS,
@@ -10,6 +11,7 @@ import {
   undeterminedCoefficients,
   type CalibrationIntervals,
   type Coefficient,
+  type CoefficientValues,
 } from "../analysis/runs/calibrationFile";
 
 /** One request of a run, measured: the trace request it replayed, by index, and its latencies in ms. */
@@ -29,6 +31,8 @@ export interface PercentileErrors {
 }
 
 export interface Calibration extends PolynomialCoefficients {
+  /** Fitted to a disaggregated run only: what its requests paid at the handoff beyond the KV transfer, ms. */
+  handoffOverheadMs?: number;
   /** The fitted coefficients whose interval reaches past ±5% of their value (see `undeterminedCoefficients`). */
   undetermined: Coefficient[];
   /** Each coefficient's interval, from refits of the run (see `calibrate`). */
@@ -59,13 +63,21 @@ export const DEFAULT_INTERVALS: IntervalSettings = { refits: 10, seed: 1 };
 const START_SPREAD = 0.2;
 
 /**
- * The latency features the fit holds at 0: the decode step's square term, which one run's data
- * cannot tell apart from the line. Every other feature is a coefficient, in `COEFFICIENTS`' order.
+ * Each latency feature's coefficient, or null for one the fit holds at 0: the decode step's square
+ * term, which one run's data cannot tell apart from the line. The handoff's coefficient h is fitted
+ * to a disaggregated run only; an agg run has no handoff, and holds it at 0 too.
  */
-const HELD_FEATURES: ReadonlySet<number> = new Set([5]);
-const FITTED_FEATURES = Array.from({ length: FEATURES }, (_, k) => k).filter((k) => !HELD_FEATURES.has(k));
-if (FITTED_FEATURES.length !== COEFFICIENTS.length) {
-  throw new Error(`sim/calibration.ts: ${FITTED_FEATURES.length} features are fitted, and COEFFICIENTS names ${COEFFICIENTS.length}`);
+const FEATURE_COEFFICIENTS: readonly (Coefficient | null)[] = ["a", "b", "c", "d", "e", null, "h"];
+if (FEATURE_COEFFICIENTS.length !== FEATURES || FEATURE_COEFFICIENTS[HANDOFF_FEATURE] !== "h") {
+  throw new Error(`sim/calibration.ts: FEATURE_COEFFICIENTS does not follow the ${FEATURES} features of LatencyFeatures`);
+}
+if (COEFFICIENTS.some((name) => !FEATURE_COEFFICIENTS.includes(name))) {
+  throw new Error("sim/calibration.ts: a coefficient of COEFFICIENTS has no feature");
+}
+
+/** The features a fit to this stack fits, in `COEFFICIENTS`' order. */
+function fittedFeatures(disaggregated: boolean): number[] {
+  return FEATURE_COEFFICIENTS.flatMap((name, k) => (name !== null && (disaggregated || name !== "h") ? [k] : []));
 }
 
 const MAX_ITERATIONS = 40;
@@ -150,10 +162,17 @@ export function calibrate(
   settings: IntervalSettings = DEFAULT_INTERVALS,
 ): Calibration {
   const capacity = model.engine.kvCapacityTokens;
+  const disaggregated = model.decodeWorkers > 0;
+  const fitted = fittedFeatures(disaggregated);
   const simulate = (coefficients: number[]) =>
     simulateStack(
       requests,
-      { ...model, engineModel: "vllm", perf: polynomialPerfModel(asPolynomial(coefficients), capacity, "calibrating") },
+      {
+        ...model,
+        engineModel: "vllm",
+        perf: polynomialPerfModel(asPolynomial(coefficients), capacity, "calibrating"),
+        handoffOverheadMs: coefficients[HANDOFF_FEATURE],
+      },
       true,
     );
   const fittable = (from: readonly MeasuredRequest[]) => ({
@@ -161,21 +180,26 @@ export function calibrate(
     // A request the model gives one output token has no ITL to compare, as in aiperf.
     itl: from.filter((request) => request.itlMs !== undefined && request.itlMs > 0 && requests[request.index].output_length > 1),
   });
-  const fitted = fittable(measured);
+  const records = fittable(measured);
 
-  // The fit starts from the mocker's own timings.
-  const current = descend(fromPolynomial(MOCKER_POLYNOMIAL), groupMoments(requests, fitted.ttft, fitted.itl), simulate);
+  // The fit starts from the mocker's own timings, and the middle of the handoff overhead's assumed span:
+  // from 0, the first step at a queued schedule took every prefill term to 0 too, and the descent never
+  // left there (2P2D round-robin, 1,000 requests of the conversation fixture, a true overhead of 300 ms).
+  const start = fromPolynomial(MOCKER_POLYNOMIAL, (HANDOFF_OVERHEAD_MS.fast + HANDOFF_OVERHEAD_MS.slow) / 2);
+  const current = descend(start, groupMoments(requests, records.ttft, records.itl), simulate, fitted);
   const { run } = current;
 
   const random = seeded(settings.seed);
   const refits = Array.from({ length: settings.refits }, () => {
     const resampled = fittable(Array.from({ length: measured.length }, () => measured[Math.floor(random() * measured.length)]));
     const start = current.coefficients.map((value) => value * (1 + START_SPREAD * (2 * random() - 1)));
-    return descend(start, groupMoments(requests, resampled.ttft, resampled.itl), simulate, REFIT_SIMULATIONS);
+    return descend(start, groupMoments(requests, resampled.ttft, resampled.itl), simulate, fitted, REFIT_SIMULATIONS);
   });
   const floor = STUCK * median(refits.map((refit) => refit.misfit));
   const kept = refits.filter((refit) => refit.misfit <= floor);
-  const values = named(current.coefficients);
+  const names = fitted.map((k) => FEATURE_COEFFICIENTS[k]!);
+  const named = (coefficients: readonly number[]) => Object.fromEntries(fitted.map((k) => [FEATURE_COEFFICIENTS[k], coefficients[k]]));
+  const values = named(current.coefficients) as CoefficientValues;
   const intervals: CalibrationIntervals = {
     method: INTERVAL_METHOD,
     refits: settings.refits,
@@ -183,8 +207,8 @@ export function calibrate(
     seed: settings.seed,
     startSpread: START_SPREAD,
     coefficients: Object.fromEntries(
-      COEFFICIENTS.map((name) => {
-        const all = [values[name], ...kept.map((refit) => named(refit.coefficients)[name])];
+      names.map((name) => {
+        const all = [values[name]!, ...kept.map((refit) => named(refit.coefficients)[name])];
         return [name, { low: Math.min(...all), high: Math.max(...all) }];
       }),
     ) as CalibrationIntervals["coefficients"],
@@ -193,24 +217,25 @@ export function calibrate(
   const error = (metric: "ttft" | "itl", p: number) =>
     metric === "ttft"
       ? relativeError(
-          fitted.ttft,
+          records.ttft,
           (r) => run.ttftMs[r.index],
           (r) => r.ttftMs,
           p,
         )
       : relativeError(
-          fitted.itl,
+          records.itl,
           (r) => run.itlMs[r.index],
           (r) => r.itlMs!,
           p,
         );
   return {
     ...asPolynomial(current.coefficients),
+    ...(disaggregated && { handoffOverheadMs: current.coefficients[HANDOFF_FEATURE] }),
     undetermined: undeterminedCoefficients(values, intervals.coefficients),
     intervals,
     kvCapacityTokens: capacity,
     iterations: current.iterations,
-    fittedRequests: { ttft: fitted.ttft.length, itl: fitted.itl.length },
+    fittedRequests: { ttft: records.ttft.length, itl: records.itl.length },
     error: { ttftP50: error("ttft", 50), ttftP90: error("ttft", 90), itlP50: error("itl", 50), itlP90: error("itl", 90) },
   };
 }
@@ -223,6 +248,7 @@ function descend(
   start: number[],
   moments: readonly Moment[],
   simulate: (coefficients: number[]) => StackRun,
+  fitted: readonly number[],
   simulations = Infinity,
 ): Descent {
   /** The sum of the squared log ratios of the groups' simulated means to the measured: what the fit lowers. */
@@ -237,15 +263,15 @@ function descend(
   let current = attempt(start, 0);
   let history: Iterate[] = [];
   while (current.iterations < MAX_ITERATIONS && simulated < simulations) {
-    const rows = linearRows(current.run.features!, moments);
-    const at = FITTED_FEATURES.map((k) => current.coefficients[k]);
-    const fitted = nonNegativeLeastSquares(rows, at);
+    const rows = linearRows(current.run.features!, moments, fitted);
+    const at = fitted.map((k) => current.coefficients[k]);
+    const solution = nonNegativeLeastSquares(rows, at);
     // At the current schedule the rows reproduce its simulated means, so this is the gain the step can bring.
-    if (linearMisfit(rows, at) - linearMisfit(rows, fitted) < PLATEAU * linearMisfit(rows, at)) break;
-    const target = expanded(fitted);
+    if (linearMisfit(rows, at) - linearMisfit(rows, solution) < PLATEAU * linearMisfit(rows, at)) break;
+    const target = expanded(solution, fitted);
     history = [...history.slice(-ACCELERATION_MEMORY), { at: current.coefficients, target }];
     let next: Descent | undefined;
-    const accelerated = acceleratedStep(history);
+    const accelerated = acceleratedStep(history, fitted);
     if (accelerated) {
       const candidate = attempt(accelerated, current.iterations + 1);
       if (candidate.misfit < current.misfit) next = candidate;
@@ -276,10 +302,10 @@ interface Iterate {
 }
 
 /**
- * Each feature's coefficient at the mocker's timings, or 1 where that is 0: the sizes that make
- * coefficients from 10^-7 ms per token² to 50 ms comparable.
+ * Each feature's coefficient at the mocker's timings, or 1 where that is 0 (the handoff's, which
+ * the mocker does not have): the sizes that make coefficients from 10^-7 ms per token² to 50 ms comparable.
  */
-const SCALE = fromPolynomial(MOCKER_POLYNOMIAL).map((value) => Math.abs(value) || 1);
+const SCALE = fromPolynomial(MOCKER_POLYNOMIAL, 0).map((value) => Math.abs(value) || 1);
 
 /**
  * The step toward the linear fit overshoots: a longer pass constant queues requests longer, which
@@ -288,19 +314,19 @@ const SCALE = fromPolynomial(MOCKER_POLYNOMIAL).map((value) => Math.abs(value) |
  * & Ni, SIAM J. Numer. Anal. 49(4), 2011) takes the mix of the last few iterates whose fits moved
  * them least, which lands near the middle of the swings; the misfit still decides whether it is taken.
  */
-function acceleratedStep(history: readonly Iterate[]): number[] | undefined {
+function acceleratedStep(history: readonly Iterate[], fitted: readonly number[]): number[] | undefined {
   if (history.length < 2) return undefined;
-  const residual = (iterate: Iterate) => FITTED_FEATURES.map((k) => (iterate.target[k] - iterate.at[k]) / SCALE[k]);
+  const residual = (iterate: Iterate) => fitted.map((k) => (iterate.target[k] - iterate.at[k]) / SCALE[k]);
   const residuals = history.map(residual);
   const last = residuals.length - 1;
   const differences = residuals.slice(0, last).map((r, j) => r.map((value, i) => residuals[j + 1][i] - value));
   const weights = leastSquares(
-    FITTED_FEATURES.map((_, i) => differences.map((difference) => difference[i])),
+    fitted.map((_, i) => differences.map((difference) => difference[i])),
     residuals[last],
   );
   if (!weights.every(Number.isFinite)) return undefined;
   return history[last].target.map((value, k) => {
-    if (HELD_FEATURES.has(k)) return 0;
+    if (!fitted.includes(k)) return 0;
     const shift = weights.reduce((sum, weight, j) => sum + weight * (history[j + 1].target[k] - history[j].target[k]), 0);
     return Math.max(0, value - shift);
   });
@@ -349,12 +375,16 @@ const simulatedMean = (run: StackRun, moment: Moment) =>
  * The rows of the least-squares problem for the schedule the features come from: each group's
  * mean features against its measured mean, weighted to relative error.
  */
-function linearRows(features: LatencyFeatures, moments: readonly Moment[]): { rows: number[][]; targets: number[] } {
+function linearRows(
+  features: LatencyFeatures,
+  moments: readonly Moment[],
+  fitted: readonly number[],
+): { rows: number[][]; targets: number[] } {
   const rows: number[][] = [];
   const targets: number[] = [];
   for (const moment of moments) {
     const perRequest = moment.metric === "ttft" ? features.ttft : features.itl;
-    const row = FITTED_FEATURES.map((k) => mean(moment.members, (index) => perRequest[index * FEATURES + k]));
+    const row = fitted.map((k) => mean(moment.members, (index) => perRequest[index * FEATURES + k]));
     const constant = moment.metric === "ttft" ? mean(moment.members, (index) => features.ttftConstantMs[index]) : 0;
     rows.push(row.map((value) => value / moment.measuredMeanMs));
     targets.push((moment.measuredMeanMs - constant) / moment.measuredMeanMs);
@@ -363,24 +393,24 @@ function linearRows(features: LatencyFeatures, moments: readonly Moment[]): { ro
 }
 
 /** The fitted coefficients, one per feature, spread back over every feature with the held ones at 0. */
-function expanded(fitted: readonly number[]): number[] {
+function expanded(solution: readonly number[], fitted: readonly number[]): number[] {
   const values = new Array<number>(FEATURES).fill(0);
-  FITTED_FEATURES.forEach((k, i) => (values[k] = fitted[i]));
+  fitted.forEach((k, i) => (values[k] = solution[i]));
   return values;
 }
 
-/** One value per feature, the held ones at 0. The layout is `LatencyFeatures`': the prefill terms, then the decode terms. */
-function fromPolynomial(polynomial: PolynomialCoefficients): number[] {
-  return [...polynomial.prefill, ...polynomial.decode].map((value, k) => (HELD_FEATURES.has(k) ? 0 : value));
+/**
+ * One value per feature, the held ones at 0. The layout is `LatencyFeatures`': the prefill terms,
+ * the decode terms, then the handoff overhead.
+ */
+function fromPolynomial(polynomial: PolynomialCoefficients, handoffOverheadMs: number): number[] {
+  return [...polynomial.prefill, ...polynomial.decode, handoffOverheadMs].map((value, k) => (FEATURE_COEFFICIENTS[k] === null ? 0 : value));
 }
 
 const asPolynomial = (values: readonly number[]): PolynomialCoefficients => ({
   prefill: [values[0], values[1], values[2]],
   decode: [values[3], values[4], values[5]],
 });
-
-const named = (values: readonly number[]): Record<Coefficient, number> =>
-  Object.fromEntries(COEFFICIENTS.map((name, i) => [name, values[FITTED_FEATURES[i]]])) as Record<Coefficient, number>;
 
 /**
  * Least squares with every coefficient ≥ 0, as times that grow with tokens and KV have them: a

@@ -143,7 +143,7 @@ export function simulationText(reports: SimulationReport[]): string {
 function rangeText(reports: SimulationReport[]): string {
   const spans = reports.find((r) => r.range)?.range?.spans;
   if (spans) return `range: each end takes every span at that end: ${spans.join("; ")}\n`;
-  return "range: none: a point, from timings that are the mocker's own or, in agg, calibrated to a run\n";
+  return "range: none: a point, from timings that are the mocker's own, or calibrated to a run (in disagg, with its handoff overhead)\n";
 }
 
 const unpredicted = (slos: Record<string, number>) => Object.keys(slos).filter((metric) => !PREDICTED_SLO_METRICS.includes(metric));

@@ -363,6 +363,8 @@ export function simulateMockerStack(requests: readonly TraceRequest[], model: St
     worker.waiting.shift();
     run.refused++;
     const request = sequence.request;
+    // Its blocks are references too, none of them served from a cache: the hit rate stays of every request.
+    if (worker.role !== "decode") run.references += request.blocks.total;
     if (request.booking) (worker.role === "decode" ? decodeRouter : routedRouter).free(request.booking);
     request.booking = undefined;
   };

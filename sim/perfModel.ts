@@ -1,6 +1,6 @@
 import type { PerfProfile } from "./perfProfile";
 import type { TpTimings } from "./tensorParallel";
-import type { Uncertainty } from "./spans";
+import type { Span, Uncertainty } from "./spans";
 
 /**
  * How long a worker's engine pass takes, in the mocker's terms (ai-dynamo/dynamo
@@ -20,8 +20,14 @@ export interface PerfModel {
   uncertainty?: Omit<Uncertainty, "handoffMs">;
   /** The timings are the reference itself (the mocker's own): a prediction from them is a point. */
   exact?: boolean;
-  /** The timings were fitted to a run: no timing span, though a disagg handoff's overhead stays one (no fit reaches it yet). */
+  /** The timings were fitted to a run: no timing span. */
   calibrated?: boolean;
+  /**
+   * The disagg handoff overhead fitted with the timings, from a disaggregated run: its value, and its
+   * interval as a span when the run left it undetermined (a point span otherwise). Absent, the
+   * overhead is unknown and spans `HANDOFF_OVERHEAD_MS`.
+   */
+  calibratedHandoff?: { ms: number; span: Span };
   /** The part of a pass that prefills anything which does not grow with its tokens: TTFT at 0 tokens. */
   prefillPassMs: number;
   /** Time to compute `tokens` new prompt tokens that follow `context` tokens already in KV. */

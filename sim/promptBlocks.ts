@@ -24,6 +24,19 @@ export function fitsTraceBlocks(blockSize: number): boolean {
   return Number.isInteger(blockSize) && blockSize >= 1 && TRACE_BLOCK_TOKENS % blockSize === 0;
 }
 
+/** The prompt's first `engineBlocks` full blocks. */
+export function promptPrefix(prompt: PromptBlocks, engineBlocks: number): PromptBlocks {
+  const ids: number[] = [];
+  const fills: number[] = [];
+  let total = 0;
+  for (let i = 0; i < prompt.ids.length && total < engineBlocks; i++) {
+    ids.push(prompt.ids[i]);
+    fills.push(Math.min(prompt.fills[i], engineBlocks - total));
+    total += fills[i];
+  }
+  return { ids, fills, total };
+}
+
 export function promptBlocks(request: TraceRequest, blockSize: number): PromptBlocks {
   const perTraceBlock = TRACE_BLOCK_TOKENS / blockSize;
   const total = Math.min(Math.floor(request.input_length / blockSize), request.hash_ids.length * perTraceBlock);

@@ -52,7 +52,7 @@ export function stackModel(config: StackConfig, perf: PerfModel, overrides: Mode
     seed: overrides.seed,
     kvBytesPerToken: kvBytesPerToken(config),
     transferGBps: overrides.transferGBps ?? DEFAULT_TRANSFER_GBPS,
-    handoffOverheadMs: 0,
+    handoffOverheadMs: decode && perf.calibratedHandoff ? perf.calibratedHandoff.ms : 0,
     uncertainty: stackUncertainty(perf),
   };
 }

@@ -1,7 +1,7 @@
 import type { TraceRequest } from "./trace/traceFile";
 import { passBound } from "./passBound";
 import type { Uncertainty } from "./spans";
-import { promptBlocks, type PromptBlocks } from "./promptBlocks";
+import { promptBlocks, promptPrefix, type PromptBlocks } from "./promptBlocks";
 import { EventQueue } from "./eventQueue";
 import type { PerfModel } from "./perfModel";
 import { PrefixCache } from "./prefixCache";
@@ -70,7 +70,7 @@ export interface StackRun {
   passes: number;
   /** Requests a worker preempted to free KV blocks (the mocker model; the vllm model makes them wait). */
   preemptions: number;
-  /** Requests refused because their prompt needs more blocks than a worker's whole KV (the mocker model). */
+  /** Requests refused because they need more blocks than a worker's whole KV. Their latencies are NaN. */
   refused: number;
   /**
    * Requests never served: stuck behind a preempted request that waits for KV the waiting ones hold, as the
@@ -85,15 +85,17 @@ export interface StackRun {
  * A pass's time is linear in the timing polynomials' coefficients (see `PolynomialCoefficients`):
  * [a prefill pass, Σ new tokens, Σ ((context + new)² − context²), a decode step, its KV fraction u,
  * u²]. Summed over the passes a request waits through and runs in, they make its TTFT and ITL
- * linear in the coefficients too, for the schedule the simulation chose.
+ * linear in the coefficients too, for the schedule the simulation chose. The seventh feature is a
+ * disaggregated request's handoff, once, whose coefficient is the handoff overhead.
  */
-export const FEATURES = 6;
+export const FEATURES = 7;
+export const HANDOFF_FEATURE = 6;
 
 export interface LatencyFeatures {
-  /** Request i's TTFT = ttft[6i … 6i+5] · coefficients + ttftConstantMs[i] (the KV transfer). */
+  /** Request i's TTFT = ttft[7i … 7i+6] · coefficients + ttftConstantMs[i] (the KV transfer). */
   ttft: Float64Array;
   ttftConstantMs: Float64Array;
-  /** Request i's ITL = itl[6i … 6i+5] · coefficients; zeros for a request of one output token. */
+  /** Request i's ITL = itl[7i … 7i+6] · coefficients; zeros for a request of one output token. */
   itl: Float64Array;
 }
 
@@ -158,7 +160,8 @@ type Event = { kind: "pass"; worker: Worker; pass: Pass } | { kind: "handoff"; r
  * chunks plus one decode step for every request that emits a token, the first included.
  * Prefill workers decode nothing: their requests leave at the end of prefill, and after the KV
  * transfer (prompt tokens × KV bytes per token over the bandwidth) a decode worker emits the first
- * token in its next pass. Not modelled: preemption (a request that does not fit waits instead).
+ * token in its next pass. Not modelled: preemption (a request that does not fit waits instead). A
+ * request that would not fit in a whole KV is refused.
  */
 export function simulateVllmStack(requests: readonly TraceRequest[], model: StackModel, collectFeatures = false): StackRun {
   const { engine, perf } = model;
@@ -235,6 +238,36 @@ export function simulateVllmStack(requests: readonly TraceRequest[], model: Stac
     if (request.booking) (worker.role === "decode" ? decodeRouter : routedRouter).free(request.booking);
   };
 
+  /**
+   * vLLM registers a request's full blocks in its prefix cache as it schedules them, not once they are
+   * computed (vllm-project/vllm@003df296 `vllm/v1/core/kv_cache_manager.py` `allocate_slots` caches up
+   * to the computed and the new tokens): a request admitted after it, in the same pass or a later one,
+   * finds them, as do the router's KV events.
+   */
+  const schedule = (worker: Worker, pass: Pass, request: Live, take: number) => {
+    pass.chunks.push([request, take]);
+    if (take > 0) worker.cache.insert(promptPrefix(request.blocks, Math.floor((request.computed + take) / engine.blockSize)));
+  };
+
+  /**
+   * A request that would not fit in a worker's whole KV: the mocker model refuses it (mockerStack.ts),
+   * and so does this one. vLLM itself does not start with a KV smaller than its max_model_len, so only
+   * a smaller `--capacity-tokens` meets this. A prefill worker holds the prompt and one token.
+   */
+  const neverFits = (worker: Worker, request: Live) =>
+    Math.ceil((request.input + (worker.role === "prefill" ? 1 : request.output)) / engine.blockSize) > capacityBlocks;
+
+  const refuse = (worker: Worker, request: Live) => {
+    run.refused++;
+    // Its blocks are references too, none of them served from a cache: the hit rate stays of every request.
+    if (worker.role !== "decode") run.references += request.blocks.total;
+    run.ttftMs[request.index] = NaN;
+    run.itlMs[request.index] = NaN;
+    run.latencyMs[request.index] = NaN;
+    if (request.booking) (worker.role === "decode" ? decodeRouter : routedRouter).free(request.booking);
+    request.booking = undefined;
+  };
+
   const startPass = (worker: Worker, now: number) => {
     let budget = engine.maxBatchedTokens;
     const pass: Pass = { chunks: [], decoding: [], start: now, end: now, features: new Float64Array(FEATURES) };
@@ -242,7 +275,7 @@ export function simulateVllmStack(requests: readonly TraceRequest[], model: Stac
       if (budget <= 0) break;
       if (request.computed < request.input) {
         const take = Math.min(request.input - request.computed, budget);
-        pass.chunks.push([request, take]);
+        schedule(worker, pass, request, take);
         budget -= take;
       } else {
         pass.decoding.push(request);
@@ -251,6 +284,11 @@ export function simulateVllmStack(requests: readonly TraceRequest[], model: Stac
     }
     while (worker.waitingHead < worker.waiting.length && worker.running.length < engine.maxNumSeqs && budget > 0) {
       const request = worker.waiting[worker.waitingHead];
+      if (neverFits(worker, request)) {
+        worker.waitingHead++;
+        refuse(worker, request);
+        continue;
+      }
       if (worker.running.length > 0 && worker.kvTokens + request.input > engine.kvCapacityTokens) break;
       worker.waitingHead++;
       worker.running.push(request);
@@ -271,13 +309,15 @@ export function simulateVllmStack(requests: readonly TraceRequest[], model: Stac
       run.prefillTokens += request.input - request.computed;
       run.prefillTokensPerWorker[worker.index] += request.input - request.computed;
       const take = Math.min(request.input - request.computed, budget);
-      pass.chunks.push([request, take]);
+      schedule(worker, pass, request, take);
       budget -= take;
     }
     if (worker.waitingHead > 1024 && worker.waitingHead * 2 > worker.waiting.length) {
       worker.waiting.splice(0, worker.waitingHead);
       worker.waitingHead = 0;
     }
+    // Every request it could have taken was refused.
+    if (pass.chunks.length === 0 && pass.decoding.length === 0) return;
     let prefillMs = 0;
     let prefilling = 0;
     for (const [request, take] of pass.chunks) {
@@ -343,12 +383,13 @@ export function simulateVllmStack(requests: readonly TraceRequest[], model: Stac
         worker.kvTokens -= request.input;
         if (request.booking) router.free(request.booking);
         request.booking = undefined;
-        const transferMs = request.input * transferMsPerToken + model.handoffOverheadMs;
+        const transferMs = request.input * transferMsPerToken;
         if (features) {
           request.before = Float64Array.from(worker.passed, (sum, k) => sum - request.base![k]);
+          request.before[HANDOFF_FEATURE] = 1;
           features.ttftConstantMs[request.index] = transferMs;
         }
-        events.push(now + transferMs, { kind: "handoff", request });
+        events.push(now + transferMs + model.handoffOverheadMs, { kind: "handoff", request });
         continue;
       }
       request.generated = 1;

@@ -29,19 +29,22 @@ export function timingUncertainty(tp: TpTimings | undefined, estimate: boolean):
 
 /**
  * A stack's uncertainty: its timings', and the handoff overhead of any disaggregated split. Null when the
- * prediction is a point: the mocker's own timings. Calibrated timings keep the handoff's span alone.
+ * prediction is a point: the mocker's own timings. Calibrated timings keep the handoff's span alone, the
+ * interval of the overhead they were fitted with or, from an agg run's fit, the whole of `HANDOFF_OVERHEAD_MS`.
  */
 export function stackUncertainty(perf: PerfModel): Uncertainty | null {
   if (perf.exact) return null;
   const none = { prefill: { fast: 1, slow: 1 }, decode: { fast: 1, slow: 1 }, named: [] };
   const timing = perf.calibrated ? none : (perf.uncertainty ?? none);
-  return { ...timing, handoffMs: HANDOFF_OVERHEAD_MS };
+  return { ...timing, handoffMs: perf.calibratedHandoff?.span ?? HANDOFF_OVERHEAD_MS };
 }
 
 /** The spans that move this stack's prediction, in words; empty when none does. */
 export function namedSpans(uncertainty: Uncertainty, disaggregated: boolean): string[] {
   const { handoffMs } = uncertainty;
-  return disaggregated ? [...uncertainty.named, `disagg handoff overhead: ${handoffMs.fast}–${handoffMs.slow} ms`] : uncertainty.named;
+  if (!disaggregated || handoffMs.fast === handoffMs.slow) return uncertainty.named;
+  const ms = (value: number) => Number(value.toPrecision(4));
+  return [...uncertainty.named, `disagg handoff overhead: ${ms(handoffMs.fast)}–${ms(handoffMs.slow)} ms`];
 }
 
 /** The stack at one end of its range: every span at its fast end, or every one at its slow end. */

@@ -5,9 +5,18 @@ export const CALIBRATION_FILE = "calibration.json";
 export const CALIBRATION_KIND = "dynamo-bench calibration";
 export const CALIBRATION_SCHEMA_VERSION = 1;
 
-/** The fitted coefficients, by name: prefill a + b·t + c·t², decode d + e·u. */
-export const COEFFICIENTS = ["a", "b", "c", "d", "e"] as const;
+/**
+ * The fitted coefficients, by name: prefill a + b·t + c·t², decode d + e·u, and h, what a disaggregated
+ * request pays at its handoff beyond the KV transfer (ms). Only a fit to a disaggregated run has h.
+ */
+export const COEFFICIENTS = ["a", "b", "c", "d", "e", "h"] as const;
 export type Coefficient = (typeof COEFFICIENTS)[number];
+export type CoefficientValues = Record<Exclude<Coefficient, "h">, number> & { h?: number };
+
+/** The coefficients a fit has values for, in `COEFFICIENTS`' order. */
+export function fittedCoefficients(values: CoefficientValues): Coefficient[] {
+  return COEFFICIENTS.filter((name) => values[name] !== undefined);
+}
 
 /** The rule: a coefficient is undetermined when its interval reaches more than 5% of its value beyond it, on either side. */
 export const UNDETERMINED_SPREAD = 0.05;
@@ -59,28 +68,37 @@ const intervalsSchema = z
       .max(2 ** 32 - 1, { error: "must be below 2^32" }),
     /** The starts of the refits: each coefficient of the fit scaled by a factor within 1 ± this. */
     startSpread: finite.positive({ error: "must be above 0" }).max(1, { error: "must be at most 1" }),
-    coefficients: z.strictObject(Object.fromEntries(COEFFICIENTS.map((name) => [name, interval])) as Record<Coefficient, typeof interval>, {
-      error: (issue) => (issue.code === "invalid_type" ? `must give low and high for each of ${COEFFICIENTS.join(", ")}` : undefined),
-    }),
+    coefficients: z.strictObject(
+      { a: interval, b: interval, c: interval, d: interval, e: interval, h: interval.optional() },
+      {
+        error: (issue) =>
+          issue.code === "invalid_type" ? `must give low and high for each of a, b, c, d, e (and h, in disagg)` : undefined,
+      },
+    ),
   })
   .check(z.refine((intervals) => intervals.kept <= intervals.refits, { error: "is more than the refits run", path: ["kept"] }));
 export type CalibrationIntervals = z.infer<typeof intervalsSchema>;
 
-/** The fitted timings by coefficient name, from the polynomials calibration.json holds. */
-export function coefficientValues(timings: { prefill: readonly number[]; decode: readonly number[] }): Record<Coefficient, number> {
+/** The fitted timings by coefficient name, from the polynomials and the handoff overhead calibration.json holds. */
+export function coefficientValues(timings: {
+  prefill: readonly number[];
+  decode: readonly number[];
+  handoffOverheadMs?: number;
+}): CoefficientValues {
   const [a, b, c] = timings.prefill;
   const [d, e] = timings.decode;
-  return { a, b, c, d, e };
+  return { a, b, c, d, e, ...(timings.handoffOverheadMs !== undefined && { h: timings.handoffOverheadMs }) };
 }
 
 /** The coefficients whose interval reaches past the rule's ±5% of their value; a value of 0 with any width is one. */
 export function undeterminedCoefficients(
-  values: Record<Coefficient, number>,
-  intervals: Record<Coefficient, { low: number; high: number }>,
+  values: CoefficientValues,
+  intervals: Partial<Record<Coefficient, { low: number; high: number }>>,
 ): Coefficient[] {
-  return COEFFICIENTS.filter((name) => {
-    const { low, high } = intervals[name];
-    return low < values[name] * (1 - UNDETERMINED_SPREAD) || high > values[name] * (1 + UNDETERMINED_SPREAD);
+  return fittedCoefficients(values).filter((name) => {
+    const value = values[name]!;
+    const { low, high } = intervals[name] ?? { low: -Infinity, high: Infinity };
+    return low < value * (1 - UNDETERMINED_SPREAD) || high > value * (1 + UNDETERMINED_SPREAD);
   });
 }
 
@@ -132,6 +150,8 @@ export const calibrationFileSchema = z
     }),
     prefill: triple,
     decode: triple,
+    // Fitted from a disaggregated run only: what its requests paid at the handoff beyond the KV transfer, ms.
+    handoffOverheadMs: coefficient.optional(),
     // The engine holds KV in whole blocks: the reader checks this against the stack's block size.
     kvCapacityTokens: finite
       .int({ error: "must be a whole number of tokens: the engine holds KV in whole blocks of them" })
@@ -155,13 +175,30 @@ export const calibrationFileSchema = z
       if (implausible) context.addIssue({ code: "custom", path: [implausible[0]], message: implausible[1] });
       if (!file.intervals) return;
       const values = coefficientValues(file);
-      for (const name of COEFFICIENTS) {
-        const { low, high } = file.intervals.coefficients[name];
-        if (values[name] < low || values[name] > high) {
+      if (file.intervals.coefficients.h && values.h === undefined) {
+        context.addIssue({
+          code: "custom",
+          path: ["intervals", "coefficients", "h"],
+          message: "is an interval of a handoff overhead the file does not hold: give handoffOverheadMs, or remove h",
+        });
+      }
+      for (const name of fittedCoefficients(values)) {
+        const value = values[name]!;
+        const range = file.intervals.coefficients[name];
+        if (!range) {
           context.addIssue({
             code: "custom",
             path: ["intervals", "coefficients", name],
-            message: `${low} to ${high} does not hold the fitted ${values[name]}, and an interval calibrate measures always does`,
+            message: "is missing: the file holds handoffOverheadMs, and calibrate measures an interval for every coefficient it fits",
+          });
+          continue;
+        }
+        const { low, high } = range;
+        if (value < low || value > high) {
+          context.addIssue({
+            code: "custom",
+            path: ["intervals", "coefficients", name],
+            message: `${low} to ${high} does not hold the fitted ${value}, and an interval calibrate measures always does`,
           });
         }
       }

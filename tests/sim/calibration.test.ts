@@ -36,7 +36,7 @@ const scratch = () => mkdtempSync(join(tmpdir(), "dynamo-bench-calibration-"));
 async function syntheticRun(
   requests: number | TraceRequest[] = 3000,
   stack = STACK,
-  { traceSeed = 7, noiseSeed = 11 }: { traceSeed?: number; noiseSeed?: number } = {},
+  { traceSeed = 7, noiseSeed = 11, handoffMs = 0 }: { traceSeed?: number; noiseSeed?: number; handoffMs?: number } = {},
 ) {
   const dir = scratch();
   const stackFile = join(dir, "Pulumi.test.yaml");
@@ -44,7 +44,10 @@ async function syntheticRun(
   const tracePath = traceFile(typeof requests === "number" ? [...conversationTrace(requests, { seed: traceSeed })] : requests);
   const config = stackConfigFromFile(stackFile);
   const capacity = workerCapacityTokens(config);
-  const model = stackModel(config, polynomialPerfModel(TRUTH, capacity, "truth"), { overlapWeight: 1, temperature: 0, seed: 1 });
+  const model = {
+    ...stackModel(config, polynomialPerfModel(TRUTH, capacity, "truth"), { overlapWeight: 1, temperature: 0, seed: 1 }),
+    handoffOverheadMs: handoffMs,
+  };
   const trace = await loadTrace(tracePath);
   const run = simulateStack(trace.requests, model);
   const uniform = random(noiseSeed);
@@ -285,6 +288,59 @@ describe("calibrate: coefficients a run cannot show", () => {
     ]);
     assert.match(JSON.parse(predicted.stdout).perfModel, /; the run hardly determined a, b, c\b[^;]* \(past ±5%\)$/);
     assert.match(predicted.stderr, /^warning: --calibration: the run it was fitted to hardly determined a, b, c\b/m);
+  });
+});
+
+/** 2 prefill and 2 decode workers, round-robin: neither side queues for long, so a handoff shows in every TTFT. */
+const BALANCED_DISAGG =
+  "config:\n  dynamo-bench:variant: disagg\n  dynamo-bench:frontend:\n    routerMode: round-robin\n" +
+  "  dynamo-bench:workers:\n    prefill:\n      replicas: 2\n    decode:\n      replicas: 2\n" +
+  "  dynamo-bench:cluster:\n    gpuMemoryGB: 80\n";
+
+describe("calibrate: a disaggregated run's handoff overhead", () => {
+  test("comes back as h, within 5% and with its interval; the prediction from it has no handoff span left", async () => {
+    const { artifacts, stackFile, tracePath, measured } = await syntheticRun(1000, BALANCED_DISAGG, { handoffMs: 300 });
+    const result = await runCli(["calibrate", artifacts, "--trace", tracePath, "--config-file", stackFile]);
+    assert.equal(result.status, 0, result.stderr);
+    const calibration = parseCalibrationFile(readFileSync(join(artifacts, "calibration.json"), "utf8"));
+    const h = calibration.handoffOverheadMs!;
+    assert.ok(within(h, 300, 0.05), `h ${h} against 300`);
+    assert.ok(!calibration.undetermined.includes("h"), "determined");
+    const { low, high } = calibration.intervals!.coefficients.h!;
+    assert.ok(low <= h && h <= high && low >= h * 0.95 && high <= h * 1.05, `interval ${low} to ${high}`);
+    assert.match(result.stdout, /^ {2}handoff overhead h = 2\d\d\.\d ms per request, beyond the KV transfer$/m);
+    assert.match(result.stdout, /^ {4}h 2\d\d\.\d \(\S+ to \S+: −[\d.]+%, \+[\d.]+%\)$/m);
+
+    const simulated = await runCli([
+      "simulate",
+      "--trace",
+      tracePath,
+      "--config-file",
+      stackFile,
+      "--calibration",
+      join(artifacts, "calibration.json"),
+      "--json",
+    ]);
+    assert.equal(simulated.status, 0, simulated.stderr);
+    const predicted = JSON.parse(simulated.stdout);
+    assert.equal(predicted.range, null, "calibrated timings and a determined overhead: a point");
+    assert.match(predicted.perfModel, /, h 2\d\d\.\d \(/);
+    const ttft = Float64Array.from(measured.map((m) => m.ttft)).sort();
+    const [got, want] = [predicted.latency.timeToFirstToken.p50, percentile(ttft, 50)];
+    assert.ok(within(got, want, 0.05), `TTFT p50: predicted ${got}, measured ${want}; without h it would be about 300 ms short`);
+  });
+
+  test("an agg run's fit has no h, and a disagg stack simulated from it keeps the assumed 0–1000 ms span", async () => {
+    const { artifacts, stackFile, tracePath } = await syntheticRun(600);
+    assert.equal((await runCli(["calibrate", artifacts, "--trace", tracePath, "--config-file", stackFile])).status, 0);
+    const calibration = JSON.parse(readFileSync(join(artifacts, "calibration.json"), "utf8"));
+    assert.equal(calibration.handoffOverheadMs, undefined);
+    assert.equal(calibration.intervals.coefficients.h, undefined);
+    const disaggFile = join(artifacts, "Pulumi.disagg.yaml");
+    writeFileSync(disaggFile, BALANCED_DISAGG);
+    const args = ["simulate", "--trace", tracePath, "--config-file", disaggFile, "--calibration", join(artifacts, "calibration.json")];
+    const predicted = JSON.parse((await runCli([...args, "--json"])).stdout);
+    assert.deepEqual(predicted.range.spans, ["disagg handoff overhead: 0–1000 ms"]);
   });
 });
 
@@ -607,5 +663,42 @@ describe("--calibration: a hand-edited file is not believed", () => {
       JSON.parse(old.stdout).perfModel,
       /, its coefficients unchecked \(the file holds no intervals\); it names c as hardly determined$/,
     );
+  });
+
+  test("a handoff overhead: used at its value when determined, within the assumed span widened to its interval when not", async () => {
+    const disagg = async (file: object) => {
+      const dir = scratch();
+      writeFileSync(join(dir, "calibration.json"), JSON.stringify(file));
+      const tracePath = traceFile([...conversationTrace(30)]);
+      return await runCli(["simulate", "--trace", tracePath, "-s", "disagg", "--calibration", join(dir, "calibration.json"), "--json"]);
+    };
+    const withH = (h: number, interval: { low: number; high: number }) => ({
+      ...WRITTEN,
+      handoffOverheadMs: h,
+      intervals: { ...WRITTEN.intervals, coefficients: { ...WRITTEN.intervals.coefficients, h: interval } },
+    });
+    const determined = await disagg(withH(400, { low: 395, high: 405 }));
+    assert.equal(determined.status, 0, determined.stderr);
+    assert.equal(JSON.parse(determined.stdout).range, null);
+    const loose = await disagg(withH(400, { low: 100, high: 1500 }));
+    assert.equal(loose.status, 0, loose.stderr);
+    assert.deepEqual(JSON.parse(loose.stdout).range.spans, ["disagg handoff overhead: 0–1500 ms"]);
+    assert.match(loose.stderr, /hardly determined h: /);
+    const fromFit = JSON.parse(determined.stdout).latency.timeToFirstToken.p50;
+    const noOverhead = JSON.parse((await disagg(withH(0, { low: 0, high: 0 }))).stdout).latency.timeToFirstToken.p50;
+    assert.ok(Math.abs(fromFit - noOverhead - 400) < 1, `the fitted 400 ms is in every TTFT: ${fromFit} against ${noOverhead}`);
+
+    const refused: [object, RegExp][] = [
+      [{ ...withH(400, { low: 395, high: 405 }), handoffOverheadMs: undefined }, /intervals\.coefficients\.h: .*give handoffOverheadMs/],
+      [{ ...WRITTEN, handoffOverheadMs: 400 }, /intervals\.coefficients\.h: is missing/],
+      [withH(400, { low: 500, high: 600 }), /intervals\.coefficients\.h: 500 to 600 does not hold the fitted 400/],
+      [withH(-1, { low: -1, high: 0 }), /handoffOverheadMs: must be ≥ 0/],
+    ];
+    for (const [file, message] of refused) {
+      const result = await disagg(file);
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, message);
+      assert.equal(result.stderr.split("\n").length, 2, `one line: ${result.stderr}`);
+    }
   });
 });

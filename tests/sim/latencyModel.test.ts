@@ -77,3 +77,42 @@ describe("the latency model's limits", () => {
     assert.ok(agg(long) > agg(short) && agg(short) > 20, `agg mean ITL ${agg(short)} → ${agg(long)}`);
   });
 });
+
+describe("the vllm engine model's prefix cache and KV limit", () => {
+  test("a prompt's blocks are found as soon as they are scheduled: by a request in the same pass, and during a chunked prefill", () => {
+    // A and B arrive while X's prompt fills the first pass, so the second pass takes both: A first, then B,
+    // which shares A's 8 trace blocks (4,096 tokens) and adds one of its own.
+    const x = { ...alone(8192), hash_ids: Array.from({ length: 16 }, (_, i) => 1000 + i) };
+    const a = { ...alone(4096), timestamp: 1 };
+    const b = { ...alone(4096 + 512), timestamp: 2, hash_ids: [...a.hash_ids, 99] };
+    const samePass = simulateStack([x, a, b], model());
+    assert.equal(samePass.hitTokens[2], 4096, "B finds the blocks A's chunk registered in the pass they share");
+    assert.equal(samePass.prefillTokens, 8192 + 4096 + 512);
+    assert.equal(1 + samePass.ttftMs[1], 2 + samePass.ttftMs[2], "their first tokens come in the same pass");
+
+    // C (20,000 tokens) prefills in chunks of 8,192; D, sharing its first 32 trace blocks, arrives during the second chunk.
+    const c = alone(20_000);
+    const firstChunkMs = perf.prefillPassMs + perf.prefillMs(0, 8192);
+    const d = { ...alone(16_384 + 512), timestamp: firstChunkMs + 1, hash_ids: [...c.hash_ids.slice(0, 32), 99] };
+    const chunked = simulateStack([c, d], model());
+    assert.equal(chunked.hitTokens[1], 16_384, "the second chunk's blocks, registered when it was scheduled");
+  });
+
+  test("a request that cannot fit in a worker's whole KV is refused, its latencies NaN, and the rest are served", () => {
+    const engine = { ...model().engine, kvCapacityTokens: 4096 };
+    const requests = [alone(5000, 1), { ...alone(3000, 2000), timestamp: 1 }, { ...alone(1000, 10), timestamp: 2 }];
+    const agg = simulateStack(requests, model({ engine }));
+    assert.equal(agg.refused, 2, "a prompt past the KV, and a prompt whose output then outgrows it");
+    assert.ok([0, 1].every((i) => Number.isNaN(agg.ttftMs[i]) && Number.isNaN(agg.latencyMs[i])));
+    assert.ok(agg.ttftMs[2] > 0 && Number.isFinite(agg.latencyMs[2]));
+    assert.equal(
+      agg.references,
+      requests.reduce((sum, request) => sum + Math.floor(request.input_length / 64), 0),
+    );
+
+    // In disagg the prefill worker holds the prompt and one token; the decode worker refuses the request whose output outgrows its KV.
+    const disagg = simulateStack(requests.slice(1), model({ engine, decodeWorkers: 1 }));
+    assert.equal(disagg.refused, 1);
+    assert.ok(Number.isNaN(disagg.ttftMs[0]) && Number.isFinite(disagg.ttftMs[1]));
+  });
+});
