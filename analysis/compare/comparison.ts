@@ -2,6 +2,7 @@ import { SummaryError } from "../summary/runSummary";
 import type { RunSummary, SummaryMetric } from "../summary/resultsSchema";
 import type { RunInput } from "./runInput";
 import { predictionNotes } from "./predictedBesideMeasured";
+import { knownGoodput } from "../summary/knownGoodput";
 
 export const COMPARED_METRICS: SummaryMetric[] = ["time_to_first_token", "inter_token_latency", "request_latency"];
 export const COMPARED_STATISTICS = ["avg", "p50", "p90", "p99"] as const;
@@ -94,7 +95,7 @@ export function compareRuns(baseline: RunInput, candidate: RunInput): Comparison
     }
   }
   rows.push(fractionRow("failed_requests", failedFraction(baseline.summary), failedFraction(candidate.summary)));
-  rows.push(fractionRow("goodput", baseline.summary.goodput.fraction, candidate.summary.goodput.fraction));
+  rows.push(fractionRow("goodput", knownGoodput(baseline.summary), knownGoodput(candidate.summary)));
 
   const caveats: string[] = [];
   if (!sameSlos(baseline.summary.goodput.slos, candidate.summary.goodput.slos)) {

@@ -20,6 +20,7 @@ export function sloConditions(slos: Slos): string {
 export function goodputSlosLine(comparison: Comparison): string {
   const before = comparison.baseline.summary.goodput.slos;
   const after = comparison.candidate.summary.goodput.slos;
-  if (sameSlos(before, after)) return `Goodput SLOs: ${sloConditions(before)}`;
+  if (sameSlos(before, after))
+    return `Goodput SLOs: ${sloConditions(before)}${Object.keys(before).length === 0 ? ", so goodput is not known" : ""}`;
   return `Goodput SLOs: baseline ${sloConditions(before)}; candidate ${sloConditions(after)}`;
 }
