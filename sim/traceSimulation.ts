@@ -54,12 +54,7 @@ export function unboundedCache(trace: LoadedTrace, blockSize: number): { hitRate
   return { hitRate: references > 0 ? hits / references : 0, prefillTokens };
 }
 
-/**
- * No prefill takes ten minutes (a 131,072-token prompt takes seconds): a first token later than that
- * is queueing, on a stack that falls further behind while requests keep coming. Such a TTFT is said
- * as "overloaded" rather than printed in ms.
- */
-export const OVERLOADED_MS = 600_000;
+export { OVERLOADED_MS } from "../domain/overload";
 
 export interface MaxMean {
   max: number;

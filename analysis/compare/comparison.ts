@@ -2,6 +2,7 @@ import { SummaryError } from "../summary/runSummary";
 import type { RunSummary, SummaryMetric } from "../summary/resultsSchema";
 import type { RunInput } from "./runInput";
 import { predictionNotes } from "./predictedBesideMeasured";
+import { sameSlos } from "./sloText";
 import { knownGoodput } from "../summary/knownGoodput";
 
 export const COMPARED_METRICS: SummaryMetric[] = ["time_to_first_token", "inter_token_latency", "request_latency"];
@@ -70,12 +71,6 @@ function fractionRow(metric: "failed_requests" | "goodput", baseline: number | n
 
 function failedFraction({ requests }: RunSummary): number | null {
   return requests.total > 0 ? requests.failed / requests.total : null;
-}
-
-/** SLOs in a stable order, so that the same SLOs given in another order are the same. */
-export function sameSlos(a: Record<string, number>, b: Record<string, number>): boolean {
-  const text = (slos: Record<string, number>) => JSON.stringify(Object.entries(slos).sort(([x], [y]) => (x < y ? -1 : 1)));
-  return text(a) === text(b);
 }
 
 export function compareRuns(baseline: RunInput, candidate: RunInput): Comparison {
