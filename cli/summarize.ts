@@ -7,8 +7,7 @@ import { summaryFiles, writeSummaryFiles, SUMMARY_JSON, SUMMARY_MARKDOWN } from 
 import { implausibleText } from "../analysis/summary/recordPlausibility";
 import { AGGREGATE_FILE, RECORDS_FILE } from "../analysis/summary/aiperfFiles";
 import { readSummaryJson, summarySource, type SummarySource } from "../analysis/runs/summarySource";
-import { sameSlos } from "../analysis/compare/comparison";
-import { sloConditions } from "../analysis/compare/sloText";
+import { sameSlos, sloConditions } from "../analysis/compare/sloText";
 import { entryAt, notASearchableDirectory } from "../lib/regularFile";
 import { sanitizedIo, type CommandIo } from "./io";
 

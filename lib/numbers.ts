@@ -16,8 +16,16 @@ export function formatCount(value: number): string {
   return counts.format(value);
 }
 
+/**
+ * Past 2^53 a double no longer holds every whole number, so the digits printed are rounding, and a
+ * figure from a file can be up to 1.8e308: hundreds of digits. Beyond this, a figure is printed as a
+ * power of ten.
+ */
+export const LARGEST_PLAIN_FIGURE = Number.MAX_SAFE_INTEGER;
+
 export function formatValue(value: number | null | undefined, digits = 2): string {
-  return value === null || value === undefined ? "n/a" : decimals(digits).format(value);
+  if (value === null || value === undefined) return "n/a";
+  return Math.abs(value) > LARGEST_PLAIN_FIGURE && Number.isFinite(value) ? value.toExponential(2) : decimals(digits).format(value);
 }
 
 export function formatPercent(fraction: number, digits = 2): string {

@@ -2,7 +2,8 @@ import { formatCount, formatPercent, formatValue } from "../lib/numbers";
 import { sloCondition } from "../domain/slos";
 import { textTable } from "../lib/table";
 import type { SplitPoint, SplitVerdict } from "./splitSweep";
-import { OVERLOADED_MS, PREDICTED_SLO_METRICS, type RangeEnd, type SimulationReport, type SweepPoint } from "./traceSimulation";
+import { OVERLOAD_NOTE, OVERLOADED_MS, OVERLOADED_TEXT } from "../domain/overload";
+import { PREDICTED_SLO_METRICS, type RangeEnd, type SimulationReport, type SweepPoint } from "./traceSimulation";
 
 function ms(value: number | undefined): string {
   return value === undefined ? "–" : formatValue(value, value < 100 ? 1 : 0);
@@ -11,6 +12,8 @@ function ms(value: number | undefined): string {
 const LATENCIES = ["timeToFirstToken", "interTokenLatency", "requestLatency"] as const;
 type Latency = (typeof LATENCIES)[number];
 const PERCENTILES = ["p50", "p90", "p99", "avg"] as const;
+/** The percentiles the text's tables print. */
+const TABLED = ["p50", "p90", "p99"] as const;
 type Percentile = (typeof PERCENTILES)[number];
 
 /**
@@ -31,11 +34,6 @@ function latencyText(report: SimulationReport, latency: Latency, p: Percentile):
 function overloadedFigures(report: SimulationReport): string[] {
   return LATENCIES.flatMap((latency) => PERCENTILES.filter((p) => isOverloaded(report, latency, p)).map((p) => `${latency}.${p}`));
 }
-
-const OVERLOADED_TEXT = `> ${OVERLOADED_MS / 60_000} min`;
-const OVERLOAD_NOTE =
-  `${OVERLOADED_TEXT}: overloaded: a first token that long after arrival is queueing, as no prefill takes it, ` +
-  "in a queue that grows while requests keep coming\n";
 
 /**
  * A report as --json prints it: an overloaded stack's latency is null, and named in `overloaded` (empty when
@@ -64,32 +62,42 @@ type Row = (report: SimulationReport) => string;
 
 const maxMean = ({ max, mean }: { max: number; mean: number }) => `${formatCount(max)} / ${formatCount(mean)}`;
 
+/** A range's two ends, low – high: "–" when neither end has the figure, and "n/a" for an end that alone lacks it. */
+function rangeCell(low: string | undefined, high: string | undefined): string {
+  return low === undefined && high === undefined ? "–" : `${low ?? "n/a"}–${high ?? "n/a"}`;
+}
+
 function goodputRangeText(r: SimulationReport): string {
-  return r.range && r.range.slow.goodput !== null && r.range.fast.goodput !== null
-    ? `${formatPercent(r.range.slow.goodput)}–${formatPercent(r.range.fast.goodput)}`
-    : "–";
+  const percent = (fraction: number | null | undefined) =>
+    fraction === null || fraction === undefined ? undefined : formatPercent(fraction);
+  return rangeCell(percent(r.range?.slow.goodput), percent(r.range?.fast.goodput));
 }
 
 /** A range end's latency as the tables print it: past OVERLOADED_MS, a TTFT or request latency says so. */
-function endText(end: RangeEnd, latency: Latency, p: Percentile): string {
+function endText(end: RangeEnd, latency: Latency, p: Percentile): string | undefined {
   const value = end.latency[latency]?.[p];
-  return latency !== "interTokenLatency" && value !== undefined && value > OVERLOADED_MS ? OVERLOADED_TEXT : ms(value);
+  if (value === undefined) return undefined;
+  return latency !== "interTokenLatency" && value > OVERLOADED_MS ? OVERLOADED_TEXT : ms(value);
+}
+
+/** Whether the table prints one of the range's ends as overloaded, whether or not it prints the point so. */
+function rangeOverloaded(report: SimulationReport): boolean {
+  const ends = report.range ? [report.range.fast, report.range.slow] : [];
+  return ends.some((end) => LATENCIES.some((latency) => TABLED.some((p) => endText(end, latency, p) === OVERLOADED_TEXT)));
 }
 
 /** One column per simulated policy, side by side. */
 export function simulationText(reports: SimulationReport[]): string {
   const ranged = reports.some((r) => r.range);
   const percentileRows = (label: string, latency: Latency): [string, Row][] => [
-    [`${label}, p50 / p90 / p99 (ms)`, (r) => (["p50", "p90", "p99"] as const).map((p) => latencyText(r, latency, p)).join(" / ")],
+    [`${label}, p50 / p90 / p99 (ms)`, (r) => TABLED.map((p) => latencyText(r, latency, p)).join(" / ")],
     ...(ranged
       ? ([
           [
             "  range, fast – slow end",
             (r) =>
               r.range
-                ? (["p50", "p90", "p99"] as const)
-                    .map((p) => `${endText(r.range!.fast, latency, p)}–${endText(r.range!.slow, latency, p)}`)
-                    .join(" / ")
+                ? TABLED.map((p) => rangeCell(endText(r.range!.fast, latency, p), endText(r.range!.slow, latency, p))).join(" / ")
                 : "–",
           ],
         ] as [string, Row][])
@@ -135,7 +143,7 @@ export function simulationText(reports: SimulationReport[]): string {
         .map(([metric, threshold]) => sloCondition(metric, threshold))
         .join(" and ")}`
     : `goodput: not predicted: the simulation does not predict ${unpredicted(reports[0]?.settings.slos ?? {}).join(" or ")}`;
-  const overload = reports.some((r) => overloadedFigures(r).length > 0) ? OVERLOAD_NOTE : "";
+  const overload = reports.some((r) => overloadedFigures(r).length > 0 || rangeOverloaded(r)) ? `${OVERLOAD_NOTE}\n` : "";
   return `${table}\n${overload}${goodput}\n${rangeText(reports)}${settingsText(reports)}`;
 }
 
@@ -193,7 +201,7 @@ export function splitText(points: SplitPoint[], verdict: SplitVerdict): string {
       ...(ranged ? [goodputRangeText(report)] : []),
     ]),
   });
-  const overload = points.some((point) => overloadedFigures(point.report).length > 0) ? OVERLOAD_NOTE : "";
+  const overload = points.some((point) => overloadedFigures(point.report).length > 0) ? `${OVERLOAD_NOTE}\n` : "";
   const reports = points.slice(-1).map((point) => point.report);
   return `${table}\n${overload}${verdictText(points, verdict)}\n${rangeText(reports)}${settingsText(reports)}`;
 }

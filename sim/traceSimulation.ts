@@ -54,12 +54,7 @@ export function unboundedCache(trace: LoadedTrace, blockSize: number): { hitRate
   return { hitRate: references > 0 ? hits / references : 0, prefillTokens };
 }
 
-/**
- * No prefill takes ten minutes (a 131,072-token prompt takes seconds): a first token later than that
- * is queueing, on a stack that falls further behind while requests keep coming. Such a TTFT is said
- * as "overloaded" rather than printed in ms.
- */
-export const OVERLOADED_MS = 600_000;
+export { OVERLOADED_MS } from "../domain/overload";
 
 export interface MaxMean {
   max: number;
@@ -81,13 +76,16 @@ export interface PredictedGoodput {
   fraction: number;
 }
 
-/** A prediction's figures at one end of its range. */
+/** A prediction's figures at one end of its range: each the best (fast end) or the worst (slow end) that any of its simulations gave. */
 export interface RangeEnd {
   latency: { timeToFirstToken: Percentiles; interTokenLatency: Percentiles | null; requestLatency: Percentiles };
   goodput: number | null;
 }
 
-/** Where an uncalibrated prediction lies: its figures with every named span at its fast end, and at its slow end. */
+/**
+ * Where an uncalibrated prediction lies: the envelope of its figures at the point, with every named span at its fast
+ * end, and with every one at its slow end. fast ≤ point ≤ slow in each latency, fast ≥ point ≥ slow in goodput.
+ */
 export interface PredictionRange {
   fast: RangeEnd;
   slow: RangeEnd;
@@ -217,35 +215,65 @@ export function* predictedRequests(trace: LoadedTrace, run: StackRun): Generator
   }
 }
 
-/** The report, and the run it summarizes, whose per-request arrays (about 60 bytes a request) live as long as it is kept. */
-/** The figures at each end of the model's range; null when it has none, or none that moves this stack. */
-function predictionRange(trace: LoadedTrace, model: StackModel, slos: Slos): PredictionRange | null {
+/** A simulation's figures, as a range's end holds them. */
+function endFigures(run: StackRun, slos: Slos): RangeEnd {
+  const empty = { p50: 0, p90: 0, p99: 0, avg: 0 };
+  return {
+    latency: {
+      timeToFirstToken: percentiles(run.ttftMs) ?? empty,
+      interTokenLatency: percentiles(run.itlMs),
+      requestLatency: percentiles(run.latencyMs) ?? empty,
+    },
+    goodput: predictedGoodput(run, slos)?.fraction ?? null,
+  };
+}
+
+/**
+ * The best or the worst of each figure over the point and both ends: each end's simulation is not
+ * ordered against the point figure by figure (in disagg, faster prefill lets more requests decode
+ * together, and the fast end's ITL p50 can be above the point's), and a range that did not hold
+ * the point would not bound it. A figure some simulation lacks has no range: null at both ends.
+ */
+function envelope(figures: RangeEnd[], which: "fast" | "slow"): RangeEnd {
+  // Lower latency is better, and more goodput: the fast end takes the least of one and the most of the other.
+  const [latencyAt, goodputAt] = which === "fast" ? [Math.min, Math.max] : [Math.max, Math.min];
+  const latency = (of: (end: RangeEnd) => Percentiles | null): Percentiles | null => {
+    const all = figures.map(of);
+    if (all.some((values) => values === null)) return null;
+    const at = (p: keyof Percentiles) => latencyAt(...all.map((values) => values![p]));
+    return { p50: at("p50"), p90: at("p90"), p99: at("p99"), avg: at("avg") };
+  };
+  const goodputs = figures.map((end) => end.goodput);
+  return {
+    latency: {
+      timeToFirstToken: latency((end) => end.latency.timeToFirstToken)!,
+      interTokenLatency: latency((end) => end.latency.interTokenLatency),
+      requestLatency: latency((end) => end.latency.requestLatency)!,
+    },
+    goodput: goodputs.some((goodput) => goodput === null) ? null : goodputAt(...(goodputs as number[])),
+  };
+}
+
+/**
+ * The model's range: every named span at its fast end, then at its slow end, each figure the best
+ * (fast) or the worst (slow) of those two simulations and the point's, so that fast ≤ point ≤ slow in
+ * every latency and fast ≥ point ≥ slow in goodput. Null when the model has none, or none that moves this stack.
+ */
+function predictionRange(trace: LoadedTrace, model: StackModel, slos: Slos, point: RangeEnd): PredictionRange | null {
   if (!model.uncertainty) return null;
   const spans = namedSpans(model.uncertainty, model.decodeWorkers > 0);
   if (spans.length === 0) return null;
-  const end = (which: "fast" | "slow"): RangeEnd => {
-    const run = simulateStack(trace.requests, atEnd(model, which));
-    const empty = { p50: 0, p90: 0, p99: 0, avg: 0 };
-    return {
-      latency: {
-        timeToFirstToken: percentiles(run.ttftMs) ?? empty,
-        interTokenLatency: percentiles(run.itlMs),
-        requestLatency: percentiles(run.latencyMs) ?? empty,
-      },
-      goodput: predictedGoodput(run, slos)?.fraction ?? null,
-    };
-  };
-  return { fast: end("fast"), slow: end("slow"), spans };
+  const ends = (["fast", "slow"] as const).map((which) => endFigures(simulateStack(trace.requests, atEnd(model, which)), slos));
+  return { fast: envelope([point, ...ends], "fast"), slow: envelope([point, ...ends], "slow"), spans };
 }
 
+/** The report, and the run it summarizes, whose per-request arrays (about 60 bytes a request) live as long as it is kept. */
 export function simulateTraceRun(trace: LoadedTrace, model: StackModel, slos: Slos): { report: SimulationReport; run: StackRun } {
   const run = simulateStack(trace.requests, model);
   const unbounded = unboundedCache(trace, model.engine.blockSize);
   const cached = maxMean(run.cachedTokensPerWorker);
   const capacity = model.engine.kvCapacityTokens;
-  const ttft = percentiles(run.ttftMs);
-  const latency = percentiles(run.latencyMs);
-  const empty = { p50: 0, p90: 0, p99: 0, avg: 0 };
+  const point = endFigures(run, slos);
   const report: SimulationReport = {
     engineModel: model.engineModel,
     policy: model.policy,
@@ -259,9 +287,9 @@ export function simulateTraceRun(trace: LoadedTrace, model: StackModel, slos: Sl
     prefillTokens: { computed: run.prefillTokens, unbounded: unbounded.prefillTokens, input: trace.inputTokens },
     load: { requests: maxMean(run.requestsPerWorker), prefillTokens: maxMean(run.prefillTokensPerWorker) },
     cachedTokensPerWorker: { ...cached, capacityFraction: capacity > 0 ? cached.max / capacity : 0 },
-    latency: { timeToFirstToken: ttft ?? empty, interTokenLatency: percentiles(run.itlMs), requestLatency: latency ?? empty },
+    latency: point.latency,
     goodput: predictedGoodput(run, slos),
-    range: predictionRange(trace, model, slos),
+    range: predictionRange(trace, model, slos, point),
     preemptions: run.preemptions,
     refused: run.refused,
     unserved: run.unserved,

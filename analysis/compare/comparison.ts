@@ -2,6 +2,8 @@ import { SummaryError } from "../summary/runSummary";
 import type { RunSummary, SummaryMetric } from "../summary/resultsSchema";
 import type { RunInput } from "./runInput";
 import { predictionNotes } from "./predictedBesideMeasured";
+import { sameSlos } from "./sloText";
+import { knownGoodput } from "../summary/knownGoodput";
 
 export const COMPARED_METRICS: SummaryMetric[] = ["time_to_first_token", "inter_token_latency", "request_latency"];
 export const COMPARED_STATISTICS = ["avg", "p50", "p90", "p99"] as const;
@@ -71,12 +73,6 @@ function failedFraction({ requests }: RunSummary): number | null {
   return requests.total > 0 ? requests.failed / requests.total : null;
 }
 
-/** SLOs in a stable order, so that the same SLOs given in another order are the same. */
-export function sameSlos(a: Record<string, number>, b: Record<string, number>): boolean {
-  const text = (slos: Record<string, number>) => JSON.stringify(Object.entries(slos).sort(([x], [y]) => (x < y ? -1 : 1)));
-  return text(a) === text(b);
-}
-
 export function compareRuns(baseline: RunInput, candidate: RunInput): Comparison {
   const rows: ComparisonRow[] = [];
   for (const metric of COMPARED_METRICS) {
@@ -94,7 +90,7 @@ export function compareRuns(baseline: RunInput, candidate: RunInput): Comparison
     }
   }
   rows.push(fractionRow("failed_requests", failedFraction(baseline.summary), failedFraction(candidate.summary)));
-  rows.push(fractionRow("goodput", baseline.summary.goodput.fraction, candidate.summary.goodput.fraction));
+  rows.push(fractionRow("goodput", knownGoodput(baseline.summary), knownGoodput(candidate.summary)));
 
   const caveats: string[] = [];
   if (!sameSlos(baseline.summary.goodput.slos, candidate.summary.goodput.slos)) {

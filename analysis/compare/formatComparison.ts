@@ -17,7 +17,7 @@ function label(row: ComparisonRow): string {
 
 function value(row: ComparisonRow, run: ComparedRun, side: "baseline" | "candidate"): string {
   const figure = row[side];
-  if (figure === null) return "n/a";
+  if (figure === null) return row.metric === "goodput" && Object.keys(run.summary.goodput.slos).length === 0 ? "not known" : "n/a";
   if (row.metric === "failed_requests")
     return `${formatCount(run.summary.requests.failed)} of ${formatCount(run.summary.requests.total)} (${formatPercent(figure)})`;
   return row.metric === "goodput" ? formatPercent(figure) : formatValue(figure);

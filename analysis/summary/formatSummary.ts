@@ -6,6 +6,7 @@ import { markdownTable, textTable, type Table } from "../../lib/table";
 import { serverMetricsMarkdown, serverMetricsText } from "./formatServerMetrics";
 import { implausibleText } from "./recordPlausibility";
 import { terminalLine } from "../../lib/terminalText";
+import { NO_SLOS } from "./knownGoodput";
 
 export const METRIC_NAMES: Record<SummaryMetric, string> = {
   time_to_first_token: "Time to first token",
@@ -39,6 +40,7 @@ function goodputLine(summary: RunSummary, provenance: SummaryProvenance): string
   const conditions = Object.entries(slos)
     .map(([metric, threshold]) => sloCondition(terminalLine(metric), threshold))
     .join(" and ");
+  if (Object.keys(slos).length === 0) return `Goodput: not known: ${NO_SLOS}`;
   const unrecorded = provenance.unrecordedSloMetrics;
   if (goodRequests === null && unrecorded.length > 0) {
     return (

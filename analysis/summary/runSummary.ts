@@ -222,7 +222,8 @@ export async function summarizeRun(dir: string, slos: Slos): Promise<{ summary: 
     durationSeconds = tally.total > 0 && tally.lastEndNs > -Infinity ? (tally.lastEndNs - tally.firstStartNs) / NS_PER_SECOND : null;
     // A metric no request has would make every request fail its SLO: goodput 0%, which nothing measured.
     unrecordedSloMetrics = tally.succeeded > 0 ? Object.keys(slos).filter((metric) => !tally.recordedSloMetrics.has(metric)) : [];
-    goodRequests = unrecordedSloMetrics.length > 0 ? null : tally.goodRequests;
+    // Against no SLO every request would count as good: 100% of requests within nothing, which is not a goodput.
+    goodRequests = unrecordedSloMetrics.length > 0 || Object.keys(slos).length === 0 ? null : tally.goodRequests;
   } else {
     const succeeded = aggregateCount(aggregate!, "request_count", dir);
     const failed = aggregateCount(aggregate!, "error_request_count", dir);

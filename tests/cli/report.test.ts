@@ -161,6 +161,38 @@ describe("report refuses what would give a wrong report", () => {
   });
 });
 
+describe("a run directory with its artifacts and no summary.json", () => {
+  test("its goodput is not known, as no SLOs are recorded: never 100% of requests within none", async () => {
+    const root = join(scratch, `results-${++count}`);
+    for (const [stack, runId] of [
+      ["agg", "11111111"],
+      ["disagg", "22222222"],
+    ]) {
+      const dir = join(root, stack, runId);
+      cpSync(join(PROJECT_ROOT, "examples", `${stack}-sample`), join(dir, "artifacts"), { recursive: true });
+      writeFileSync(join(dir, "run.json"), JSON.stringify({ stack, variant: stack, runId, jobName: `${stack}-benchmark-${runId}` }));
+    }
+    const printed: string[] = [];
+    await reportRun(join(root, "disagg", "22222222"), { print: (text) => printed.push(text), tracePath: "unused" });
+    const text = printed.join("\n");
+    assert.match(text, /^Goodput SLOs: none recorded, so goodput is not known$/m);
+    assert.match(text, /^Goodput \(fraction of requests\) +not known +not known +n\/a +—$/m);
+    assert.doesNotMatch(text, /100\.00%/);
+    const markdown = readFileSync(join(root, "disagg", "22222222", "comparison-vs-agg.md"), "utf8");
+    assert.match(markdown, /^\| Goodput \(fraction of requests\) \| not known \| not known \| n\/a \| — \|$/m);
+  });
+
+  test("summarize: a saved summary.json that records no SLOs says its goodput is not known, not 100% meeting nothing", async () => {
+    const root = await resultsRoot([{ stack: "agg", runId: "11111111" }]);
+    const path = join(root, "agg", "11111111", SUMMARY_JSON);
+    const summary = JSON.parse(readFileSync(path, "utf8"));
+    writeFileSync(path, JSON.stringify({ ...summary, goodput: { slos: {}, goodRequests: summary.requests.total, fraction: 1 } }));
+    const result = await runCli(["summarize", join(root, "agg", "11111111")]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^Goodput: not known: no SLOs recorded$/m);
+  });
+});
+
 describe("which run of another stack a run is compared with", () => {
   const runJson = (dir: string) => join(dir, "run.json");
   /** Dates a saved run in its run.json, as the hook does, and gives the file a modification time that says otherwise. */

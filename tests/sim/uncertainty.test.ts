@@ -4,6 +4,8 @@ import { atEnd, namedSpans, stackUncertainty } from "../../sim/uncertainty";
 import { profileTimings } from "../../sim/stackTimings";
 import { defaultProfile } from "../../sim/defaultProfile";
 import { MOCKER_PERF, testStackModel } from "../support/stackModels";
+import { loadTrace, simulateTrace } from "../../sim/traceSimulation";
+import { conversationTrace, traceFile } from "../support/traceFixtures";
 
 describe("the spans a prediction's range is drawn from", () => {
   test("the default estimate at TP 2: 25% on each half, the prefill TP rule's range, and a disagg handoff of 0 to 1 s", () => {
@@ -51,5 +53,24 @@ describe("the spans a prediction's range is drawn from", () => {
     const agg = atEnd(testStackModel({ uncertainty }), "slow");
     assert.equal(agg.handoffOverheadMs, 0);
     assert.equal(atEnd(testStackModel({ uncertainty }), "fast").perf.prefillMs(0, 500), 0.5 * MOCKER_PERF.prefillMs(0, 500));
+  });
+});
+
+describe("a prediction's range bounds its point", () => {
+  test("each figure of the fast end is the best of the point and both ends, of the slow end the worst", async () => {
+    // Disagg, prefill five times faster or slower, decode as given: at the fast end more requests decode together,
+    // and its ITL is above the point's, and above the slow end's; an envelope holds all three.
+    const trace = await loadTrace(traceFile([...conversationTrace(300)]));
+    const uncertainty = { prefill: { fast: 0.2, slow: 5 }, decode: { fast: 1, slow: 1 }, handoffMs: { fast: 0, slow: 0 }, named: ["x"] };
+    const report = simulateTrace(trace, testStackModel({ decodeWorkers: 1, uncertainty }), { time_to_first_token: 2000 });
+    const { fast, slow } = report.range!;
+    for (const latency of ["timeToFirstToken", "interTokenLatency", "requestLatency"] as const) {
+      for (const p of ["p50", "p90", "p99", "avg"] as const) {
+        const at = [fast.latency[latency]![p], report.latency[latency]![p], slow.latency[latency]![p]];
+        assert.ok(at[0] <= at[1] && at[1] <= at[2], `${latency}.${p}: fast, point, slow = ${at.join(", ")}`);
+      }
+    }
+    assert.ok(fast.goodput! >= report.goodput!.fraction && report.goodput!.fraction >= slow.goodput!);
+    assert.ok(slow.goodput! < fast.goodput!, "the slow end's goodput is below the fast end's: the range is not a point");
   });
 });
