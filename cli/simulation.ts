@@ -34,6 +34,15 @@ export const MAX_WORKERS = 4096;
 /** 10^12 tokens is a thousand times the sweep's top; past it a number is a typo, not a GPU. */
 export const MAX_CAPACITY_TOKENS = 1e12;
 
+/**
+ * The slowest KV link a simulation takes, GB/s: 1 MB/s, below any network a GPU stack has (1 GbE is 0.125 GB/s).
+ * Slower ones are typos, and a denormal such as 1e-310 made a transfer Infinity and the figures NaN; at the floor a
+ * 131,072-token prompt's 34 GB take 9.5 hours, still a finite time.
+ */
+export const MIN_KV_TRANSFER_GBPS = 0.001;
+const KV_TRANSFER_RANGE =
+  "--kv-transfer-gbps: must be from 0.001 to 1,000,000 (GB/s); 0.001 GB/s is 1 MB/s, slower than any network a GPU stack has";
+
 /** A number written in decimal, as a person types one: not hex (`0x10`), octal, `Infinity` or blank. */
 const DECIMAL = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
@@ -69,13 +78,8 @@ const simulationOptions = z.object({
   seed: wholeNumber("--seed", 0, 2 ** 32 - 1).default(1),
   profile: z.string().min(1, { error: "--profile: give a file or directory, or mocker-polynomial" }).optional(),
   engineModel: z.enum(ENGINE_MODELS, { error: `--engine-model: must be one of ${ENGINE_MODELS.join(", ")}` }).optional(),
-  kvTransferGbps: decimal("--kv-transfer-gbps: must be a number above 0", "--kv-transfer-gbps: must be at most 1,000,000")
-    .pipe(
-      z
-        .number()
-        .positive({ error: "--kv-transfer-gbps: must be a number above 0" })
-        .max(1e6, { error: "--kv-transfer-gbps: must be at most 1,000,000" }),
-    )
+  kvTransferGbps: decimal(KV_TRANSFER_RANGE, KV_TRANSFER_RANGE)
+    .pipe(z.number().min(MIN_KV_TRANSFER_GBPS, { error: KV_TRANSFER_RANGE }).max(1e6, { error: KV_TRANSFER_RANGE }))
     .optional(),
   goodput: z.string().optional(),
   calibration: z.string().min(1, { error: "--calibration: give the calibration.json file" }).optional(),
