@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import { z } from "zod";
 import { stackConfigFromFile } from "../stack/config/stackFile";
 import { workerCapacityTokens } from "../domain/kvCapacity";
-import { mockerTimings, profileTimings, stackTimings } from "../sim/stackTimings";
+import { mockerPolynomialTimings, profileTimings, stackTimings } from "../sim/stackTimings";
 import { loadProfile } from "../sim/loadProfile";
 import { tpTimings } from "../sim/tensorParallel";
 import { polynomialPerfModel, type PerfModel } from "../sim/perfModel";
@@ -117,9 +117,7 @@ function refuseUnusedOptions(given: string[], policies: RoutingPolicy[]): void {
 /** The engine timings `--profile` names, or the stack's own; a profile that cannot be read is the user's to fix. */
 function perfModel(config: StackConfig, profile: string | undefined, capacityTokens: number): PerfModel {
   const stackTp = config.workers.tensorParallelSize;
-  if (profile === "mocker-polynomial") {
-    return mockerTimings(capacityTokens, stackTp, (noTp) => `the mocker's default polynomials (ai-dynamo/dynamo perf_model.rs; ${noTp})`);
-  }
+  if (profile === "mocker-polynomial") return mockerPolynomialTimings(config, capacityTokens);
   if (profile === undefined) return stackTimings(config, capacityTokens);
   try {
     return profileTimings(loadProfile(profile), stackTp);
