@@ -19,13 +19,17 @@ type Percentile = (typeof PERCENTILES)[number];
  * a request latency past it with a TTFT within it is a long decode, and stays a figure.
  */
 function isOverloaded(report: SimulationReport, latency: Latency, p: Percentile): boolean {
-  return latency !== "interTokenLatency" && report.latency.timeToFirstToken[p] > OVERLOADED_MS;
+  return latency !== "interTokenLatency" && (report.latency.timeToFirstToken?.[p] ?? 0) > OVERLOADED_MS;
 }
 
 /** A latency as the tables print it: an overloaded one says so rather than print seven digits of ms. */
 function latencyText(report: SimulationReport, latency: Latency, p: Percentile): string {
   return isOverloaded(report, latency, p) ? OVERLOADED_TEXT : ms(report.latency[latency]?.[p]);
 }
+
+/** Said in place of a latency of a stack, or a range end, that served no request: 0 would read as a figure. */
+const NONE_SERVED = "none served";
+const servedNone = (latency: RangeEnd["latency"]) => latency.timeToFirstToken === null;
 
 /** The figures of a report that are an overloaded stack's, by name: `timeToFirstToken.p90`. */
 function overloadedFigures(report: SimulationReport): string[] {
@@ -80,17 +84,22 @@ function endText(end: RangeEnd, latency: Latency, p: Percentile): string {
 export function simulationText(reports: SimulationReport[]): string {
   const ranged = reports.some((r) => r.range);
   const percentileRows = (label: string, latency: Latency): [string, Row][] => [
-    [`${label}, p50 / p90 / p99 (ms)`, (r) => (["p50", "p90", "p99"] as const).map((p) => latencyText(r, latency, p)).join(" / ")],
+    [
+      `${label}, p50 / p90 / p99 (ms)`,
+      (r) => (servedNone(r.latency) ? NONE_SERVED : (["p50", "p90", "p99"] as const).map((p) => latencyText(r, latency, p)).join(" / ")),
+    ],
     ...(ranged
       ? ([
           [
             "  range, fast – slow end",
             (r) =>
-              r.range
-                ? (["p50", "p90", "p99"] as const)
-                    .map((p) => `${endText(r.range!.fast, latency, p)}–${endText(r.range!.slow, latency, p)}`)
-                    .join(" / ")
-                : "–",
+              r.range && servedNone(r.range.fast.latency) && servedNone(r.range.slow.latency)
+                ? NONE_SERVED
+                : r.range
+                  ? (["p50", "p90", "p99"] as const)
+                      .map((p) => `${endText(r.range!.fast, latency, p)}–${endText(r.range!.slow, latency, p)}`)
+                      .join(" / ")
+                  : "–",
           ],
         ] as [string, Row][])
       : []),
@@ -136,7 +145,36 @@ export function simulationText(reports: SimulationReport[]): string {
         .join(" and ")}`
     : `goodput: not predicted: the simulation does not predict ${unpredicted(reports[0]?.settings.slos ?? {}).join(" or ")}`;
   const overload = reports.some((r) => overloadedFigures(r).length > 0) ? OVERLOAD_NOTE : "";
-  return `${table}\n${overload}${goodput}\n${rangeText(reports)}${settingsText(reports)}`;
+  const refused = refusedText(reports.map((r) => [reports.length > 1 ? r.policy : "", r]));
+  return `${table}\n${overload}${refused}${goodput}\n${rangeText(reports)}${settingsText(reports)}`;
+}
+
+/**
+ * A line for each prediction whose stack refused or never served requests (the mocker model): how many, and why,
+ * so that figures of the rest, or none at all, are not read as the whole trace's. `label` names the prediction.
+ */
+function refusedText(predictions: [label: string, report: SimulationReport][]): string {
+  return predictions
+    .filter(([, r]) => r.refused + r.unserved > 0)
+    .map(([label, r]) => {
+      const of = (count: number) => `${formatCount(count)} of ${formatCount(r.requests)} requests`;
+      const served = r.requests - r.refused - r.unserved;
+      const rest = servedNone(r.latency) ? "none was served" : `the latencies are of the ${formatCount(served)} served`;
+      const reasons = [
+        ...(r.refused > 0
+          ? [
+              `refused: ${of(r.refused)}, each needing more KV than a worker's whole ${formatCount(r.capacityTokensPerWorker)} tokens ` +
+                `(its prompt and output, in ${r.settings.blockSize}-token blocks), which the mocker refuses; ` +
+                "each counts against goodput, as a failed request does in a run",
+            ]
+          : []),
+        ...(r.unserved > 0
+          ? [`never served: ${of(r.unserved)}, left waiting behind a preempted request, as the mocker's queue leaves them`]
+          : []),
+      ];
+      return `${label ? `${label}: ` : ""}${reasons.join("; ")}; ${rest}\n`;
+    })
+    .join("");
 }
 
 /** What the ranges are made of, or why the prediction is a point. */
@@ -187,15 +225,20 @@ export function splitText(points: SplitPoint[], verdict: SplitVerdict): string {
     align: ["left", "right", "right", "right", "right"],
     rows: points.map(({ split, report }) => [
       split === best?.split ? `${split.label} (best)` : split.label,
-      `${latencyText(report, "timeToFirstToken", "p50")} / ${latencyText(report, "timeToFirstToken", "p90")}`,
-      `${latencyText(report, "interTokenLatency", "p50")} / ${latencyText(report, "interTokenLatency", "p90")}`,
+      servedNone(report.latency)
+        ? NONE_SERVED
+        : `${latencyText(report, "timeToFirstToken", "p50")} / ${latencyText(report, "timeToFirstToken", "p90")}`,
+      servedNone(report.latency)
+        ? NONE_SERVED
+        : `${latencyText(report, "interTokenLatency", "p50")} / ${latencyText(report, "interTokenLatency", "p90")}`,
       report.goodput ? formatPercent(report.goodput.fraction) : "–",
       ...(ranged ? [goodputRangeText(report)] : []),
     ]),
   });
   const overload = points.some((point) => overloadedFigures(point.report).length > 0) ? OVERLOAD_NOTE : "";
   const reports = points.slice(-1).map((point) => point.report);
-  return `${table}\n${overload}${verdictText(points, verdict)}\n${rangeText(reports)}${settingsText(reports)}`;
+  const refused = refusedText(points.map(({ split, report }) => [split.label, report]));
+  return `${table}\n${overload}${refused}${verdictText(points, verdict)}\n${rangeText(reports)}${settingsText(reports)}`;
 }
 
 function verdictText(points: SplitPoint[], verdict: SplitVerdict): string {

@@ -41,7 +41,7 @@ type Figures = { goodput: number | null; ttftP90: number; itlP90: number };
 const AT = {
   point: (report: SimulationReport): Figures => ({
     goodput: report.goodput?.fraction ?? null,
-    ttftP90: report.latency.timeToFirstToken.p90,
+    ttftP90: report.latency.timeToFirstToken?.p90 ?? Infinity,
     itlP90: report.latency.interTokenLatency?.p90 ?? Infinity,
   }),
   fast: (report: SimulationReport): Figures => endFigures(report.range!.fast),
@@ -49,7 +49,8 @@ const AT = {
 };
 
 function endFigures(end: RangeEnd): Figures {
-  return { goodput: end.goodput, ttftP90: end.latency.timeToFirstToken.p90, itlP90: end.latency.interTokenLatency?.p90 ?? Infinity };
+  const { timeToFirstToken, interTokenLatency } = end.latency;
+  return { goodput: end.goodput, ttftP90: timeToFirstToken?.p90 ?? Infinity, itlP90: interTokenLatency?.p90 ?? Infinity };
 }
 
 /** The most requests within the SLOs; among equals, the lower TTFT p90, then the lower ITL p90. */

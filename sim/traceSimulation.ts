@@ -83,7 +83,7 @@ export interface PredictedGoodput {
 
 /** A prediction's figures at one end of its range. */
 export interface RangeEnd {
-  latency: { timeToFirstToken: Percentiles; interTokenLatency: Percentiles | null; requestLatency: Percentiles };
+  latency: PredictedLatency;
   goodput: number | null;
 }
 
@@ -93,6 +93,13 @@ export interface PredictionRange {
   slow: RangeEnd;
   /** The spans, in words. */
   spans: string[];
+}
+
+/** Predicted, ms; null where no request has the figure: no TTFT when none was served, no ITL when none had two tokens. */
+export interface PredictedLatency {
+  timeToFirstToken: Percentiles | null;
+  interTokenLatency: Percentiles | null;
+  requestLatency: Percentiles | null;
 }
 
 /** One simulation, in the shape `simulate --json` prints. */
@@ -110,11 +117,12 @@ export interface SimulationReport {
   prefillTokens: { computed: number; unbounded: number; input: number };
   load: { requests: MaxMean; prefillTokens: MaxMean };
   cachedTokensPerWorker: MaxMean & { capacityFraction: number };
-  /** Predicted, ms. */
-  latency: { timeToFirstToken: Percentiles; interTokenLatency: Percentiles | null; requestLatency: Percentiles };
+  latency: PredictedLatency;
   goodput: PredictedGoodput | null;
   /** Null for a point: the timings are exact (the mocker's own) or calibrated. */
   range: PredictionRange | null;
+  /** The trace's requests, served or not. */
+  requests: number;
   /** Requests the mocker model's workers preempted, and refused as longer than their KV; 0 in the vllm model. */
   preemptions: number;
   refused: number;
@@ -225,12 +233,11 @@ function predictionRange(trace: LoadedTrace, model: StackModel, slos: Slos): Pre
   if (spans.length === 0) return null;
   const end = (which: "fast" | "slow"): RangeEnd => {
     const run = simulateStack(trace.requests, atEnd(model, which));
-    const empty = { p50: 0, p90: 0, p99: 0, avg: 0 };
     return {
       latency: {
-        timeToFirstToken: percentiles(run.ttftMs) ?? empty,
+        timeToFirstToken: percentiles(run.ttftMs),
         interTokenLatency: percentiles(run.itlMs),
-        requestLatency: percentiles(run.latencyMs) ?? empty,
+        requestLatency: percentiles(run.latencyMs),
       },
       goodput: predictedGoodput(run, slos)?.fraction ?? null,
     };
@@ -243,9 +250,6 @@ export function simulateTraceRun(trace: LoadedTrace, model: StackModel, slos: Sl
   const unbounded = unboundedCache(trace, model.engine.blockSize);
   const cached = maxMean(run.cachedTokensPerWorker);
   const capacity = model.engine.kvCapacityTokens;
-  const ttft = percentiles(run.ttftMs);
-  const latency = percentiles(run.latencyMs);
-  const empty = { p50: 0, p90: 0, p99: 0, avg: 0 };
   const report: SimulationReport = {
     engineModel: model.engineModel,
     policy: model.policy,
@@ -259,9 +263,14 @@ export function simulateTraceRun(trace: LoadedTrace, model: StackModel, slos: Sl
     prefillTokens: { computed: run.prefillTokens, unbounded: unbounded.prefillTokens, input: trace.inputTokens },
     load: { requests: maxMean(run.requestsPerWorker), prefillTokens: maxMean(run.prefillTokensPerWorker) },
     cachedTokensPerWorker: { ...cached, capacityFraction: capacity > 0 ? cached.max / capacity : 0 },
-    latency: { timeToFirstToken: ttft ?? empty, interTokenLatency: percentiles(run.itlMs), requestLatency: latency ?? empty },
+    latency: {
+      timeToFirstToken: percentiles(run.ttftMs),
+      interTokenLatency: percentiles(run.itlMs),
+      requestLatency: percentiles(run.latencyMs),
+    },
     goodput: predictedGoodput(run, slos),
     range: predictionRange(trace, model, slos),
+    requests: trace.requests.length,
     preemptions: run.preemptions,
     refused: run.refused,
     unserved: run.unserved,

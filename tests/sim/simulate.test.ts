@@ -149,6 +149,7 @@ describe("simulate, as users run it", () => {
       "latency",
       "goodput",
       "range",
+      "requests",
       "preemptions",
       "refused",
       "unserved",
