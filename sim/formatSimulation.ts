@@ -42,6 +42,37 @@ const OVERLOAD_NOTE =
   "in a queue that grows while requests keep coming\n";
 
 /**
+ * Whether a TTFT past OVERLOADED_MS is mostly the KV transfer's: the served prompts' transfer at that percentile
+ * is over half of it. Every request's TTFT holds its transfer, so the TTFT's percentile is at least the transfer's.
+ */
+function transferDominates(report: SimulationReport, p: Percentile): boolean {
+  const ttft = report.latency.timeToFirstToken?.[p];
+  const transfer = report.kvTransferMs?.[p];
+  return ttft !== undefined && transfer !== undefined && transfer > ttft / 2;
+}
+
+const minutes = (ms: number) => formatValue(ms / 60_000, 1);
+
+/**
+ * What the `> 10 min` figures are: a queue that never drains, or, in disagg on a slow link, the KV transfer,
+ * which no queue is needed for. Empty when no figure is past OVERLOADED_MS.
+ */
+function overloadNotes(reports: SimulationReport[]): string {
+  const past = reports.flatMap((r) => PERCENTILES.filter((p) => isOverloaded(r, "timeToFirstToken", p)).map((p) => [r, p] as const));
+  const byTransfer = past.filter(([r, p]) => transferDominates(r, p)).map(([r]) => r);
+  const transfer = byTransfer[0]?.kvTransferMs;
+  const link = byTransfer[0]?.settings.kvTransfer;
+  const transferNote =
+    transfer && link
+      ? `${OVERLOADED_TEXT}: the KV transfer takes most of that, not a queue: at ${link.gbps} GB/s, ` +
+        `${formatCount(link.bytesPerToken)} bytes a prompt token, the prompts' KV alone takes ` +
+        `${minutes(transfer.p50)} / ${minutes(transfer.p90)} / ${minutes(transfer.p99)} min (p50 / p90 / p99) ` +
+        "to reach a decode worker; --kv-transfer-gbps sets the link\n"
+      : "";
+  return transferNote + (past.length > byTransfer.length ? OVERLOAD_NOTE : "");
+}
+
+/**
  * A report as --json prints it: an overloaded stack's latency is null, and named in `overloaded` (empty when
  * none is), so that no one reads a queue that never drained as a figure in ms.
  */
@@ -144,7 +175,7 @@ export function simulationText(reports: SimulationReport[]): string {
         .map(([metric, threshold]) => sloCondition(metric, threshold))
         .join(" and ")}`
     : `goodput: not predicted: the simulation does not predict ${unpredicted(reports[0]?.settings.slos ?? {}).join(" or ")}`;
-  const overload = reports.some((r) => overloadedFigures(r).length > 0) ? OVERLOAD_NOTE : "";
+  const overload = overloadNotes(reports);
   const refused = refusedText(reports.map((r) => [reports.length > 1 ? r.policy : "", r]));
   return `${table}\n${overload}${refused}${goodput}\n${rangeText(reports)}${settingsText(reports)}`;
 }
@@ -235,7 +266,7 @@ export function splitText(points: SplitPoint[], verdict: SplitVerdict): string {
       ...(ranged ? [goodputRangeText(report)] : []),
     ]),
   });
-  const overload = points.some((point) => overloadedFigures(point.report).length > 0) ? OVERLOAD_NOTE : "";
+  const overload = overloadNotes(points.map((point) => point.report));
   const reports = points.slice(-1).map((point) => point.report);
   const refused = refusedText(points.map(({ split, report }) => [split.label, report]));
   return `${table}\n${overload}${refused}${verdictText(points, verdict)}\n${rangeText(reports)}${settingsText(reports)}`;

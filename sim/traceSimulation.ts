@@ -7,6 +7,7 @@ import type { TpTimings } from "./tensorParallel";
 import { atEnd, namedSpans } from "./uncertainty";
 import { type StackModel, type StackRun } from "./stackSimulation";
 import { simulateStack } from "./simulateStack";
+import { kvTransferMs } from "./kvTransfer";
 import type { PredictedRequest } from "../analysis/runs/predictedRequestsFile";
 
 export interface LoadedTrace {
@@ -118,6 +119,8 @@ export interface SimulationReport {
   load: { requests: MaxMean; prefillTokens: MaxMean };
   cachedTokensPerWorker: MaxMean & { capacityFraction: number };
   latency: PredictedLatency;
+  /** The served requests' KV transfers alone, ms, beside their TTFT, which holds them; null in agg. */
+  kvTransferMs: Percentiles | null;
   goodput: PredictedGoodput | null;
   /** Null for a point: the timings are exact (the mocker's own) or calibrated. */
   range: PredictionRange | null;
@@ -245,6 +248,11 @@ function predictionRange(trace: LoadedTrace, model: StackModel, slos: Slos): Pre
   return { fast: end("fast"), slow: end("slow"), spans };
 }
 
+/** Each served request's KV transfer, ms; NaN for one not served, which percentiles leave out as they do its TTFT. */
+function servedTransfers(trace: LoadedTrace, model: StackModel, run: StackRun): Float64Array {
+  return Float64Array.from(trace.requests, (request, i) => (Number.isNaN(run.ttftMs[i]) ? NaN : kvTransferMs(model, request.input_length)));
+}
+
 export function simulateTraceRun(trace: LoadedTrace, model: StackModel, slos: Slos): { report: SimulationReport; run: StackRun } {
   const run = simulateStack(trace.requests, model);
   const unbounded = unboundedCache(trace, model.engine.blockSize);
@@ -268,6 +276,7 @@ export function simulateTraceRun(trace: LoadedTrace, model: StackModel, slos: Sl
       interTokenLatency: percentiles(run.itlMs),
       requestLatency: percentiles(run.latencyMs),
     },
+    kvTransferMs: model.decodeWorkers > 0 ? percentiles(servedTransfers(trace, model, run)) : null,
     goodput: predictedGoodput(run, slos),
     range: predictionRange(trace, model, slos),
     requests: trace.requests.length,

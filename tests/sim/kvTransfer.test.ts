@@ -35,6 +35,30 @@ describe("--kv-transfer-gbps", () => {
     }
   });
 
+  test("a first token past ten minutes because of the transfer is said to be the transfer's, not a queue's", async () => {
+    // 4,000 tokens × 256 KiB at 1 MB/s: 1,049 s on the link, and no request ever waits for a worker.
+    const result = await simulate("--trace", spacedLongPrompts, "-s", "disagg", "--kv-transfer-gbps", "0.001");
+    assertClean(result, "text");
+    assert.match(result.stdout, /^predicted TTFT, p50 \/ p90 \/ p99 \(ms\) +> 10 min \/ > 10 min \/ > 10 min$/m);
+    assert.doesNotMatch(result.stdout, /queueing/);
+    assert.ok(
+      result.stdout.includes(
+        "\n> 10 min: the KV transfer takes most of that, not a queue: at 0.001 GB/s, 262,144 bytes a prompt token, " +
+          "the prompts' KV alone takes 17.5 / 17.5 / 17.5 min (p50 / p90 / p99) to reach a decode worker",
+      ),
+      result.stdout,
+    );
+    const json = JSON.parse((await simulate("--trace", spacedLongPrompts, "-s", "disagg", "--kv-transfer-gbps", "0.001", "--json")).stdout);
+    assert.equal(json.kvTransferMs.p50, (4000 * 262_144) / 1e3);
+  });
+
+  test("a queue that never drains is still said to be one, on a fast link", async () => {
+    const flood = traceFile(Array.from({ length: 200 }, (_, i) => request(i, 60_000, 2, i * 200)));
+    const result = await simulate("--trace", flood, "-s", "disagg", "--workers", "1");
+    assert.match(result.stdout, /^> 10 min: overloaded: a first token that long after arrival is queueing/m);
+    assert.doesNotMatch(result.stdout, /KV transfer takes most/);
+  });
+
   test("on agg is one line: agg moves no KV", async () => {
     assert.match(
       oneErrorLine(await simulate("--trace", oneRequest, "-s", "agg", "--kv-transfer-gbps", "10")),

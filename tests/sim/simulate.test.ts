@@ -147,6 +147,7 @@ describe("simulate, as users run it", () => {
       "load",
       "cachedTokensPerWorker",
       "latency",
+      "kvTransferMs",
       "goodput",
       "range",
       "requests",
