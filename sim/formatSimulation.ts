@@ -280,7 +280,11 @@ function verdictText(points: SplitPoint[], verdict: SplitVerdict): string {
       return `best for the SLOs: ${split.label}, with ${formatPercent(report.goodput!.fraction)} of requests within them${across}`;
     }
     case "tie":
-      return `no split wins across the range; these tie: ${verdict.where.join("; ")}`;
+      return `no split wins${points.some((point) => point.report.range) ? " across the range" : ""}: ${verdict.where.join("; ")}`;
+    case "none meets the SLOs": {
+      const across = points.some((point) => point.report.range) ? ", at the point and at both ends of the range" : "";
+      return `no split meets the SLOs: every one serves ${formatPercent(0)} of requests within them${across}`;
+    }
     case "not predicted":
       return `goodput not predicted: the simulation does not predict ${unpredicted(points[0]?.report.settings.slos ?? {}).join(" or ")}`;
   }

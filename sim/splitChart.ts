@@ -68,8 +68,10 @@ export function splitChart(title: string, points: SplitPoint[], verdict: SplitVe
     verdict.kind === "best"
       ? `best for the SLOs: ${verdict.point.split.label}, the most requests within them` + (ranged ? " across the range" : "")
       : verdict.kind === "tie"
-        ? `no split wins across the range: ${verdict.points.map((point) => point.split.label).join(", ")} tie`
-        : "goodput not predicted: the SLOs name a metric the simulation does not predict";
+        ? `no split wins${ranged ? " across the range" : ""}: ${verdict.points.map((point) => point.split.label).join(", ")} tie`
+        : verdict.kind === "none meets the SLOs"
+          ? "no split meets the SLOs: every one serves 0% of requests within them"
+          : "goodput not predicted: the SLOs name a metric the simulation does not predict";
   const category = (gridIndex: number, last: boolean) => ({
     type: "category" as const,
     gridIndex,

@@ -46,11 +46,13 @@ describe("a stack that refuses every request", () => {
     assert.match(text.stdout, /^ {2}range, fast – slow end +none served$/m);
   });
 
-  test("in a split sweep, each split says none served, and how many it refused", async () => {
+  test("in a split sweep, each split says none served and how many it refused, and none is named best", async () => {
     const result = await runCli(["simulate", "sweep", "split", "--trace", longPrompts, "-s", "mock-disagg", "--capacity-tokens", "1024"]);
     assertClean(result, "sweep");
     assert.match(result.stdout, /^4P4D +none served +none served +0\.00%$/m);
     assert.match(result.stdout, /^4P4D: refused: 5 of 5 requests, /m);
+    assert.match(result.stdout, /^no split meets the SLOs: /m);
+    assert.doesNotMatch(result.stdout, /\(best\)/);
   });
 
   test("the prediction pulumi up saves beside a run is a note, not zeros", async () => {
