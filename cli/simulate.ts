@@ -1,7 +1,7 @@
 import { predictedRequests, simulateTrace, simulateTraceRun, type SimulationReport } from "../sim/traceSimulation";
 import { simulationJson, simulationText } from "../sim/formatSimulation";
 import { predictedRequestsText } from "../analysis/runs/predictedRequestsFile";
-import { simulation, type SimulationOptions } from "./simulation";
+import { simulation, warnRequestsBeyondKv, type SimulationOptions } from "./simulation";
 import { assertWritableTarget, writeOutputFile } from "./outputFile";
 import { UserError } from "../lib/userError";
 import type { CommandIo } from "./io";
@@ -22,7 +22,9 @@ export async function simulateCommand(raw: SimulateOptions, io: CommandIo): Prom
   if (requestsOut === "") throw new UserError("--requests-out: give a file path");
   // Refused before the simulation, not after a minute of it.
   if (requestsOut !== undefined) assertWritableTarget("--requests-out", requestsOut);
-  const { options, base, trace, policies, slos } = await simulation(rest, io);
+  const prepared = await simulation(rest, io);
+  const { options, base, trace, policies, slos } = prepared;
+  warnRequestsBeyondKv(prepared, io);
   let reports: SimulationReport[];
   if (requestsOut === undefined) {
     reports = policies.map((policy) => simulateTrace(trace, { ...base, policy }, slos));

@@ -8,6 +8,7 @@ import { tpTimings } from "../sim/tensorParallel";
 import { polynomialPerfModel, type PerfModel } from "../sim/perfModel";
 import { ROUTING_POLICIES, type RoutingPolicy } from "../domain/variants";
 import { stackModel } from "../sim/stackModel";
+import { requestsBeyondKv } from "../sim/kvFit";
 import { loadTrace, type LoadedTrace } from "../sim/traceSimulation";
 import type { ModelLenLimit } from "../sim/trace/traceFile";
 import { ENGINE_MODELS, type StackModel } from "../sim/stackSimulation";
@@ -260,4 +261,20 @@ export async function simulation(raw: SimulationOptions, io: CommandIo, { sweeps
   const policies: RoutingPolicy[] = options.policy === "all" ? [...ROUTING_POLICIES] : [options.policy ?? base.policy];
   refuseUnusedOptions(options.given, policies);
   return { options, config, base, trace, policies, slos };
+}
+
+/**
+ * The vllm model runs a request alone whatever KV it needs: said, so that its figures for a KV too small for
+ * some requests are not read as a stack's that could serve them.
+ */
+export function warnRequestsBeyondKv({ options, base, trace }: Simulation, io: CommandIo): void {
+  if (base.engineModel !== "vllm") return;
+  const beyond = requestsBeyondKv(trace.requests, base.engine);
+  if (beyond === 0) return;
+  const source = options.capacityTokens !== undefined ? "--capacity-tokens" : "the stack's KV per worker";
+  io.err(
+    `warning: ${source}: ${formatCount(beyond)} of ${formatCount(trace.requests.length)} requests need more KV than a worker's ` +
+      `whole ${formatCount(base.engine.kvCapacityTokens)} tokens; the vllm model runs each alone, as if it fit ` +
+      "(the mocker model refuses them: --engine-model mocker)\n",
+  );
 }

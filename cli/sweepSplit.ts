@@ -4,7 +4,7 @@ import { splitSweep, splitsOf, splitVerdict } from "../sim/splitSweep";
 import { splitChart } from "../sim/splitChart";
 import { formatCount } from "../lib/numbers";
 import { writeOutputFile } from "./outputFile";
-import { simulation, type SimulationOptions } from "./simulation";
+import { simulation, warnRequestsBeyondKv, type SimulationOptions } from "./simulation";
 import type { CommandIo } from "./io";
 import { terminalText } from "../lib/terminalText";
 
@@ -12,7 +12,9 @@ export type SweepSplitOptions = SimulationOptions & { chart?: string };
 
 /** `simulate sweep split`: predicted TTFT, ITL and goodput for each prefill:decode split of the stack's GPUs, and agg. */
 export async function sweepSplitCommand(raw: SweepSplitOptions, io: CommandIo): Promise<void> {
-  const { options, config, base, trace, policies, slos } = await simulation(raw, io, { sweepsSplits: true });
+  const prepared = await simulation(raw, io, { sweepsSplits: true });
+  const { options, config, base, trace, policies, slos } = prepared;
+  warnRequestsBeyondKv(prepared, io);
   const model = { ...base, policy: policies[0] };
   const gpus = totalGpus(config);
   const { tensorParallelSize } = config.workers;
