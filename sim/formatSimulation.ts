@@ -176,36 +176,46 @@ export function simulationText(reports: SimulationReport[]): string {
         .join(" and ")}`
     : `goodput: not predicted: the simulation does not predict ${unpredicted(reports[0]?.settings.slos ?? {}).join(" or ")}`;
   const overload = overloadNotes(reports);
-  const refused = refusedText(reports.map((r) => [reports.length > 1 ? r.policy : "", r]));
+  const refused = refusedText(
+    reports.map((r) => [r.policy, r]),
+    "every policy",
+  );
   return `${table}\n${overload}${refused}${goodput}\n${rangeText(reports)}${settingsText(reports)}`;
 }
 
+/** Why a prediction's stack refused or never served requests (the mocker model), and how many; undefined when it served all. */
+function refusedReason(r: SimulationReport): string | undefined {
+  if (r.refused + r.unserved === 0) return undefined;
+  const of = (count: number) => `${formatCount(count)} of ${formatCount(r.requests)} requests`;
+  const served = r.requests - r.refused - r.unserved;
+  const reasons = [
+    ...(r.refused > 0
+      ? [
+          `refused: ${of(r.refused)}, each needing more KV than a worker's whole ${formatCount(r.capacityTokensPerWorker)} tokens ` +
+            `(its prompt and output, in ${r.settings.blockSize}-token blocks), which the mocker refuses; ` +
+            "each counts against goodput, as a failed request does in a run",
+        ]
+      : []),
+    ...(r.unserved > 0
+      ? [`never served: ${of(r.unserved)}, left waiting behind a preempted request, as the mocker's queue leaves them`]
+      : []),
+  ];
+  return `${reasons.join("; ")}; ${servedNone(r.latency) ? "none was served" : `the latencies are of the ${formatCount(served)} served`}`;
+}
+
 /**
- * A line for each prediction whose stack refused or never served requests (the mocker model): how many, and why,
- * so that figures of the rest, or none at all, are not read as the whole trace's. `label` names the prediction.
+ * A line for each reason some predictions' stacks refused or never served requests, naming those predictions
+ * (`every split` when it is all of them), so that figures of the rest, or none at all, are not read as the whole trace's.
  */
-function refusedText(predictions: [label: string, report: SimulationReport][]): string {
-  return predictions
-    .filter(([, r]) => r.refused + r.unserved > 0)
-    .map(([label, r]) => {
-      const of = (count: number) => `${formatCount(count)} of ${formatCount(r.requests)} requests`;
-      const served = r.requests - r.refused - r.unserved;
-      const rest = servedNone(r.latency) ? "none was served" : `the latencies are of the ${formatCount(served)} served`;
-      const reasons = [
-        ...(r.refused > 0
-          ? [
-              `refused: ${of(r.refused)}, each needing more KV than a worker's whole ${formatCount(r.capacityTokensPerWorker)} tokens ` +
-                `(its prompt and output, in ${r.settings.blockSize}-token blocks), which the mocker refuses; ` +
-                "each counts against goodput, as a failed request does in a run",
-            ]
-          : []),
-        ...(r.unserved > 0
-          ? [`never served: ${of(r.unserved)}, left waiting behind a preempted request, as the mocker's queue leaves them`]
-          : []),
-      ];
-      return `${label ? `${label}: ` : ""}${reasons.join("; ")}; ${rest}\n`;
-    })
-    .join("");
+function refusedText(predictions: [label: string, report: SimulationReport][], each: string): string {
+  const labels = new Map<string, string[]>();
+  for (const [label, report] of predictions) {
+    const reason = refusedReason(report);
+    if (reason !== undefined) labels.set(reason, [...(labels.get(reason) ?? []), label]);
+  }
+  const who = (names: string[]) =>
+    predictions.length === 1 ? "" : names.length === predictions.length ? `${each}: ` : `${names.join(", ")}: `;
+  return [...labels].map(([reason, names]) => `${who(names)}${reason}\n`).join("");
 }
 
 /** What the ranges are made of, or why the prediction is a point. */
@@ -268,7 +278,10 @@ export function splitText(points: SplitPoint[], verdict: SplitVerdict): string {
   });
   const overload = overloadNotes(points.map((point) => point.report));
   const reports = points.slice(-1).map((point) => point.report);
-  const refused = refusedText(points.map(({ split, report }) => [split.label, report]));
+  const refused = refusedText(
+    points.map(({ split, report }) => [split.label, report]),
+    "every split",
+  );
   return `${table}\n${overload}${refused}${verdictText(points, verdict)}\n${rangeText(reports)}${settingsText(reports)}`;
 }
 

@@ -50,7 +50,7 @@ describe("a stack that refuses every request", () => {
     const result = await runCli(["simulate", "sweep", "split", "--trace", longPrompts, "-s", "mock-disagg", "--capacity-tokens", "1024"]);
     assertClean(result, "sweep");
     assert.match(result.stdout, /^4P4D +none served +none served +0\.00%$/m);
-    assert.match(result.stdout, /^4P4D: refused: 5 of 5 requests, /m);
+    assert.match(result.stdout, /^every split: refused: 5 of 5 requests, /m);
     assert.match(result.stdout, /^no split meets the SLOs: /m);
     assert.doesNotMatch(result.stdout, /\(best\)/);
   });
