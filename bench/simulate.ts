@@ -32,7 +32,7 @@ function modelOf(variant: "agg" | "disagg") {
 }
 
 const figures = (r: SimulationReport) =>
-  `TTFT p50/p90 ${r.latency.timeToFirstToken.p50.toFixed(0)}/${r.latency.timeToFirstToken.p90.toFixed(0)} ms, ` +
+  `TTFT p50/p90 ${r.latency.timeToFirstToken?.p50.toFixed(0)}/${r.latency.timeToFirstToken?.p90.toFixed(0)} ms, ` +
   `ITL p50/p90 ${r.latency.interTokenLatency?.p50.toFixed(1)}/${r.latency.interTokenLatency?.p90.toFixed(1)} ms, ` +
   `goodput ${((r.goodput?.fraction ?? 0) * 100).toFixed(1)}%, hit rate ${(r.hitRate * 100).toFixed(1)}%`;
 

@@ -298,7 +298,8 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
       )
       .option(
         "--kv-transfer-gbps <n>",
-        "disagg: KV transfer bandwidth from prefill to decode worker (default: 64, the mocker's; an assumption)",
+        "disagg: KV transfer bandwidth from prefill to decode worker, GB/s, from 0.001 to 1,000,000 " +
+          "(default: 64, the mocker's; an assumption)",
       )
       .option("--goodput <slos>", "the SLOs goodput is predicted for, in aiperf's syntax (default: the stack's benchmark.goodput)")
       .option("--json", "print JSON")

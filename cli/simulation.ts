@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import { z } from "zod";
 import { stackConfigFromFile } from "../stack/config/stackFile";
 import { workerCapacityTokens } from "../domain/kvCapacity";
-import { mockerTimings, profileTimings, stackTimings } from "../sim/stackTimings";
+import { mockerPolynomialTimings, profileTimings, stackTimings } from "../sim/stackTimings";
 import { loadProfile } from "../sim/loadProfile";
 import { tpTimings } from "../sim/tensorParallel";
 import { polynomialPerfModel, type PerfModel } from "../sim/perfModel";
@@ -36,6 +36,15 @@ import type { CommandIo } from "./io";
 export const MAX_WORKERS = 4096;
 /** 10^12 tokens is a thousand times the sweep's top; past it a number is a typo, not a GPU. */
 export const MAX_CAPACITY_TOKENS = 1e12;
+
+/**
+ * The slowest KV link a simulation takes, GB/s: 1 MB/s, below any network a GPU stack has (1 GbE is 0.125 GB/s).
+ * Slower ones are typos, and a denormal such as 1e-310 made a transfer Infinity and the figures NaN; at the floor a
+ * 131,072-token prompt's 34 GB take 9.5 hours, still a finite time.
+ */
+export const MIN_KV_TRANSFER_GBPS = 0.001;
+const KV_TRANSFER_RANGE =
+  "--kv-transfer-gbps: must be from 0.001 to 1,000,000 (GB/s); 0.001 GB/s is 1 MB/s, slower than any network a GPU stack has";
 
 /** A number written in decimal, as a person types one: not hex (`0x10`), octal, `Infinity` or blank. */
 const DECIMAL = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -72,13 +81,8 @@ const simulationOptions = z.object({
   seed: wholeNumber("--seed", 0, 2 ** 32 - 1).default(1),
   profile: z.string().min(1, { error: "--profile: give a file or directory, or mocker-polynomial" }).optional(),
   engineModel: z.enum(ENGINE_MODELS, { error: `--engine-model: must be one of ${ENGINE_MODELS.join(", ")}` }).optional(),
-  kvTransferGbps: decimal("--kv-transfer-gbps: must be a number above 0", "--kv-transfer-gbps: must be at most 1,000,000")
-    .pipe(
-      z
-        .number()
-        .positive({ error: "--kv-transfer-gbps: must be a number above 0" })
-        .max(1e6, { error: "--kv-transfer-gbps: must be at most 1,000,000" }),
-    )
+  kvTransferGbps: decimal(KV_TRANSFER_RANGE, KV_TRANSFER_RANGE)
+    .pipe(z.number().min(MIN_KV_TRANSFER_GBPS, { error: KV_TRANSFER_RANGE }).max(1e6, { error: KV_TRANSFER_RANGE }))
     .optional(),
   goodput: z.string().optional(),
   calibration: z.string().min(1, { error: "--calibration: give the calibration.json file" }).optional(),
@@ -116,9 +120,7 @@ function refuseUnusedOptions(given: string[], policies: RoutingPolicy[]): void {
 /** The engine timings `--profile` names, or the stack's own; a profile that cannot be read is the user's to fix. */
 function perfModel(config: StackConfig, profile: string | undefined, capacityTokens: number): PerfModel {
   const stackTp = config.workers.tensorParallelSize;
-  if (profile === "mocker-polynomial") {
-    return mockerTimings(capacityTokens, stackTp, (noTp) => `the mocker's default polynomials (ai-dynamo/dynamo perf_model.rs; ${noTp})`);
-  }
+  if (profile === "mocker-polynomial") return mockerPolynomialTimings(config, capacityTokens);
   if (profile === undefined) return stackTimings(config, capacityTokens);
   try {
     return profileTimings(loadProfile(profile), stackTp);

@@ -33,7 +33,7 @@ export async function sweepSplitCommand(raw: SweepSplitOptions, io: CommandIo): 
     }));
     const best = verdict.kind === "best" ? verdict.point.split.label : null;
     const tied = verdict.kind === "tie" ? verdict.points.map((point) => point.split.label) : [];
-    const sweep = { gpus, tensorParallelSize, policy: model.policy, best, tied, splits: splitsJson };
+    const sweep = { gpus, tensorParallelSize, policy: model.policy, verdict: verdict.kind, best, tied, splits: splitsJson };
     io.out(`${JSON.stringify(sweep, null, 2)}\n`);
   } else {
     io.out(`${formatCount(gpus)} GPUs at TP ${tensorParallelSize}, ${model.policy} routing:\n${splitText(points, verdict)}`);

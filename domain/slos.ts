@@ -1,12 +1,14 @@
 import * as z from "zod/mini";
 import { UserError } from "../lib/userError";
+import { formatCount } from "../lib/numbers";
 
 /** aiperf's --goodput syntax: space-separated `metric:threshold` pairs, thresholds in the metric's unit. */
 const sloPair = z
   .string()
-  .check(
-    z.regex(/^[a-z0-9_]+:[0-9]+(\.[0-9]+)?$/, { error: 'each SLO is written "metric:threshold", such as "time_to_first_token:2000"' }),
-  );
+  .check(z.regex(/^[a-z0-9_]+:[^:]*$/, { error: 'each SLO is written "metric:threshold", such as "time_to_first_token:2000"' }));
+
+/** A threshold as aiperf reads one (`float()`, yangligt2/aiperf@c2f5e9d4 src/aiperf/config/loader/parsing.py:345): an exponent too. */
+const THRESHOLD = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 export type Slos = Record<string, number>;
 
@@ -18,7 +20,7 @@ export type Slos = Record<string, number>;
  * c2f5e9d459005d362457716bbd865d247232fa30, aiperf 0.12.0, the nearest to the pinned 0.13.0 that could be read). A time
  * read in another time unit is converted to ms first.
  */
-export const SLO_METRICS: Record<string, { largerIsBetter: boolean; unit: string }> = {
+export const SLO_METRICS: Record<string, { largerIsBetter: boolean; unit: SloUnit }> = {
   time_to_first_token: { largerIsBetter: false, unit: "ms" },
   time_to_second_token: { largerIsBetter: false, unit: "ms" },
   time_to_first_output_token: { largerIsBetter: false, unit: "ms" },
@@ -32,6 +34,20 @@ export const SLO_METRICS: Record<string, { largerIsBetter: boolean; unit: string
   output_sequence_length: { largerIsBetter: true, unit: "tokens" },
   output_token_count: { largerIsBetter: true, unit: "tokens" },
   reasoning_token_count: { largerIsBetter: true, unit: "tokens" },
+};
+
+type SloUnit = "ms" | "tokens/sec/user" | "tokens";
+
+/**
+ * The thresholds an SLO may set, from 0, in its metric's unit. A time past a day can never be missed:
+ * aiperf times a request out after 6 hours by default (yangligt2/aiperf@c2f5e9d4 src/aiperf/config/endpoint.py:58),
+ * and the benchmark Job sets no other; such a threshold is a typo, as 1e12 ms (31 years) is. A billion tokens,
+ * or tokens a second for one user, is past any model's context and any engine's speed.
+ */
+export const SLO_THRESHOLD_MAX: Record<SloUnit, { max: number; says: string }> = {
+  ms: { max: 86_400_000, says: "ms, a day" },
+  "tokens/sec/user": { max: 1e9, says: "tokens/sec/user" },
+  tokens: { max: 1e9, says: "tokens" },
 };
 
 /** Whether a measured value meets the SLO on its metric, in aiperf's direction for that metric. */
@@ -61,10 +77,12 @@ export function parseGoodput(text: string): Slos {
       );
     }
     if (Object.hasOwn(slos, metric)) throw new GoodputError(`--goodput: "${metric}" is given twice; give each metric one threshold`);
-    // Digits alone can still be too many for a double: 400 nines are Infinity, which JSON writes as null.
-    const value = Number(threshold);
-    if (!Number.isFinite(value))
-      throw new GoodputError(`--goodput: "${shown}": the threshold of ${metric} is not a finite number; give one such as "${metric}:2000"`);
+    // 400 nines, or 1e400, are Infinity to a double: the range refuses them with the rest.
+    const value = THRESHOLD.test(threshold) ? Number(threshold) : NaN;
+    const { max, says } = SLO_THRESHOLD_MAX[SLO_METRICS[metric].unit];
+    if (!(value >= 0 && value <= max)) {
+      throw new GoodputError(`--goodput: "${shown}": the threshold of ${metric} must be from 0 to ${formatCount(max)} (${says})`);
+    }
     slos[metric] = value;
   }
   return slos;

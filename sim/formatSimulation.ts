@@ -22,7 +22,7 @@ type Percentile = (typeof PERCENTILES)[number];
  * a request latency past it with a TTFT within it is a long decode, and stays a figure.
  */
 function isOverloaded(report: SimulationReport, latency: Latency, p: Percentile): boolean {
-  return latency !== "interTokenLatency" && report.latency.timeToFirstToken[p] > OVERLOADED_MS;
+  return latency !== "interTokenLatency" && (report.latency.timeToFirstToken?.[p] ?? 0) > OVERLOADED_MS;
 }
 
 /** A latency as the tables print it: an overloaded one says so rather than print seven digits of ms. */
@@ -30,9 +30,46 @@ function latencyText(report: SimulationReport, latency: Latency, p: Percentile):
   return isOverloaded(report, latency, p) ? OVERLOADED_TEXT : ms(report.latency[latency]?.[p]);
 }
 
+/** Said in place of a latency of a stack, or a range end, that served no request: 0 would read as a figure. */
+const NONE_SERVED = "none served";
+const servedNone = (latency: RangeEnd["latency"]) => latency.timeToFirstToken === null;
+
 /** The figures of a report that are an overloaded stack's, by name: `timeToFirstToken.p90`. */
 function overloadedFigures(report: SimulationReport): string[] {
   return LATENCIES.flatMap((latency) => PERCENTILES.filter((p) => isOverloaded(report, latency, p)).map((p) => `${latency}.${p}`));
+}
+
+/**
+ * Whether a TTFT past OVERLOADED_MS is mostly the KV transfer's: the served prompts' transfer at that percentile
+ * is over half of it. Every request's TTFT holds its transfer, so the TTFT's percentile is at least the transfer's.
+ */
+function transferDominates(report: SimulationReport, p: Percentile): boolean {
+  const ttft = report.latency.timeToFirstToken?.[p];
+  const transfer = report.kvTransferMs?.[p];
+  return ttft !== undefined && transfer !== undefined && transfer > ttft / 2;
+}
+
+const minutes = (ms: number) => formatValue(ms / 60_000, 1);
+
+/**
+ * What the `> 10 min` figures are: a queue that never drains, or, in disagg on a slow link, the KV transfer,
+ * which no queue is needed for. Empty when no figure is past OVERLOADED_MS.
+ */
+function overloadNotes(reports: SimulationReport[]): string {
+  const past = reports.flatMap((r) => PERCENTILES.filter((p) => isOverloaded(r, "timeToFirstToken", p)).map((p) => [r, p] as const));
+  const byTransfer = past.filter(([r, p]) => transferDominates(r, p)).map(([r]) => r);
+  const transfer = byTransfer[0]?.kvTransferMs;
+  const link = byTransfer[0]?.settings.kvTransfer;
+  const transferNote =
+    transfer && link
+      ? `${OVERLOADED_TEXT}: the KV transfer takes most of that, not a queue: at ${link.gbps} GB/s, ` +
+        `${formatCount(link.bytesPerToken)} bytes a prompt token, the prompts' KV alone takes ` +
+        `${minutes(transfer.p50)} / ${minutes(transfer.p90)} / ${minutes(transfer.p99)} min (p50 / p90 / p99) ` +
+        "to reach a decode worker; --kv-transfer-gbps sets the link\n"
+      : "";
+  // A range's end past it, where the point is not, is read as a queue's: the slow end's slower passes.
+  const queued = past.length > byTransfer.length || (past.length === 0 && reports.some(rangeOverloaded));
+  return transferNote + (queued ? `${OVERLOAD_NOTE}\n` : "");
 }
 
 /**
@@ -90,15 +127,20 @@ function rangeOverloaded(report: SimulationReport): boolean {
 export function simulationText(reports: SimulationReport[]): string {
   const ranged = reports.some((r) => r.range);
   const percentileRows = (label: string, latency: Latency): [string, Row][] => [
-    [`${label}, p50 / p90 / p99 (ms)`, (r) => TABLED.map((p) => latencyText(r, latency, p)).join(" / ")],
+    [
+      `${label}, p50 / p90 / p99 (ms)`,
+      (r) => (servedNone(r.latency) ? NONE_SERVED : TABLED.map((p) => latencyText(r, latency, p)).join(" / ")),
+    ],
     ...(ranged
       ? ([
           [
             "  range, fast – slow end",
             (r) =>
-              r.range
-                ? TABLED.map((p) => rangeCell(endText(r.range!.fast, latency, p), endText(r.range!.slow, latency, p))).join(" / ")
-                : "–",
+              r.range && servedNone(r.range.fast.latency) && servedNone(r.range.slow.latency)
+                ? NONE_SERVED
+                : r.range
+                  ? TABLED.map((p) => rangeCell(endText(r.range!.fast, latency, p), endText(r.range!.slow, latency, p))).join(" / ")
+                  : "–",
           ],
         ] as [string, Row][])
       : []),
@@ -143,8 +185,47 @@ export function simulationText(reports: SimulationReport[]): string {
         .map(([metric, threshold]) => sloCondition(metric, threshold))
         .join(" and ")}`
     : `goodput: not predicted: the simulation does not predict ${unpredicted(reports[0]?.settings.slos ?? {}).join(" or ")}`;
-  const overload = reports.some((r) => overloadedFigures(r).length > 0 || rangeOverloaded(r)) ? `${OVERLOAD_NOTE}\n` : "";
-  return `${table}\n${overload}${goodput}\n${rangeText(reports)}${settingsText(reports)}`;
+  const overload = overloadNotes(reports);
+  const refused = refusedText(
+    reports.map((r) => [r.policy, r]),
+    "every policy",
+  );
+  return `${table}\n${overload}${refused}${goodput}\n${rangeText(reports)}${settingsText(reports)}`;
+}
+
+/** Why a prediction's stack refused or never served requests (the mocker model), and how many; undefined when it served all. */
+function refusedReason(r: SimulationReport): string | undefined {
+  if (r.refused + r.unserved === 0) return undefined;
+  const of = (count: number) => `${formatCount(count)} of ${formatCount(r.requests)} requests`;
+  const served = r.requests - r.refused - r.unserved;
+  const reasons = [
+    ...(r.refused > 0
+      ? [
+          `refused: ${of(r.refused)}, each needing more KV than a worker's whole ${formatCount(r.capacityTokensPerWorker)} tokens ` +
+            `(its prompt and output, in ${r.settings.blockSize}-token blocks), which a worker refuses in either engine model; ` +
+            "each counts against goodput, as a failed request does in a run",
+        ]
+      : []),
+    ...(r.unserved > 0
+      ? [`never served: ${of(r.unserved)}, left waiting behind a preempted request, as the mocker's queue leaves them`]
+      : []),
+  ];
+  return `${reasons.join("; ")}; ${servedNone(r.latency) ? "none was served" : `the latencies are of the ${formatCount(served)} served`}`;
+}
+
+/**
+ * A line for each reason some predictions' stacks refused or never served requests, naming those predictions
+ * (`every split` when it is all of them), so that figures of the rest, or none at all, are not read as the whole trace's.
+ */
+function refusedText(predictions: [label: string, report: SimulationReport][], each: string): string {
+  const labels = new Map<string, string[]>();
+  for (const [label, report] of predictions) {
+    const reason = refusedReason(report);
+    if (reason !== undefined) labels.set(reason, [...(labels.get(reason) ?? []), label]);
+  }
+  const who = (names: string[]) =>
+    predictions.length === 1 ? "" : names.length === predictions.length ? `${each}: ` : `${names.join(", ")}: `;
+  return [...labels].map(([reason, names]) => `${who(names)}${reason}\n`).join("");
 }
 
 /** What the ranges are made of, or why the prediction is a point. */
@@ -195,15 +276,23 @@ export function splitText(points: SplitPoint[], verdict: SplitVerdict): string {
     align: ["left", "right", "right", "right", "right"],
     rows: points.map(({ split, report }) => [
       split === best?.split ? `${split.label} (best)` : split.label,
-      `${latencyText(report, "timeToFirstToken", "p50")} / ${latencyText(report, "timeToFirstToken", "p90")}`,
-      `${latencyText(report, "interTokenLatency", "p50")} / ${latencyText(report, "interTokenLatency", "p90")}`,
+      servedNone(report.latency)
+        ? NONE_SERVED
+        : `${latencyText(report, "timeToFirstToken", "p50")} / ${latencyText(report, "timeToFirstToken", "p90")}`,
+      servedNone(report.latency)
+        ? NONE_SERVED
+        : `${latencyText(report, "interTokenLatency", "p50")} / ${latencyText(report, "interTokenLatency", "p90")}`,
       report.goodput ? formatPercent(report.goodput.fraction) : "–",
       ...(ranged ? [goodputRangeText(report)] : []),
     ]),
   });
-  const overload = points.some((point) => overloadedFigures(point.report).length > 0) ? `${OVERLOAD_NOTE}\n` : "";
+  const overload = overloadNotes(points.map((point) => point.report));
   const reports = points.slice(-1).map((point) => point.report);
-  return `${table}\n${overload}${verdictText(points, verdict)}\n${rangeText(reports)}${settingsText(reports)}`;
+  const refused = refusedText(
+    points.map(({ split, report }) => [split.label, report]),
+    "every split",
+  );
+  return `${table}\n${overload}${refused}${verdictText(points, verdict)}\n${rangeText(reports)}${settingsText(reports)}`;
 }
 
 function verdictText(points: SplitPoint[], verdict: SplitVerdict): string {
@@ -214,7 +303,11 @@ function verdictText(points: SplitPoint[], verdict: SplitVerdict): string {
       return `best for the SLOs: ${split.label}, with ${formatPercent(report.goodput!.fraction)} of requests within them${across}`;
     }
     case "tie":
-      return `no split wins across the range; these tie: ${verdict.where.join("; ")}`;
+      return `no split wins${points.some((point) => point.report.range) ? " across the range" : ""}: ${verdict.where.join("; ")}`;
+    case "none meets the SLOs": {
+      const across = points.some((point) => point.report.range) ? ", at the point and at both ends of the range" : "";
+      return `no split meets the SLOs: every one serves ${formatPercent(0)} of requests within them${across}`;
+    }
     case "not predicted":
       return `goodput not predicted: the simulation does not predict ${unpredicted(points[0]?.report.settings.slos ?? {}).join(" or ")}`;
   }

@@ -4,18 +4,34 @@ import { workerCapacityTokens } from "../domain/kvCapacity";
 import { NO_PREDICTION_SAVED, PREDICTION_KIND, PREDICTION_SCHEMA_VERSION, type Prediction } from "../analysis/runs/predictionFile";
 import { stackModel } from "./stackModel";
 import { stackTimings } from "./stackTimings";
-import { loadTrace, simulateTrace, type RangeEnd, type SimulationReport } from "./traceSimulation";
+import { loadTrace, simulateTrace, type Percentiles, type PredictedLatency, type RangeEnd, type SimulationReport } from "./traceSimulation";
+import { formatCount } from "../lib/numbers";
 import { parseGoodput } from "../domain/slos";
 import { fileSha256 } from "../lib/fileSha256";
 
-/** prediction.json's text for a simulation of a stack's run. */
-const rangeEnd = ({ latency, goodput }: RangeEnd) => ({
-  timeToFirstToken: latency.timeToFirstToken,
-  interTokenLatency: latency.interTokenLatency,
-  goodput,
-});
+/** The TTFT and request latency a prediction.json must hold: a simulation whose stack served no request has none to save. */
+function servedLatency(
+  latency: PredictedLatency,
+  report: SimulationReport,
+): { timeToFirstToken: Percentiles; requestLatency: Percentiles } {
+  const { timeToFirstToken, requestLatency } = latency;
+  if (timeToFirstToken === null || requestLatency === null) {
+    throw new Error(
+      `the simulated stack served none of the trace's ${formatCount(report.requests)} requests ` +
+        `(${formatCount(report.refused)} refused as longer than a worker's KV, ${formatCount(report.unserved)} never served)`,
+    );
+  }
+  return { timeToFirstToken, requestLatency };
+}
 
+/** prediction.json's text for a simulation of a stack's run. */
 export function predictionFileText(report: SimulationReport, about: { stack: string; trace: Prediction["trace"] }): string {
+  const rangeEnd = ({ latency, goodput }: RangeEnd) => ({
+    timeToFirstToken: servedLatency(latency, report).timeToFirstToken,
+    interTokenLatency: latency.interTokenLatency,
+    goodput,
+  });
+  const served = servedLatency(report.latency, report);
   const prediction: Prediction = {
     kind: PREDICTION_KIND,
     schemaVersion: PREDICTION_SCHEMA_VERSION,
@@ -23,7 +39,9 @@ export function predictionFileText(report: SimulationReport, about: { stack: str
     trace: about.trace,
     perfModel: report.perfModel,
     policy: report.policy,
-    ...report.latency,
+    timeToFirstToken: served.timeToFirstToken,
+    interTokenLatency: report.latency.interTokenLatency,
+    requestLatency: served.requestLatency,
     goodput: report.goodput ? { fraction: report.goodput.fraction, slos: report.goodput.slos } : null,
     ...(report.prefillTokens.input > 0 && { prefixCacheHitRate: 1 - report.prefillTokens.computed / report.prefillTokens.input }),
     ...(report.range && { range: { fast: rangeEnd(report.range.fast), slow: rangeEnd(report.range.slow), spans: report.range.spans } }),

@@ -41,13 +41,18 @@ function sloLine(threshold: number | undefined) {
 export function splitChart(title: string, points: SplitPoint[], verdict: SplitVerdict, slos: Slos): string {
   const best = verdict.kind === "best" ? verdict.point : undefined;
   const labels = points.map((point) => point.split.label);
-  const ttft = points.map((point) => point.report.latency.timeToFirstToken.p90);
+  // A split that served no request has no TTFT: no point is drawn for it.
+  const ttft = points.map((point) => point.report.latency.timeToFirstToken?.p90 ?? null);
   const ranged = points.every((point) => point.report.range);
   const ends = ranged ? (["fast", "slow"] as const) : [];
-  const endTtft = (end: "fast" | "slow") => points.map((point) => point.report.range![end].latency.timeToFirstToken.p90);
-  const overloaded = [ttft, ...ends.map(endTtft)].some((values) => values.some((value) => value > OVERLOADED_MS));
-  const ttftPoint = (value: number) =>
-    value > OVERLOADED_MS ? { value: OVERLOADED_MS, symbol: "triangle", symbolSize: 12 } : { value: Math.max(1e-3, value) };
+  const endTtft = (end: "fast" | "slow") => points.map((point) => point.report.range![end].latency.timeToFirstToken?.p90 ?? null);
+  const overloaded = [ttft, ...ends.map(endTtft)].some((values) => values.some((value) => value !== null && value > OVERLOADED_MS));
+  const ttftPoint = (value: number | null) =>
+    value === null
+      ? null
+      : value > OVERLOADED_MS
+        ? { value: OVERLOADED_MS, symbol: "triangle", symbolSize: 12 }
+        : { value: Math.max(1e-3, value) };
   /** A range end, drawn thin and dotted in its figure's colour. */
   const endSeries = (end: "fast" | "slow", name: string, axis: number, color: string, data: ChartValue[]) => ({
     name: `${name}, ${end} end`,
@@ -63,8 +68,10 @@ export function splitChart(title: string, points: SplitPoint[], verdict: SplitVe
     verdict.kind === "best"
       ? `best for the SLOs: ${verdict.point.split.label}, the most requests within them` + (ranged ? " across the range" : "")
       : verdict.kind === "tie"
-        ? `no split wins across the range: ${verdict.points.map((point) => point.split.label).join(", ")} tie`
-        : "goodput not predicted: the SLOs name a metric the simulation does not predict";
+        ? `no split wins${ranged ? " across the range" : ""}: ${verdict.points.map((point) => point.split.label).join(", ")} tie`
+        : verdict.kind === "none meets the SLOs"
+          ? "no split meets the SLOs: every one serves 0% of requests within them"
+          : "goodput not predicted: the SLOs name a metric the simulation does not predict";
   const category = (gridIndex: number, last: boolean) => ({
     type: "category" as const,
     gridIndex,

@@ -24,10 +24,33 @@ export function profileTimings(profile: PerfProfile, stackTp: number, estimate =
  * The mocker's default polynomials. They take no TP (ai-dynamo/dynamo@4cba833f
  * `lib/mocker/src/common/perf_model.rs`: only its AIConfigurator mode reads `--aic-tp-size`); a mock
  * stack's TP reaches its mocker only as the KV capacity it is given (`--num-gpu-blocks-override`).
+ * `exact`: they are what the stack's workers run (a mock stack's mocker), and a prediction from them is a
+ * point; otherwise they are an estimate of other engines, with the estimate's timing spans.
  */
-export function mockerTimings(kvCapacityTokens: number, stackTp: number, describe: (noTp: string) => string, speedup = 1): PerfModel {
+export function mockerTimings(
+  kvCapacityTokens: number,
+  stackTp: number,
+  describe: (noTp: string) => string,
+  { speedup = 1, exact }: { speedup?: number; exact: boolean },
+): PerfModel {
   const tp = tpFree(stackTp);
-  return { ...polynomialPerfModel(MOCKER_POLYNOMIAL, kvCapacityTokens, describe(tpText(tp)), speedup), tensorParallel: tp, exact: true };
+  const perf = { ...polynomialPerfModel(MOCKER_POLYNOMIAL, kvCapacityTokens, describe(tpText(tp)), speedup), tensorParallel: tp };
+  return exact ? { ...perf, exact } : { ...perf, uncertainty: timingUncertainty(tp, true) };
+}
+
+/**
+ * `--profile mocker-polynomial`: on a mock stack, what its mocker runs (the polynomials at its speedup), a
+ * point; on a GPU stack, the polynomials as they are, an estimate of vLLM on its GPUs like any other, so
+ * the prediction carries the timing spans. Which model and TP the mocker's sweep was of is not said.
+ */
+export function mockerPolynomialTimings(config: StackConfig, kvCapacityTokens: number): PerfModel {
+  if (config.workers.engine === "mocker") return stackTimings(config, kvCapacityTokens);
+  return mockerTimings(
+    kvCapacityTokens,
+    config.workers.tensorParallelSize,
+    (noTp) => `the mocker's default polynomials (ai-dynamo/dynamo perf_model.rs; ${noTp}), an estimate of these vLLM workers`,
+    { exact: false },
+  );
 }
 
 /**
@@ -44,6 +67,6 @@ export function stackTimings(config: StackConfig, kvCapacityTokens: number): Per
     kvCapacityTokens,
     stackTp,
     (noTp) => `Dynamo's mocker, as the stack runs it: its default polynomials (ai-dynamo/dynamo perf_model.rs; ${noTp}), ${speedup}× fast`,
-    speedup,
+    { speedup, exact: true },
   );
 }

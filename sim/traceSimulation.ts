@@ -7,6 +7,7 @@ import type { TpTimings } from "./tensorParallel";
 import { atEnd, namedSpans } from "./uncertainty";
 import { type StackModel, type StackRun } from "./stackSimulation";
 import { simulateStack } from "./simulateStack";
+import { kvTransferMs } from "./kvTransfer";
 import type { PredictedRequest } from "../analysis/runs/predictedRequestsFile";
 
 export interface LoadedTrace {
@@ -78,7 +79,7 @@ export interface PredictedGoodput {
 
 /** A prediction's figures at one end of its range: each the best (fast end) or the worst (slow end) that any of its simulations gave. */
 export interface RangeEnd {
-  latency: { timeToFirstToken: Percentiles; interTokenLatency: Percentiles | null; requestLatency: Percentiles };
+  latency: PredictedLatency;
   goodput: number | null;
 }
 
@@ -91,6 +92,13 @@ export interface PredictionRange {
   slow: RangeEnd;
   /** The spans, in words. */
   spans: string[];
+}
+
+/** Predicted, ms; null where no request has the figure: no TTFT when none was served, no ITL when none had two tokens. */
+export interface PredictedLatency {
+  timeToFirstToken: Percentiles | null;
+  interTokenLatency: Percentiles | null;
+  requestLatency: Percentiles | null;
 }
 
 /** One simulation, in the shape `simulate --json` prints. */
@@ -108,11 +116,14 @@ export interface SimulationReport {
   prefillTokens: { computed: number; unbounded: number; input: number };
   load: { requests: MaxMean; prefillTokens: MaxMean };
   cachedTokensPerWorker: MaxMean & { capacityFraction: number };
-  /** Predicted, ms. */
-  latency: { timeToFirstToken: Percentiles; interTokenLatency: Percentiles | null; requestLatency: Percentiles };
+  latency: PredictedLatency;
+  /** The served requests' KV transfers alone, ms, beside their TTFT, which holds them; null in agg. */
+  kvTransferMs: Percentiles | null;
   goodput: PredictedGoodput | null;
   /** Null for a point: the timings are exact (the mocker's own) or calibrated. */
   range: PredictionRange | null;
+  /** The trace's requests, served or not. */
+  requests: number;
   /** Requests the mocker model's workers preempted, and refused as longer than their KV; 0 in the vllm model. */
   preemptions: number;
   refused: number;
@@ -215,14 +226,13 @@ export function* predictedRequests(trace: LoadedTrace, run: StackRun): Generator
   }
 }
 
-/** A simulation's figures, as a range's end holds them. */
+/** A simulation's figures, as a range's end holds them: null latencies where it served no request. */
 function endFigures(run: StackRun, slos: Slos): RangeEnd {
-  const empty = { p50: 0, p90: 0, p99: 0, avg: 0 };
   return {
     latency: {
-      timeToFirstToken: percentiles(run.ttftMs) ?? empty,
+      timeToFirstToken: percentiles(run.ttftMs),
       interTokenLatency: percentiles(run.itlMs),
-      requestLatency: percentiles(run.latencyMs) ?? empty,
+      requestLatency: percentiles(run.latencyMs),
     },
     goodput: predictedGoodput(run, slos)?.fraction ?? null,
   };
@@ -246,9 +256,9 @@ function envelope(figures: RangeEnd[], which: "fast" | "slow"): RangeEnd {
   const goodputs = figures.map((end) => end.goodput);
   return {
     latency: {
-      timeToFirstToken: latency((end) => end.latency.timeToFirstToken)!,
+      timeToFirstToken: latency((end) => end.latency.timeToFirstToken),
       interTokenLatency: latency((end) => end.latency.interTokenLatency),
-      requestLatency: latency((end) => end.latency.requestLatency)!,
+      requestLatency: latency((end) => end.latency.requestLatency),
     },
     goodput: goodputs.some((goodput) => goodput === null) ? null : goodputAt(...(goodputs as number[])),
   };
@@ -268,6 +278,11 @@ function predictionRange(trace: LoadedTrace, model: StackModel, slos: Slos, poin
 }
 
 /** The report, and the run it summarizes, whose per-request arrays (about 60 bytes a request) live as long as it is kept. */
+/** Each served request's KV transfer, ms; NaN for one not served, which percentiles leave out as they do its TTFT. */
+function servedTransfers(trace: LoadedTrace, model: StackModel, run: StackRun): Float64Array {
+  return Float64Array.from(trace.requests, (request, i) => (Number.isNaN(run.ttftMs[i]) ? NaN : kvTransferMs(model, request.input_length)));
+}
+
 export function simulateTraceRun(trace: LoadedTrace, model: StackModel, slos: Slos): { report: SimulationReport; run: StackRun } {
   const run = simulateStack(trace.requests, model);
   const unbounded = unboundedCache(trace, model.engine.blockSize);
@@ -288,8 +303,10 @@ export function simulateTraceRun(trace: LoadedTrace, model: StackModel, slos: Sl
     load: { requests: maxMean(run.requestsPerWorker), prefillTokens: maxMean(run.prefillTokensPerWorker) },
     cachedTokensPerWorker: { ...cached, capacityFraction: capacity > 0 ? cached.max / capacity : 0 },
     latency: point.latency,
+    kvTransferMs: model.decodeWorkers > 0 ? percentiles(servedTransfers(trace, model, run)) : null,
     goodput: predictedGoodput(run, slos),
     range: predictionRange(trace, model, slos, point),
+    requests: trace.requests.length,
     preemptions: run.preemptions,
     refused: run.refused,
     unserved: run.unserved,

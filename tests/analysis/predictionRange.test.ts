@@ -202,7 +202,7 @@ describe("simulate's text prints a range's ends whatever they hold", () => {
   test("a range's end past 10 min says it is overloaded, and the line under the table says what that means", async () => {
     const report = await rangedReport();
     const slow = report.range!.slow;
-    const overloaded = { ...slow, latency: { ...slow.latency, timeToFirstToken: { ...slow.latency.timeToFirstToken, p99: 700_000 } } };
+    const overloaded = { ...slow, latency: { ...slow.latency, timeToFirstToken: { ...slow.latency.timeToFirstToken!, p99: 700_000 } } };
     const text = simulationText([{ ...report, range: { ...report.range!, slow: overloaded } }]);
     assert.match(text, /^ {2}range, fast – slow end +[\d,.]+–[\d,.]+ \/ [\d,.]+–[\d,.]+ \/ [\d,.]+–> 10 min$/m);
     assert.match(text, /^> 10 min: overloaded: a first token that long after arrival is queueing/m);

@@ -163,7 +163,10 @@ describe("flags that would be ignored, or repeated, are refused", () => {
       () => ["simulate", "--trace", trace(), "-s", "agg", "--kv-transfer-gbps", "100"],
       /--kv-transfer-gbps: only a disaggregated stack moves KV between workers; leave it out for agg/,
     ],
-    [() => ["simulate", "--trace", trace(), "-s", "disagg", "--kv-transfer-gbps", "0"], /--kv-transfer-gbps: must be a number above 0/],
+    [
+      () => ["simulate", "--trace", trace(), "-s", "disagg", "--kv-transfer-gbps", "0"],
+      /--kv-transfer-gbps: must be from 0\.001 to 1,000,000 \(GB\/s\)/,
+    ],
     [() => ["simulate", "--trace", trace(), "-s", "disagg", "--router-temperature", "-1"], /--router-temperature: must be a number ≥ 0/],
     [() => ["simulate", "--trace", trace(), "-s", "disagg", "--goodput", "ttft:5"], /--goodput: /],
     [() => ["simulate", "--trace", trace(), "-s", "disagg", "--seed", "4294967296"], /--seed: must be at most 4,294,967,295/],

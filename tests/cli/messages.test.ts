@@ -75,7 +75,10 @@ describe("messages that name the right thing, once", () => {
     const cases: [string[], string][] = [
       [["--capacity-tokens", "1e400"], "error: --capacity-tokens: must be at most 1,000,000,000,000"],
       [["--workers", "1e400"], "error: --workers: must be at most 4,096"],
-      [["--kv-transfer-gbps", "1e400"], "error: --kv-transfer-gbps: must be at most 1,000,000"],
+      [
+        ["--kv-transfer-gbps", "1e400"],
+        "error: --kv-transfer-gbps: must be from 0.001 to 1,000,000 (GB/s); 0.001 GB/s is 1 MB/s, slower than any network a GPU stack has",
+      ],
       [["--policy", "kv", "--overlap-weight", "1e400"], "error: --overlap-weight: must be at most 1,000,000"],
     ];
     for (const [flags, expected] of cases) {

@@ -64,7 +64,7 @@ describe("simulate --requests-out writes each request's prediction", () => {
       assert.ok(request.endMs >= request.timestamp + request.ttftMs);
     }
     assert.equal(predicted[0].itlMs, Math.round(run.itlMs[0] * 1000) / 1000);
-    assert.equal(report.latency.timeToFirstToken.p50 > 0, true);
+    assert.equal(report.latency.timeToFirstToken!.p50 > 0, true);
   });
 
   test("the command writes that shape exactly: agg without decodeWorker, disagg with it", async () => {

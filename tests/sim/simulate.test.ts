@@ -147,8 +147,10 @@ describe("simulate, as users run it", () => {
       "load",
       "cachedTokensPerWorker",
       "latency",
+      "kvTransferMs",
       "goodput",
       "range",
+      "requests",
       "preemptions",
       "refused",
       "unserved",
@@ -417,7 +419,7 @@ describe("simulate sweep split", () => {
     assert.equal(robust.kind === "best" && robust.point.split.label, "6P2D");
     const flips = splitVerdict([point("6P2D", [0.8, 0.9, 0.5]), point("7P1D", [0.7, 0.85, 0.6])]);
     assert.equal(flips.kind, "tie");
-    assert.deepEqual(flips.kind === "tie" && flips.where, ["6P2D at the point and fast end", "7P1D at the slow end"]);
+    assert.deepEqual(flips.kind === "tie" && flips.where, ["6P2D wins at the point and the fast end", "7P1D wins at the slow end"]);
   });
 
   test("prints each split's predicted TTFT, ITL and goodput, names the best, and draws them", async () => {
@@ -428,7 +430,7 @@ describe("simulate sweep split", () => {
     for (const label of ["agg 8", "1P7D", "4P4D", "7P1D"])
       assert.match(result.stdout, new RegExp(`^${label}( \\(best\\))?\\s+[\\d,.]+ / `, "m"));
     const best = /best for the SLOs: (agg 8|\dP\dD), with [\d.]+% of requests within them, at the point and at both ends of the range/;
-    const tie = /no split wins across the range; these tie: .+/;
+    const tie = /no split wins across the range: .+/;
     assert.match(result.stdout, new RegExp(`^(${best.source}|${tie.source})$`, "m"));
     assert.ok((result.stdout.match(/\(best\)/g)?.length ?? 0) <= 1);
     const texts = textsOf(readFileSync(chart, "utf8"));
