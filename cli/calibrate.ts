@@ -1,5 +1,5 @@
 import { basename, dirname, join } from "node:path";
-import type { StackConfig } from "../stack/config/schema";
+import { workerPools, type StackConfig } from "../stack/config/schema";
 import type { Variant } from "../domain/variants";
 import { stackConfigFromFile } from "../stack/config/stackFile";
 import { savedRun } from "../analysis/runs/runDirectory";
@@ -151,7 +151,8 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
   if (withTtft < MIN_FITTED) {
     throw new UserError(
       `calibrate: ${formatCount(withTtft)} record(s) of a successful request with a TTFT above 0; ` +
-        `five coefficients need at least ${MIN_FITTED}, or they fit noise`,
+        `${workerPools(config).length > 1 ? "six coefficients (five and the handoff's)" : "five coefficients"} need at least ` +
+        `${MIN_FITTED}, or they fit noise`,
     );
   }
   const withItl = measured.filter((request) => request.itlMs !== undefined && request.itlMs > 0).length;
@@ -176,7 +177,13 @@ export async function calibrateCommand(runDir: string, options: CalibrateOptions
     seed: 1,
     capacityTokens,
   });
-  const calibration = calibrate(requests, measured, model);
+  const calibration = (() => {
+    try {
+      return calibrate(requests, measured, model);
+    } catch (error) {
+      throw error instanceof UserError ? new UserError(`calibrate: ${error.message}`) : error;
+    }
+  })();
   const noEngine = implausibleTimings(calibration);
   if (noEngine) {
     throw new UserError(

@@ -3,6 +3,8 @@ import type { TraceRequest } from "./trace/traceFile";
 import { MOCKER_POLYNOMIAL, polynomialPerfModel, type PolynomialCoefficients } from "./perfModel";
 import { seeded } from "./routing";
 import { HANDOFF_OVERHEAD_MS } from "./spans";
+import { UserError } from "../lib/userError";
+import { formatCount } from "../lib/numbers";
 import { FEATURES, HANDOFF_FEATURE, type LatencyFeatures, type StackModel, type StackRun } from "./stackSimulation";
 import { simulateStack } from "./simulateStack";
 import {
@@ -188,6 +190,14 @@ export function calibrate(
   const start = fromPolynomial(MOCKER_POLYNOMIAL, (HANDOFF_OVERHEAD_MS.fast + HANDOFF_OVERHEAD_MS.slow) / 2);
   const current = descend(start, groupMoments(requests, records.ttft, records.itl), simulate, fitted);
   const { run } = current;
+  if (run.refused > 0) {
+    // Which requests a worker refuses depends on its KV alone, not on the timings: no fit can serve them.
+    throw new UserError(
+      `the stack refuses ${formatCount(run.refused)} of the run's ${formatCount(requests.length)} requests as needing more KV than ` +
+        `a worker's whole ${formatCount(capacity)} tokens, yet the run served them: it is not the stack the run ran on; ` +
+        "give that stack with -s or --config-file",
+    );
+  }
 
   const random = seeded(settings.seed);
   const refits = Array.from({ length: settings.refits }, () => {

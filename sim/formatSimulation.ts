@@ -260,11 +260,21 @@ function settingsText(reports: SimulationReport[]): string {
 }
 
 export function sweepText(points: SweepPoint[], bound: number): string {
-  return `${textTable({
-    header: ["capacity per worker (tokens)", "hit rate", "of the bound"],
-    align: ["right", "right", "right"],
-    rows: points.map((p) => [formatCount(p.capacityTokens), formatPercent(p.hitRate), formatPercent(bound > 0 ? p.hitRate / bound : 0, 1)]),
-  })}\nbound (one unbounded cache): ${formatPercent(bound)}\n`;
+  const refusing = points.some((p) => p.refused > 0);
+  const table = textTable({
+    header: ["capacity per worker (tokens)", "hit rate", "of the bound", ...(refusing ? ["requests refused"] : [])],
+    align: ["right", "right", "right", "right"],
+    rows: points.map((p) => [
+      formatCount(p.capacityTokens),
+      formatPercent(p.hitRate),
+      bound > 0 ? formatPercent(p.hitRate / bound, 1) : "n/a",
+      ...(refusing ? [formatCount(p.refused)] : []),
+    ]),
+  });
+  const refusedNote = refusing
+    ? "requests refused: those a worker of that capacity cannot hold (prompt and output); their blocks count, with no hit\n"
+    : "";
+  return `${table}\n${refusedNote}bound (one unbounded cache): ${formatPercent(bound)}\n`;
 }
 
 /** One row per split: predicted TTFT, ITL and goodput, and the best one named, or those that tie. */
@@ -299,8 +309,13 @@ function verdictText(points: SplitPoint[], verdict: SplitVerdict): string {
   switch (verdict.kind) {
     case "best": {
       const { split, report } = verdict.point;
-      const across = report.range ? ", at the point and at both ends of the range" : "";
-      return `best for the SLOs: ${split.label}, with ${formatPercent(report.goodput!.fraction)} of requests within them${across}`;
+      const across = points.some((point) => point.report.range) ? ", at the point and at both ends of the range" : "";
+      // Splits that serve as many within the SLOs lose on the tie-break alone: said, so the verdict is not read as more.
+      const asMany = points.filter((point) => point !== verdict.point && point.report.goodput?.fraction === report.goodput!.fraction);
+      const others = asMany.map((point) => point.split.label).join(", ");
+      const tieBreak = asMany.length > 0 ? `; ${others} serve as many at the point, and it has the lower TTFT p90 (then ITL p90)` : "";
+      const within = `${formatPercent(report.goodput!.fraction)} of requests within them`;
+      return `best for the SLOs: ${split.label}, with ${within}${across}${tieBreak}`;
     }
     case "tie":
       return `no split wins${points.some((point) => point.report.range) ? " across the range" : ""}: ${verdict.where.join("; ")}`;

@@ -44,8 +44,9 @@ const AT = {
     ttftP90: report.latency.timeToFirstToken?.p90 ?? Infinity,
     itlP90: report.latency.interTokenLatency?.p90 ?? Infinity,
   }),
-  fast: (report: SimulationReport): Figures => endFigures(report.range!.fast),
-  slow: (report: SimulationReport): Figures => endFigures(report.range!.slow),
+  // A split no span moves (agg, from timings calibrated with no handoff span) is at its point at both ends.
+  fast: (report: SimulationReport): Figures => (report.range ? endFigures(report.range.fast) : AT.point(report)),
+  slow: (report: SimulationReport): Figures => (report.range ? endFigures(report.range.slow) : AT.point(report)),
 };
 
 function endFigures(end: RangeEnd): Figures {
@@ -92,9 +93,9 @@ const listText = (items: string[]) => (items.length > 1 ? `${items.slice(0, -1).
  */
 export function splitVerdict(points: SplitPoint[]): SplitVerdict {
   if (points.length === 0 || points.some((point) => point.report.goodput === null)) return { kind: "not predicted" };
-  const ranged = points.every(
-    (point) => point.report.range && point.report.range.fast.goodput !== null && point.report.range.slow.goodput !== null,
-  );
+  const ranged =
+    points.some((point) => point.report.range) &&
+    points.every((point) => !point.report.range || (point.report.range.fast.goodput !== null && point.report.range.slow.goodput !== null));
   const leads = (ranged ? (["point", "fast", "slow"] as const) : (["point"] as const)).map(
     (where) => [where, leadAt(points, AT[where])] as const,
   );

@@ -358,7 +358,7 @@ export function simulateVllmStack(requests: readonly TraceRequest[], model: Stac
     events.push(pass.end, { kind: "pass", worker, pass });
   };
 
-  const enqueue = (worker: Worker, request: Live, now: number) => {
+  const enqueue = (worker: Worker, request: Live, now: number, start = true) => {
     if (features) {
       // Waiting through the rest of the pass in flight: the part of it still to run.
       const pass = worker.busy ? worker.current! : undefined;
@@ -366,8 +366,16 @@ export function simulateVllmStack(requests: readonly TraceRequest[], model: Stac
       request.base = Float64Array.from(worker.passed, (sum, k) => sum + (pass ? (1 - rest) * pass.features[k] : 0));
     }
     worker.waiting.push(request);
-    if (!worker.busy) startPass(worker, now);
+    if (start && !worker.busy) startPass(worker, now);
   };
+
+  /**
+   * Workers that requests reached at this instant, whose pass waits until every request of the instant
+   * has arrived: vLLM's engine drains its whole input queue before it schedules a step
+   * (vllm-project/vllm@00080ee1 `vllm/v1/engine/core.py` `_process_input_queue`), as the mocker's
+   * `live.rs` does, so requests that arrive together share the first pass.
+   */
+  const reached = new Set<Worker>();
 
   const endPass = (worker: Worker, pass: Pass, now: number) => {
     for (let k = 0; k < FEATURES; k++) worker.passed[k] += pass.features[k];
@@ -434,7 +442,12 @@ export function simulateVllmStack(requests: readonly TraceRequest[], model: Stac
       const worker = routed[request.booking.worker];
       run.routedWorker[next - 1] = worker.index;
       run.requestsPerWorker[worker.index]++;
-      enqueue(worker, request, request.arrival);
+      enqueue(worker, request, request.arrival, false);
+      reached.add(worker);
+      if (next >= count || requests[next].timestamp !== request.arrival) {
+        for (const idle of reached) if (!idle.busy) startPass(idle, request.arrival);
+        reached.clear();
+      }
       continue;
     }
     const { time, event } = events.pop();

@@ -329,11 +329,13 @@ export const SWEEP_CAPACITIES = Array.from({ length: 11 }, (_, i) => Math.round(
 export interface SweepPoint {
   capacityTokens: number;
   hitRate: number;
+  /** Requests no worker of that capacity holds: refused, their blocks counted with no hit. */
+  refused: number;
 }
 
 export function capacitySweep(trace: LoadedTrace, model: StackModel): SweepPoint[] {
   return SWEEP_CAPACITIES.map((capacityTokens) => {
     const run = simulateStack(trace.requests, { ...model, engine: { ...model.engine, kvCapacityTokens: capacityTokens } });
-    return { capacityTokens, hitRate: run.references > 0 ? run.hitBlocks / run.references : 0 };
+    return { capacityTokens, hitRate: run.references > 0 ? run.hitBlocks / run.references : 0, refused: run.refused };
   });
 }

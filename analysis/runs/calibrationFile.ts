@@ -20,6 +20,11 @@ export function fittedCoefficients(values: CoefficientValues): Coefficient[] {
 
 /** The rule: a coefficient is undetermined when its interval reaches more than 5% of its value beyond it, on either side. */
 export const UNDETERMINED_SPREAD = 0.05;
+/**
+ * The handoff overhead h is in ms of every disagg TTFT, and may truly be 0, where 5% of it is nothing: its
+ * interval is also tight within this many ms of it, 0.5% of the recipe's 2,000 ms TTFT SLO.
+ */
+export const HANDOFF_DETERMINED_MS = 10;
 
 /**
  * How the intervals are measured: refits of the run, each to the measured requests resampled with
@@ -90,7 +95,10 @@ export function coefficientValues(timings: {
   return { a, b, c, d, e, ...(timings.handoffOverheadMs !== undefined && { h: timings.handoffOverheadMs }) };
 }
 
-/** The coefficients whose interval reaches past the rule's ±5% of their value; a value of 0 with any width is one. */
+/**
+ * The coefficients whose interval reaches past the rule's ±5% of their value (for h, or 10 ms, whichever is
+ * more); a value of 0 with any width is one, but for h.
+ */
 export function undeterminedCoefficients(
   values: CoefficientValues,
   intervals: Partial<Record<Coefficient, { low: number; high: number }>>,
@@ -98,7 +106,8 @@ export function undeterminedCoefficients(
   return fittedCoefficients(values).filter((name) => {
     const value = values[name]!;
     const { low, high } = intervals[name] ?? { low: -Infinity, high: Infinity };
-    return low < value * (1 - UNDETERMINED_SPREAD) || high > value * (1 + UNDETERMINED_SPREAD);
+    const slack = Math.max(value * UNDETERMINED_SPREAD, name === "h" ? HANDOFF_DETERMINED_MS : 0);
+    return low < value - slack || high > value + slack;
   });
 }
 

@@ -39,7 +39,11 @@ const predictionFields = z.object({
    * simulations with every named span at its fast end and at its slow end. Null or absent for a point.
    */
   range: z
-    .object({ fast: rangeEnd, slow: rangeEnd, spans: z.array(z.string().max(500)).max(20) })
+    .object({
+      fast: rangeEnd,
+      slow: rangeEnd,
+      spans: z.array(z.string().max(500)).min(1, { error: "names no span: a range comes from at least one" }).max(20),
+    })
     .nullable()
     .optional(),
 });

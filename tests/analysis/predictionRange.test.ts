@@ -98,6 +98,7 @@ describe("prediction.json: a range is read only when it holds its point", () => 
       { fast: end([650, 2_500, 9_000], null, 0.9), slow: SLOW, spans: SPANS },
       /^range\.fast\.interTokenLatency: is null while range\.slow\.interTokenLatency is not/,
     ],
+    ["a range of no span", { fast: FAST, slow: SLOW, spans: [] }, /^range\.spans: names no span: a range comes from at least one/],
   ];
   for (const [name, range, message] of cases) {
     test(`refuses ${name}, in one line naming the field`, () => {

@@ -330,6 +330,37 @@ describe("calibrate: a disaggregated run's handoff overhead", () => {
     assert.ok(within(got, want, 0.05), `TTFT p50: predicted ${got}, measured ${want}; without h it would be about 300 ms short`);
   });
 
+  test("no overhead at all comes back as an h within 10 ms of 0: determined, so no 0–1000 ms span is made up", async () => {
+    const { artifacts, stackFile, tracePath } = await syntheticRun(1000, BALANCED_DISAGG, { handoffMs: 0 });
+    const result = await runCli(["calibrate", artifacts, "--trace", tracePath, "--config-file", stackFile]);
+    assert.equal(result.status, 0, result.stderr);
+    const calibration = parseCalibrationFile(readFileSync(join(artifacts, "calibration.json"), "utf8"));
+    const { high } = calibration.intervals!.coefficients.h!;
+    assert.ok(
+      calibration.handoffOverheadMs! <= 10 && high <= calibration.handoffOverheadMs! + 10,
+      `h ${calibration.handoffOverheadMs} to ${high}`,
+    );
+    assert.ok(!calibration.undetermined.includes("h"), "a value of 0 ms is determined when its interval is within 10 ms");
+    const args = ["simulate", "--trace", tracePath, "--config-file", stackFile, "--calibration", join(artifacts, "calibration.json")];
+    assert.equal(JSON.parse((await runCli([...args, "--json"])).stdout).range, null);
+  });
+
+  test("a stack whose KV refuses requests the run served is not the run's stack: one line, and nothing written", async () => {
+    const { artifacts, tracePath } = await syntheticRun(600);
+    const small = join(artifacts, "Pulumi.small.yaml");
+    writeFileSync(small, STACK.replace("gpuMemoryGB: 80", "gpuMemoryGB: 38"));
+    const result = await runCli(["calibrate", artifacts, "--trace", tracePath, "--config-file", small]);
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stderr,
+      new RegExp(
+        "^error: calibrate: the stack refuses [\\d,]+ of the run's 600 requests as needing more KV than a worker's whole [\\d,]+ tokens, " +
+          "yet the run served them: it is not the stack the run ran on; give that stack with -s or --config-file\n$",
+      ),
+    );
+    assert.equal(entryAt(join(artifacts, "calibration.json")), "nothing");
+  });
+
   test("an agg run's fit has no h, and a disagg stack simulated from it keeps the assumed 0–1000 ms span", async () => {
     const { artifacts, stackFile, tracePath } = await syntheticRun(600);
     assert.equal((await runCli(["calibrate", artifacts, "--trace", tracePath, "--config-file", stackFile])).status, 0);
@@ -415,6 +446,8 @@ describe("calibrate: what it refuses", () => {
       result.stderr,
       /^error: calibrate: 50 record\(s\) of a successful request with a TTFT above 0; five coefficients need at least 100/,
     );
+    const disagg = await runCli(["calibrate", dir, "--trace", tracePath, "-s", "disagg"]);
+    assert.match(disagg.stderr, /; six coefficients \(five and the handoff's\) need at least 100, or they fit noise$/m);
   });
 
   test("a run with no ITLs is refused: the decode step is fitted to them", async () => {

@@ -98,6 +98,14 @@ describe("the vllm engine model's prefix cache and KV limit", () => {
     assert.equal(chunked.hitTokens[1], 16_384, "the second chunk's blocks, registered when it was scheduled");
   });
 
+  test("requests that reach an idle worker at the same instant share its first pass, and its prefix", () => {
+    const burst = Array.from({ length: 8 }, () => alone(3000));
+    const run = simulateStack(burst, model());
+    assert.deepEqual([...new Set(run.ttftMs)].length, 1, `one first pass for all: ${[...run.ttftMs]}`);
+    assert.deepEqual([...run.hitTokens], [0, ...new Array(7).fill(2944)], "the first registers 46 full blocks, the rest find them");
+    assert.equal(run.passes, 1 + 9, "one pass prefills all eight and emits their first tokens; nine more decode the other tokens");
+  });
+
   test("a request that cannot fit in a worker's whole KV is refused, its latencies NaN, and the rest are served", () => {
     const engine = { ...model().engine, kvCapacityTokens: 4096 };
     const requests = [alone(5000, 1), { ...alone(3000, 2000), timestamp: 1 }, { ...alone(1000, 10), timestamp: 2 }];

@@ -217,10 +217,11 @@ describe("simulate, as users run it", () => {
       chart,
     ]);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /^\s+10,000\s+[\d.]+%\s+[\d.]+%$/m);
-    // Not all of it: a request that joins the same pass as an earlier one with its prefix finds
-    // that prefix not yet computed, as in vLLM.
-    assert.match(result.stdout, /^\s+1,000,000,000\s+[\d.]+%\s+(99\.\d|100\.0)%$/m);
+    // A worker of 10,000 tokens holds none of the trace's longest requests: refused, and said so.
+    assert.match(result.stdout, /^\s+10,000\s+[\d.]+%\s+[\d.]+%\s+[1-9][\d,]*$/m);
+    assert.match(result.stdout, /^requests refused: those a worker of that capacity cannot hold/m);
+    // All of it: a request in the same pass as an earlier one with its prefix finds the blocks that pass scheduled, as in vLLM.
+    assert.match(result.stdout, /^\s+1,000,000,000\s+[\d.]+%\s+100\.0%\s+0$/m);
     assert.equal(SWEEP_CAPACITIES[0], 1e4);
     assert.equal(SWEEP_CAPACITIES.at(-1), 1e9);
     assert.match(readFileSync(chart, "utf8"), /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
@@ -294,8 +295,8 @@ describe("simulate, as users run it", () => {
         {
           policy: "kv",
           points: [
-            { capacityTokens: 1e4, hitRate: 0.1 },
-            { capacityTokens: 1e9, hitRate: 0.5 },
+            { capacityTokens: 1e4, hitRate: 0.1, refused: 0 },
+            { capacityTokens: 1e9, hitRate: 0.5, refused: 0 },
           ],
         },
       ],

@@ -55,6 +55,24 @@ describe("simulate sweep split's verdict", () => {
     assert.equal(splitVerdict([point("agg 3", 0.5, 500, 10), point("1P2D", 0.5, 500, 11)]).kind, "best", "the lower ITL p90 wins");
   });
 
+  test("a split with no range is at its point at both ends: one that loses to it at the slow end is not best", () => {
+    // agg from a calibration with no handoff span has no range; the disagg splits keep the handoff's.
+    const agg = point("agg 8", 1, 480);
+    const disagg = point("5P3D", 1, 420, 10, { fast: 1, slow: 0.9988 });
+    const verdict = splitVerdict([agg, disagg]);
+    assert.deepEqual(verdict.kind === "tie" && verdict.where, ["5P3D wins at the point and the fast end", "agg 8 wins at the slow end"]);
+    assert.doesNotMatch(splitText([], verdict), /best for the SLOs/);
+  });
+
+  test("a best split that serves no more than another says it won on the tie-break", () => {
+    const points = [point("agg 2", 1, 100, 10, { fast: 1, slow: 1 }), point("1P1D", 1, 200, 10, { fast: 1, slow: 1 })];
+    const verdict = splitVerdict(points);
+    assert.equal(verdict.kind, "best");
+    const text = splitText(points, verdict);
+    assert.match(text, /^best for the SLOs: agg 2, with 100\.00% of requests within them, at the point and at both ends of the range; /m);
+    assert.match(text, /; 1P1D serve as many at the point, and it has the lower TTFT p90 \(then ITL p90\)$/m);
+  });
+
   test("the command prints the table all the same, and no best, when every split misses the SLOs", async () => {
     const args = ["simulate", "sweep", "split", "--trace", trace, "-s", "disagg", "--goodput", "time_to_first_token:1"];
     const result = await runCli(args);
