@@ -97,7 +97,9 @@ export type SimulationJson = Omit<SimulationReport, "latency"> & {
 
 type Row = (report: SimulationReport) => string;
 
-const maxMean = ({ max, mean }: { max: number; mean: number }) => `${formatCount(max)} / ${formatCount(mean)}`;
+// A mean below 10 keeps a decimal: two requests over six workers are 0.3 each, not 0.
+const maxMean = ({ max, mean }: { max: number; mean: number }) =>
+  `${formatCount(max)} / ${mean < 10 && !Number.isInteger(mean) ? formatValue(mean, 1) : formatCount(mean)}`;
 
 /** A range's two ends, low – high: "–" when neither end has the figure, and "n/a" for an end that alone lacks it. */
 function rangeCell(low: string | undefined, high: string | undefined): string {
@@ -165,7 +167,8 @@ export function simulationText(reports: SimulationReport[]): string {
     ["cache capacity per worker (tokens)", (r) => formatCount(r.capacityTokensPerWorker)],
     ["hit rate (block references from cache)", (r) => formatPercent(r.hitRate)],
     ["bound (one unbounded cache)", (r) => formatPercent(r.bound)],
-    ["hit rate / bound", (r) => formatPercent(r.bound > 0 ? r.hitRate / r.bound : 0, 1)],
+    // No prompt shares a block with another: there is no reuse to reach, so no share of it.
+    ["hit rate / bound", (r) => (r.bound > 0 ? formatPercent(r.hitRate / r.bound, 1) : "n/a")],
     ["prefill tokens computed", (r) => formatCount(r.prefillTokens.computed)],
     ["  with one unbounded cache", (r) => formatCount(r.prefillTokens.unbounded)],
     ["  input tokens in the trace", (r) => formatCount(r.prefillTokens.input)],

@@ -29,6 +29,15 @@ describe("the edges of a stack, in both engine models", () => {
     assert.doesNotMatch(result.stdout, /refused/);
   });
 
+  test("two requests over six workers are 0.3 a worker, not 0; a trace with no shared block has no share of its bound", async () => {
+    const two = traceFile([request(0, 600, 5, 1), request(10, 600, 5, 100)]);
+    const result = await simulate("--trace", two, "-s", "disagg");
+    assertClean(result, "two requests");
+    assert.match(result.stdout, /^requests per worker, max \/ mean +1 \/ 0\.3$/m);
+    assert.match(result.stdout, /^bound \(one unbounded cache\) +0\.00%$/m);
+    assert.match(result.stdout, /^hit rate \/ bound +n\/a$/m);
+  });
+
   test("a trace of one request gives finite figures on every stack", async () => {
     for (const stack of STACKS) {
       for (const engineModel of ["mocker", "vllm"]) {
