@@ -273,9 +273,13 @@ export async function simulation(raw: SimulationOptions, io: CommandIo, { sweeps
   });
   const stackWorkers = base.routedWorkers + base.decodeWorkers;
   if (stackWorkers > MAX_WORKERS) {
+    const more = `are more than the ${formatCount(MAX_WORKERS)} a simulation holds`;
     throw new UserError(
-      `${relative(process.cwd(), stackFile) || stackFile}: its ${formatCount(stackWorkers)} workers are more than the ` +
-        `${formatCount(MAX_WORKERS)} a simulation holds; lower workers.*.replicas, or give --workers`,
+      options.workers !== undefined
+        ? `--workers: ${formatCount(options.workers)} routed workers and the stack's ${formatCount(base.decodeWorkers)} decode ` +
+            `workers ${more}; give at most ${formatCount(MAX_WORKERS - base.decodeWorkers)}`
+        : `${relative(process.cwd(), stackFile) || stackFile}: its ${formatCount(stackWorkers)} workers ${more}; ` +
+            "lower workers.*.replicas, or give --workers",
     );
   }
   const trace = await loadTrace(options.trace, { skipInvalid: options.skipInvalid, maxModelLen: modelLenLimit(config, stackFile) });

@@ -38,6 +38,16 @@ describe("the edges of a stack, in both engine models", () => {
     assert.match(result.stdout, /^hit rate \/ bound +n\/a$/m);
   });
 
+  test("--workers that with the decode workers pass the limit names --workers, not the stack file", async () => {
+    const result = await simulate("--trace", oneRequest, "-s", "disagg", "--workers", "4096");
+    assert.equal(result.status, 1);
+    assert.equal(
+      result.stderr,
+      "error: --workers: 4,096 routed workers and the stack's 2 decode workers are more than the 4,096 a simulation holds; " +
+        "give at most 4,094\n",
+    );
+  });
+
   test("a trace of one request gives finite figures on every stack", async () => {
     for (const stack of STACKS) {
       for (const engineModel of ["mocker", "vllm"]) {
