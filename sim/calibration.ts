@@ -184,10 +184,10 @@ export function calibrate(
   });
   const records = fittable(measured);
 
-  // The fit starts from the mocker's own timings, and the middle of the handoff overhead's assumed span:
-  // from 0, the first step at a queued schedule took every prefill term to 0 too, and the descent never
-  // left there (2P2D round-robin, 1,000 requests of the conversation fixture, a true overhead of 300 ms).
-  const start = fromPolynomial(MOCKER_POLYNOMIAL, (HANDOFF_OVERHEAD_MS.fast + HANDOFF_OVERHEAD_MS.slow) / 2);
+  // The fit starts from the mocker's own timings and, in disagg, the middle of the handoff overhead's
+  // assumed span: from 0, the first step at a queued schedule took every prefill term to 0 too, and the
+  // descent never left there (2P2D round-robin, 1,000 requests of the conversation fixture, a true 300 ms).
+  const start = fromPolynomial(MOCKER_POLYNOMIAL, disaggregated ? (HANDOFF_OVERHEAD_MS.fast + HANDOFF_OVERHEAD_MS.slow) / 2 : 0);
   const current = descend(start, groupMoments(requests, records.ttft, records.itl), simulate, fitted);
   const { run } = current;
   if (run.refused > 0) {
